@@ -1,0 +1,48 @@
+"""glassnet: a see-through neural-network workbench.
+
+Every equation is a readable line of NumPy: layers pair ``forward`` with ``backward``,
+gradients can be checked against numerical differentiation, and models train with a
+Keras-style API.
+
+>>> import glassnet
+>>> from glassnet.layers import Dense
+>>> model = glassnet.Sequential([Dense(4, "tanh"), Dense(3, "softmax")], input_dim=2, seed=0)
+>>> model.count_params()
+27
+"""
+
+from . import activations, initializers, layers, losses, regularizers
+from .errors import ConfigError, DataError, GlassnetError, ShapeError, TrainingError
+from .gradients import gradient_check, gradient_errors, numerical_gradients
+from .model import Sequential
+from .trace import format_trace, trace
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "DataError",
+    "GlassnetError",
+    "Sequential",
+    "ShapeError",
+    "TrainingError",
+    "activations",
+    "format_trace",
+    "gradient_check",
+    "gradient_errors",
+    "initializers",
+    "layers",
+    "losses",
+    "numerical_gradients",
+    "regularizers",
+    "trace",
+]
+
+
+def __getattr__(name):
+    # Heavier or optional parts load on first use so `import glassnet` stays fast.
+    if name == "datasets":
+        from . import datasets
+
+        return datasets
+    raise AttributeError(f"module 'glassnet' has no attribute {name!r}")

@@ -1,0 +1,16 @@
+"""Layers: each one a ``forward`` and a ``backward`` you can read side by side."""
+
+from .base import LAYERS, Layer, deserialize, serialize
+from .core import Activation, Dense
+from .regularization import BatchNormalization, Dropout
+
+__all__ = [
+    "LAYERS",
+    "Activation",
+    "BatchNormalization",
+    "Dense",
+    "Dropout",
+    "Layer",
+    "deserialize",
+    "serialize",
+]

@@ -1,0 +1,149 @@
+"""Dropout and BatchNormalization: layers that behave differently while training."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import initializers
+from ..validation import check_number
+from .base import LAYERS, Layer
+
+
+@LAYERS.register("Dropout", "dropout")
+class Dropout(Layer):
+    """Inverted dropout: while training, zero each value with probability ``rate``
+    and scale the survivors by 1/(1 - rate); at inference, do nothing.
+
+    The mask comes from the model's seeded generator (or from ``seed``), so the same
+    seed gives the same masks. ``call`` reuses the mask of the last ``forward`` so that
+    numerical differentiation sees the same network as backprop.
+
+    >>> import numpy as np
+    >>> layer = Dropout(0.5, seed=0)
+    >>> layer.build(4, np.random.default_rng(0), "float64")
+    >>> y = layer.forward(np.ones((1000, 4)), training=True)
+    >>> sorted(set(y.ravel().tolist()))
+    [0.0, 2.0]
+    """
+
+    def __init__(self, rate, seed=None, name=None):
+        super().__init__(name)
+        self.rate = check_number("rate", rate, minimum=0.0, maximum=1.0, exclusive_maximum=True)
+        self.seed = seed
+        self._mask = None
+
+    def build(self, input_dim, rng, dtype):
+        super().build(input_dim, rng, dtype)
+        self._rng = np.random.default_rng(self.seed) if self.seed is not None else rng.spawn(1)[0]
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0.0:
+            self._mask = None
+            return x
+        keep = 1.0 - self.rate
+        self._mask = (self._rng.random(x.shape, dtype=np.float64) < keep).astype(x.dtype)
+        self._mask /= x.dtype.type(keep)
+        return x * self._mask
+
+    def backward(self, grad_output, need_input_grad=True):
+        return grad_output if self._mask is None else grad_output * self._mask
+
+    def call(self, x, weights=None, training=False, activate=True):
+        if not training or self._mask is None:
+            return x
+        return x * self._mask
+
+    def get_config(self):
+        return {"name": self.name, "rate": self.rate, "seed": self.seed}
+
+
+@LAYERS.register("BatchNormalization", "batch_normalization")
+class BatchNormalization(Layer):
+    """Batch normalisation (seed 001): y = γ (x - μ_B) / √(σ²_B + ε) + β.
+
+    While training, μ_B and σ²_B are the batch mean and (biased) variance of each
+    feature, and the moving averages move toward them by ``1 - momentum`` after each
+    step (Keras's convention); at inference the moving averages are used.
+    Weights in Keras order: gamma, beta, moving_mean, moving_variance (the last two
+    are not trainable).
+    """
+
+    weight_names = ("gamma", "beta", "moving_mean", "moving_variance")
+
+    def __init__(self, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 gamma_initializer="ones", beta_initializer="zeros", name=None):
+        super().__init__(name)
+        self.momentum = check_number("momentum", momentum, minimum=0.0, maximum=1.0)
+        self.epsilon = check_number("epsilon", epsilon, minimum=0.0, exclusive_minimum=True)
+        self.center, self.scale = bool(center), bool(scale)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_initializer = initializers.get(beta_initializer)
+
+    def create_weights(self, rng):
+        n = (self.input_dim,)
+        gamma = self.gamma_initializer(n, rng, self.dtype)
+        beta = self.beta_initializer(n, rng, self.dtype)
+        weights = [gamma, beta, np.zeros(n, self.dtype), np.ones(n, self.dtype)]
+        self.trainable = [self.scale, self.center, False, False]
+        return weights
+
+    def _normalize(self, x, gamma, beta, training):
+        if training:
+            mean = x.mean(axis=-2, keepdims=True)  # μ_B over the samples of the batch
+            var = x.var(axis=-2, keepdims=True)  # σ²_B (biased, as Keras)
+        else:
+            mean, var = self.weights[2], self.weights[3]
+        inv_std = 1.0 / np.sqrt(var + self.epsilon)
+        x_hat = (x - mean) * inv_std
+        return x_hat, inv_std, mean, var
+
+    def forward(self, x, training=False):
+        gamma, beta = self.weights[0], self.weights[1]
+        x_hat, inv_std, mean, var = self._normalize(x, gamma, beta, training)
+        self._x_hat, self._inv_std, self._training = x_hat, inv_std, training
+        if training:
+            self._batch_mean, self._batch_var = mean[0], var[0]
+        return gamma * x_hat + beta
+
+    def backward(self, grad_output, need_input_grad=True):
+        gamma, x_hat = self.weights[0], self._x_hat
+        if self.grads[0] is not None:
+            (grad_output * x_hat).sum(axis=0, out=self.grads[0])  # ∂E/∂γ = Σ δ x̂
+        if self.grads[1] is not None:
+            grad_output.sum(axis=0, out=self.grads[1])  # ∂E/∂β = Σ δ
+        if not need_input_grad:
+            return None
+        grad_x_hat = grad_output * gamma
+        if not self._training:
+            return grad_x_hat * self._inv_std
+        # Through μ_B and σ²_B: ∂E/∂x = (1/N)(1/σ)(N ĝ - Σ ĝ - x̂ Σ ĝ x̂), ĝ = ∂E/∂x̂
+        n = grad_output.shape[0]
+        return (self._inv_std / n) * (
+            n * grad_x_hat
+            - grad_x_hat.sum(axis=0)
+            - x_hat * (grad_x_hat * x_hat).sum(axis=0)
+        )
+
+    def update_state(self):
+        if getattr(self, "_training", False):
+            m = self.dtype.type(self.momentum)
+            self.weights[2] *= m
+            self.weights[2] += (1 - m) * self._batch_mean
+            self.weights[3] *= m
+            self.weights[3] += (1 - m) * self._batch_var
+
+    def call(self, x, weights=None, training=False, activate=True):
+        gamma, beta = (self.weights if weights is None else weights)[:2]
+        x_hat = self._normalize(x, gamma, beta, training)[0]
+        return gamma * x_hat + beta
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "gamma_initializer": self.gamma_initializer.get_config(),
+            "beta_initializer": self.beta_initializer.get_config(),
+        }

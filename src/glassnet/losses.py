@@ -1,0 +1,227 @@
+"""Loss functions: the mean over samples of a per-sample loss, and its gradient.
+
+Each loss computes ``per_sample(t, y)`` (shape ``(..., N)``; leading axes are allowed
+so numerical differentiation can evaluate many perturbed networks at once), the mean
+``__call__(t, y)``, and ``gradient(t, y) = ∂E/∂y`` of the mean.
+
+Cross-entropies are fused with their natural output activation: when the output
+layer ends in that activation, the model hands the loss the *logits* (the output
+layer's pre-activation) instead of probabilities. ``per_sample_from_logits`` then uses
+log-sum-exp, so logits of ±1000 stay finite, and ``delta_from_logits`` is seed 000's
+δ2 = z - t (divided by N, because E is a mean).
+
+>>> import numpy as np
+>>> cce = get("categorical_crossentropy")
+>>> t = np.array([[0.0, 1.0]])
+>>> float(cce.from_logits(t, np.array([[0.0, 0.0]])))  # -log 0.5
+0.6931471805599453
+>>> cce.delta_from_logits(t, np.array([[1000.0, -1000.0]])).tolist()
+[[1.0, -1.0]]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations
+from ._registry import Configurable, Registry
+from .errors import ShapeError
+
+
+def _epsilon(dtype) -> float:
+    # Keras clips probabilities to [1e-7, 1 - 1e-7]; in float64 we can go much closer.
+    return 1e-7 if np.dtype(dtype) == np.float32 else 1e-15
+
+
+class Loss(Configurable):
+    """Base class. Subclasses implement ``per_sample`` and ``gradient``."""
+
+    #: output activation this loss fuses with, or None
+    fused_activation: str | None = None
+    #: True when targets are class indices instead of arrays shaped like the output
+    sparse_targets = False
+
+    def __call__(self, y_true, y_pred) -> np.ndarray:
+        return self.per_sample(y_true, y_pred).mean(axis=-1)
+
+    def per_sample(self, y_true, y_pred):
+        raise NotImplementedError
+
+    def gradient(self, y_true, y_pred):
+        """∂E/∂y_pred of the mean loss E."""
+        raise NotImplementedError
+
+    # Fused path (only for losses with a fused_activation) ---------------------------
+    def per_sample_from_logits(self, y_true, logits):
+        raise NotImplementedError
+
+    def from_logits(self, y_true, logits):
+        return self.per_sample_from_logits(y_true, logits).mean(axis=-1)
+
+    def delta_from_logits(self, y_true, logits):
+        """∂E/∂logits = (f(logits) - t) / N: seed 000's δ2 = z - t, averaged."""
+        probabilities = activations.get(self.fused_activation).forward(logits)
+        return (probabilities - self._dense_targets(y_true, logits)) / self._count(logits)
+
+    # helpers ---------------------------------------------------------------------
+    def _dense_targets(self, y_true, y_pred):
+        return y_true
+
+    def _count(self, y_pred):
+        """Number of terms the mean runs over for a gradient: N (samples)."""
+        return y_pred.shape[-2]
+
+    def check_targets(self, y_true, output_dim: int, name="y"):
+        """Raise ShapeError if targets cannot go with an output of ``output_dim`` units."""
+        if y_true.ndim != 2 or y_true.shape[1] != output_dim:
+            raise ShapeError(
+                f"{name} for loss {self.name!r} must have shape (n_samples, {output_dim}) "
+                f"to match the output layer, got shape {y_true.shape}"
+                + (" (class labels? use sparse_categorical_crossentropy or one-hot encode them)"
+                   if y_true.ndim == 1 else "")
+            )
+
+
+LOSSES = Registry("loss", Loss)
+
+
+@LOSSES.register("categorical_crossentropy", "cce")
+class CategoricalCrossentropy(Loss):
+    """E = -(1/N) Σn Σk t_nk log z_nk  (seed 000)."""
+
+    fused_activation = "softmax"
+
+    def per_sample(self, y_true, y_pred):
+        eps = _epsilon(y_pred.dtype)
+        return -(y_true * np.log(np.clip(y_pred, eps, 1.0))).sum(axis=-1)
+
+    def gradient(self, y_true, y_pred):
+        eps = _epsilon(y_pred.dtype)
+        return -y_true / np.clip(y_pred, eps, 1.0) / self._count(y_pred)
+
+    def per_sample_from_logits(self, y_true, logits):
+        return -(self._dense_targets(y_true, logits) * activations.log_softmax(logits)).sum(-1)
+
+
+@LOSSES.register("sparse_categorical_crossentropy", "scce")
+class SparseCategoricalCrossentropy(CategoricalCrossentropy):
+    """Categorical cross-entropy with integer class labels 0..K-1 as targets."""
+
+    sparse_targets = True
+
+    def _dense_targets(self, y_true, y_pred):
+        classes = np.arange(y_pred.shape[-1])
+        return (np.asarray(y_true)[:, None] == classes).astype(y_pred.dtype)
+
+    def per_sample(self, y_true, y_pred):
+        return super().per_sample(self._dense_targets(y_true, y_pred), y_pred)
+
+    def gradient(self, y_true, y_pred):
+        return super().gradient(self._dense_targets(y_true, y_pred), y_pred)
+
+    def check_targets(self, y_true, output_dim, name="y"):
+        if y_true.ndim != 1:
+            raise ShapeError(
+                f"{name} for loss 'sparse_categorical_crossentropy' must be a 1-D array of "
+                f"class indices, got shape {y_true.shape}"
+            )
+        bad = (y_true < 0) | (y_true >= output_dim) | (y_true != np.floor(y_true))
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ShapeError(
+                f"{name}[{i}] must be a class index in 0..{output_dim - 1}, got {y_true[i]}"
+            )
+
+
+@LOSSES.register("binary_crossentropy", "bce")
+class BinaryCrossentropy(Loss):
+    """E = -(1/N) Σn mean_k [t log z + (1 - t) log(1 - z)], fused with sigmoid."""
+
+    fused_activation = "sigmoid"
+
+    def per_sample(self, y_true, y_pred):
+        eps = _epsilon(y_pred.dtype)
+        p = np.clip(y_pred, eps, 1.0 - eps)
+        return -(y_true * np.log(p) + (1.0 - y_true) * np.log1p(-p)).mean(axis=-1)
+
+    def gradient(self, y_true, y_pred):
+        eps = _epsilon(y_pred.dtype)
+        p = np.clip(y_pred, eps, 1.0 - eps)
+        return (p - y_true) / (p * (1.0 - p)) / self._count(y_pred)
+
+    def per_sample_from_logits(self, y_true, logits):
+        # -[t log σ(z) + (1-t) log(1-σ(z))] = max(z, 0) - z t + log(1 + e^-|z|)
+        z = logits
+        return (np.maximum(z, 0.0) - z * y_true + np.log1p(np.exp(-np.abs(z)))).mean(axis=-1)
+
+    def _count(self, y_pred):
+        return y_pred.shape[-2] * y_pred.shape[-1]  # mean over samples and outputs
+
+
+@LOSSES.register("mean_squared_error", "mse")
+class MeanSquaredError(Loss):
+    """E = (1/N) Σn mean_k (y - t)²."""
+
+    def per_sample(self, y_true, y_pred):
+        return ((y_pred - y_true) ** 2).mean(axis=-1)
+
+    def gradient(self, y_true, y_pred):
+        return 2.0 * (y_pred - y_true) / self._count(y_pred)
+
+    def _count(self, y_pred):
+        return y_pred.shape[-2] * y_pred.shape[-1]
+
+
+@LOSSES.register("mean_absolute_error", "mae")
+class MeanAbsoluteError(MeanSquaredError):
+    """E = (1/N) Σn mean_k |y - t|."""
+
+    def per_sample(self, y_true, y_pred):
+        return np.abs(y_pred - y_true).mean(axis=-1)
+
+    def gradient(self, y_true, y_pred):
+        return np.sign(y_pred - y_true) / self._count(y_pred)
+
+
+@LOSSES.register("kl_divergence", "kld", "kullback_leibler_divergence")
+class KLDivergence(Loss):
+    """E = (1/N) Σn Σk t log(t / y), with t and y clipped to [ε, 1] as Keras does."""
+
+    def per_sample(self, y_true, y_pred):
+        eps = _epsilon(y_pred.dtype)
+        t = np.clip(y_true, eps, 1.0)
+        return (t * np.log(t / np.clip(y_pred, eps, 1.0))).sum(axis=-1)
+
+    def gradient(self, y_true, y_pred):
+        eps = _epsilon(y_pred.dtype)
+        t = np.clip(y_true, eps, 1.0)
+        inside = (y_pred >= eps) & (y_pred <= 1.0)
+        return np.where(inside, -t / np.clip(y_pred, eps, 1.0), 0.0) / self._count(y_pred)
+
+
+@LOSSES.register("cosine_similarity")
+class CosineSimilarity(Loss):
+    """E = -(1/N) Σn cos(t_n, y_n): 0 is orthogonal, -1 is the same direction (Keras)."""
+
+    def per_sample(self, y_true, y_pred):
+        return -(_unit(y_true) * _unit(y_pred)).sum(axis=-1)
+
+    def gradient(self, y_true, y_pred):
+        # ∂/∂y [-(t̂ · y)/|y|] = -(t̂ - (t̂ · ŷ) ŷ) / |y|
+        norm = np.sqrt(np.maximum((y_pred * y_pred).sum(axis=-1, keepdims=True), 1e-12))
+        t_hat, y_hat = _unit(y_true), y_pred / norm
+        cos = (t_hat * y_hat).sum(axis=-1, keepdims=True)
+        return -(t_hat - cos * y_hat) / norm / self._count(y_pred)
+
+
+def _unit(x):
+    return x / np.sqrt(np.maximum((x * x).sum(axis=-1, keepdims=True), 1e-12))
+
+
+def get(identifier) -> Loss:
+    """Return a loss from a name, a config dict or an instance."""
+    return LOSSES.get(identifier)
+
+
+def names() -> list[str]:
+    return LOSSES.names()

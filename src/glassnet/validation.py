@@ -1,0 +1,65 @@
+"""Checks of user arguments, raising errors that say what was expected and received."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .errors import ConfigError, DataError, ShapeError, describe
+
+
+def check_number(name, value, *, minimum=None, maximum=None, integer=False,
+                 exclusive_minimum=False, exclusive_maximum=False):
+    """Return ``value`` if it is a real number in range, else raise ConfigError.
+
+    >>> check_number("rate", 0.5, minimum=0, maximum=1)
+    0.5
+    >>> check_number("rate", -1, minimum=0)
+    Traceback (most recent call last):
+    ...
+    glassnet.errors.ConfigError: rate must be >= 0, got -1
+    """
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = "an integer" if integer else "a number"
+        raise ConfigError(f"{name} must be {expected}, got {describe(value)}")
+    if not integer and not np.isfinite(value):
+        raise ConfigError(f"{name} must be finite, got {value}")
+    if minimum is not None:
+        if exclusive_minimum and not value > minimum:
+            raise ConfigError(f"{name} must be > {minimum}, got {value}")
+        if not exclusive_minimum and not value >= minimum:
+            raise ConfigError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None:
+        if exclusive_maximum and not value < maximum:
+            raise ConfigError(f"{name} must be < {maximum}, got {value}")
+        if not exclusive_maximum and not value <= maximum:
+            raise ConfigError(f"{name} must be <= {maximum}, got {value}")
+    return int(value) if integer else value
+
+
+def check_choice(name, value, choices):
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ConfigError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def as_array(name, value, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
+    """Convert input data to an array, checking dimensions and finiteness."""
+    try:
+        array = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name} must be numeric array-like, got {describe(value)}: {exc}") from None
+    if array.dtype == object or array.dtype.kind in "USV":
+        raise DataError(f"{name} must be numeric, got values of dtype {array.dtype}")
+    if ndim is not None and array.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
+        raise ShapeError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
+    if finite and array.dtype.kind == "f" and not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))[0]
+        where = ", ".join(str(i) for i in bad)
+        raise DataError(
+            f"{name} must contain only finite numbers, got {array[tuple(bad)]} at index [{where}]"
+        )
+    return array
