@@ -11,7 +11,17 @@ Keras-style API.
 27
 """
 
-from . import activations, initializers, layers, losses, regularizers
+from . import (
+    activations,
+    callbacks,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    regularizers,
+)
 from .errors import ConfigError, DataError, GlassnetError, ShapeError, TrainingError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
 from .model import Sequential
@@ -27,6 +37,10 @@ __all__ = [
     "ShapeError",
     "TrainingError",
     "activations",
+    "callbacks",
+    "datasets",
+    "metrics",
+    "optimizers",
     "format_trace",
     "gradient_check",
     "gradient_errors",
@@ -38,11 +52,3 @@ __all__ = [
     "trace",
 ]
 
-
-def __getattr__(name):
-    # Heavier or optional parts load on first use so `import glassnet` stays fast.
-    if name == "datasets":
-        from . import datasets
-
-        return datasets
-    raise AttributeError(f"module 'glassnet' has no attribute {name!r}")

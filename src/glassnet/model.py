@@ -61,6 +61,10 @@ class Sequential:
         self.input_dim = None
         self.built = False
         self.loss = None  # set by compile()
+        self.optimizer = None
+        self.metrics = []
+        self.compiled = False
+        self.history = None
         for layer in layers or []:
             self.add(layer)
         if input_dim is not None:
@@ -212,6 +216,53 @@ class Sequential:
                 raise ConfigError("no loss given and the model is not compiled; pass loss=...")
             return self.loss
         return losses.get(loss)
+
+    # Training (training.py) -----------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
+        """Choose the optimiser (name or object), the loss and the metrics to report."""
+        from . import training
+
+        training.compile(self, optimizer, loss, metrics)
+
+    def fit(self, x, y, epochs=1, batch_size=32, validation_data=None, validation_split=0.0,
+            shuffle=True, verbose=1, callbacks=None, gradient="analytic", initial_epoch=0,
+            validation_method="last"):
+        """Train for ``epochs`` passes over ``(x, y)``; returns a ``History``.
+
+        Parameters
+        ----------
+        batch_size : int or None
+            Rows per step; ``None`` is the full batch (seed 000's gradient descent).
+        validation_data : tuple (x_val, y_val), optional
+        validation_split : float
+            Fraction of rows held out for validation, chosen by ``validation_method``:
+            ``"last"`` (Keras: the last rows, before shuffling), ``"random"`` or
+            ``"stratified"`` (the same fraction of every class, seeded).
+        shuffle : bool
+            Reshuffle the rows before every epoch (seeded by the model's seed).
+        verbose : {0, 1, 2}
+            Silent, a live progress bar, or one line per epoch.
+        callbacks : list of Callback
+        gradient : {"analytic", "numerical"}
+            Backprop, or seed 000's numerical differentiation.
+        initial_epoch : int
+            Epoch to start counting from (to resume training).
+
+        Training stops early, keeping the last finite weights, if the loss becomes NaN
+        or infinite; Ctrl-C stops after the current step. ``History.stop_reason`` says
+        why training ended early.
+        """
+        from . import training
+
+        return training.fit(self, x, y, epochs, batch_size, validation_data, validation_split,
+                            shuffle, verbose, callbacks, gradient, initial_epoch,
+                            validation_method)
+
+    def evaluate(self, x, y, batch_size=None, verbose=0, return_dict=False):
+        """Loss and metrics on ``(x, y)``: a float, a list [loss, *metrics] or a dict."""
+        from . import training
+
+        return training.evaluate(self, x, y, batch_size, verbose, return_dict)
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """Outputs of the network for the rows of ``x`` (inference mode).

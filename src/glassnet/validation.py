@@ -28,14 +28,14 @@ def check_number(name, value, *, minimum=None, maximum=None, integer=False,
         raise ConfigError(f"{name} must be finite, got {value}")
     if minimum is not None:
         if exclusive_minimum and not value > minimum:
-            raise ConfigError(f"{name} must be > {minimum}, got {value}")
+            raise ConfigError(f"{name} must be > {minimum:g}, got {value}")
         if not exclusive_minimum and not value >= minimum:
-            raise ConfigError(f"{name} must be >= {minimum}, got {value}")
+            raise ConfigError(f"{name} must be >= {minimum:g}, got {value}")
     if maximum is not None:
         if exclusive_maximum and not value < maximum:
-            raise ConfigError(f"{name} must be < {maximum}, got {value}")
+            raise ConfigError(f"{name} must be < {maximum:g}, got {value}")
         if not exclusive_maximum and not value <= maximum:
-            raise ConfigError(f"{name} must be <= {maximum}, got {value}")
+            raise ConfigError(f"{name} must be <= {maximum:g}, got {value}")
     return int(value) if integer else value
 
 

@@ -1,0 +1,131 @@
+"""The optimiser contract: one ``_step`` per optimiser, state as a dict of arrays.
+
+``apply(weights, grads)`` clips the gradients if asked, applies decoupled weight
+decay if asked, then calls ``_step(w, g, state, lr, t)`` for each weight array;
+``_step`` updates ``w`` in place following the optimiser's published rule, with
+``t`` the 1-based step count and ``lr`` the learning rate of this step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._registry import Configurable, Registry
+from ..errors import ConfigError, ShapeError
+from ..validation import check_number
+from . import schedules
+
+
+class Optimizer(Configurable):
+    _config: tuple[str, ...] = ()
+    _common = ("clipnorm", "clipvalue", "global_clipnorm", "weight_decay")
+
+    def __init__(self, learning_rate=0.001, *, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, weight_decay=None, decay=0.0, lr=None):
+        if lr is not None:  # Keras 2 spelling, used by seed 000: SGD(lr=0.5)
+            learning_rate = lr
+        if isinstance(learning_rate, (dict, schedules.LearningRateSchedule)):
+            learning_rate = schedules.get(learning_rate)
+        else:
+            learning_rate = check_number("learning_rate", learning_rate, minimum=0.0)
+            if decay:  # Keras 2's time-based decay: lr / (1 + decay · iterations)
+                check_number("decay", decay, minimum=0.0)
+                learning_rate = schedules.InverseTimeDecay(learning_rate, 1, decay)
+        self._learning_rate = learning_rate
+        for key, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue),
+                           ("global_clipnorm", global_clipnorm), ("weight_decay", weight_decay)):
+            if value is not None:
+                check_number(key, value, minimum=0.0, exclusive_minimum=key != "weight_decay")
+        if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ConfigError("give at most one of clipnorm, clipvalue and global_clipnorm")
+        self.clipnorm, self.clipvalue = clipnorm, clipvalue
+        self.global_clipnorm, self.weight_decay = global_clipnorm, weight_decay
+        self.iterations = 0
+        self.state: list[dict] | None = None
+
+    # learning rate -------------------------------------------------------------------
+    @property
+    def learning_rate(self) -> float:
+        """The learning rate the next step will use."""
+        lr = self._learning_rate
+        return float(lr(self.iterations)) if callable(lr) else float(lr)
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        self._learning_rate = check_number("learning_rate", value, minimum=0.0)
+
+    # the update -----------------------------------------------------------------------
+    def build(self, weights) -> None:
+        self.state = [self.init_state(w) for w in weights]
+
+    def init_state(self, weight: np.ndarray) -> dict:
+        return {}
+
+    def apply(self, weights, grads) -> None:
+        """Update every weight in place from its gradient (one optimiser step)."""
+        if self.state is None:
+            self.build(weights)
+        if len(weights) != len(self.state):
+            raise ShapeError(
+                f"optimizer was built for {len(self.state)} weights, got {len(weights)}"
+            )
+        grads = self._clip(grads)
+        lr = self.learning_rate
+        t = self.iterations + 1
+        for w, g, state in zip(weights, grads, self.state):
+            if self.weight_decay:
+                w -= (lr * self.weight_decay) * w  # decoupled decay: w ← w - lr·λ·w
+            self._step(w, g, state, lr, t)
+        self.iterations = t
+
+    def _clip(self, grads):
+        if self.clipvalue is not None:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        if self.clipnorm is not None:
+            return [g * min(1.0, self.clipnorm / max(float(np.linalg.norm(g)), 1e-30))
+                    for g in grads]
+        if self.global_clipnorm is not None:
+            total = float(np.sqrt(sum(float((g * g).sum()) for g in grads)))
+            if total > self.global_clipnorm:
+                scale = self.global_clipnorm / total
+                return [g * scale for g in grads]
+        return grads
+
+    def _step(self, w, g, state, lr, t) -> None:
+        raise NotImplementedError
+
+    # state and config -----------------------------------------------------------------
+    def get_state(self) -> dict[str, np.ndarray]:
+        """Flat dict of state arrays (for saving), keys like ``'3/velocity'``."""
+        flat = {"iterations": np.array(self.iterations)}
+        for i, state in enumerate(self.state or []):
+            for key, value in state.items():
+                flat[f"{i}/{key}"] = value
+        return flat
+
+    def set_state(self, flat: dict, weights) -> None:
+        self.build(weights)
+        self.iterations = int(flat.get("iterations", 0))
+        for name, value in flat.items():
+            if name == "iterations":
+                continue
+            i, key = name.split("/", 1)
+            target = self.state[int(i)][key]
+            if target.shape != value.shape:
+                raise ShapeError(f"optimizer state {name} must have shape {target.shape}, "
+                                 f"got {value.shape}")
+            target[...] = value
+
+    def get_config(self) -> dict:
+        lr = self._learning_rate
+        config = {"name": self.name,
+                  "learning_rate": lr.get_config() if callable(lr) else lr}
+        for key in self._config + self._common:
+            config[key] = getattr(self, key)
+        return config
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.get_config()})"
+
+
+OPTIMIZERS = Registry("optimizer", Optimizer)

@@ -1,0 +1,184 @@
+"""The optimisers, in order of increasing complexity, each one published update rule.
+
+Symbols: w weight, g gradient, η learning rate, t step count (1-based).
+Defaults and names follow Keras.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..validation import check_number
+from .base import OPTIMIZERS, Optimizer
+
+
+@OPTIMIZERS.register("sgd")
+class SGD(Optimizer):
+    """Gradient descent, with optional (Nesterov) momentum.
+
+    Plain: w ← w - η g (seed 000's update a ← a - lr ∂E/∂a; with ``batch_size=None``
+    it is batch gradient descent). Momentum μ (Keras form): v ← μ v - η g; w ← w + v.
+    Nesterov: w ← w + μ v - η g.
+    """
+
+    _config = ("momentum", "nesterov")
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.momentum = check_number("momentum", momentum, minimum=0.0, maximum=1.0)
+        self.nesterov = bool(nesterov)
+
+    def init_state(self, w):
+        return {"velocity": np.zeros_like(w)} if self.momentum else {}
+
+    def _step(self, w, g, state, lr, t):
+        if not self.momentum:
+            w -= lr * g
+            return
+        v = state["velocity"]
+        v *= self.momentum
+        v -= lr * g
+        if self.nesterov:
+            w += self.momentum * v - lr * g
+        else:
+            w += v
+
+
+@OPTIMIZERS.register("adagrad")
+class Adagrad(Optimizer):
+    """G ← G + g²; w ← w - η g / √(G + ε)   (seed 001), G starting at 0.1 as in Keras."""
+
+    _config = ("initial_accumulator_value", "epsilon")
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.initial_accumulator_value = check_number(
+            "initial_accumulator_value", initial_accumulator_value, minimum=0.0)
+        self.epsilon = check_number("epsilon", epsilon, minimum=0.0)
+
+    def init_state(self, w):
+        return {"accumulator": np.full_like(w, self.initial_accumulator_value)}
+
+    def _step(self, w, g, state, lr, t):
+        G = state["accumulator"]
+        G += g * g
+        w -= lr * g / np.sqrt(G + self.epsilon)
+
+
+@OPTIMIZERS.register("rmsprop")
+class RMSprop(Optimizer):
+    """v ← ρ v + (1-ρ) g²; w ← w - η g / √(v + ε)  (Keras's form).
+
+    centered: also m ← ρ m + (1-ρ) g and divide by √(v - m² + ε).
+    momentum μ: u ← μ u + η g / √(...); w ← w - u.
+    """
+
+    _config = ("rho", "momentum", "epsilon", "centered")
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.rho = check_number("rho", rho, minimum=0.0, maximum=1.0)
+        self.momentum = check_number("momentum", momentum, minimum=0.0, maximum=1.0)
+        self.epsilon = check_number("epsilon", epsilon, minimum=0.0)
+        self.centered = bool(centered)
+
+    def init_state(self, w):
+        state = {"velocity": np.zeros_like(w)}
+        if self.centered:
+            state["average_gradient"] = np.zeros_like(w)
+        if self.momentum:
+            state["momentum"] = np.zeros_like(w)
+        return state
+
+    def _step(self, w, g, state, lr, t):
+        v = state["velocity"]
+        v *= self.rho
+        v += (1.0 - self.rho) * (g * g)
+        denominator = v
+        if self.centered:
+            m = state["average_gradient"]
+            m *= self.rho
+            m += (1.0 - self.rho) * g
+            denominator = v - m * m
+        increment = lr * g / np.sqrt(denominator + self.epsilon)
+        if self.momentum:
+            u = state["momentum"]
+            u *= self.momentum
+            u += increment
+            w -= u
+        else:
+            w -= increment
+
+
+@OPTIMIZERS.register("adadelta")
+class Adadelta(Optimizer):
+    """Zeiler (2012): E[g²] ← ρE[g²] + (1-ρ)g²; Δ = √(E[Δ²]+ε)/√(E[g²]+ε) · g;
+    E[Δ²] ← ρE[Δ²] + (1-ρ)Δ²; w ← w - η Δ."""
+
+    _config = ("rho", "epsilon")
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.rho = check_number("rho", rho, minimum=0.0, maximum=1.0)
+        self.epsilon = check_number("epsilon", epsilon, minimum=0.0)
+
+    def init_state(self, w):
+        return {"accumulated_grad": np.zeros_like(w), "accumulated_delta": np.zeros_like(w)}
+
+    def _step(self, w, g, state, lr, t):
+        eg, ed = state["accumulated_grad"], state["accumulated_delta"]
+        eg *= self.rho
+        eg += (1.0 - self.rho) * (g * g)
+        delta = np.sqrt(ed + self.epsilon) / np.sqrt(eg + self.epsilon) * g
+        ed *= self.rho
+        ed += (1.0 - self.rho) * (delta * delta)
+        w -= lr * delta
+
+
+@OPTIMIZERS.register("adam")
+class Adam(Optimizer):
+    """Kingma & Ba (2015), with bias correction folded into the step size:
+
+    m ← β1 m + (1-β1) g;  v ← β2 v + (1-β2) g²;
+    η_t = η √(1-β2^t) / (1-β1^t);  w ← w - η_t m / (√v + ε).
+
+    amsgrad: v̂ ← max(v̂, v) replaces v in the step.
+    """
+
+    _config = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1 = check_number("beta_1", beta_1, minimum=0.0, maximum=1.0,
+                                   exclusive_maximum=True)
+        self.beta_2 = check_number("beta_2", beta_2, minimum=0.0, maximum=1.0,
+                                   exclusive_maximum=True)
+        self.epsilon = check_number("epsilon", epsilon, minimum=0.0)
+        self.amsgrad = bool(amsgrad)
+
+    def init_state(self, w):
+        state = {"m": np.zeros_like(w), "v": np.zeros_like(w)}
+        if self.amsgrad:
+            state["v_hat"] = np.zeros_like(w)
+        return state
+
+    def _step(self, w, g, state, lr, t):
+        m, v = state["m"], state["v"]
+        m += (1.0 - self.beta_1) * (g - m)
+        v += (1.0 - self.beta_2) * (g * g - v)
+        if self.amsgrad:
+            np.maximum(state["v_hat"], v, out=state["v_hat"])
+            v = state["v_hat"]
+        step_size = lr * np.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
+        w -= step_size * m / (np.sqrt(v) + self.epsilon)
+
+
+@OPTIMIZERS.register("adamw")
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): w ← w - η λ w, then Adam."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, **kwargs)

@@ -1,0 +1,103 @@
+import json
+
+import numpy as np
+import pytest
+
+from glassnet import activations, losses
+from glassnet.errors import ConfigError
+
+ALL = ["categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
+       "mean_squared_error", "mean_absolute_error", "kl_divergence", "cosine_similarity"]
+
+
+def make_case(name, rng, n=6, k=4):
+    logits = rng.normal(size=(n, k))
+    if name == "sparse_categorical_crossentropy":
+        return rng.integers(0, k, n), activations.get("softmax")(logits)
+    if name in ("categorical_crossentropy", "kl_divergence"):
+        return np.eye(k)[rng.integers(0, k, n)], activations.get("softmax")(logits)
+    if name == "binary_crossentropy":
+        return rng.integers(0, 2, (n, k)).astype(float), activations.get("sigmoid")(logits)
+    return rng.normal(size=(n, k)), logits
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_gradient_matches_numerical(name, rng):
+    loss = losses.get(name)
+    t, y = make_case(name, rng)
+    h = 1e-7
+    numerical = np.zeros_like(y)
+    for idx in np.ndindex(y.shape):
+        yp, ym = y.copy(), y.copy()
+        yp[idx] += h
+        ym[idx] -= h
+        numerical[idx] = (loss(t, yp) - loss(t, ym)) / (2 * h)
+    np.testing.assert_allclose(loss.gradient(t, y), numerical, rtol=1e-5, atol=1e-8)
+
+
+def test_values_by_hand():
+    t = np.array([[0.0, 1.0, 0.0]])
+    z = np.array([[0.2, 0.7, 0.1]])
+    assert losses.get("categorical_crossentropy")(t, z) == pytest.approx(-np.log(0.7))
+    assert losses.get("sparse_categorical_crossentropy")(np.array([1]), z) == pytest.approx(
+        -np.log(0.7))
+    assert losses.get("mse")(t, z) == pytest.approx((0.04 + 0.09 + 0.01) / 3)
+    assert losses.get("mae")(t, z) == pytest.approx((0.2 + 0.3 + 0.1) / 3)
+    assert losses.get("binary_crossentropy")(np.array([[1.0]]), np.array([[0.8]])) == \
+        pytest.approx(-np.log(0.8))
+    assert losses.get("kl_divergence")(np.array([[0.5, 0.5]]), np.array([[0.25, 0.75]])) == \
+        pytest.approx(0.5 * np.log(2) + 0.5 * np.log(0.5 / 0.75))
+    assert losses.get("cosine_similarity")(np.array([[1.0, 0.0]]), np.array([[3.0, 0.0]])) == \
+        pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize("name,activation", [
+    ("categorical_crossentropy", "softmax"),
+    ("sparse_categorical_crossentropy", "softmax"),
+    ("binary_crossentropy", "sigmoid"),
+])
+def test_fused_loss_and_delta(name, activation, rng):
+    """From logits: same value as the unfused loss, and δ = (f(z) - t)/N exactly."""
+    loss = losses.get(name)
+    t, _ = make_case(name, rng)
+    logits = rng.normal(size=(6, 4))
+    probabilities = activations.get(activation)(logits)
+    assert loss.from_logits(t, logits) == pytest.approx(loss(t, probabilities), rel=1e-10)
+    dense_t = np.eye(4)[t] if t.ndim == 1 else t
+    count = 6 if activation == "softmax" else 24
+    np.testing.assert_allclose(loss.delta_from_logits(t, logits),
+                               (probabilities - dense_t) / count, rtol=1e-12)
+    # the chain rule through the activation gives the same delta
+    chained = activations.get(activation).backward(loss.gradient(t, probabilities), logits,
+                                                   probabilities)
+    np.testing.assert_allclose(loss.delta_from_logits(t, logits), chained, rtol=1e-7,
+                               atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["categorical_crossentropy", "sparse_categorical_crossentropy",
+                                  "binary_crossentropy"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fused_losses_finite_at_extreme_logits(name, dtype):
+    loss = losses.get(name)
+    logits = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]], dtype=dtype)
+    if name == "sparse_categorical_crossentropy":
+        t = np.array([1, 1])
+    else:
+        t = np.array([[0.0, 1.0], [0.0, 1.0]], dtype=dtype)
+    value = loss.from_logits(t, logits)
+    delta = loss.delta_from_logits(t, logits)
+    assert np.isfinite(value) and np.isfinite(delta).all()
+    # the wrong row costs about 2000 nats (softmax) / 1000 per unit (sigmoid); the right one 0
+    expected = 1000.0 if name != "binary_crossentropy" else 500.0
+    assert value == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_config_round_trip(name):
+    loss = losses.get(name)
+    assert losses.get(json.loads(json.dumps(loss.get_config()))) == loss
+
+
+def test_unknown_loss():
+    with pytest.raises(ConfigError, match="unknown loss 'crossentropy'; expected one of"):
+        losses.get("crossentropy")
