@@ -24,6 +24,7 @@ from . import (
 )
 from .errors import ConfigError, DataError, GlassnetError, ShapeError, TrainingError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
+from .io import load_model
 from .model import Sequential
 from .trace import format_trace, trace
 
@@ -46,6 +47,7 @@ __all__ = [
     "gradient_errors",
     "initializers",
     "layers",
+    "load_model",
     "losses",
     "numerical_gradients",
     "regularizers",

@@ -12,16 +12,18 @@ class Registry:
     "alpha": 0.1}``), or an instance of the base class, which is returned as is.
     """
 
-    def __init__(self, kind: str, base: type):
+    def __init__(self, kind: str, base: type, set_name: bool = True):
         self.kind = kind
         self.base = base
+        self.set_name = set_name
         self._classes: dict[str, type] = {}
 
     def register(self, *names: str):
         def decorate(cls):
-            cls.name = names[0]
+            if self.set_name:
+                cls.name = names[0]
             for name in names:
-                self._classes[name] = cls
+                self._classes[name.lower()] = cls
             return cls
 
         return decorate

@@ -65,6 +65,9 @@ class Sequential:
         self.metrics = []
         self.compiled = False
         self.history = None
+        #: JSON-able facts saved with the model: feature and class names, preprocessing,
+        #: training settings (filled by the data and CLI layers)
+        self.info: dict = {}
         for layer in layers or []:
             self.add(layer)
         if input_dim is not None:
@@ -320,6 +323,15 @@ class Sequential:
             arrays.append(new)
         for new, old in zip(arrays, current):
             old[...] = new
+
+    def _trainable_weights(self) -> list[np.ndarray]:
+        return [w for layer in self.layers for w, t in zip(layer.weights, layer.trainable) if t]
+
+    def save(self, path, include_optimizer=True) -> None:
+        """Save structure, weights, compile settings and ``info`` to one file (atomic)."""
+        from .io import save_model
+
+        save_model(self, path, include_optimizer)
 
     def _weight_label(self, index: int) -> str:
         labels = [f"{layer.name}.{name}" for layer in self.layers

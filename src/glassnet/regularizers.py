@@ -6,7 +6,7 @@ and the penalty is added once per step, not per sample.
 >>> import numpy as np
 >>> reg = L1L2(l1=0.1, l2=0.01)
 >>> w = np.array([1.0, -2.0])
->>> round(float(reg(w)), 6), reg.gradient(w).tolist()
+>>> round(float(reg(w)), 6), np.round(reg.gradient(w), 6).tolist()
 (0.35, [0.12, -0.14])
 """
 

@@ -131,15 +131,17 @@ def fit(model, x, y, epochs=1, batch_size=32, validation_data=None, validation_s
                       "gradient": gradient, "samples": n, "initial_epoch": initial_epoch}
     cbs = CallbackList([history, *(callbacks or [])], model)
     progress = ProgressBar(epochs, steps, verbose)
-    trainable = [w for layer in model.layers
-                 for w, t in zip(layer.weights, layer.trainable) if t]
+    trainable = model._trainable_weights()
     grads_of = [g for layer in model.layers for g in layer.grads if g is not None]
+    is_trainable = [t for layer in model.layers for t in layer.trainable]
     fused = model._fused(loss)
     model.stop_training = False
     model._stop_reason = None
 
     cbs.call("on_train_begin", {})
-    with _Interrupt() as interrupt:
+    # Overflow shows up as a non-finite loss, which stops training with a clear message;
+    # NumPy's own overflow warnings would only add noise.
+    with _Interrupt() as interrupt, np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(initial_epoch, epochs):
             if model.stop_training or interrupt.requested:
                 break
@@ -170,8 +172,9 @@ def fit(model, x, y, epochs=1, batch_size=32, validation_data=None, validation_s
                 else:
                     from .gradients import numerical_gradients
 
-                    for g, ng in zip(grads_of, numerical_gradients(
-                            model, xb, yb, loss, draw_noise=False)):
+                    numerical = numerical_gradients(model, xb, yb, loss, draw_noise=False)
+                    for g, ng in zip(grads_of, (ng for ng, t in zip(numerical, is_trainable)
+                                                if t)):
                         g[...] = ng
                 model.optimizer.apply(trainable, grads_of)
                 for layer in model.layers:
@@ -248,7 +251,6 @@ def evaluate(model, x, y, batch_size=None, verbose=0, return_dict=False, _checke
     for start in range(0, n, size):
         xb, yb = x[start:start + size], y[start:start + size]
         output = model._forward(xb, training=False)
-        m = xb.shape[0]
         per_sample = (loss.per_sample_from_logits(yb, model.layers[-1].preactivation) if fused
                       else loss.per_sample(yb, output))
         totals[0] += float(per_sample.sum())

@@ -51,7 +51,8 @@ def as_array(name, value, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"{name} must be numeric array-like, got {describe(value)}: {exc}") from None
+        raise DataError(
+            f"{name} must be numeric array-like, got {describe(value)}: {exc}") from None
     if array.dtype == object or array.dtype.kind in "USV":
         raise DataError(f"{name} must be numeric, got values of dtype {array.dtype}")
     if ndim is not None and array.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):

@@ -125,7 +125,7 @@ class Layer:
         return f"{type(self).__name__}({args})"
 
 
-LAYERS = Registry("layer", Layer)
+LAYERS = Registry("layer", Layer, set_name=False)
 
 
 def serialize(layer: Layer) -> dict:

@@ -9,7 +9,7 @@ from ..validation import check_number
 from .base import LAYERS, Layer
 
 
-@LAYERS.register("Dense", "dense")
+@LAYERS.register("Dense")
 class Dense(Layer):
     """Fully connected layer y = f(x · kernel + bias).
 
@@ -128,7 +128,7 @@ class Dense(Layer):
         }
 
 
-@LAYERS.register("Activation", "activation")
+@LAYERS.register("Activation")
 class Activation(Layer):
     """Applies an activation function on its own: y = f(x).
 

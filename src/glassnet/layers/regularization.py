@@ -9,7 +9,7 @@ from ..validation import check_number
 from .base import LAYERS, Layer
 
 
-@LAYERS.register("Dropout", "dropout")
+@LAYERS.register("Dropout")
 class Dropout(Layer):
     """Inverted dropout: while training, zero each value with probability ``rate``
     and scale the survivors by 1/(1 - rate); at inference, do nothing.
