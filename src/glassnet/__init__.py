@@ -22,9 +22,10 @@ from . import (
     optimizers,
     regularizers,
 )
+from .data import Dataset, load_csv, train_test_split, training_ratio
 from .errors import ConfigError, DataError, GlassnetError, ShapeError, TrainingError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
-from .io import load_model
+from .io import export_coefficients, export_json, load_model, predict_csv
 from .model import Sequential
 from .trace import format_trace, trace
 
@@ -32,6 +33,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ConfigError",
+    "Dataset",
     "DataError",
     "GlassnetError",
     "Sequential",
@@ -48,6 +50,12 @@ __all__ = [
     "initializers",
     "layers",
     "load_model",
+    "load_csv",
+    "predict_csv",
+    "export_coefficients",
+    "export_json",
+    "train_test_split",
+    "training_ratio",
     "losses",
     "numerical_gradients",
     "regularizers",

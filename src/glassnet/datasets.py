@@ -60,18 +60,117 @@ def steps() -> Dataset:
                    "builtin:steps", {"description": "seed 002: a step learned from 4 points"})
 
 
-BUILTIN = {"sample2": sample2, "sample3": sample3, "xor": xor, "steps": steps}
+def _teaching(name, features, labels, class_names, seed, **params):
+    described = ", ".join(f"{k}={v}" for k, v in params.items())
+    return Dataset(features, labels, ["x1", "x2"], class_names, "class", f"builtin:{name}",
+                   {"description": f"{name} ({described}, seed={seed})", "seed": seed, **params})
+
+
+def moons(n_samples=200, noise=0.1, seed=0) -> Dataset:
+    """Two interleaving half circles (2 classes)."""
+    n, rng = _size(n_samples, 2), np.random.default_rng(seed)
+    counts = [n // 2, n - n // 2]
+    outer = np.linspace(0, np.pi, counts[0])
+    inner = np.linspace(0, np.pi, counts[1])
+    x = np.vstack([np.column_stack([np.cos(outer), np.sin(outer)]),
+                   np.column_stack([1 - np.cos(inner), 0.5 - np.sin(inner)])])
+    x += rng.normal(scale=_noise(noise), size=x.shape)
+    return _teaching("moons", x, np.repeat([0, 1], counts), ["A", "B"], seed, n_samples=n,
+                     noise=noise)
+
+
+def circles(n_samples=200, noise=0.05, factor=0.5, seed=0) -> Dataset:
+    """A small circle (class B) inside a large one (class A)."""
+    n, rng = _size(n_samples, 2), np.random.default_rng(seed)
+    counts = [n // 2, n - n // 2]
+    angles = [np.linspace(0, 2 * np.pi, c, endpoint=False) for c in counts]
+    x = np.vstack([np.column_stack([np.cos(a), np.sin(a)]) * r
+                   for a, r in zip(angles, (1.0, factor))])
+    x += rng.normal(scale=_noise(noise), size=x.shape)
+    return _teaching("circles", x, np.repeat([0, 1], counts), ["A", "B"], seed, n_samples=n,
+                     noise=noise, factor=factor)
+
+
+def spiral(n_samples=300, classes=3, noise=0.2, seed=0) -> Dataset:
+    """Interleaved spiral arms, one per class (the classic hard case for linear models)."""
+    k = int(classes)
+    n, rng = _size(n_samples, k), np.random.default_rng(seed)
+    per = [n // k + (i < n % k) for i in range(k)]
+    xs, ys = [], []
+    for c, m in enumerate(per):
+        r = np.linspace(0.0, 1.0, m)
+        t = np.linspace(c * 4.0, (c + 1) * 4.0, m) + rng.normal(scale=_noise(noise), size=m)
+        xs.append(np.column_stack([r * np.sin(t), r * np.cos(t)]))
+        ys.append(np.full(m, c))
+    return _teaching("spiral", np.vstack(xs), np.concatenate(ys),
+                     [str(c + 1) for c in range(k)], seed, n_samples=n, classes=k, noise=noise)
+
+
+def blobs(n_samples=200, centers=3, spread=0.5, seed=0) -> Dataset:
+    """Gaussian blobs around ``centers`` random centres in [-3, 3]²."""
+    k = int(centers)
+    n, rng = _size(n_samples, k), np.random.default_rng(seed)
+    spread = _noise(spread)
+    middle = rng.uniform(-3.0, 3.0, size=(k, 2))
+    labels = np.arange(n) % k
+    x = middle[labels] + rng.normal(scale=spread, size=(n, 2))
+    return _teaching("blobs", x, labels, [str(c + 1) for c in range(k)], seed, n_samples=n,
+                     centers=k, spread=spread)
+
+
+def _size(n, classes):
+    from .validation import check_number
+
+    check_number("classes", classes, minimum=2, integer=True)
+    return check_number("n_samples", n, minimum=classes, integer=True)
+
+
+def _noise(value):
+    from .validation import check_number
+
+    return check_number("noise", value, minimum=0.0)
+
+
+BUILTIN = {"sample2": sample2, "sample3": sample3, "xor": xor, "steps": steps, "moons": moons,
+           "circles": circles, "spiral": spiral, "blobs": blobs}
 
 
 def names() -> list[str]:
-    return sorted(BUILTIN)
+    return list(BUILTIN)
 
 
-def load(name: str) -> Dataset:
-    """Load a built-in dataset by name."""
-    try:
-        return BUILTIN[name]()
-    except (KeyError, TypeError):
+def describe() -> dict[str, str]:
+    """Name -> one line about each built-in dataset."""
+    return {name: (fn.__doc__ or "").strip().splitlines()[0] for name, fn in BUILTIN.items()}
+
+
+def load(name: str, **params) -> Dataset:
+    """Load a built-in dataset by name; teaching sets take size, noise and seed parameters.
+
+    >>> load("moons", n_samples=50, noise=0.2, seed=1).features.shape
+    (50, 2)
+    """
+    if name not in BUILTIN:
         raise ConfigError(
             f"unknown dataset {name!r}; built-in datasets are: {', '.join(names())}"
-        ) from None
+        )
+    try:
+        return BUILTIN[name](**params)
+    except TypeError:
+        import inspect
+
+        allowed = ", ".join(inspect.signature(BUILTIN[name]).parameters) or "none"
+        raise ConfigError(f"dataset {name!r} takes parameters: {allowed}; got "
+                          f"{', '.join(params)}") from None
+
+
+def export(name: str, path, **params) -> Dataset:
+    """Write a built-in dataset to CSV (UTF-8 with BOM, opens in Excel) and return it."""
+    dataset = load(name, **params)
+    dataset.to_csv(path)
+    return dataset
+
+
+from .data.mnist import load_mnist  # noqa: E402  (MNIST lives with the other file readers)
+
+__all__ = ["BUILTIN", "describe", "export", "load", "load_mnist", "names"]

@@ -227,13 +227,15 @@ class Sequential:
 
         training.compile(self, optimizer, loss, metrics)
 
-    def fit(self, x, y, epochs=1, batch_size=32, validation_data=None, validation_split=0.0,
+    def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None, validation_split=0.0,
             shuffle=True, verbose=1, callbacks=None, gradient="analytic", initial_epoch=0,
             validation_method="last"):
         """Train for ``epochs`` passes over ``(x, y)``; returns a ``History``.
 
         Parameters
         ----------
+        x, y : array-like, or a Dataset as x (then y stays unset; its feature and class
+            names are kept in ``model.info`` and saved with the model)
         batch_size : int or None
             Rows per step; ``None`` is the full batch (seed 000's gradient descent).
         validation_data : tuple (x_val, y_val), optional
@@ -261,7 +263,7 @@ class Sequential:
                             shuffle, verbose, callbacks, gradient, initial_epoch,
                             validation_method)
 
-    def evaluate(self, x, y, batch_size=None, verbose=0, return_dict=False):
+    def evaluate(self, x, y=None, batch_size=None, verbose=0, return_dict=False):
         """Loss and metrics on ``(x, y)``: a float, a list [loss, *metrics] or a dict."""
         from . import training
 

@@ -98,11 +98,12 @@ class _Interrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def fit(model, x, y, epochs=1, batch_size=32, validation_data=None, validation_split=0.0,
+def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validation_split=0.0,
         shuffle=True, verbose=1, callbacks=None, gradient="analytic", initial_epoch=0,
         validation_method="last"):
     _require_compiled(model, "fit")
     loss = model.loss
+    x, y = _unpack(model, x, y, "x")
     x = model._inputs(x)
     y = model._targets(y, loss, x.shape[0])
     epochs = check_number("epochs", epochs, minimum=0, integer=True)
@@ -110,6 +111,9 @@ def fit(model, x, y, epochs=1, batch_size=32, validation_data=None, validation_s
     verbose = check_choice("verbose", verbose, (0, 1, 2))
     gradient = check_choice("gradient", gradient, ("analytic", "numerical"))
 
+    if validation_data is not None and hasattr(validation_data, "features"):
+        validation_data = _unpack(model, validation_data, None, "validation_data",
+                                  remember=False)
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ConfigError("validation_data must be a tuple (x_val, y_val)")
@@ -212,6 +216,21 @@ def fit(model, x, y, epochs=1, batch_size=32, validation_data=None, validation_s
     return history
 
 
+def _unpack(model, x, y, name, remember=True):
+    """A Dataset (anything with ``features`` and ``labels``) -> arrays, in the form the
+    loss wants; its feature and class names are remembered in ``model.info``."""
+    if not hasattr(x, "features"):
+        if y is None:
+            raise ConfigError(f"{name}: give targets y, or pass a Dataset")
+        return x, y
+    if y is not None:
+        raise ConfigError(f"{name} is a Dataset, which holds its own targets; leave y unset")
+    if remember:
+        model.info.update(feature_names=list(x.feature_names), class_names=x.class_names,
+                          target_name=x.target_name)
+    return x.features, x.targets_for(model.loss)
+
+
 def _stop_non_finite(model, epoch, step, value, trainable, snapshot, learning_rate, progress):
     """Stop on a NaN/inf loss, keeping the last finite weights."""
     if not all(np.isfinite(w).all() for w in trainable):
@@ -236,11 +255,12 @@ def _logs(model, values):
     return logs
 
 
-def evaluate(model, x, y, batch_size=None, verbose=0, return_dict=False, _checked=False):
+def evaluate(model, x, y=None, batch_size=None, verbose=0, return_dict=False, _checked=False):
     """Loss (with penalties) and metrics on ``(x, y)`` in inference mode."""
     _require_compiled(model, "evaluate")
     loss = model.loss
     if not _checked:
+        x, y = _unpack(model, x, y, "x", remember=False)
         x = model._inputs(x)
         y = model._targets(y, loss, x.shape[0])
     n = x.shape[0]

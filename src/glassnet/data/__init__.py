@@ -1,5 +1,6 @@
-"""Data in: datasets, CSV files, splits and scaling."""
+"""Data in: datasets, CSV files from Excel, splits."""
 
-from .dataset import Dataset
+from .csvfile import load_csv
+from .dataset import Dataset, as_dataset, train_test_split, training_ratio
 
-__all__ = ["Dataset"]
+__all__ = ["Dataset", "as_dataset", "load_csv", "train_test_split", "training_ratio"]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from ..errors import ConfigError, DataError
+from ..validation import check_number
 
 
 @dataclass
@@ -43,7 +48,8 @@ class Dataset:
     def one_hot(self, dtype="float64") -> np.ndarray:
         """Targets T as one-hot rows (seed 000), for classification data."""
         if not self.is_classification:
-            raise ValueError(f"dataset {self.source or ''} is a regression dataset: no classes")
+            raise DataError(f"dataset {self.source} has a numeric (regression) target, no "
+                            "classes to one-hot encode")
         return (self.labels[:, None] == np.arange(self.n_classes)).astype(dtype)
 
     @property
@@ -51,7 +57,110 @@ class Dataset:
         """One-hot targets for classification, the float targets for regression."""
         return self.one_hot() if self.is_classification else self.labels
 
+    def targets_for(self, loss) -> np.ndarray:
+        """Targets in the form ``loss`` expects (class indices for sparse losses)."""
+        if self.is_classification and getattr(loss, "sparse_targets", False):
+            return self.labels
+        return self.targets
+
     def subset(self, rows) -> Dataset:
         return Dataset(self.features[rows], self.labels[rows], list(self.feature_names),
                        None if self.class_names is None else list(self.class_names),
                        self.target_name, self.source, dict(self.info))
+
+    def label_text(self) -> list[str]:
+        if self.is_classification:
+            return [self.class_names[i] for i in self.labels]
+        return [repr(float(v)) for v in self.labels[:, 0]]
+
+    def to_csv(self, path) -> None:
+        """Write features and the target column (class names) as UTF-8 CSV with a BOM,
+        which Excel, Japanese Excel included, opens with the names intact."""
+        from ..io import atomic_write
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        targets = ([self.target_name] if self.is_classification or self.labels.shape[1] == 1
+                   else [f"{self.target_name}_{i + 1}" for i in range(self.labels.shape[1])])
+        writer.writerow([*self.feature_names, *targets])
+        labels = (np.array(self.label_text(), dtype=object)[:, None] if self.is_classification
+                  else self.labels)
+        for row, label in zip(self.features, labels):
+            writer.writerow([*(repr(float(v)) for v in row), *label])
+        data = buffer.getvalue().encode("utf-8-sig")
+        atomic_write(path, lambda f: f.write(data))
+
+
+def as_dataset(obj, target=None) -> Dataset:
+    """A Dataset from a Dataset, a pandas DataFrame (with ``target``), or a tuple (x, y)."""
+    if isinstance(obj, Dataset):
+        return obj
+    if hasattr(obj, "columns") and hasattr(obj, "to_numpy"):  # pandas DataFrame
+        if target is None:
+            raise ConfigError("a DataFrame needs target=... (the column to predict)")
+        if target not in obj.columns:
+            raise DataError(f"DataFrame has no column {target!r}; columns are: "
+                            f"{', '.join(map(str, obj.columns))}")
+        features = obj.drop(columns=[target])
+        x = np.asarray(features.to_numpy(), dtype=np.float64)
+        y = obj[target].to_numpy()
+        labels, names = _encode_labels(y)
+        return Dataset(x, labels, [str(c) for c in features.columns], names, str(target),
+                       "DataFrame")
+    if isinstance(obj, tuple) and len(obj) == 2:
+        x = np.asarray(obj[0], dtype=np.float64)
+        labels, names = _encode_labels(np.asarray(obj[1]))
+        return Dataset(x, labels, [f"x{i + 1}" for i in range(x.shape[1])], names, "y",
+                       "arrays")
+    raise ConfigError(f"expected a Dataset, a DataFrame or a tuple (x, y), got "
+                      f"{type(obj).__name__}")
+
+
+def _encode_labels(y):
+    if y.dtype.kind in "fc":
+        return y.astype(np.float64).reshape(len(y), -1), None
+    names = sorted(set(y.tolist()), key=lambda v: (isinstance(v, str), v))
+    index = {v: i for i, v in enumerate(names)}
+    return np.array([index[v] for v in y.tolist()], dtype=np.intp), [str(v) for v in names]
+
+
+def training_ratio(dataset: Dataset, ratio: float = 1.0) -> tuple[Dataset, Dataset]:
+    """Seed 000's TrainingRatio: the first ``ratio`` of the rows train, the rest test.
+
+    >>> import numpy as np
+    >>> d = Dataset(np.arange(8.0).reshape(4, 2), np.array([0, 1, 0, 1]), ["a", "b"], ["n", "y"])
+    >>> train, test = training_ratio(d, 0.5)
+    >>> len(train), len(test)
+    (2, 2)
+    """
+    ratio = check_number("training_ratio", ratio, minimum=0.0, maximum=1.0,
+                         exclusive_minimum=True)
+    n_train = int(round(len(dataset) * ratio))
+    if n_train == 0:
+        raise ConfigError(f"training_ratio={ratio} leaves no training rows out of "
+                          f"{len(dataset)}")
+    return dataset.subset(slice(0, n_train)), dataset.subset(slice(n_train, None))
+
+
+def train_test_split(dataset: Dataset, test_size: float = 0.25, stratify: bool = False,
+                     seed: int | None = None) -> tuple[Dataset, Dataset]:
+    """Random (optionally stratified) split; row order inside each part is kept."""
+    test_size = check_number("test_size", test_size, minimum=0.0, maximum=1.0,
+                             exclusive_minimum=True, exclusive_maximum=True)
+    rng = np.random.default_rng(seed)
+    n = len(dataset)
+    if stratify:
+        if not dataset.is_classification:
+            raise ConfigError("stratify=True needs a classification target")
+        test = []
+        for k in range(dataset.n_classes):
+            rows = rng.permutation(np.flatnonzero(dataset.labels == k))
+            test.extend(rows[: int(round(rows.size * test_size))])
+        test = np.array(test, dtype=np.intp)
+    else:
+        test = rng.permutation(n)[: int(round(n * test_size))]
+    mask = np.zeros(n, dtype=bool)
+    mask[test] = True
+    if mask.all() or not mask.any():
+        raise ConfigError(f"test_size={test_size} leaves an empty part out of {n} rows")
+    return dataset.subset(~mask), dataset.subset(mask)

@@ -2,6 +2,7 @@
 
 from .base import LAYERS, Layer, deserialize, serialize
 from .core import Activation, Dense
+from .preprocessing import Normalization
 from .regularization import BatchNormalization, Dropout
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "Dense",
     "Dropout",
     "Layer",
+    "Normalization",
     "deserialize",
     "serialize",
 ]
