@@ -74,6 +74,9 @@ def save_model(model, path, include_optimizer=True) -> None:
         "compile": _compile_config(model),
         "weights": _weight_entries(model),
         "info": model.info,
+        # Generator states, so that training resumed from the file draws the same
+        # shuffles and dropout masks as training that never stopped.
+        "random_state": model.get_random_state(),
     }
     weights = {f"w{i}": w for i, w in enumerate(model.weights)}
     state = None
@@ -183,6 +186,11 @@ def load_model(path, compile=True):
                         f"needs {len(expected)}")
     model.set_weights(arrays)
     model.info = config.get("info") or {}
+    if config.get("random_state"):
+        try:
+            model.set_random_state(config["random_state"])
+        except (ValueError, TypeError, KeyError) as exc:
+            raise DataError(f"{path}: the saved random state is not valid: {exc}") from None
     if compile and config.get("compile"):
         c = config["compile"]
         try:

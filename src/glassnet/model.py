@@ -329,6 +329,18 @@ class Sequential:
     def _trainable_weights(self) -> list[np.ndarray]:
         return [w for layer in self.layers for w, t in zip(layer.weights, layer.trainable) if t]
 
+    def get_random_state(self) -> dict:
+        """JSON-able states of the model's generator and of each layer's own."""
+        layers = {layer.name: layer._rng.bit_generator.state for layer in self.layers
+                  if getattr(layer, "_rng", None) is not None}
+        return {"model": self.rng.bit_generator.state, "layers": layers}
+
+    def set_random_state(self, state: dict) -> None:
+        self.rng.bit_generator.state = state["model"]
+        for layer in self.layers:
+            if layer.name in state.get("layers", {}):
+                layer._rng.bit_generator.state = state["layers"][layer.name]
+
     def save(self, path, include_optimizer=True) -> None:
         """Save structure, weights, compile settings and ``info`` to one file (atomic)."""
         from .io import save_model

@@ -1,0 +1,144 @@
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from glassnet import DataError, load_csv
+
+
+def write(tmp_path, text, name="data.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return str(path)
+
+
+def test_cp932_japanese_headers_and_classes(tmp_path):
+    text = "体長,体重,魚種\n10.5,200,鯛\n12,250,鮭\n11,230,鯛\n"
+    d = load_csv(write(tmp_path, text, encoding="cp932"), target="魚種")
+    assert d.feature_names == ["体長", "体重"] and d.target_name == "魚種"
+    assert d.class_names == ["鮭", "鯛"] and d.labels.tolist() == [1, 0, 1]
+    assert d.info["encoding"] == "cp932"
+    np.testing.assert_array_equal(d.features, [[10.5, 200], [12, 250], [11, 230]])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_encodings_and_delimiters_are_detected(tmp_path, encoding, delimiter):
+    rows = [["x1", "x2", "class"], ["1", "2", "a"], ["3", "4", "b"], ["5", "6", "a"]]
+    text = "\r\n".join(delimiter.join(r) for r in rows) + "\r\n"
+    d = load_csv(write(tmp_path, text, encoding=encoding), target="class")
+    assert d.feature_names == ["x1", "x2"] and d.labels.tolist() == [0, 1, 0]
+    assert d.info["delimiter"] == delimiter
+
+
+def test_semicolon_files_with_decimal_commas(tmp_path):
+    d = load_csv(write(tmp_path, "a;b;y\n1,5;2;0\n-0,25;3;1\n"))
+    np.testing.assert_array_equal(d.features, [[1.5, 2], [-0.25, 3]])
+
+
+def test_target_by_index_numeric_classes_in_numeric_order(tmp_path):
+    text = "class,x1,x2\n10,0,0\n2,1,1\n1,2,2\n2,3,3\n"
+    d = load_csv(write(tmp_path, text), target=0)
+    assert d.class_names == ["1", "2", "10"] and d.labels.tolist() == [2, 1, 0, 1]
+    assert d.feature_names == ["x1", "x2"]
+    d = load_csv(write(tmp_path, text), target="class", features=["x2"])
+    assert d.feature_names == ["x2"] and d.features.shape == (4, 1)
+
+
+def test_regression_targets_become_float_columns(tmp_path):
+    d = load_csv(write(tmp_path, "x,y\n9,500.5\n11,500\n12,1000.25\n"), target="y")
+    assert not d.is_classification and d.labels.shape == (3, 1)
+    d = load_csv(write(tmp_path, "x,y\n9,500\n11,500\n12,1000\n"), target="y", task="regression")
+    assert d.labels.ravel().tolist() == [500, 500, 1000]
+
+
+def test_excel_leftovers_are_tolerated(tmp_path):
+    text = "x1,x2,class,,\n1,2,a,,\n,,,,\n3,4,b,,\n\n,,,,\n"
+    d = load_csv(write(tmp_path, text))
+    assert d.features.tolist() == [[1, 2], [3, 4]] and d.class_names == ["a", "b"]
+
+
+def test_missing_values_drop_and_mean(tmp_path):
+    text = "x1,x2,class\n1,NA,a\n3,4,b\n5,#N/A,a\n7,8,\n9,10,a\n"
+    path = write(tmp_path, text)
+    with pytest.raises(DataError, match=r"line 2, column 'x2': the cell is missing \('NA'\)"):
+        load_csv(path)
+    d = load_csv(path, missing="drop")
+    assert d.features.tolist() == [[3, 4], [9, 10]] and d.info["rows_dropped"] == 3
+    with pytest.raises(DataError, match=r"line 5, column 'class': the target is missing"):
+        load_csv(path, missing="mean")
+    d = load_csv(write(tmp_path, "x1,x2,class\n1,,a\n3,4,b\n5,8,a\n"), missing="mean")
+    assert d.features[:, 1].tolist() == [6, 4, 8]
+
+
+ERRORS = [
+    ("", "is empty; expected a header line"),
+    ("x1,x2,class\n", "has a header but no data rows"),
+    ("x1,x2,class\n1,2,a\n3,4\n", "line 3: expected 3 cells like the header, found 2"),
+    ("x1,x2,class\n1,abc,a\n3,4,b\n", "line 2, column 'x2': expected a number, found 'abc'"),
+    ("x1,x2,class\n1,inf,a\n3,4,b\n", "line 2, column 'x2': expected a finite number"),
+    ("x1,x2,class\n1,nan,a\n3,4,b\n", "line 2, column 'x2': the cell is missing"),
+    ("x1,x2,class\n1,,a\n3,4,b\n", "line 2, column 'x2': the cell is missing"),
+    ("x1,x2,class\n1,2,a\n3,4,a\n", "column 'class': the target has only one class \\('a'\\)"),
+    ("x1,x1,class\n1,2,a\n3,4,b\n", "column name 'x1' appears twice \\(columns 1 and 2\\)"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not a text file"),
+    (b"x1,x2\n\xff\xfe\xfa,1\n", "is not text in UTF-8 or Shift-JIS"),
+]
+
+
+@pytest.mark.parametrize("content,message", ERRORS)
+def test_errors_name_file_line_and_column(tmp_path, content, message):
+    path = write(tmp_path, content, name="bad.csv")
+    before = sorted(os.listdir(tmp_path))
+    with pytest.raises(DataError, match=message) as info:
+        load_csv(path, target="class" if "class" in str(content) else -1)
+    assert str(tmp_path / "bad.csv") in str(info.value)
+    assert sorted(os.listdir(tmp_path)) == before  # nothing written
+
+
+def test_unknown_target_and_missing_file(tmp_path):
+    path = write(tmp_path, "x1,x2,class\n1,2,a\n3,4,b\n")
+    with pytest.raises(DataError, match="no column named 'species' for the target; columns "
+                                        "are: x1, x2, class"):
+        load_csv(path, target="species")
+    with pytest.raises(DataError, match="target index 5 is out of range; the file has 3"):
+        load_csv(path, target=5)
+    with pytest.raises(DataError, match="nothere.csv: no such file"):
+        load_csv(tmp_path / "nothere.csv")
+    with pytest.raises(DataError, match="is a folder"):
+        load_csv(tmp_path)
+
+
+CELL = st.one_of(st.text(alphabet="0123456789.-eE,;\t\"abc体 NA", max_size=6),
+                 st.floats(allow_nan=True).map(str))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(CELL, min_size=1, max_size=4), max_size=6),
+       st.sampled_from([",", ";", "\t"]))
+def test_random_csv_text_gives_a_dataset_or_a_data_error(tmp_path_factory, rows, delimiter):
+    text = "\n".join(delimiter.join(row) for row in rows)
+    path = tmp_path_factory.mktemp("fuzz") / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        d = load_csv(path)
+    except DataError:
+        return
+    assert d.features.ndim == 2 and len(d.features) == len(d.labels) > 0
+    assert np.isfinite(d.features).all()
+    assert d.features.shape[1] == len(d.feature_names)
+    if d.is_classification:
+        assert d.n_classes >= 2 and d.labels.max() < d.n_classes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_random_bytes_give_a_dataset_or_a_data_error(tmp_path_factory, raw):
+    path = tmp_path_factory.mktemp("bytes") / "f.csv"
+    path.write_bytes(raw)
+    try:
+        load_csv(path)
+    except DataError:
+        pass
