@@ -22,7 +22,7 @@ $(VENV)/.parity: pyproject.toml $(VENV)/.dev
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/python -m glassnet.demo
+	$(BIN)/glassnet demo --out runs/demo
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest src tests

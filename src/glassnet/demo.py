@@ -1,9 +1,10 @@
-"""Seed 000 on the built-in sample2 data: ``python -m glassnet.demo [OUT_DIR]``.
+"""Seed 000 end to end: ``glassnet demo`` (or ``python -m glassnet.demo``).
 
-Trains the 2-2-5 sigmoid/softmax network three ways (analytic batch gradient descent,
-numerical batch gradient descent, Keras-style mini-batch SGD of 100 rows), all with
-lr 0.5 for 1000 steps, then prints their times, losses, accuracies and coefficients
-(Table 66) and the class probabilities on Table 67's 5 × 5 grid, and saves the models.
+On the built-in sample2 data, train the 2-2-5 sigmoid/softmax network three ways —
+analytic and numerical batch gradient descent and Keras-style mini-batch SGD (batch
+100), all lr 0.5 for 1000 steps — compare their times, coefficients and loss curves,
+predict Table 67's 5 × 5 grid, repeat on sample3 (twice the spread), and write every
+table and figure into one report.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .model import Sequential
 METHODS = [  # (label, gradient, batch_size)
     ("analytic", "analytic", None),
     ("numerical", "numerical", None),
-    ("mini-batch SGD (100)", "analytic", 100),
+    ("mini-batch SGD", "analytic", 100),
 ]
 
 
@@ -36,19 +37,6 @@ def seed000_model(seed=0, dtype="float64") -> Sequential:
                       input_dim=2, seed=seed, dtype=dtype)
 
 
-def table66(model) -> str:
-    """Coefficients per layer and cell: a0 (bias) first, then one per input."""
-    lines = []
-    for number, layer in enumerate(model.layers, start=1):
-        letter = "ab"[number - 1] if number <= 2 else f"w{number}_"
-        header = ["cell", f"{letter}0"] + [f"{letter}{i + 1}" for i in range(layer.input_dim)]
-        lines.append(f"layer {number}: " + "  ".join(f"{h:>9}" for h in header))
-        for j in range(layer.units):
-            row = [layer.bias[j], *layer.kernel[:, j]]
-            lines.append(" " * 9 + f"{j + 1:>9}  " + "  ".join(f"{v:9.4f}" for v in row))
-    return "\n".join(lines)
-
-
 def table67_grid() -> np.ndarray:
     """Seed 000's Table 67 inputs: x1, x2 in {-1, -0.5, 0, 0.5, 1}, x1 varying fastest."""
     values = np.linspace(-1.0, 1.0, 5)
@@ -56,38 +44,115 @@ def table67_grid() -> np.ndarray:
     return np.column_stack([x1.ravel(), x2.ravel()])
 
 
-def run(out_dir="runs/demo", epochs=1000, stream=sys.stdout):
-    data = datasets.load("sample2")
-    os.makedirs(out_dir, exist_ok=True)
-    print(f"Seed 000 on sample2: {len(data)} rows, 5 classes, network 2-2-5 "
-          f"(sigmoid, softmax), lr 0.5, {epochs} steps", file=stream)
-    results = {}
+def train_three_ways(data, epochs=1000):
+    """{label: (model, history, recorder, seconds)} for the three methods."""
+    from .callbacks import Recorder
+
+    runs = {}
     for label, gradient, batch_size in METHODS:
         model = seed000_model()
         model.compile(optimizers.SGD(learning_rate=0.5), "categorical_crossentropy",
                       ["accuracy"])
+        recorder = Recorder(every="epoch", gradient_norms=False)
         started = time.perf_counter()
-        history = model.fit(data.features, data.one_hot(), epochs=epochs,
-                            batch_size=batch_size, gradient=gradient, verbose=0)
-        seconds = time.perf_counter() - started
-        results[label] = (model, history, seconds)
-        name = label.split()[0].replace("-", "_")
-        model.save(os.path.join(out_dir, f"sample2-{name}.glassnet"))
-        print(f"  {label:<22} {seconds:6.2f} s   loss {history.history['loss'][-1]:.4f}   "
-              f"accuracy {history.history['accuracy'][-1]:.3f}", file=stream)
-    for label, (model, _, _) in results.items():
-        print(f"\nCoefficients ({label}), seed 000 Table 66 layout:", file=stream)
-        print(table66(model), file=stream)
-    model = results["mini-batch SGD (100)"][0]
+        history = model.fit(data, epochs=epochs, batch_size=batch_size, gradient=gradient,
+                            verbose=0, callbacks=[recorder])
+        runs[label] = (model, history, recorder, time.perf_counter() - started)
+    return runs
+
+
+def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
+    """Write the demo's files and report into ``out_dir``; return the report's path."""
+    from . import io as gio
+    from . import plotting
+    from .plotting.grid import class_probabilities, probability_grid, region_areas
+    from .report import Report, png_bytes
+
+    report = Report("glassnet demo: seed 000's discriminant analysis, three ways")
+    report.paragraph(
+        "A 2-layer network (2 sigmoid cells, 5 softmax cells, Keras's 'uniform' initial "
+        f"weights) learns 5 classes of 2-D points. lr 0.5, {epochs} steps. 'analytic' and "
+        "'numerical' are batch gradient descent with backprop and with central differences; "
+        "'mini-batch SGD' is seed 000's Keras program (batch 100). float64 throughout.")
     grid = table67_grid()
-    p = model.predict(grid)
-    print("\nClass probabilities on Table 67's grid (mini-batch SGD model):", file=stream)
-    print("   x1    x2 " + "".join(f"{'p' + c:>8}" for c in data.class_names), file=stream)
-    for (x1, x2), row in zip(grid, p):
-        print(f"{x1:5.1f} {x2:5.1f} " + "".join(f"{v:8.4f}" for v in row), file=stream)
-    print(f"\nModels saved in {os.path.abspath(out_dir)}", file=stream)
-    return results
+    window = ((-1.0, 1.0), (-1.0, 1.0))
+    areas = {}
+    for name in ("sample2", "sample3"):
+        data = datasets.load(name)
+        folder = os.path.join(out_dir, name)
+        os.makedirs(folder)
+        print(f"{name}: training three ways ...", file=stream)
+        runs = train_three_ways(data, epochs)
+        report.heading(f"{name}: {data.info['description']}")
+        rows = []
+        for label, (model, history, _, seconds) in runs.items():
+            h = history.history
+            rows.append([label, seconds, h["loss"][-1], h["accuracy"][-1]])
+            model.save(os.path.join(folder, f"{label.replace(' ', '-')}.glassnet"))
+            for table in gio.coefficient_tables(model):
+                gio.write_csv(os.path.join(folder, f"coefficients-{label.replace(' ', '-')}-"
+                                           f"{table['layer']}.csv"), table["header"],
+                              table["rows"])
+            print(f"  {label:<16} {seconds:6.2f} s  loss {h['loss'][-1]:.4f}  accuracy "
+                  f"{h['accuracy'][-1]:.3f}", file=stream)
+        report.table(["method", "seconds", "final loss", "final accuracy"], rows,
+                     caption="Time and result of each method (the seed's author measured "
+                     "838 s numerical, 62 s analytic, 3.5 s Keras)")
+        analytic, numerical = runs["analytic"][0], runs["numerical"][0]
+        gap = max(float(np.abs(a - b).max()) for a, b in
+                  zip(analytic.get_weights(), numerical.get_weights()))
+        report.paragraph(f"Largest difference between the analytic and the numerical "
+                         f"coefficients: {gap:.1e} (seed 000: identical to six digits).")
+        for label, (model, *_rest) in runs.items():
+            for table in gio.coefficient_tables(model):
+                report.table(table["header"], table["rows"],
+                             caption=f"Table 66, {label}: {table['layer']} "
+                             f"({table['activation']})")
+        report.figure(png_bytes(plotting.compare_runs(
+            {label: run[1] for label, run in runs.items()},
+            title=f"{name}: mean cross-entropy per step (Fig 121)")),
+            "Fig 121: loss per step of the three methods; analytic and numerical coincide.")
+        report.figure(png_bytes(plotting.coefficient_trajectories(
+            runs["analytic"][2], analytic, title=f"{name}: coefficients, analytic (Fig 122)")),
+            "Fig 122: how every coefficient moved during training (analytic).")
+        keras_like = runs["mini-batch SGD"][0]
+        for label in ("analytic", "mini-batch SGD"):
+            fig = plotting.decision_regions(runs[label][0], data,
+                                            title=f"{name}, {label}: p = 0.5 and 0.95")
+            report.figure(png_bytes(fig), f"Decision regions, {label} (Fig 123"
+                          + (", 126)" if name == "sample3" else ")"))
+            plotting.save(fig, os.path.join(folder, f"regions-{label.replace(' ', '-')}"))
+        fig = plotting.decision_regions(keras_like, data, zoom=0.5,
+                                        title=f"{name}, mini-batch SGD, zoomed (Fig 124)")
+        report.figure(png_bytes(fig), "Fig 124: zoomed on the centre, where class 5 lives.")
+        plotting.save(fig, os.path.join(folder, "regions-zoom"))
+        p = class_probabilities(keras_like, grid)
+        header = ["x1", "x2", *(f"p{c}" for c in data.class_names)]
+        table67 = [[*map(float, x), *map(float, row)] for x, row in zip(grid, p)]
+        gio.write_csv(os.path.join(folder, "table67.csv"), header, table67)
+        report.table(header, table67, caption="Table 67: class probabilities on a 5 × 5 grid "
+                     "(mini-batch SGD model)")
+        fig = plotting.probability_maps(keras_like, data, points=grid,
+                                        title=f"{name}: probability of each class (Fig 125)")
+        report.figure(png_bytes(fig), "Fig 125: each class's probability; dots: Table 67's grid.")
+        plotting.save(fig, os.path.join(folder, "probability-maps"))
+        _, _, P = probability_grid(keras_like, *window, resolution=200)
+        areas[name] = region_areas(P)
+    report.heading("sample2 against sample3: what twice the spread does")
+    rows = [[f"class {k + 1}", *(float(areas[n][level][k]) for n in areas
+                                 for level in (0.5, 0.95))] for k in range(5)]
+    report.table(["class", "sample2 p≥0.5", "sample2 p≥0.95", "sample3 p≥0.5",
+                  "sample3 p≥0.95"], rows,
+                 caption="Share of the square [-1, 1]² where each class reaches p = 0.5 and "
+                 "0.95 (mini-batch SGD models)")
+    report.paragraph("As seed 000 found: with twice the spread the classes overlap more, the "
+                     "0.95 regions shrink or vanish and class 5's 0.5 region becomes small.")
+    path = os.path.join(out_dir, "report.html")
+    report.write(path)
+    return path
 
 
 if __name__ == "__main__":
-    run(*sys.argv[1:2])
+    from .cli import main
+
+    main(["demo", *sys.argv[1:]])

@@ -1,0 +1,61 @@
+"""Reading a learning curve (seed 002): under-fitting, a good fit, or over-fitting.
+
+>>> history = {"loss": [1.0, 0.5, 0.3, 0.2, 0.1, 0.05],
+...            "val_loss": [1.0, 0.6, 0.5, 0.55, 0.7, 0.9]}
+>>> diagnose(history).verdict
+'over-fits'
+>>> diagnose(history).best_epoch      # 0-based: the third epoch has the lowest val_loss
+2
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Diagnosis:
+    verdict: str            # "under-fits", "good", "over-fits" or "no validation data"
+    best_epoch: int | None  # 0-based epoch of the lowest validation loss
+    message: str            # one sentence for a caption or a report
+
+
+def diagnose(history: dict, rise=0.05, still_improving=0.05) -> Diagnosis:
+    """Judge a history (dict of per-epoch lists, as ``History.history``).
+
+    - over-fits: the validation loss ends more than ``rise`` (5 %) above its minimum
+      while the training loss went on falling after that epoch;
+    - under-fits: the last tenth of the epochs still brought more than
+      ``still_improving`` (5 %) of the whole fall of the training loss (more epochs or a
+      larger model would help);
+    - good: neither.
+    """
+    loss = np.asarray(history.get("loss", []), dtype=float)
+    if loss.size == 0:
+        return Diagnosis("no history", None, "No epochs were run.")
+    tail = max(1, loss.size // 10)
+    start = loss[-tail - 1] if loss.size > tail else loss[0]
+    total = loss.max() - loss[-1]
+    improving = loss.size > 1 and total > 0 and (start - loss[-1]) / total > still_improving
+    val = np.asarray(history.get("val_loss", []), dtype=float)
+    if val.size == 0:
+        if improving:
+            return Diagnosis("under-fits", None, "Training loss was still falling at the end: "
+                             "train longer (no validation data to judge over-fitting).")
+        return Diagnosis("no validation data", None, "Training loss has levelled off; without "
+                         "validation data over-fitting cannot be judged.")
+    best = int(np.nanargmin(val))
+    best_value = val[best]
+    rose = val[-1] > best_value * (1 + rise) and best < val.size - 1
+    train_fell = loss[-1] < loss[best]
+    if rose and train_fell:
+        return Diagnosis("over-fits", best,
+                         f"Over-fits from epoch {best + 1}: validation loss rose from "
+                         f"{best_value:.4g} to {val[-1]:.4g} while training loss kept falling.")
+    if improving:
+        return Diagnosis("under-fits", best, "Under-fits: training and validation loss were "
+                         "still falling at the end; train longer or use a larger model.")
+    return Diagnosis("good", best, f"Good fit: validation loss is lowest at epoch {best + 1} "
+                     f"({best_value:.4g}) and did not rise after it.")

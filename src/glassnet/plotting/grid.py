@@ -1,0 +1,35 @@
+"""Class probabilities over a grid of the 2-D input plane (shared by several figures)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def class_probabilities(model, x) -> np.ndarray:
+    """(n, K) class probabilities; a single sigmoid output becomes [1 - p, p]."""
+    p = np.asarray(model.predict(x), dtype=np.float64)
+    if p.shape[1] == 1:
+        p = np.hstack([1.0 - p, p])
+    return p
+
+
+def limits(features, pad=0.1, zoom=1.0):
+    """Plot limits around the data: padded, optionally zoomed on the centre."""
+    low, high = features.min(axis=0), features.max(axis=0)
+    centre, half = (low + high) / 2, (high - low) / 2 * (1 + pad) * zoom
+    half = np.where(half > 0, half, 1.0)
+    return (centre[0] - half[0], centre[0] + half[0]), (centre[1] - half[1], centre[1] + half[1])
+
+
+def probability_grid(model, xlim, ylim, resolution=250):
+    """xx, yy (resolution × resolution) and P (resolution, resolution, K)."""
+    xs = np.linspace(*xlim, resolution)
+    ys = np.linspace(*ylim, resolution)
+    xx, yy = np.meshgrid(xs, ys)
+    p = class_probabilities(model, np.column_stack([xx.ravel(), yy.ravel()]))
+    return xx, yy, p.reshape(resolution, resolution, -1)
+
+
+def region_areas(P, levels=(0.5, 0.95)) -> dict:
+    """Share of the grid where each class's probability reaches each level."""
+    return {level: (P >= level).mean(axis=(0, 1)) for level in levels}

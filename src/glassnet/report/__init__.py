@@ -1,0 +1,6 @@
+"""Reports: one self-contained HTML file per run."""
+
+from .html import Report, png_bytes
+from .run import confusion_matrix, write_run
+
+__all__ = ["Report", "confusion_matrix", "png_bytes", "write_run"]

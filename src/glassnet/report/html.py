@@ -1,0 +1,82 @@
+"""A self-contained HTML report: text, tables and figures (embedded PNGs) in one file."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+CSS = """
+body{font-family:"DejaVu Sans","Hiragino Sans","Yu Gothic","Noto Sans CJK JP",sans-serif;
+max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;border-bottom:2px solid #0072B2;padding-bottom:.2em}
+h2{font-size:1.25em;margin-top:1.8em;color:#0072B2}
+table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
+td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+th{background:#f0f4f8}td.text,th.text{text-align:left}
+figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}
+figcaption{font-size:.9em;color:#555}.note{color:#555;font-size:.9em}
+.verdict{font-weight:bold}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}
+dt{color:#555}dd{margin:0}
+"""
+
+
+def _cell(value, digits=4):
+    if isinstance(value, float):
+        text = f"{value:.{digits}g}" if abs(value) < 1e6 else f"{value:.3e}"
+        return f"<td>{text}</td>"
+    if isinstance(value, int):
+        return f"<td>{value}</td>"
+    return f'<td class="text">{html.escape(str(value))}</td>'
+
+
+class Report:
+    def __init__(self, title: str):
+        self.title = title
+        self.parts: list[str] = []
+
+    def heading(self, text):
+        self.parts.append(f"<h2>{html.escape(text)}</h2>")
+
+    def paragraph(self, text, css=None):
+        cls = f' class="{css}"' if css else ""
+        self.parts.append(f"<p{cls}>{html.escape(text)}</p>")
+
+    def items(self, pairs: dict):
+        rows = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>"
+                       for k, v in pairs.items())
+        self.parts.append(f"<dl>{rows}</dl>")
+
+    def table(self, header, rows, caption=None, digits=4):
+        head = "".join(f'<th class="text">{html.escape(str(h))}</th>' if i == 0 else
+                       f"<th>{html.escape(str(h))}</th>" for i, h in enumerate(header))
+        body = "".join("<tr>" + "".join(_cell(v, digits) for v in row) + "</tr>" for row in rows)
+        cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+        self.parts.append(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+                          "</table>")
+
+    def figure(self, png: bytes, caption: str):
+        data = base64.b64encode(png).decode("ascii")
+        self.parts.append(f'<figure><img src="data:image/png;base64,{data}" '
+                          f'alt="{html.escape(caption)}"><figcaption>{html.escape(caption)}'
+                          "</figcaption></figure>")
+
+    def text_block(self, text):
+        self.parts.append(f"<pre>{html.escape(text)}</pre>")
+
+    def render(self) -> str:
+        return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                f"<title>{html.escape(self.title)}</title><style>{CSS}</style></head><body>"
+                f"<h1>{html.escape(self.title)}</h1>{''.join(self.parts)}</body></html>")
+
+    def write(self, path):
+        from ..io import atomic_write
+
+        data = self.render().encode("utf-8")
+        atomic_write(path, lambda f: f.write(data))
+
+
+def png_bytes(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()

@@ -1,0 +1,151 @@
+"""Everything one training run leaves behind, written into one folder.
+
+Seed 000's programs (i)–(ix) end with pictures and tables; ``write_run`` produces them
+all from a trained model: the model file, the history, the coefficient tables, the
+train/test split, predictions on the test part, every figure (PNG and SVG) and one
+``report.html`` holding all of it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from .. import io as gio
+from ..diagnosis import diagnose
+from .html import Report, png_bytes
+
+
+def confusion_matrix(labels, predicted, k) -> np.ndarray:
+    matrix = np.zeros((k, k), dtype=int)
+    np.add.at(matrix, (labels, predicted), 1)
+    return matrix
+
+
+def history_rows(history):
+    keys = list(history.history)
+    return ["epoch", *keys], [[e + 1, *(history.history[k][i] for k in keys)]
+                              for i, e in enumerate(history.epoch)]
+
+
+def best_metrics(history) -> dict:
+    h = history.history
+    out = {f"final {k}": v[-1] for k, v in h.items() if k not in ("epoch_time",)}
+    result = diagnose(h)
+    if result.best_epoch is not None:
+        out["best epoch (lowest val_loss)"] = result.best_epoch + 1
+        for k, v in h.items():
+            if k.startswith("val_"):
+                out[f"{k} at best epoch"] = v[result.best_epoch]
+    return out
+
+
+def write_run(out_dir, model, train, test, history, recorder=None, settings=None,
+              seconds=None, figures=True, title=None, extra=None) -> dict:
+    """Write the run's files into ``out_dir`` (which must exist); return their paths."""
+    from .. import plotting
+
+    paths = {}
+    join = lambda name: os.path.join(out_dir, name)  # noqa: E731
+    model.save(join("model.glassnet"))
+    paths["model"] = join("model.glassnet")
+    header, rows = history_rows(history)
+    gio.write_csv(join("history.csv"), header, rows)
+    paths["history"] = join("history.csv")
+    paths["coefficients"] = gio.export_coefficients(model, out_dir)
+    gio.export_json(model, join("model.json"))
+    train.to_csv(join("train.csv"))
+    paths["train"] = join("train.csv")
+    if len(test):
+        test.to_csv(join("test.csv"))
+        paths["test"] = join("test.csv")
+        header, rows, _ = gio.prediction_table(model, test.feature_names, test.features)
+        gio.write_csv(join("test-predictions.csv"), header, rows)
+        paths["test_predictions"] = join("test-predictions.csv")
+
+    report = Report(title or f"glassnet run: {train.source or 'data'}")
+    result = diagnose(history.history)
+    report.paragraph(result.message, css="verdict")
+    report.heading("Data")
+    report.items({
+        "source": train.source,
+        "rows (training / test)": f"{len(train)} / {len(test)}",
+        "features": ", ".join(train.feature_names),
+        "target": train.target_name + (f" ({train.n_classes} classes: "
+                                       f"{', '.join(train.class_names)})"
+                                       if train.is_classification else " (numeric)"),
+    })
+    report.heading("Model")
+    report.text_block(model.summary(print_fn=None))
+    report.heading("Settings")
+    report.items(settings or {})
+    report.heading("Results")
+    timing = {"training time": f"{seconds:.2f} s"} if seconds is not None else {}
+    report.items({**timing, **{k: (f"{v:.4g}" if isinstance(v, float) else v)
+                               for k, v in best_metrics(history).items()}})
+    if train.is_classification:
+        for name, part in (("training", train), ("test", test)):
+            if not len(part):
+                continue
+            predicted = plotting.class_probabilities(model, part.features).argmax(axis=1)
+            matrix = confusion_matrix(part.labels, predicted, train.n_classes)
+            accuracy = np.trace(matrix) / matrix.sum()
+            report.table(["true \\ predicted", *train.class_names],
+                         [[c, *map(int, row)] for c, row in zip(train.class_names, matrix)],
+                         caption=f"Confusion matrix, {name} data (accuracy {accuracy:.3f})")
+    report.heading("Coefficients (seed 000, Table 66 layout: bias first, then one per input)")
+    for table in gio.coefficient_tables(model):
+        report.table(table["header"], table["rows"],
+                     caption=f"{table['layer']} ({table['activation']})")
+    for section in extra or []:
+        section(report)
+
+    if figures:
+        report.heading("Figures")
+        for name, fig, caption in _figures(model, train, test, history, recorder):
+            if fig is None:
+                continue
+            report.figure(png_bytes(fig), caption)
+            paths.setdefault("figures", []).extend(plotting.save(fig, join(name)))
+    report.heading("Files")
+    report.paragraph("In this folder: model.glassnet (load with glassnet.load_model), "
+                     "model.json, history.csv, coefficients-*.csv, train.csv"
+                     + (", test.csv, test-predictions.csv" if len(test) else "")
+                     + ", and every figure as PNG and SVG.")
+    report.write(join("report.html"))
+    paths["report"] = join("report.html")
+    return paths
+
+
+def _figures(model, train, test, history, recorder):
+    from .. import plotting
+
+    everything = train if not len(test) else _concat(train, test)
+    yield "data", plotting.data_distribution(everything), "The data by class (seed 000, ii)."
+    yield ("learning-curves", plotting.learning_curves(history),
+           "Learning curves: training solid, validation dashed (seed 002).")
+    if recorder is not None:
+        yield ("coefficients", plotting.coefficient_trajectories(recorder, model),
+               "Every coefficient over the steps (seed 000, Fig 122).")
+    two_d = model.input_dim == 2 and train.is_classification
+    if two_d:
+        yield ("decision-regions", plotting.decision_regions(model, everything),
+               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) contours "
+               "(seed 000, Fig 123).")
+        yield ("decision-regions-zoom", plotting.decision_regions(model, everything, zoom=0.5),
+               "The same, zoomed on the centre (seed 000, Fig 124).")
+        yield ("probability-maps", plotting.probability_maps(model, everything),
+               "Each class's probability over the plane (seed 000, Fig 125).")
+    if model.input_dim == 1 and not train.is_classification:
+        yield "model-curve", plotting.regression_curve(model, everything), "Model against data."
+    yield ("network", plotting.network_diagram(model, everything if two_d else None),
+           "The network: line width ∝ |weight|, blue positive, vermillion negative"
+           + ("; each cell shows its output over the input plane." if two_d else "."))
+
+
+def _concat(a, b):
+    from ..data import Dataset
+
+    return Dataset(np.vstack([a.features, b.features]), np.concatenate([a.labels, b.labels]),
+                   a.feature_names, a.class_names, a.target_name, a.source, a.info)

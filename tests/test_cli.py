@@ -1,0 +1,205 @@
+"""The command line, run in-process (fast) and as a real subprocess (entry points)."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import glassnet
+from glassnet.cli import run
+
+from .test_csv import ERRORS
+
+
+def glassnet_cmd(*args, capsys=None):
+    code = run([str(a) for a in args])
+    out = capsys.readouterr() if capsys else None
+    return code, out
+
+
+@pytest.fixture
+def fish(tmp_path):
+    rng = np.random.default_rng(1)
+    lines = ["体長,体重,魚種"]
+    for name, (length, weight) in {"鯛": (30, 600), "鮭": (60, 3000), "鯵": (20, 150)}.items():
+        for _ in range(30):
+            lines.append(f"{rng.normal(length, 3):.1f},{rng.normal(weight, weight * .1):.0f},"
+                         f"{name}")
+    path = tmp_path / "fish.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return path
+
+
+def test_train_writes_every_result(tmp_path, fish, capsys):
+    out = tmp_path / "run"
+    code, io = glassnet_cmd("train", fish, "--target", "魚種", "--out", out, "--hidden", "3",
+                            "--epochs", "200", "--test-split", "0.25", "--stratify",
+                            capsys=capsys)
+    assert code == 0, io.err
+    assert f"report: {out / 'report.html'}" in io.out and "accuracy" in io.out
+    names = set(os.listdir(out))
+    for expected in ["model.glassnet", "model.json", "history.csv", "coefficients-dense.csv",
+                     "coefficients-dense_1.csv", "train.csv", "test.csv",
+                     "test-predictions.csv", "report.html", "data.png", "data.svg",
+                     "learning-curves.png", "coefficients.png", "decision-regions.png",
+                     "decision-regions-zoom.png", "probability-maps.png", "network.png"]:
+        assert expected in names, expected
+    model = glassnet.load_model(out / "model.glassnet")
+    assert model.info["class_names"] == ["鮭", "鯛", "鯵"]
+    assert model.info["feature_names"] == ["体長", "体重"]
+    history = list(csv.DictReader(open(out / "history.csv", encoding="utf-8-sig")))
+    assert len(history) == 200 and "val_accuracy" in history[0]
+    header = next(csv.reader(open(out / "coefficients-dense.csv", encoding="utf-8-sig")))
+    assert header == ["cell", "bias", "体長 (standardised)", "体重 (standardised)"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 7
+    assert "Confusion matrix, test data" in html and "鯛" in html and "Table 66" in html
+    assert len(list(csv.reader(open(out / "train.csv", encoding="utf-8-sig")))) == 1 + 66
+    assert len(list(csv.reader(open(out / "test.csv", encoding="utf-8-sig")))) == 1 + 24
+
+
+def test_train_reproduces_seed000_keras_defaults(tmp_path, capsys):
+    code, io = glassnet_cmd("train", "sample2", "--scale", "none", "--no-figures", "--out",
+                            tmp_path / "s2", capsys=capsys)
+    assert code == 0
+    assert "trained 1000 epochs" in io.out
+    accuracy = float(io.out.split("accuracy ")[1].split(",")[0].split()[0])
+    assert accuracy >= 0.95
+
+
+def test_predict_evaluate_and_their_outputs(tmp_path, fish, capsys):
+    out = tmp_path / "run"
+    assert glassnet_cmd("train", fish, "--target", "魚種", "--out", out, "--epochs", "300",
+                        "--no-figures", "--hidden", "3", capsys=capsys)[0] == 0
+    new = tmp_path / "new.csv"
+    new.write_bytes("体重,体長\n600,30\n3000,60\n150,20\n".encode("cp932"))
+    code, io = glassnet_cmd("predict", out / "model.glassnet", new, capsys=capsys)
+    assert code == 0
+    rows = list(csv.reader(io.out.splitlines()))
+    assert rows[0] == ["体長", "体重", "p_鮭", "p_鯛", "p_鯵", "predicted"]
+    assert [r[-1] for r in rows[1:]] == ["鯛", "鮭", "鯵"]
+    code, io = glassnet_cmd("predict", out / "model.glassnet", new, "--out",
+                            tmp_path / "p.csv", capsys=capsys)
+    assert code == 0 and (tmp_path / "p.csv").exists()
+    code, io = glassnet_cmd("evaluate", out / "model.glassnet", fish, capsys=capsys)
+    assert code == 0
+    assert "90 rows: loss" in io.out and "confusion matrix" in io.out
+    matrix = [line.split()[1:] for line in io.out.splitlines()[-3:]]
+    assert sum(int(v) for row in matrix for v in row) == 90
+
+
+def test_gradcheck_passes(capsys):
+    code, io = glassnet_cmd("gradcheck", "sample2", capsys=capsys)
+    assert code == 0 and "PASS" in io.out
+    assert io.out.count("e-") >= 6  # one error figure per weight array
+
+
+def test_trace_seed003(capsys, tmp_path):
+    code, io = glassnet_cmd("trace", "--weights", "seed003", "--input", "1,1;0,1;1,0;0,0",
+                            capsys=capsys)
+    assert code == 0
+    assert "design=1, quality=1: 1×5 + 1×5 + (-5) = 5 -> 5" in io.out
+    assert "design=0, quality=1: 0×-10 + 0×-10 + (10) = 10 -> 10" in io.out
+    spec = tmp_path / "w.json"
+    code, io = glassnet_cmd("trace", "--show-example", capsys=capsys)
+    spec.write_text(io.out, encoding="utf-8")
+    code, io2 = glassnet_cmd("trace", "--weights", spec, "--input", "0,0", capsys=capsys)
+    assert code == 0 and "= -40 -> 0" in io2.out
+
+
+def test_datasets_list_and_export(tmp_path, capsys):
+    code, io = glassnet_cmd("datasets", capsys=capsys)
+    assert code == 0 and all(name in io.out for name in glassnet.datasets.names())
+    code, io = glassnet_cmd("datasets", "export", "moons", tmp_path / "m.csv", "--n-samples",
+                            "40", "--seed", "2", capsys=capsys)
+    assert code == 0 and len(glassnet.load_csv(tmp_path / "m.csv")) == 40
+
+
+def test_demo_writes_one_report(tmp_path, capsys):
+    code, io = glassnet_cmd("demo", "--out", tmp_path / "demo", "--epochs", "50",
+                            capsys=capsys)
+    assert code == 0, io.err
+    assert f"report: {tmp_path / 'demo' / 'report.html'}" in io.out
+    html = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
+    assert "Table 67" in html and "Fig 121" in html and "sample3" in html
+    assert set(os.listdir(tmp_path)) == {"demo"}  # no temporary folder left
+
+
+@pytest.mark.parametrize("content,message", ERRORS)
+def test_every_loader_error_is_one_line_exit_2_nothing_written(tmp_path, capsys, content,
+                                                                 message):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    target = ["--target", "class"] if "class" in str(content) else []
+    code, io = glassnet_cmd("train", bad, *target, "--out", tmp_path / "out", capsys=capsys)
+    assert code == 2
+    lines = io.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("glassnet: error: ")
+    assert str(bad) in lines[0]
+    assert sorted(os.listdir(tmp_path)) == ["bad.csv"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["train"], "the following arguments are required: data"),
+    (["train", "sample2", "--hidden", "two"], "--hidden must be cell counts"),
+    (["train", "sample2", "--batch-size", "0"], "--batch-size must be >= 1"),
+    (["train", "sample2", "--activation", "sigmod"], "unknown activation 'sigmod'"),
+    (["train", "sample2", "--optimizer", "adamm"], "unknown optimizer 'adamm'"),
+    (["train", "nothing.csv"], "nothing.csv: no such file, and not a built-in dataset"),
+    (["predict", "missing.glassnet", "x.csv"], "model file missing.glassnet does not exist"),
+    (["trace", "--input", "1,1"], "give a model file or --weights FILE"),
+    (["trace", "--weights", "seed003", "--input", "1,2,3"], "--input rows must have 2 values"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_argument_errors_are_one_line_exit_2(tmp_path, capsys, args, message):
+    os.chdir(tmp_path)
+    code, io = glassnet_cmd(*args, capsys=capsys)
+    assert code == 2
+    lines = io.err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], io.err
+    assert os.listdir(tmp_path) == []
+
+
+def test_existing_results_are_not_overwritten(tmp_path, capsys):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "model.glassnet").write_text("precious")
+    code, io = glassnet_cmd("train", "xor", "--out", out, "--epochs", "2", capsys=capsys)
+    assert code == 2 and "--overwrite" in io.err
+    assert (out / "model.glassnet").read_text() == "precious"
+    code, io = glassnet_cmd("train", "xor", "--out", out, "--epochs", "2", "--no-figures",
+                            "--overwrite", "--batch-size", "full", capsys=capsys)
+    assert code == 0 and glassnet.load_model(out / "model.glassnet").input_dim == 2
+
+
+def test_internal_errors_exit_1(monkeypatch, capsys):
+    from glassnet.cli import commands
+
+    def broken(args):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(commands, "cmd_datasets", broken)
+    code, io = glassnet_cmd("datasets", capsys=capsys)
+    assert code == 1 and "internal error: ZeroDivisionError: oops" in io.err
+
+
+def test_console_script_and_module_entry_points(tmp_path):
+    exe = os.path.join(os.path.dirname(sys.executable), "glassnet")
+    for command in ([exe, "--help"], [sys.executable, "-m", "glassnet", "datasets"]):
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and done.stdout
+    done = subprocess.run([exe, "train", str(tmp_path / "none.csv")], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+
+
+def test_import_stays_light():
+    code = ("import sys, glassnet; heavy = [m for m in ('matplotlib', 'pandas', 'torch') "
+            "if m in sys.modules]; print(heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]"
+    json.loads("[]")
