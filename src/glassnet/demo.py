@@ -103,11 +103,11 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
                   zip(analytic.get_weights(), numerical.get_weights()))
         report.paragraph(f"Largest difference between the analytic and the numerical "
                          f"coefficients: {gap:.1e} (seed 000: identical to six digits).")
-        for label, (model, *_rest) in runs.items():
-            for table in gio.coefficient_tables(model):
-                report.table(table["header"], table["rows"],
-                             caption=f"Table 66, {label}: {table['layer']} "
-                             f"({table['activation']})")
+        per_method = {label: gio.coefficient_tables(run[0]) for label, run in runs.items()}
+        for i, layer in enumerate(("layer 1 (a)", "layer 2 (b)")):
+            report.side_by_side([
+                (tables[i]["header"], tables[i]["rows"], f"Table 66, {label}: {layer}")
+                for label, tables in per_method.items()], spec=".6g")
         report.figure(png_bytes(plotting.compare_runs(
             {label: run[1] for label, run in runs.items()},
             title=f"{name}: mean cross-entropy per step (Fig 121)")),
@@ -131,7 +131,7 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
         table67 = [[*map(float, x), *map(float, row)] for x, row in zip(grid, p)]
         gio.write_csv(os.path.join(folder, "table67.csv"), header, table67)
         report.table(header, table67, caption="Table 67: class probabilities on a 5 × 5 grid "
-                     "(mini-batch SGD model)")
+                     "(mini-batch SGD model)", spec=".4f")
         fig = plotting.probability_maps(keras_like, data, points=grid,
                                         title=f"{name}: probability of each class (Fig 125)")
         report.figure(png_bytes(fig), "Fig 125: each class's probability; dots: Table 67's grid.")

@@ -17,13 +17,13 @@ th{background:#f0f4f8}td.text,th.text{text-align:left}
 figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}
 figcaption{font-size:.9em;color:#555}.note{color:#555;font-size:.9em}
 .verdict{font-weight:bold}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}
-dt{color:#555}dd{margin:0}
+dt{color:#555}dd{margin:0}.row{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}
 """
 
 
-def _cell(value, digits=4):
+def _cell(value, spec=".4g"):
     if isinstance(value, float):
-        text = f"{value:.{digits}g}" if abs(value) < 1e6 else f"{value:.3e}"
+        text = format(value, spec) if abs(value) < 1e6 else f"{value:.3e}"
         return f"<td>{text}</td>"
     if isinstance(value, int):
         return f"<td>{value}</td>"
@@ -47,10 +47,20 @@ class Report:
                        for k, v in pairs.items())
         self.parts.append(f"<dl>{rows}</dl>")
 
-    def table(self, header, rows, caption=None, digits=4):
+    def side_by_side(self, tables, spec=".4g"):
+        """Several (header, rows, caption) tables in one row, like seed 000's Table 66."""
+        start = len(self.parts)
+        for header, rows, caption in tables:
+            self.table(header, rows, caption, spec)
+        inner = "".join(self.parts[start:])
+        del self.parts[start:]
+        self.parts.append(f'<div class="row">{inner}</div>')
+
+    def table(self, header, rows, caption=None, spec=".4g"):
+        """A table; ``spec`` formats floats (".4g" four significant digits, ".4f" ...)."""
         head = "".join(f'<th class="text">{html.escape(str(h))}</th>' if i == 0 else
                        f"<th>{html.escape(str(h))}</th>" for i, h in enumerate(header))
-        body = "".join("<tr>" + "".join(_cell(v, digits) for v in row) + "</tr>" for row in rows)
+        body = "".join("<tr>" + "".join(_cell(v, spec) for v in row) + "</tr>" for row in rows)
         cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
         self.parts.append(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
                           "</table>")

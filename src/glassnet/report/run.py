@@ -97,7 +97,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     report.heading("Coefficients (seed 000, Table 66 layout: bias first, then one per input)")
     for table in gio.coefficient_tables(model):
         report.table(table["header"], table["rows"],
-                     caption=f"{table['layer']} ({table['activation']})")
+                     caption=f"{table['layer']} ({table['activation']})", spec=".6g")
     for section in extra or []:
         section(report)
 
