@@ -58,6 +58,16 @@ def test_train_writes_every_result(tmp_path, fish, capsys):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") == 7
     assert "Confusion matrix, test data" in html and "鯛" in html and "Table 66" in html
+    # the Japanese glyphs travel inside the report, so any browser shows them
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    font = re.search(r"glassnet-ja.*?base64,([A-Za-z0-9+/=]+)", html).group(1)
+    covered = {chr(c) for c in TTFont(io.BytesIO(base64.b64decode(font))).getBestCmap()}
+    assert set("体長重魚種鯛鮭鯵") <= covered
     assert len(list(csv.reader(open(out / "train.csv", encoding="utf-8-sig")))) == 1 + 66
     assert len(list(csv.reader(open(out / "test.csv", encoding="utf-8-sig")))) == 1 + 24
 

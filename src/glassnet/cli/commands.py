@@ -252,6 +252,7 @@ def cmd_train(args):
     elif len(test):
         validation = test
     model = build_model(args, train)
+    args.learning_rate = model.optimizer.learning_rate  # report the rate actually used
     if args.scale != "none":
         model.layers[0].adapt(train.features)  # fitted on the training rows only
     model.build(train.features.shape[1])

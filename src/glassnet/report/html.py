@@ -7,7 +7,8 @@ import html
 import io
 
 CSS = """
-body{font-family:"DejaVu Sans","Hiragino Sans","Yu Gothic","Noto Sans CJK JP",sans-serif;
+body{font-family:"glassnet-ja","DejaVu Sans","Hiragino Sans","Yu Gothic","Noto Sans CJK JP",
+sans-serif;
 max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;border-bottom:2px solid #0072B2;padding-bottom:.2em}
 h2{font-size:1.25em;margin-top:1.8em;color:#0072B2}
@@ -17,7 +18,7 @@ th{background:#f0f4f8}td.text,th.text{text-align:left}
 figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}
 figcaption{font-size:.9em;color:#555}.note{color:#555;font-size:.9em}
 .verdict{font-weight:bold}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}
-dt{color:#555}dd{margin:0}.row{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}
+dl{grid-template-columns:repeat(3,max-content minmax(6em,auto))}dt{color:#555}dd{margin:0}.row{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}
 """
 
 
@@ -75,15 +76,51 @@ class Report:
         self.parts.append(f"<pre>{html.escape(text)}</pre>")
 
     def render(self) -> str:
+        body = f"<h1>{html.escape(self.title)}</h1>{''.join(self.parts)}"
         return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                f"<title>{html.escape(self.title)}</title><style>{CSS}</style></head><body>"
-                f"<h1>{html.escape(self.title)}</h1>{''.join(self.parts)}</body></html>")
+                f"<title>{html.escape(self.title)}</title><style>{_font_face(body)}{CSS}"
+                f"</style></head><body>{body}</body></html>")
 
     def write(self, path):
         from ..io import atomic_write
 
         data = self.render().encode("utf-8")
         atomic_write(path, lambda f: f.write(data))
+
+
+def _font_face(text: str) -> str:
+    """An embedded font with just the Japanese characters the report uses.
+
+    The report must show 体長 or 鯛 on any machine, including one without Japanese
+    fonts; the bundled IPAexGothic is cut down (fontTools ships with matplotlib) to
+    the characters present, which keeps the file small.
+    """
+    wide = sorted({ch for ch in text if ord(ch) >= 0x2E80})
+    if not wide:
+        return ""
+    try:
+        import importlib.util
+        import os
+
+        from fontTools import subset
+
+        spec = importlib.util.find_spec("matplotlib_fontja")
+        path = os.path.join(os.path.dirname(spec.origin), "fonts", "ipaexg.ttf")
+        options = subset.Options()
+        font = subset.load_font(path, options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(wide))
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        subset.save_font(font, buffer, options)
+    except (ImportError, AttributeError, OSError):
+        return ""  # the reader's own Japanese fonts will have to do
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    # unicode-range: the embedded face serves only the wide characters; Latin text
+    # keeps the reader's usual font.
+    return ('@font-face{font-family:"glassnet-ja";font-display:block;'
+            "unicode-range:U+2E80-FFFF;"
+            f'src:url(data:font/ttf;base64,{data}) format("truetype")}}')
 
 
 def png_bytes(fig) -> bytes:
