@@ -18,7 +18,8 @@ th{background:#f0f4f8}td.text,th.text{text-align:left}
 figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}
 figcaption{font-size:.9em;color:#555}.note{color:#555;font-size:.9em}
 .verdict{font-weight:bold}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}
-dl{grid-template-columns:repeat(3,max-content minmax(6em,auto))}dt{color:#555}dd{margin:0}.row{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}
+dl{grid-template-columns:repeat(3,max-content minmax(6em,auto))}dt{color:#555}dd{margin:0}
+.row{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}
 """
 
 
