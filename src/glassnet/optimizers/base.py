@@ -1,9 +1,12 @@
 """The optimiser contract: one ``_step`` per optimiser, state as a dict of arrays.
 
 ``apply(weights, grads)`` clips the gradients if asked, applies decoupled weight
-decay if asked, then calls ``_step(w, g, state, lr, t)`` for each weight array;
+decay if asked, then calls ``_step(w, g, state, lr, t, buf)`` for each weight array;
 ``_step`` updates ``w`` in place following the optimiser's published rule, with
-``t`` the 1-based step count and ``lr`` the learning rate of this step.
+``t`` the 1-based step count, ``lr`` the learning rate of this step and ``buf`` a
+scratch array shaped like ``w``. Steps write every intermediate into ``buf`` or the
+state with ``out=`` / in-place operators: the update runs once per batch over every
+weight, so it must not allocate.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class Optimizer(Configurable):
     # the update -----------------------------------------------------------------------
     def build(self, weights) -> None:
         self.state = [self.init_state(w) for w in weights]
+        self._buffers = [np.empty_like(w) for w in weights]
 
     def init_state(self, weight: np.ndarray) -> dict:
         return {}
@@ -72,10 +76,11 @@ class Optimizer(Configurable):
         grads = self._clip(grads)
         lr = self.learning_rate
         t = self.iterations + 1
-        for w, g, state in zip(weights, grads, self.state):
-            if self.weight_decay:
-                w -= (lr * self.weight_decay) * w  # decoupled decay: w ← w - lr·λ·w
-            self._step(w, g, state, lr, t)
+        for w, g, state, buf in zip(weights, grads, self.state, self._buffers):
+            if self.weight_decay:  # decoupled decay: w ← w - lr·λ·w
+                np.multiply(w, lr * self.weight_decay, out=buf)
+                w -= buf
+            self._step(w, g, state, lr, t, buf)
         self.iterations = t
 
     def _clip(self, grads):
@@ -91,7 +96,7 @@ class Optimizer(Configurable):
                 return [g * scale for g in grads]
         return grads
 
-    def _step(self, w, g, state, lr, t) -> None:
+    def _step(self, w, g, state, lr, t, buf) -> None:
         raise NotImplementedError
 
     # state and config -----------------------------------------------------------------

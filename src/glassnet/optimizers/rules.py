@@ -1,7 +1,8 @@
 """The optimisers, in order of increasing complexity, each one published update rule.
 
 Symbols: w weight, g gradient, η learning rate, t step count (1-based).
-Defaults and names follow Keras.
+Defaults and names follow Keras. Each rule's formula is in its docstring; the code
+computes it in place, using ``buf`` for intermediates (see ``base.py``).
 """
 
 from __future__ import annotations
@@ -31,17 +32,20 @@ class SGD(Optimizer):
     def init_state(self, w):
         return {"velocity": np.zeros_like(w)} if self.momentum else {}
 
-    def _step(self, w, g, state, lr, t):
+    def _step(self, w, g, state, lr, t, buf):
+        np.multiply(g, lr, out=buf)  # η g
         if not self.momentum:
-            w -= lr * g
+            w -= buf  # w ← w - η g
             return
         v = state["velocity"]
         v *= self.momentum
-        v -= lr * g
+        v -= buf  # v ← μ v - η g
         if self.nesterov:
-            w += self.momentum * v - lr * g
+            w -= buf
+            np.multiply(v, self.momentum, out=buf)
+            w += buf  # w ← w + μ v - η g
         else:
-            w += v
+            w += v  # w ← w + v
 
 
 @OPTIMIZERS.register("adagrad")
@@ -60,10 +64,15 @@ class Adagrad(Optimizer):
     def init_state(self, w):
         return {"accumulator": np.full_like(w, self.initial_accumulator_value)}
 
-    def _step(self, w, g, state, lr, t):
+    def _step(self, w, g, state, lr, t, buf):
         G = state["accumulator"]
-        G += g * g
-        w -= lr * g / np.sqrt(G + self.epsilon)
+        np.multiply(g, g, out=buf)
+        G += buf  # G ← G + g²
+        np.add(G, self.epsilon, out=buf)
+        np.sqrt(buf, out=buf)
+        np.divide(g, buf, out=buf)
+        buf *= lr
+        w -= buf  # w ← w - η g / √(G + ε)
 
 
 @OPTIMIZERS.register("rmsprop")
@@ -92,24 +101,32 @@ class RMSprop(Optimizer):
             state["momentum"] = np.zeros_like(w)
         return state
 
-    def _step(self, w, g, state, lr, t):
+    def _step(self, w, g, state, lr, t, buf):
         v = state["velocity"]
         v *= self.rho
-        v += (1.0 - self.rho) * (g * g)
-        denominator = v
+        np.multiply(g, g, out=buf)
+        buf *= 1.0 - self.rho
+        v += buf  # v ← ρ v + (1-ρ) g²
         if self.centered:
             m = state["average_gradient"]
             m *= self.rho
-            m += (1.0 - self.rho) * g
-            denominator = v - m * m
-        increment = lr * g / np.sqrt(denominator + self.epsilon)
+            np.multiply(g, 1.0 - self.rho, out=buf)
+            m += buf  # m ← ρ m + (1-ρ) g
+            np.multiply(m, m, out=buf)
+            np.subtract(v, buf, out=buf)  # v - m²
+        else:
+            np.copyto(buf, v)
+        buf += self.epsilon
+        np.sqrt(buf, out=buf)
+        np.divide(g, buf, out=buf)
+        buf *= lr  # η g / √(v + ε)
         if self.momentum:
             u = state["momentum"]
             u *= self.momentum
-            u += increment
+            u += buf
             w -= u
         else:
-            w -= increment
+            w -= buf
 
 
 @OPTIMIZERS.register("adadelta")
@@ -125,16 +142,27 @@ class Adadelta(Optimizer):
         self.epsilon = check_number("epsilon", epsilon, minimum=0.0)
 
     def init_state(self, w):
-        return {"accumulated_grad": np.zeros_like(w), "accumulated_delta": np.zeros_like(w)}
+        return {"accumulated_grad": np.zeros_like(w), "accumulated_delta": np.zeros_like(w),
+                "delta": np.zeros_like(w)}
 
-    def _step(self, w, g, state, lr, t):
-        eg, ed = state["accumulated_grad"], state["accumulated_delta"]
+    def _step(self, w, g, state, lr, t, buf):
+        eg, ed, delta = state["accumulated_grad"], state["accumulated_delta"], state["delta"]
         eg *= self.rho
-        eg += (1.0 - self.rho) * (g * g)
-        delta = np.sqrt(ed + self.epsilon) / np.sqrt(eg + self.epsilon) * g
+        np.multiply(g, g, out=buf)
+        buf *= 1.0 - self.rho
+        eg += buf  # E[g²] ← ρE[g²] + (1-ρ)g²
+        np.add(ed, self.epsilon, out=delta)
+        np.sqrt(delta, out=delta)
+        np.add(eg, self.epsilon, out=buf)
+        np.sqrt(buf, out=buf)
+        delta /= buf
+        delta *= g  # Δ = √(E[Δ²]+ε)/√(E[g²]+ε) · g
         ed *= self.rho
-        ed += (1.0 - self.rho) * (delta * delta)
-        w -= lr * delta
+        np.multiply(delta, delta, out=buf)
+        buf *= 1.0 - self.rho
+        ed += buf  # E[Δ²] ← ρE[Δ²] + (1-ρ)Δ²
+        np.multiply(delta, lr, out=buf)
+        w -= buf
 
 
 @OPTIMIZERS.register("adam")
@@ -165,15 +193,24 @@ class Adam(Optimizer):
             state["v_hat"] = np.zeros_like(w)
         return state
 
-    def _step(self, w, g, state, lr, t):
+    def _step(self, w, g, state, lr, t, buf):
         m, v = state["m"], state["v"]
-        m += (1.0 - self.beta_1) * (g - m)
-        v += (1.0 - self.beta_2) * (g * g - v)
+        m *= self.beta_1
+        np.multiply(g, 1.0 - self.beta_1, out=buf)
+        m += buf  # m ← β1 m + (1-β1) g
+        v *= self.beta_2
+        np.multiply(g, g, out=buf)
+        buf *= 1.0 - self.beta_2
+        v += buf  # v ← β2 v + (1-β2) g²
         if self.amsgrad:
             np.maximum(state["v_hat"], v, out=state["v_hat"])
             v = state["v_hat"]
         step_size = lr * np.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
-        w -= step_size * m / (np.sqrt(v) + self.epsilon)
+        np.sqrt(v, out=buf)
+        buf += self.epsilon
+        np.divide(m, buf, out=buf)
+        buf *= step_size
+        w -= buf  # w ← w - η_t m / (√v + ε)
 
 
 @OPTIMIZERS.register("adamw")
