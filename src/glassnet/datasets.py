@@ -164,6 +164,27 @@ def load(name: str, **params) -> Dataset:
                           f"{', '.join(params)}") from None
 
 
+def load_any(source, target=None, encoding=None, missing="error") -> Dataset:
+    """A built-in dataset by name, or a CSV file by path (the CLI's DATA argument)."""
+    import os
+
+    from .data import load_csv
+
+    if not os.path.exists(source) and source in BUILTIN:
+        data = load(source)
+        if target is not None and target != data.target_name:
+            raise ConfigError(f"built-in dataset {source!r} has target {data.target_name!r}, "
+                              f"not {target!r}")
+        return data
+    if not os.path.exists(source):
+        raise ConfigError(f"{source}: no such file, and not a built-in dataset "
+                          f"({', '.join(names())})")
+    if isinstance(target, str) and target.lstrip("-").isdigit():
+        target = int(target)
+    return load_csv(source, target=-1 if target is None else target, encoding=encoding,
+                    missing=missing)
+
+
 def export(name: str, path, **params) -> Dataset:
     """Write a built-in dataset to CSV (UTF-8 with BOM, opens in Excel) and return it."""
     dataset = load(name, **params)
@@ -173,4 +194,4 @@ def export(name: str, path, **params) -> Dataset:
 
 from .data.mnist import load_mnist  # noqa: E402  (MNIST lives with the other file readers)
 
-__all__ = ["BUILTIN", "describe", "export", "load", "load_mnist", "names"]
+__all__ = ["BUILTIN", "describe", "export", "load", "load_any", "load_mnist", "names"]

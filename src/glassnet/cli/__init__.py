@@ -36,6 +36,8 @@ def build_parser() -> Parser:
     commands.add_evaluate(sub)
     commands.add_gradcheck(sub)
     commands.add_trace(sub)
+    commands.add_compare(sub)
+    commands.add_search(sub)
     commands.add_datasets(sub)
     commands.add_demo(sub)
     return parser

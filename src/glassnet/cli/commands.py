@@ -26,24 +26,9 @@ SEED003_WEIGHTS = {
 # Shared helpers ---------------------------------------------------------------------------
 def load_data(source, target=None, encoding=None, missing="error"):
     """A built-in dataset name or a CSV path -> Dataset."""
-    from .. import datasets
-    from ..data import load_csv
+    from ..datasets import load_any
 
-    if not os.path.exists(source) and source in datasets.names():
-        data = datasets.load(source)
-        if target is not None and target != data.target_name:
-            raise UsageError(f"built-in dataset {source!r} has target {data.target_name!r}, "
-                             f"not {target!r}")
-        return data
-    if not os.path.exists(source):
-        raise UsageError(f"{source}: no such file, and not a built-in dataset "
-                         f"({', '.join(datasets.names())})")
-    return load_csv(source, target=-1 if target is None else _column(target),
-                    encoding=encoding, missing=missing)
-
-
-def _column(text):
-    return int(text) if text.lstrip("-").isdigit() else text
+    return load_any(source, target, encoding, missing)
 
 
 def prepare_out_dir(path, overwrite):
@@ -573,4 +558,184 @@ def cmd_demo(args):
         raise
     print(f"results in {final}")
     print(f"report: {os.path.join(final, os.path.basename(report))}")
+    return 0
+
+
+# compare / search ---------------------------------------------------------------------------
+def _experiment_options(p):
+    p.add_argument("--epochs", type=int, help="epochs per model (default: the preset's, or 20)")
+    p.add_argument("--batch-size", type=int, help="rows per step")
+    p.add_argument("--subsample", type=int, help="training rows to use (quick versions)")
+    p.add_argument("--validation-rows", type=int, help="validation rows to use")
+    p.add_argument("--mnist", help="path to mnist.npz (else $GLASSNET_DATA or the cache)")
+    p.add_argument("--jobs", type=int, default=1, help="trials run in parallel worker "
+                   "processes (results do not depend on it)")
+    p.add_argument("--out", help="output folder")
+    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    p.add_argument("--target", help="target column of a CSV")
+    p.add_argument("--seed", type=int, default=0)
+
+
+def add_compare(sub):
+    p = sub.add_parser("compare", help="train several models on the same data and compare "
+                       "their learning curves (seed 002)",
+                       description="Train several configurations on the same data and split "
+                       "and report overlaid learning curves, a table of final and best metrics, "
+                       "time, size, peak memory and a verdict per model. Models come from "
+                       "--preset, --config FILE (JSON or TOML: a list of models) or repeated "
+                       "--hidden flags.")
+    p.add_argument("data", nargs="?", help="CSV file or built-in dataset (presets use MNIST)")
+    p.add_argument("--preset", choices=["capacity", "overfit"], help="seed 002's experiments")
+    p.add_argument("--config", help="JSON or TOML file: {\"models\": [{\"name\": ..., "
+                   "\"hidden\": [64, 64], \"dropout\": 0.5, ...}], plus shared settings}")
+    p.add_argument("--hidden", action="append", help="a model's hidden layers, e.g. 16 or "
+                   "64,64 (repeat for each model)")
+    p.add_argument("--activation", default="relu")
+    p.add_argument("--optimizer", default="adam")
+    p.add_argument("--learning-rate", type=float, default=1e-3)
+    _experiment_options(p)
+    p.set_defaults(func=cmd_compare)
+
+
+def _data_spec(args):
+    if args.data is None:
+        raise UsageError("give DATA (a CSV file or built-in dataset) or --preset")
+    from ..datasets import load_any
+
+    load_any(args.data, args.target)  # fail now, with a clear message, not in a worker
+    spec = {"source": os.path.abspath(args.data) if os.path.exists(args.data) else args.data,
+            "split_seed": args.seed}
+    if args.target is not None:
+        spec["target"] = args.target
+    if args.subsample:
+        spec["train_rows"] = args.subsample
+    if args.validation_rows:
+        spec["validation_rows"] = args.validation_rows
+    return spec
+
+
+def _read_config(path):
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        if path.endswith(".toml"):
+            import tomllib
+
+            config = tomllib.loads(raw.decode("utf-8"))
+        else:
+            config = json.loads(raw.decode("utf-8"))
+    except ImportError:
+        raise UsageError("TOML needs Python 3.11 or newer; use a JSON file") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: not valid {'TOML' if path.endswith('.toml') else 'JSON'} "
+                         f"({exc})") from None
+    models = config.get("models") if isinstance(config, dict) else config
+    if not isinstance(models, list) or not models or not all(isinstance(m, dict)
+                                                             for m in models):
+        raise UsageError(f"{path}: expected a list of models under 'models'")
+    shared = {k: v for k, v in config.items() if k != "models"} if isinstance(config,
+                                                                                dict) else {}
+    return shared, models
+
+
+def compare_specs(args):
+    from ..experiments import preset
+
+    if args.preset:
+        if args.config or args.hidden:
+            raise UsageError("--preset cannot be combined with --config or --hidden")
+        specs = preset(args.preset, subsample=args.subsample, epochs=args.epochs,
+                       path=args.mnist, validation_rows=args.validation_rows,
+                       batch_size=args.batch_size)
+        if args.mnist is None:
+            from ..data.mnist import load_mnist
+
+            load_mnist(download_missing=True)  # a clear error now if MNIST is nowhere
+        return specs
+    data = _data_spec(args)
+    base = {"data": data, "activation": args.activation, "epochs": args.epochs or 20,
+            "batch_size": args.batch_size or 32, "seed": args.seed,
+            "optimizer": {"name": args.optimizer, "learning_rate": args.learning_rate}}
+    if args.config:
+        shared, models = _read_config(args.config)
+        return [{**base, **shared, **m, "name": m.get("name") or f"model {i + 1}"}
+                for i, m in enumerate(models)]
+    if not args.hidden:
+        raise UsageError("give models with --hidden (repeatable), --config FILE or --preset")
+    return [{**base, "name": f"hidden {h}", "hidden": parse_hidden(h)} for h in args.hidden]
+
+
+def _run_and_report(args, specs, write, title):
+    from ..experiments import run_trials
+
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be >= 1, got {args.jobs}")
+    out = args.out or os.path.join("runs", title)
+    final, temp = prepare_out_dir(out, args.overwrite)
+
+    def progress(done, total, result):
+        print(f"  [{done}/{total}] {result['name']}: {result['seconds']:.1f} s, "
+              f"{result['verdict']}", flush=True)
+
+    try:
+        results = run_trials(specs, jobs=args.jobs, progress=progress)
+        report = write(temp, results)
+        with open(os.path.join(temp, "results.json"), "w", encoding="utf-8") as f:
+            json.dump(results, f, ensure_ascii=False, indent=1)
+        publish(temp, final)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    print(f"results in {final}")
+    print(f"report: {os.path.join(final, os.path.basename(report))}")
+    return results
+
+
+def cmd_compare(args):
+    from ..experiments.report import write_compare
+
+    specs = compare_specs(args)
+    name = args.preset or "compare"
+    print(f"comparing {len(specs)} models ({args.jobs} job{'s' if args.jobs > 1 else ''})")
+    _run_and_report(args, specs, lambda out, results: write_compare(
+        out, results, f"glassnet compare: {name}"), name)
+    return 0
+
+
+def add_search(sub):
+    p = sub.add_parser("search", help="random search over learning rate and weight decay",
+                       description="Draw learning rate and weight decay log-uniformly "
+                       "(Deep Learning from Scratch, chapter 6), train one model per draw and "
+                       "report the best trials and a plot of all of them.")
+    p.add_argument("data", help="CSV file or built-in dataset")
+    p.add_argument("--trials", type=int, default=20)
+    p.add_argument("--lr-range", type=float, nargs=2, default=[1e-6, 1e-1],
+                   metavar=("LOW", "HIGH"))
+    p.add_argument("--wd-range", type=float, nargs=2, default=[1e-8, 1e-2],
+                   metavar=("LOW", "HIGH"), help="weight decay (L2 penalty) range")
+    p.add_argument("--hidden", default="100,100")
+    p.add_argument("--activation", default="relu")
+    p.add_argument("--optimizer", default="sgd")
+    _experiment_options(p)
+    p.set_defaults(func=cmd_search)
+
+
+def cmd_search(args):
+    from ..experiments import random_specs
+    from ..experiments.report import write_search
+
+    base = {"data": _data_spec(args), "hidden": parse_hidden(args.hidden),
+            "activation": args.activation, "epochs": args.epochs or 20,
+            "batch_size": args.batch_size or 32, "seed": args.seed,
+            "optimizer": {"name": args.optimizer}}
+    try:
+        specs = random_specs(base, args.trials, tuple(args.lr_range), tuple(args.wd_range),
+                             seed=args.seed)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"random search: {len(specs)} trials ({args.jobs} job{'s' if args.jobs > 1 else ''})")
+    _run_and_report(args, specs, write_search, "search")
     return 0

@@ -1,0 +1,127 @@
+import json
+import os
+
+import numpy as np
+import pytest
+
+import glassnet
+from glassnet.cli import run
+from glassnet.experiments import capacity, overfit, random_specs, run_trials, score
+from glassnet.layers import Dense, Normalization
+
+MNIST = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist.npz")
+needs_mnist = pytest.mark.skipif(not os.path.exists(MNIST),
+                                 reason="../shared/data/mnist.npz is not present")
+
+
+def comparable(result):
+    """A result without the fields that measure the machine rather than the model."""
+    h = {k: v for k, v in result["history"].items() if k != "epoch_time"}
+    return result["name"], h, result["params"], result["verdict"]
+
+
+@needs_mnist
+def test_overfit_preset_shows_overfitting_and_its_repairs():
+    specs = overfit(subsample=300, epochs=25, path=MNIST, validation_rows=2000)
+    assert [s["name"] for s in specs] == [
+        "Tiny (16)", "Small (16-16)", "Medium (64x3)", "Large (512x4)", "Large + L2",
+        "Large + Dropout", "Large + L2 + Dropout"]
+    results = {r["name"]: r for r in run_trials(specs, jobs=2)}
+    for r in results.values():
+        assert len(r["history"]["loss"]) == 25 and len(r["history"]["val_accuracy"]) == 25
+    large = results["Large (512x4)"]
+    assert large["verdict"] == "over-fits"
+    assert large["history"]["val_loss"][-1] > 1.05 * min(large["history"]["val_loss"])
+    assert large["history"]["accuracy"][-1] == 1.0  # it memorised its 300 rows
+
+    def gap(r):
+        return r["history"]["val_loss"][-1] - r["history"]["loss"][-1]
+
+    for name in ("Large + L2", "Large + L2 + Dropout"):
+        assert results[name]["verdict"] != "over-fits"
+        assert gap(results[name]) < gap(large)
+    assert gap(results["Large + Dropout"]) < gap(large)
+    assert results["Tiny (16)"]["params"] < results["Large (512x4)"]["params"]
+
+
+@needs_mnist
+def test_results_do_not_depend_on_the_number_of_jobs():
+    specs = overfit(subsample=200, epochs=3, path=MNIST, validation_rows=500)[:3]
+    one = [comparable(r) for r in run_trials(specs, jobs=1)]
+    two = [comparable(r) for r in run_trials(specs, jobs=2)]
+    assert one == two
+
+
+@needs_mnist
+def test_capacity_preset_models():
+    specs = capacity(subsample=300, epochs=1, path=MNIST, validation_rows=500)
+    assert [s["hidden"] for s in specs] == [[400], [4000], [40000]]
+    result = run_trials(specs[:1])[0]
+    assert result["params"] == 784 * 400 + 400 + 400 * 10 + 10
+    assert result["peak_memory_mb"] > 784 * 400 * 4 * 4 / 2**20  # weights, grads, m, v
+
+
+def test_random_search_draws_log_uniformly_and_ranks(tmp_path):
+    base = {"data": {"source": "moons", "split_seed": 0}, "hidden": [8], "epochs": 10,
+            "batch_size": 16, "optimizer": {"name": "sgd"}}
+    specs = random_specs(base, trials=200, learning_rate=(1e-4, 1e-1),
+                         weight_decay=(1e-6, 1e-2), seed=3)
+    lr = np.log10([s["optimizer"]["learning_rate"] for s in specs])
+    assert lr.min() >= -4 and lr.max() <= -1 and abs(lr.mean() + 2.5) < 0.15
+    assert specs == random_specs(base, trials=200, learning_rate=(1e-4, 1e-1),
+                                 weight_decay=(1e-6, 1e-2), seed=3)
+    results = run_trials(specs[:4])
+    scores = [score(r) for r in results]
+    assert all(0 < s <= 1 for s in scores)
+    assert scores[0] == max(results[0]["history"]["val_accuracy"])
+
+
+def test_compare_cli_with_flags_and_config(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = run(["compare", "moons", "--hidden", "4", "--hidden", "16,16", "--epochs", "5",
+                "--out", str(out)])
+    io = capsys.readouterr()
+    assert code == 0, io.err
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "hidden 4" in html and "hidden 16,16" in html and "data:image/png" in html
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in results] == ["hidden 4", "hidden 16,16"]
+    assert (out / "summary.csv").exists() and (out / "learning-curves.svg").exists()
+    config = tmp_path / "models.toml"
+    config.write_text('epochs = 3\n[[models]]\nname = "narrow"\nhidden = [2]\n'
+                      '[[models]]\nname = "wide"\nhidden = [32]\ndropout = 0.2\n',
+                      encoding="utf-8")
+    code = run(["compare", "xor", "--config", str(config), "--out", str(tmp_path / "c2")])
+    assert code == 0
+    results = json.loads((tmp_path / "c2" / "results.json").read_text(encoding="utf-8"))
+    assert [len(r["history"]["loss"]) for r in results] == [3, 3]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"models": 3}', encoding="utf-8")
+    code = run(["compare", "xor", "--config", str(bad), "--out", str(tmp_path / "c3")])
+    err = capsys.readouterr().err
+    assert code == 2 and "expected a list of models" in err
+    assert not (tmp_path / "c3").exists()
+
+
+def test_search_cli(tmp_path, capsys):
+    code = run(["search", "moons", "--trials", "3", "--epochs", "3", "--hidden", "8",
+                "--out", str(tmp_path / "s")])
+    assert code == 0, capsys.readouterr().err
+    html = (tmp_path / "s" / "report.html").read_text(encoding="utf-8")
+    assert "The best 3 trials" in html and (tmp_path / "s" / "search.png").exists()
+
+
+def test_seed002_one_dimensional_generalisation():
+    """Trained on 9→500, 11→500, 12→1000, 14→1000, the model predicts 500 for 7..11
+    and 1000 for 12..16 (seed 002's worked example, also in the README)."""
+    data = glassnet.datasets.load("steps")
+    norm = Normalization()
+    norm.adapt(data.features)
+    model = glassnet.Sequential([norm, Dense(1, "tanh"), Dense(1)], seed=0, dtype="float64")
+    model.compile(glassnet.optimizers.Adam(0.05), "mse")
+    model.fit(data.features, data.labels / 1000, epochs=2000, batch_size=None, verbose=0)
+    x = np.arange(7, 17, dtype=float)[:, None]
+    predicted = model.predict(x)[:, 0] * 1000
+    nearest = np.where(np.abs(predicted - 500) < np.abs(predicted - 1000), 500, 1000)
+    assert nearest.tolist() == [500] * 5 + [1000] * 5
+    assert np.abs(predicted - nearest).max() < 50
