@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._registry import Configurable, Registry
+from .rowops import row_max, row_sum
 
 
 class Activation(Configurable):
@@ -142,8 +143,8 @@ class Softplus(Activation):
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """log S(z)_k = z_k - log Σ_l e^{z_l}, by log-sum-exp so no e^z overflows."""
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    shifted = z - row_max(z, keepdims=True)
+    return shifted - np.log(row_sum(np.exp(shifted), keepdims=True))
 
 
 @ACTIVATIONS.register("softmax")
@@ -151,15 +152,16 @@ class Softmax(Activation):
     """S(z)_k = e^{z_k} / Σ_l e^{z_l} over the last axis (the classes)."""
 
     def forward(self, z):
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+        e = np.exp(z - row_max(z, keepdims=True))
+        e /= row_sum(e, keepdims=True)
+        return e
 
     def derivative(self, z, y):
         raise NotImplementedError("softmax has a full Jacobian; use backward()")
 
     def backward(self, grad_y, z, y):
         # ∂z_l/∂β_k = z_l(δ_lk - z_k) (seed 000), so δ_β = y ⊙ (δ_y - Σ_l δ_y,l y_l)
-        return y * (grad_y - (grad_y * y).sum(axis=-1, keepdims=True))
+        return y * (grad_y - row_sum(grad_y * y, keepdims=True))
 
 
 def get(identifier) -> Activation:

@@ -67,6 +67,12 @@ class CallbackList:
         for cb in self.callbacks:
             getattr(cb, hook)(*args)
 
+    def wants(self, hook: str) -> bool:
+        """True if some callback does something at ``hook`` (so fit can skip the rest)."""
+        base = getattr(Callback, hook)
+        return any(getattr(getattr(cb, hook), "__func__", None) is not base
+                   for cb in self.callbacks)
+
 
 class _Monitor(Callback):
     """Shared logic of callbacks that watch one logged quantity for improvement."""

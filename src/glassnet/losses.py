@@ -25,6 +25,7 @@ import numpy as np
 
 from . import activations
 from ._registry import Configurable, Registry
+from .rowops import row_sum
 from .errors import ShapeError
 
 
@@ -42,7 +43,8 @@ class Loss(Configurable):
     sparse_targets = False
 
     def __call__(self, y_true, y_pred) -> np.ndarray:
-        return self.per_sample(y_true, y_pred).mean(axis=-1)
+        per_sample = self.per_sample(y_true, y_pred)
+        return row_sum(per_sample) / per_sample.shape[-1]  # mean over the N samples
 
     def per_sample(self, y_true, y_pred):
         raise NotImplementedError
@@ -56,12 +58,17 @@ class Loss(Configurable):
         raise NotImplementedError
 
     def from_logits(self, y_true, logits):
-        return self.per_sample_from_logits(y_true, logits).mean(axis=-1)
+        per_sample = self.per_sample_from_logits(y_true, logits)
+        return row_sum(per_sample) / per_sample.shape[-1]
 
     def delta_from_logits(self, y_true, logits):
         """∂E/∂logits = (f(logits) - t) / N: seed 000's δ2 = z - t, averaged."""
-        probabilities = activations.get(self.fused_activation).forward(logits)
-        return (probabilities - self._dense_targets(y_true, logits)) / self._count(logits)
+        return self.fused(y_true, logits)[2]
+
+    def fused(self, y_true, logits):
+        """(mean loss, probabilities, δ) from the logits in one pass, as Deep Learning
+        from Scratch's SoftmaxWithLoss: nothing is exponentiated twice."""
+        raise NotImplementedError
 
     # helpers ---------------------------------------------------------------------
     def _dense_targets(self, y_true, y_pred):
@@ -93,14 +100,24 @@ class CategoricalCrossentropy(Loss):
 
     def per_sample(self, y_true, y_pred):
         eps = _epsilon(y_pred.dtype)
-        return -(y_true * np.log(np.clip(y_pred, eps, 1.0))).sum(axis=-1)
+        return -row_sum(y_true * np.log(np.clip(y_pred, eps, 1.0)))
 
     def gradient(self, y_true, y_pred):
         eps = _epsilon(y_pred.dtype)
         return -y_true / np.clip(y_pred, eps, 1.0) / self._count(y_pred)
 
     def per_sample_from_logits(self, y_true, logits):
-        return -(self._dense_targets(y_true, logits) * activations.log_softmax(logits)).sum(-1)
+        return -row_sum(self._dense_targets(y_true, logits) * activations.log_softmax(logits))
+
+    def fused(self, y_true, logits):
+        t = self._dense_targets(y_true, logits)
+        log_z = activations.log_softmax(logits)  # log z_k by log-sum-exp: finite at ±1000
+        n = logits.shape[-2]
+        loss = -(t * log_z).sum() / n  # E = -(1/N) Σn Σk t_nk log z_nk
+        z = np.exp(log_z)
+        delta = z - t  # δ2 = z - t (seed 000)
+        delta /= n
+        return loss, z, delta
 
 
 @LOSSES.register("sparse_categorical_crossentropy", "scce")
@@ -153,6 +170,13 @@ class BinaryCrossentropy(Loss):
         # -[t log σ(z) + (1-t) log(1-σ(z))] = max(z, 0) - z t + log(1 + e^-|z|)
         z = logits
         return (np.maximum(z, 0.0) - z * y_true + np.log1p(np.exp(-np.abs(z)))).mean(axis=-1)
+
+    def fused(self, y_true, logits):
+        loss = self.from_logits(y_true, logits).mean()
+        p = activations.get("sigmoid").forward(logits)
+        delta = p - y_true  # δ = σ(z) - t
+        delta /= self._count(logits)
+        return loss, p, delta
 
     def _count(self, y_pred):
         return y_pred.shape[-2] * y_pred.shape[-1]  # mean over samples and outputs

@@ -146,31 +146,44 @@ class Sequential:
             x = layer.forward(x, training=training)
         return x
 
+    def _forward_loss(self, x, y, loss, training=True):
+        """Forward pass and mean loss (plus penalties): returns (output, loss value).
+
+        When the output activation fuses with the loss, the output layer stops at its
+        logits and the loss computes probabilities, value and output delta in one go;
+        the delta waits in ``self._delta`` for ``_backward``.
+        """
+        fused = self._fused(loss)
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            x = layer.forward(x, training=training, activate=not (fused and i == last))
+        if fused:
+            value, output, self._delta = loss.fused(y, x)
+        else:
+            output, value, self._delta = x, loss(y, x), None
+        return output, float(value) + self.penalty()
+
     def _fused(self, loss) -> bool:
         """True when the output activation and the loss fuse (softmax + cross-entropy)."""
         return loss.fused_activation is not None and (
             self.layers[-1].output_activation == loss.fused_activation
         )
 
-    def _loss_value(self, y, output, loss, fused) -> float:
-        if fused:
-            value = loss.from_logits(y, self.layers[-1].preactivation)
-        else:
-            value = loss(y, output)
-        return float(value) + self.penalty()
-
     def penalty(self) -> float:
         """Sum of every layer's regularisation penalty."""
-        return float(sum(layer.penalty() for layer in self.layers))
+        return float(sum(layer.penalty() for layer in self.layers)) if self._penalized else 0.0
 
-    def _backward(self, y, output, loss, fused) -> None:
-        """Backprop: fill every layer's ``grads`` with ∂E/∂weight."""
+    @property
+    def _penalized(self) -> bool:
+        return any(reg is not None for layer in self.layers for reg in layer.regularizers())
+
+    def _backward(self, y, output, loss) -> None:
+        """Backprop after ``_forward_loss``: fill every layer's ``grads`` with ∂E/∂weight."""
         last = self.layers[-1]
         many = len(self.layers) > 1
-        if fused:
+        if self._delta is not None:
             # seed 000: δ2 = z - t at the output's pre-activation (averaged over N)
-            delta = loss.delta_from_logits(y, last.preactivation).astype(self.dtype, copy=False)
-            grad = last.backward_preactivation(delta, need_input_grad=many)
+            grad = last.backward_preactivation(self._delta, need_input_grad=many)
         else:
             grad = last.backward(loss.gradient(y, output).astype(self.dtype, copy=False),
                                  need_input_grad=many)
@@ -205,8 +218,8 @@ class Sequential:
             from .gradients import numerical_gradients
 
             return numerical_gradients(self, x, y, loss, epsilon, draw_noise=_draw_noise)
-        output = self._forward(x, training=True)
-        self._backward(y, output, loss, self._fused(loss))
+        output, _ = self._forward_loss(x, y, loss, training=True)
+        self._backward(y, output, loss)
         return [
             g.copy() if g is not None else np.zeros_like(w)
             for layer in self.layers

@@ -23,6 +23,7 @@ import numpy as np
 from . import losses, metrics, optimizers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
+from .layers import Layer
 from .progress import ProgressBar
 from .validation import check_choice, check_number
 
@@ -138,9 +139,13 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     trainable = model._trainable_weights()
     grads_of = [g for layer in model.layers for g in layer.grads if g is not None]
     is_trainable = [t for layer in model.layers for t in layer.trainable]
-    fused = model._fused(loss)
     model.stop_training = False
     model._stop_reason = None
+    # Per-batch work beyond the step itself only when someone looks at it.
+    batch_begin = cbs.wants("on_train_batch_begin")
+    batch_end = cbs.wants("on_train_batch_end") or verbose == 1
+    stateful = [layer for layer in model.layers
+                if type(layer).update_state is not Layer.update_state]
 
     cbs.call("on_train_begin", {})
     # Overflow shows up as a non-finite loss, which stops training with a clear message;
@@ -164,15 +169,15 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
             for step in range(steps):
                 xb = x_epoch[step * batch_size:(step + 1) * batch_size]
                 yb = y_epoch[step * batch_size:(step + 1) * batch_size]
-                cbs.call("on_train_batch_begin", step, {})
-                output = model._forward(xb, training=True)
-                batch_loss = model._loss_value(yb, output, loss, fused)
+                if batch_begin:
+                    cbs.call("on_train_batch_begin", step, {})
+                output, batch_loss = model._forward_loss(xb, yb, loss, training=True)
                 if not math.isfinite(batch_loss):
                     _stop_non_finite(model, epoch, step, batch_loss, trainable, snapshot,
                                      learning_rate, progress)
                     break
                 if gradient == "analytic":
-                    model._backward(yb, output, loss, fused)
+                    model._backward(yb, output, loss)
                 else:
                     from .gradients import numerical_gradients
 
@@ -181,16 +186,17 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
                                                 if t)):
                         g[...] = ng
                 model.optimizer.apply(trainable, grads_of)
-                for layer in model.layers:
+                for layer in stateful:
                     layer.update_state()
                 m = xb.shape[0]
                 seen += m
                 totals[0] += batch_loss * m
                 for i, (_, fn) in enumerate(model.metrics, start=1):
                     totals[i] += float(fn(yb, output).sum())
-                logs = _logs(model, totals / seen)
-                cbs.call("on_train_batch_end", step, dict(logs, loss=batch_loss))
-                progress.batch_end(step + 1, logs)
+                if batch_end:
+                    logs = _logs(model, totals / seen)
+                    cbs.call("on_train_batch_end", step, dict(logs, loss=batch_loss))
+                    progress.batch_end(step + 1, logs)
                 if interrupt.requested:
                     model._stop_reason = "interrupted"
                     break
@@ -266,14 +272,12 @@ def evaluate(model, x, y=None, batch_size=None, verbose=0, return_dict=False, _c
     n = x.shape[0]
     size = n if batch_size is None else check_number("batch_size", batch_size, minimum=1,
                                                       integer=True)
-    fused = model._fused(loss)
     totals = np.zeros(1 + len(model.metrics))
+    penalty = model.penalty()
     for start in range(0, n, size):
         xb, yb = x[start:start + size], y[start:start + size]
-        output = model._forward(xb, training=False)
-        per_sample = (loss.per_sample_from_logits(yb, model.layers[-1].preactivation) if fused
-                      else loss.per_sample(yb, output))
-        totals[0] += float(per_sample.sum())
+        output, value = model._forward_loss(xb, yb, loss, training=False)
+        totals[0] += (value - penalty) * xb.shape[0]
         for i, (_, fn) in enumerate(model.metrics, start=1):
             totals[i] += float(fn(yb, output).sum())
     values = totals / n

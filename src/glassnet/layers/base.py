@@ -54,7 +54,10 @@ class Layer:
         return []
 
     # Computation ------------------------------------------------------------------
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: np.ndarray, training: bool = False, activate: bool = True):
+        """Output for ``x``, caching what backward needs. With ``activate=False`` a layer
+        that ends in an activation stops at its pre-activation (the model does that for
+        an output activation fused with the loss)."""
         raise NotImplementedError
 
     def backward(self, grad_output: np.ndarray, need_input_grad: bool = True):

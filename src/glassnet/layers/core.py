@@ -77,14 +77,14 @@ class Dense(Layer):
         return regs + [self.bias_regularizer] if self.use_bias else regs
 
     # forward / backward, side by side -------------------------------------------------
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, activate=True):
         self._x = x
         z = x @ self.weights[0]  # α = x · a  (seed 000: α_j = Σ_i a_ji x_i)
         if self.use_bias:
             z += self.weights[1]  # ... + a_j0 (the dummy input x0 = 1)
         self._z = z
-        self._y = self.activation.forward(z)  # y = f(α)
-        return self._y
+        self._y = self.activation.forward(z) if activate else None  # y = f(α)
+        return self._y if activate else z
 
     def backward(self, grad_output, need_input_grad=True):
         delta = self.activation.backward(grad_output, self._z, self._y)  # δ = ∂E/∂y ⊙ f'(α)
@@ -141,10 +141,10 @@ class Activation(Layer):
         super().__init__(name)
         self.activation = activations.get(activation)
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, activate=True):
         self._x = x
-        self._y = self.activation.forward(x)
-        return self._y
+        self._y = self.activation.forward(x) if activate else None
+        return self._y if activate else x
 
     def backward(self, grad_output, need_input_grad=True):
         return self.activation.backward(grad_output, self._x, self._y)

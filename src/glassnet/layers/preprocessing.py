@@ -60,7 +60,7 @@ class Normalization(Layer):
             offset, scale = np.zeros(self.input_dim), np.ones(self.input_dim)
         return [np.asarray(offset, self.dtype).copy(), np.asarray(scale, self.dtype).copy()]
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, activate=True):
         return (x - self.weights[0]) / self.weights[1]
 
     def backward(self, grad_output, need_input_grad=True):

@@ -36,7 +36,7 @@ class Dropout(Layer):
         super().build(input_dim, rng, dtype)
         self._rng = np.random.default_rng(self.seed) if self.seed is not None else rng.spawn(1)[0]
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, activate=True):
         if not training or self.rate == 0.0:
             self._mask = None
             return x
@@ -97,7 +97,7 @@ class BatchNormalization(Layer):
         x_hat = (x - mean) * inv_std
         return x_hat, inv_std, mean, var
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, activate=True):
         gamma, beta = self.weights[0], self.weights[1]
         x_hat, inv_std, mean, var = self._normalize(x, gamma, beta, training)
         self._x_hat, self._inv_std, self._training = x_hat, inv_std, training
