@@ -25,8 +25,8 @@ import numpy as np
 
 from . import activations
 from ._registry import Configurable, Registry
-from .rowops import row_sum
 from .errors import ShapeError
+from .rowops import row_sum
 
 
 def _epsilon(dtype) -> float:
