@@ -33,7 +33,7 @@ parity: $(VENV)/.parity
 	GLASSNET_REQUIRE_TORCH=1 $(BIN)/python -m pytest tests -m parity
 
 bench: $(VENV)/.parity
-	$(BIN)/python bench/seed000.py
+	$(BIN)/python bench/suite.py
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -79,3 +79,14 @@ def test_aliases_and_errors():
         activations.get({"name": "leaky_relu", "alpha": -1})
     with pytest.raises(ValueError, match="must be a name"):
         activations.get(3)
+
+
+@pytest.mark.parametrize("shape", [(7,), (300, 5), (40, 3, 4), (64, 10), (2, 300, 2), (3, 1)])
+def test_row_operations_match_numpy(shape, rng):
+    from glassnet.rowops import row_max, row_sum
+
+    a = rng.normal(size=shape)
+    np.testing.assert_allclose(row_sum(a), a.sum(axis=-1), rtol=1e-12)
+    np.testing.assert_array_equal(row_max(a), a.max(axis=-1))
+    assert row_sum(a, keepdims=True).shape == shape[:-1] + (1,)
+    assert row_max(a, keepdims=True).shape == shape[:-1] + (1,)

@@ -25,7 +25,6 @@ from . import (
 from .data import Dataset, load_csv, train_test_split, training_ratio
 from .errors import ConfigError, DataError, GlassnetError, ShapeError, TrainingError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
-from .io import export_coefficients, export_json, load_model, predict_csv
 from .model import Sequential
 from .trace import format_trace, trace
 
@@ -62,3 +61,17 @@ __all__ = [
     "trace",
 ]
 
+# Model files need zipfile and tempfile; they load on first use to keep
+# `import glassnet` fast.
+_LAZY = {"load_model": ".io", "predict_csv": ".io", "export_coefficients": ".io",
+         "export_json": ".io"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'glassnet' has no attribute {name!r}")

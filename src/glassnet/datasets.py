@@ -192,6 +192,15 @@ def export(name: str, path, **params) -> Dataset:
     return dataset
 
 
-from .data.mnist import load_mnist  # noqa: E402  (MNIST lives with the other file readers)
+def load_mnist(path=None, flatten=False, scale=False, download_missing=True, **kwargs):
+    """MNIST as Keras returns it: ``(x_train, y_train), (x_test, y_test)``.
+
+    See ``glassnet.data.mnist.load_mnist`` (imported on first use: it needs urllib, which
+    ``import glassnet`` should not pay for).
+    """
+    from .data.mnist import load_mnist as load
+
+    return load(path, flatten=flatten, scale=scale, download_missing=download_missing,
+                **kwargs)
 
 __all__ = ["BUILTIN", "describe", "export", "load", "load_any", "load_mnist", "names"]

@@ -267,7 +267,8 @@ class Sequential:
             Epoch to start counting from (to resume training).
 
         Training stops early, keeping the last finite weights, if the loss becomes NaN
-        or infinite; Ctrl-C stops after the current step. ``History.stop_reason`` says
+        or infinite (models above 2**24 parameters keep no fallback copy); Ctrl-C stops
+        after the current step. ``History.stop_reason`` says
         why training ended early.
         """
         from . import training

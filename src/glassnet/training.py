@@ -28,6 +28,10 @@ from .progress import ProgressBar
 from .validation import check_choice, check_number
 
 
+#: models with more trainable parameters than this keep no per-epoch weight snapshot
+SNAPSHOT_LIMIT = 1 << 24
+
+
 class NonFiniteLossWarning(RuntimeWarning):
     """Training stopped because the loss became NaN or infinite."""
 
@@ -130,6 +134,11 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
         batch_size = n  # full batch: seed 000's gradient descent
     batch_size = min(check_number("batch_size", batch_size, minimum=1, integer=True), n)
     steps = math.ceil(n / batch_size)
+    # Validation in chunks of about 4M activations, so a wide layer does not need a
+    # (rows × width) array for the whole validation set at once.
+    widest = max(layer.output_dim for layer in model.layers)
+    eval_rows = max(batch_size, min(x.shape[0] if x_val is None else x_val.shape[0],
+                                    (1 << 22) // widest))
 
     history = History()
     history.params = {"epochs": epochs, "steps": steps, "batch_size": batch_size,
@@ -137,6 +146,9 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     cbs = CallbackList([history, *(callbacks or [])], model)
     progress = ProgressBar(epochs, steps, verbose)
     trainable = model._trainable_weights()
+    # A copy of the weights at each epoch start lets a NaN loss fall back to finite
+    # weights; for very large models that copy would cost more memory than it is worth.
+    keep_snapshot = sum(w.size for w in trainable) <= SNAPSHOT_LIMIT
     grads_of = [g for layer in model.layers for g in layer.grads if g is not None]
     is_trainable = [t for layer in model.layers for t in layer.trainable]
     model.stop_training = False
@@ -157,7 +169,7 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
             cbs.call("on_epoch_begin", epoch, {})
             progress.epoch_begin(epoch)
             started = time.perf_counter()
-            snapshot = [w.copy() for w in trainable]  # last known-finite weights
+            snapshot = [w.copy() for w in trainable] if keep_snapshot else None
             learning_rate = model.optimizer.learning_rate
             if shuffle:
                 order = model.rng.permutation(n)
@@ -209,8 +221,8 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
                 break
             logs = _logs(model, totals / seen)
             if x_val is not None:
-                val = evaluate(model, x_val, y_val, batch_size=max(batch_size, 1024),
-                               return_dict=True, _checked=True)
+                val = evaluate(model, x_val, y_val, batch_size=eval_rows, return_dict=True,
+                               _checked=True)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             logs["learning_rate"] = learning_rate
             logs["epoch_time"] = time.perf_counter() - started
@@ -240,9 +252,12 @@ def _unpack(model, x, y, name, remember=True):
 def _stop_non_finite(model, epoch, step, value, trainable, snapshot, learning_rate, progress):
     """Stop on a NaN/inf loss, keeping the last finite weights."""
     if not all(np.isfinite(w).all() for w in trainable):
-        for w, good in zip(trainable, snapshot):
-            w[...] = good
-        kept = f"the weights from the start of epoch {epoch + 1}"
+        if snapshot is None:
+            kept = "non-finite weights (too large a model to keep a copy; reload a checkpoint)"
+        else:
+            for w, good in zip(trainable, snapshot):
+                w[...] = good
+            kept = f"the weights from the start of epoch {epoch + 1}"
     else:
         kept = "its last weights (all finite)"
     message = (f"loss became {value} at epoch {epoch + 1}, step {step + 1}; training stopped "
