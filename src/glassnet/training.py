@@ -27,7 +27,6 @@ from .layers import Layer
 from .progress import ProgressBar
 from .validation import check_choice, check_number
 
-
 #: models with more trainable parameters than this keep no per-epoch weight snapshot
 SNAPSHOT_LIMIT = 1 << 24
 
