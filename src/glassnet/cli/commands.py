@@ -291,16 +291,22 @@ def _align_classes(part, data, source):
 
 
 # predict / evaluate -------------------------------------------------------------------------
-def add_predict(sub):
-    p = sub.add_parser("predict", help="class probabilities (or values) for new rows",
-                       description="Predict every row of DATA (a CSV with the training columns,"
-                       " matched by name) and write the inputs, one probability column per "
-                       "class and the predicted class.")
+def _model_and_data(sub, name, data_help, func, **texts):
+    p = sub.add_parser(name, **texts)
     p.add_argument("model", help="a .glassnet model file")
-    p.add_argument("data", help="CSV file with the model's input columns")
-    p.add_argument("--out", help="write the table here (default: print it)")
+    p.add_argument("data", help=data_help)
     p.add_argument("--encoding", help="file encoding (detected by default)")
-    p.set_defaults(func=cmd_predict)
+    p.set_defaults(func=func)
+    return p
+
+
+def add_predict(sub):
+    p = _model_and_data(sub, "predict", "CSV file with the model's input columns", cmd_predict,
+                        help="class probabilities (or values) for new rows",
+                        description="Predict every row of DATA (a CSV with the training "
+                        "columns, matched by name) and write the inputs, one probability "
+                        "column per class and the predicted class.")
+    p.add_argument("--out", help="write the table here (default: print it)")
 
 
 def cmd_predict(args):
@@ -324,11 +330,8 @@ def cmd_predict(args):
 
 
 def add_evaluate(sub):
-    p = sub.add_parser("evaluate", help="loss, accuracy and confusion matrix on labelled rows")
-    p.add_argument("model", help="a .glassnet model file")
-    p.add_argument("data", help="CSV file with the input columns and the target column")
-    p.add_argument("--encoding", help="file encoding (detected by default)")
-    p.set_defaults(func=cmd_evaluate)
+    _model_and_data(sub, "evaluate", "CSV file with the input columns and the target column",
+                    cmd_evaluate, help="loss, accuracy and confusion matrix on labelled rows")
 
 
 def cmd_evaluate(args):
