@@ -207,6 +207,37 @@ def test_console_script_and_module_entry_points(tmp_path):
     assert done.returncode == 2 and done.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("args", [
+    ["train", "xor", "--epochs", "20", "--no-figures", "--out", "{tmp}/run"],
+    ["predict", "{tmp}/run/model.glassnet", "{tmp}/new.csv"],
+    ["evaluate", "{tmp}/run/model.glassnet", "{tmp}/labelled.csv"],
+    ["gradcheck", "xor"],
+    ["trace", "{tmp}/run/model.glassnet", "--input", "1,0"],
+    ["datasets", "export", "circles", "{tmp}/c.csv"],
+    ["demo", "--epochs", "20", "--out", "{tmp}/demo"],
+])
+def test_every_subcommand_in_a_subprocess(tmp_path_factory, args):
+    tmp = tmp_path_factory.getbasetemp() / "subprocess"
+    if not (tmp / "run" / "model.glassnet").exists():
+        tmp.mkdir(exist_ok=True)
+        assert run(["train", "xor", "--epochs", "20", "--no-figures", "--out",
+                    str(tmp / "run"), "--overwrite"]) == 0
+        (tmp / "new.csv").write_text("design,quality\n1,0\n0,0\n", encoding="utf-8")
+        (tmp / "labelled.csv").write_text("design,quality,decision\n1,0,buy\n0,0,not buy\n",
+                                          encoding="utf-8")
+    argv = [a.replace("{tmp}", str(tmp)) for a in args]
+    if argv[0] == "train":
+        argv.append("--overwrite")
+    done = subprocess.run([sys.executable, "-m", "glassnet", *argv], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
+    if argv[0] == "predict":
+        assert done.stdout.splitlines()[0] == "design,quality,p_not buy,p_buy,predicted"
+    if argv[0] == "demo":
+        assert (tmp / "demo" / "report.html").exists()
+
+
 def test_import_stays_light():
     code = ("import sys, glassnet; heavy = [m for m in ('matplotlib', 'pandas', 'torch') "
             "if m in sys.modules]; print(heavy)")

@@ -256,6 +256,17 @@ def test_ctrl_c_keeps_weights_of_last_finished_step(rng):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_initial_epoch_resumes_the_count(rng):
+    x, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
+    model = Sequential([Dense(2, "softmax")], input_dim=2, seed=0)
+    model.compile(optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+    seen = []
+    h = model.fit(x, y, epochs=5, initial_epoch=3, verbose=0, callbacks=[
+        callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: seen.append(epoch))])
+    assert h.epoch == [3, 4] and seen == [3, 4] and len(h.history["loss"]) == 2
+    assert model.info["training"]["epochs_run"] == 2
+
+
 def test_fit_argument_errors(rng):
     model = seed000()
     with pytest.raises(ConfigError, match=r"fit\(\) needs a compiled model"):

@@ -228,6 +228,13 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
             cbs.call("on_epoch_end", epoch, logs)
             progress.epoch_end(logs)
     history.stop_reason = model._stop_reason
+    # What produced these weights travels with the model into its file.
+    model.info.setdefault("training", {}).update(
+        {k: history.params[k] for k in ("epochs", "batch_size", "gradient", "samples")},
+        epochs_run=len(history.epoch), stop_reason=history.stop_reason,
+        validation=("data" if validation_data is not None else
+                    f"split {validation_split} ({validation_method})" if validation_split
+                    else None))
     cbs.call("on_train_end", {})
     model.history = history
     return history
