@@ -182,20 +182,15 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
                 yb = y_epoch[step * batch_size:(step + 1) * batch_size]
                 if batch_begin:
                     cbs.call("on_train_batch_begin", step, {})
+                # 1. forward: α, y, β, z for every row, and the mean loss E
                 output, batch_loss = model._forward_loss(xb, yb, loss, training=True)
                 if not math.isfinite(batch_loss):
                     _stop_non_finite(model, epoch, step, batch_loss, trainable, snapshot,
                                      learning_rate, progress)
                     break
-                if gradient == "analytic":
-                    model._backward(yb, output, loss)
-                else:
-                    from .gradients import numerical_gradients
-
-                    numerical = numerical_gradients(model, xb, yb, loss, draw_noise=False)
-                    for g, ng in zip(grads_of, (ng for ng, t in zip(numerical, is_trainable)
-                                                if t)):
-                        g[...] = ng
+                # 2. ∂E/∂w for every coefficient: backprop, or perturb each one
+                _differentiate(model, xb, yb, output, loss, gradient, grads_of, is_trainable)
+                # 3. update: w ← w - lr ∂E/∂w, or the optimiser's own rule
                 model.optimizer.apply(trainable, grads_of)
                 for layer in stateful:
                     layer.update_state()
@@ -238,6 +233,18 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     cbs.call("on_train_end", {})
     model.history = history
     return history
+
+
+def _differentiate(model, x, y, output, loss, gradient, grads_of, is_trainable):
+    """Fill every layer's ``grads`` after a forward pass, by either method."""
+    if gradient == "analytic":
+        model._backward(y, output, loss)
+        return
+    from .gradients import numerical_gradients
+
+    numerical = numerical_gradients(model, x, y, loss, draw_noise=False)
+    for g, ng in zip(grads_of, (ng for ng, t in zip(numerical, is_trainable) if t)):
+        g[...] = ng
 
 
 def _unpack(model, x, y, name, remember=True):
