@@ -23,7 +23,7 @@ from . import (
     regularizers,
 )
 from .data import Dataset, load_csv, train_test_split, training_ratio
-from .errors import ConfigError, DataError, GlassnetError, ShapeError, TrainingError
+from .errors import ConfigError, DataError, GlassnetError, ShapeError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
 from .model import Sequential
 from .trace import format_trace, trace
@@ -37,7 +37,6 @@ __all__ = [
     "GlassnetError",
     "Sequential",
     "ShapeError",
-    "TrainingError",
     "activations",
     "callbacks",
     "datasets",

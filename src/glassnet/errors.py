@@ -24,10 +24,6 @@ class DataError(GlassnetError, ValueError):
     """Input data (an array or a file) cannot be used as it is."""
 
 
-class TrainingError(GlassnetError, RuntimeError):
-    """Training cannot continue (for example the loss became NaN)."""
-
-
 def describe(value) -> str:
     """Short description of a received value for error messages."""
     shape = getattr(value, "shape", None)
