@@ -81,6 +81,24 @@ def test_train_reproduces_seed000_keras_defaults(tmp_path, capsys):
     assert accuracy >= 0.95
 
 
+def test_regression_target_is_standardised_and_folded_back(tmp_path, capsys):
+    """Seed 002's 1-D example from the shell, with the default SGD lr 0.5: the target
+    (500 / 1000) is learnt standardised, the output layer rescaled afterwards."""
+    out = tmp_path / "steps"
+    code, io = glassnet_cmd("train", "steps", "--hidden", "1", "--activation", "tanh",
+                            "--batch-size", "full", "--epochs", "2000", "--no-figures",
+                            "--out", out, capsys=capsys)
+    assert code == 0, io.err
+    model = glassnet.load_model(out / "model.glassnet")
+    predicted = model.predict(np.arange(7, 17, dtype=float)[:, None])[:, 0]
+    assert np.abs(predicted[:5] - 500).max() < 30 and np.abs(predicted[5:] - 1000).max() < 30
+    history = list(csv.DictReader(open(out / "history.csv", encoding="utf-8-sig")))
+    variance = np.var([500, 500, 1000, 1000])  # the loss of predicting the mean
+    assert float(history[0]["loss"]) == pytest.approx(variance, rel=0.02)
+    assert float(history[-1]["mae"]) < 30  # in the target's own units
+    assert model.info["target_scaling"]["mean"] == [750.0]
+
+
 def test_predict_evaluate_and_their_outputs(tmp_path, fish, capsys):
     out = tmp_path / "run"
     assert glassnet_cmd("train", fish, "--target", "魚種", "--out", out, "--epochs", "300",

@@ -170,7 +170,7 @@ def load_any(source, target=None, encoding=None, missing="error") -> Dataset:
 
     from .data import load_csv
 
-    if not os.path.exists(source) and source in BUILTIN:
+    if not os.path.isfile(source) and source in BUILTIN:  # a file of that name wins
         data = load(source)
         if target is not None and target != data.target_name:
             raise ConfigError(f"built-in dataset {source!r} has target {data.target_name!r}, "
