@@ -27,19 +27,17 @@ def diagnose(history: dict, rise=0.05, still_improving=0.05) -> Diagnosis:
 
     - over-fits: the validation loss ends more than ``rise`` (5 %) above its minimum
       while the training loss went on falling after that epoch;
-    - under-fits: the last tenth of the epochs still brought more than
-      ``still_improving`` (5 %) of the whole fall of the training loss (more epochs or a
-      larger model would help);
+    - under-fits: the last tenth of the epochs (at least two) still brought more than
+      ``still_improving`` (5 %) of the whole fall of the training loss, or of the
+      validation loss (more epochs or a larger model would help);
     - good: neither.
     """
     loss = np.asarray(history.get("loss", []), dtype=float)
     if loss.size == 0:
         return Diagnosis("no history", None, "No epochs were run.")
-    tail = max(1, loss.size // 10)
-    start = loss[-tail - 1] if loss.size > tail else loss[0]
-    total = loss.max() - loss[-1]
-    improving = loss.size > 1 and total > 0 and (start - loss[-1]) / total > still_improving
     val = np.asarray(history.get("val_loss", []), dtype=float)
+    improving = _still_falling(loss, still_improving) or (
+        val.size > 0 and _still_falling(val, still_improving))
     if val.size == 0:
         if improving:
             return Diagnosis("under-fits", None, "Training loss was still falling at the end: "
@@ -59,3 +57,12 @@ def diagnose(history: dict, rise=0.05, still_improving=0.05) -> Diagnosis:
                          "still falling at the end; train longer or use a larger model.")
     return Diagnosis("good", best, f"Good fit: validation loss is lowest at epoch {best + 1} "
                      f"({best_value:.4g}) and did not rise after it.")
+
+
+def _still_falling(curve, share) -> bool:
+    """True when the last tenth of the curve brought more than ``share`` of its fall."""
+    if curve.size < 2 or not np.isfinite(curve).all():
+        return False
+    tail = min(curve.size - 1, max(2, curve.size // 10))
+    fall = curve.max() - curve[-1]
+    return fall > 0 and (curve[-tail - 1] - curve[-1]) / fall > share
