@@ -85,6 +85,7 @@ ERRORS = [
     ("x1,x1,class\n1,2,a\n3,4,b\n", "column name 'x1' appears twice \\(columns 1 and 2\\)"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not a text file"),
     (b"x1,x2\n\xff\xfe\xfa,1\n", "is not text in UTF-8 or Shift-JIS"),
+    (b"\xfe\xff\x00\x00\x00\x00\x00", "byte-order mark but is not valid UTF-16"),
 ]
 
 

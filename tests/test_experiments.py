@@ -34,8 +34,8 @@ def test_overfit_preset_shows_overfitting_and_its_repairs():
     assert large["history"]["val_loss"][-1] > 1.05 * min(large["history"]["val_loss"])
     assert large["history"]["accuracy"][-1] == 1.0  # it memorised its 300 rows
 
-    def gap(r):
-        return r["history"]["val_loss"][-1] - r["history"]["loss"][-1]
+    def gap(r):  # validation minus training cross-entropy, penalties left out
+        return r["history"]["val_crossentropy"][-1] - r["history"]["crossentropy"][-1]
 
     for name in ("Large + L2", "Large + L2 + Dropout"):
         assert results[name]["verdict"] != "over-fits"

@@ -186,6 +186,17 @@ def test_epoch_loss_is_the_mean_of_batch_losses(rng):
     assert h.history["loss"][0] == pytest.approx(np.mean([v for v, _ in batch_losses]))
 
 
+def test_crossentropy_metric_leaves_the_penalty_out(rng):
+    x, y = rng.normal(size=(10, 2)), rng.integers(0, 2, 10)
+    model = Sequential([Dense(2, "softmax", kernel_regularizer={"name": "l2", "l2": 0.5})],
+                       input_dim=2, seed=0, dtype="float64")
+    model.compile("sgd", "sparse_categorical_crossentropy", ["crossentropy"])
+    loss, ce = model.evaluate(x, y)
+    p = model.predict(x)
+    assert ce == pytest.approx(-np.log(p[np.arange(10), y]).mean(), rel=1e-12)
+    assert loss == pytest.approx(ce + 0.5 * (model.get_weights()[0] ** 2).sum(), rel=1e-12)
+
+
 def test_evaluate_by_hand_includes_penalty(rng):
     x, y = rng.normal(size=(10, 2)), np.eye(2)[rng.integers(0, 2, 10)]
     model = Sequential([Dense(2, "softmax", kernel_regularizer={"name": "l2", "l2": 0.1})],

@@ -27,7 +27,7 @@ def diagnose(history: dict, rise=0.05, still_improving=0.05) -> Diagnosis:
 
     - over-fits: the validation loss ends more than ``rise`` (5 %) above its minimum
       while the training loss went on falling after that epoch;
-    - under-fits: the last tenth of the epochs (at least two) still brought more than
+    - under-fits: the last fifth of the epochs (at least two) still brought more than
       ``still_improving`` (5 %) of the whole fall of the training loss, or of the
       validation loss (more epochs or a larger model would help);
     - good: neither.
@@ -60,9 +60,9 @@ def diagnose(history: dict, rise=0.05, still_improving=0.05) -> Diagnosis:
 
 
 def _still_falling(curve, share) -> bool:
-    """True when the last tenth of the curve brought more than ``share`` of its fall."""
+    """True when the last fifth of the curve brought more than ``share`` of its fall."""
     if curve.size < 2 or not np.isfinite(curve).all():
         return False
-    tail = min(curve.size - 1, max(2, curve.size // 10))
+    tail = min(curve.size - 1, max(2, curve.size // 5))
     fall = curve.max() - curve[-1]
     return fall > 0 and (curve[-tail - 1] - curve[-1]) / fall > share

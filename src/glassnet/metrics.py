@@ -64,8 +64,17 @@ def resolve(name, loss_name: str):
             f"metric 'accuracy' needs a classification loss, got loss {loss_name!r}; "
             "use 'mse' or 'mae' for regression"
         )
+    if key in ("crossentropy", "cross_entropy"):
+        # The data term of the loss alone: comparable between models whatever their
+        # penalties (the reported loss, as in Keras, includes L1/L2 terms).
+        if "crossentropy" not in loss_name:
+            raise ConfigError(f"metric 'crossentropy' needs a cross-entropy loss, got loss "
+                              f"{loss_name!r}")
+        from . import losses
+
+        return "crossentropy", losses.get(loss_name).per_sample
     key = ALIASES.get(key, key)
     if key not in METRICS:
-        options = ", ".join(["accuracy", *METRICS, *ALIASES])
+        options = ", ".join(["accuracy", "crossentropy", *METRICS, *ALIASES])
         raise ConfigError(f"unknown metric {name!r}; expected one of: {options}")
     return name, METRICS[key]

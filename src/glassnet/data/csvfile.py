@@ -35,10 +35,16 @@ def decode(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str
         except UnicodeDecodeError as exc:
             raise DataError(f"{path}: cannot be read as {encoding} (byte {exc.start}: "
                             f"{exc.reason}); leave encoding unset to detect it") from None
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16"), "utf-16"
+    for bom, name, body in ((codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+                            (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
+                            (codecs.BOM_UTF16_BE, "utf-16", "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode("utf-8-sig" if body == "utf-8" else body), name
+            except UnicodeDecodeError as exc:
+                raise DataError(f"{path} starts with a {body.upper()} byte-order mark but is "
+                                f"not valid {body.upper()} text (byte {exc.start}: "
+                                f"{exc.reason})") from None
     if b"\x00" in raw[:4096]:
         raise DataError(f"{path} is not a text file (it contains NUL bytes); expected a CSV "
                         "file saved as text")

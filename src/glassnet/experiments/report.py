@@ -16,7 +16,9 @@ def overlaid_curves(results, title="Learning curves"):
     from ..plotting.style import colour, pyplot
 
     plt = pyplot()
-    keys = ["loss"] + (["accuracy"] if "accuracy" in results[0]["history"] else [])
+    first = results[0]["history"]
+    keys = (["crossentropy"] if "crossentropy" in first else ["loss"]) + (
+        ["accuracy"] if "accuracy" in first else [])
     fig, axes = plt.subplots(1, len(keys), figsize=(6.2 * len(keys), 4.6), squeeze=False)
     for ax, key in zip(axes[0], keys):
         for i, r in enumerate(results):
@@ -36,14 +38,15 @@ def overlaid_curves(results, title="Learning curves"):
 
 
 def summary_rows(results):
-    header = ["model", "parameters", "seconds", "peak MB", "final loss", "final val_loss",
-              "best val_loss", "best epoch", "final val_accuracy", "verdict"]
+    key = "crossentropy" if "val_crossentropy" in results[0]["history"] else "loss"
+    header = ["model", "parameters", "seconds", "peak MB", f"final {key}", f"final val_{key}",
+              f"best val_{key}", "best epoch", "final val_accuracy", "verdict"]
     rows = []
     for r in results:
         h = r["history"]
         rows.append([r["name"], int(r["params"]), float(r["seconds"]),
-                     float(r["peak_memory_mb"]), float(h["loss"][-1]),
-                     float(h["val_loss"][-1]), float(min(h["val_loss"])),
+                     float(r["peak_memory_mb"]), float(h[key][-1]),
+                     float(h[f"val_{key}"][-1]), float(min(h[f"val_{key}"])),
                      r["best_epoch"] or 0, float(h["val_accuracy"][-1])
                      if "val_accuracy" in h else "-",
                      r["verdict"] + (f" from epoch {r['best_epoch']}"
@@ -66,7 +69,9 @@ def write_compare(out_dir, results, title="glassnet compare") -> str:
     report.paragraph("Every model trained on the same data and split, with the same seed "
                      "discipline. Verdicts read the learning curves (seed 002): over-fitting "
                      "when the validation loss rises after its minimum while the training "
-                     "loss keeps falling.")
+                     "loss keeps falling. For classifiers the curves and verdicts use the "
+                     "cross-entropy alone, without L1/L2 penalties, so regularised models "
+                     "compare fairly.")
     report.table(header, rows, caption="Final and best results per model")
     for r in results:
         report.paragraph(f"{r['name']}: {r['message']}")
