@@ -14,7 +14,6 @@ Keras-style API.
 from . import (
     activations,
     callbacks,
-    datasets,
     initializers,
     layers,
     losses,
@@ -22,11 +21,9 @@ from . import (
     optimizers,
     regularizers,
 )
-from .data import Dataset, load_csv, train_test_split, training_ratio
 from .errors import ConfigError, DataError, GlassnetError, ShapeError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
 from .model import Sequential
-from .trace import format_trace, trace
 
 __version__ = "0.1.0"
 
@@ -60,17 +57,30 @@ __all__ = [
     "trace",
 ]
 
-# Model files need zipfile and tempfile; they load on first use to keep
-# `import glassnet` fast.
-_LAZY = {"load_model": ".io", "predict_csv": ".io", "export_coefficients": ".io",
-         "export_json": ".io"}
+# Data, files and traces load on first use (they need csv, zipfile, dataclasses, ...),
+# which keeps `import glassnet` fast: the attribute is looked up here the first time.
+_LAZY = {
+    "datasets": (".datasets", None),
+    "Dataset": (".data", "Dataset"),
+    "load_csv": (".data", "load_csv"),
+    "train_test_split": (".data", "train_test_split"),
+    "training_ratio": (".data", "training_ratio"),
+    "trace": (".tracing", "trace"),
+    "format_trace": (".tracing", "format_trace"),
+    "load_model": (".io", "load_model"),
+    "predict_csv": (".io", "predict_csv"),
+    "export_coefficients": (".io", "export_coefficients"),
+    "export_json": (".io", "export_json"),
+}
 
 
 def __getattr__(name):
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        module_name, attribute = _LAZY[name]
+        module = importlib.import_module(module_name, __name__)
+        value = module if attribute is None else getattr(module, attribute)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'glassnet' has no attribute {name!r}")

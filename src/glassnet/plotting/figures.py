@@ -233,7 +233,7 @@ def network_diagram(model, dataset=None, title="The network"):
     negative); for 2-D inputs each cell shows its response over the input plane."""
     plt = pyplot()
     from ..layers import Dense
-    from ..trace import trace
+    from ..tracing import trace
 
     dense = [layer for layer in model.layers if isinstance(layer, Dense)]
     sizes = [dense[0].input_dim] + [layer.units for layer in dense]
