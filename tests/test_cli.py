@@ -1,7 +1,6 @@
 """The command line, run in-process (fast) and as a real subprocess (entry points)."""
 
 import csv
-import json
 import os
 import subprocess
 import sys
@@ -261,4 +260,3 @@ def test_import_stays_light():
             "if m in sys.modules]; print(heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "[]"
-    json.loads("[]")

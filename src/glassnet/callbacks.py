@@ -306,10 +306,10 @@ class Recorder(Callback):
     def _record(self, initial=False):
         model = self.model
         self.steps.append(model.optimizer.iterations)
+        if self.record_weights:
+            for name, w in zip(model.weight_names(), model.weights):
+                self._weights.setdefault(name, []).append(w.copy())
         for layer in model.layers:
-            if self.record_weights:
-                for name, w in zip(layer.weight_names, layer.weights):
-                    self._weights.setdefault(f"{layer.name}.{name}", []).append(w.copy())
             if self.record_gradients and any(g is not None for g in layer.grads):
                 norm = math.nan if initial else float(np.sqrt(sum(
                     float((g * g).sum()) for g in layer.grads if g is not None)))

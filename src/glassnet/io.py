@@ -55,10 +55,8 @@ def _npz_bytes(arrays: dict) -> bytes:
 
 
 def _weight_entries(model):
-    return [
-        {"name": f"{layer.name}.{name}", "shape": list(w.shape), "dtype": str(w.dtype)}
-        for layer in model.layers for name, w in zip(layer.weight_names, layer.weights)
-    ]
+    return [{"name": name, "shape": list(w.shape), "dtype": str(w.dtype)}
+            for name, w in zip(model.weight_names(), model.weights)]
 
 
 def save_model(model, path, include_optimizer=True) -> None:
@@ -290,7 +288,7 @@ def read_features(model, path, encoding=None, delimiter=None):
     Returns (header, numeric rows, feature matrix). The model's target column may be
     present (it is ignored); any other extra or missing column is an error.
     """
-    from .data.csvfile import _is_missing, parse_number, read_table
+    from .data.csvfile import read_number, read_table
 
     info = model.info or {}
     expected = info.get("feature_names")
@@ -312,19 +310,11 @@ def read_features(model, path, encoding=None, delimiter=None):
                         f"{', '.join(map(repr, expected))}")
     index = [header.index(name) for name in expected]
     x = np.empty((len(rows), len(index)))
+    decimal_comma = detected["delimiter"] == ";"
     for i, (line, row) in enumerate(rows):
         for k, j in enumerate(index):
-            cell = row[j]
-            try:
-                if _is_missing(cell):
-                    raise ValueError
-                x[i, k] = parse_number(cell, detected["delimiter"] == ";")
-            except ValueError:
-                raise DataError(f"{path}, line {line}, column {header[j]!r}: expected a number, "
-                                f"found {cell.strip()!r}") from None
-            if not np.isfinite(x[i, k]):
-                raise DataError(f"{path}, line {line}, column {header[j]!r}: expected a finite "
-                                f"number, found {cell.strip()!r}")
+            x[i, k] = read_number(row[j], decimal_comma,
+                                  f"{path}, line {line}, column {header[j]!r}")
     return expected, x
 
 

@@ -333,7 +333,7 @@ class Sequential:
             new = as_array(f"weights[{i}]", new)
             if new.shape != old.shape:
                 raise ShapeError(
-                    f"weights[{i}] ({self._weight_label(i)}) must have shape {old.shape}, "
+                    f"weights[{i}] ({self.weight_names()[i]}) must have shape {old.shape}, "
                     f"got {new.shape}"
                 )
             arrays.append(new)
@@ -361,10 +361,10 @@ class Sequential:
 
         save_model(self, path, include_optimizer)
 
-    def _weight_label(self, index: int) -> str:
-        labels = [f"{layer.name}.{name}" for layer in self.layers
-                  for name, _ in zip(layer.weight_names, layer.weights)]
-        return labels[index]
+    def weight_names(self) -> list[str]:
+        """Names of the weights in ``get_weights()`` order, like ``"dense.kernel"``."""
+        return [f"{layer.name}.{name}" for layer in self.layers
+                for name, _ in zip(layer.weight_names, layer.weights)]
 
     # Description ----------------------------------------------------------------------
     def summary(self, print_fn=print) -> str:

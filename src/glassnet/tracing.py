@@ -85,4 +85,4 @@ def format_trace(steps: list[LayerTrace], row_labels=None, precision: int = 4) -
     return "\n".join(lines).rstrip() + "\n"
 
 
-__all__ = ["LayerTrace", "format_trace", "trace", "np"]
+__all__ = ["LayerTrace", "format_trace", "trace"]

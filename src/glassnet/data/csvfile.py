@@ -87,6 +87,19 @@ def parse_number(cell: str, decimal_comma: bool) -> float:
     return float(text)
 
 
+def read_number(cell: str, decimal_comma: bool, where: str) -> float:
+    """A finite number from a cell, or a DataError naming ``where`` (file, line, column)."""
+    try:
+        if _is_missing(cell):
+            raise ValueError
+        number = parse_number(cell, decimal_comma)
+    except ValueError:
+        raise DataError(f"{where}: expected a number, found {cell.strip()!r}") from None
+    if not math.isfinite(number):
+        raise DataError(f"{where}: expected a finite number, found {cell.strip()!r}")
+    return number
+
+
 def read_table(path, encoding=None, delimiter=None) -> tuple[list[str], list[list[str]], dict]:
     """Header, data rows (with their 1-based line numbers), and what was detected."""
     path = os.fspath(path)
@@ -222,15 +235,8 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
                 if missing == "drop":
                     keep[i] = False
                 continue
-            try:
-                number = parse_number(cell, decimal_comma)
-            except ValueError:
-                raise DataError(f"{path}, line {line}, column {header[j]!r}: expected a number, "
-                                f"found {cell.strip()!r}") from None
-            if not math.isfinite(number):
-                raise DataError(f"{path}, line {line}, column {header[j]!r}: expected a finite "
-                                f"number, found {cell.strip()!r}")
-            values[i, k] = number
+            values[i, k] = read_number(cell, decimal_comma,
+                                       f"{path}, line {line}, column {header[j]!r}")
     values, labels_text = values[keep], [s for s, k in zip(labels_text, keep) if k]
     if values.shape[0] == 0:
         raise DataError(f"{path}: no rows left after dropping rows with missing cells")

@@ -113,9 +113,6 @@ class Layer:
     def count_params(self) -> int:
         return int(sum(w.size for w in self.weights))
 
-    def get_weights(self) -> list[np.ndarray]:
-        return [w.copy() for w in self.weights]
-
     def get_config(self) -> dict:
         return {"name": self.name}
 
