@@ -19,3 +19,46 @@ def require_torch():
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+def japanese_sheet(path, n=60, seed=0, title=True, ports=("焼津港", "銚子港", "石巻港"),
+                   dates=True, labels=True, blank_every=17):
+    """Write a sheet as Japanese Excel saves it: cp932, CRLF, a title row padded with
+    commas, blank rows, ``No.,漁獲日,漁港,体長(cm),体重(kg),魚種``. Species follow length
+    and weight (マダイ short and heavy, サケ long, サバ short and light) with noise, so
+    a small network learns them. Returns the rows written (as strings)."""
+    rng = np.random.default_rng(seed)
+    centres = {"マダイ": (35.0, 1.6), "サケ": (65.0, 3.2), "サバ": (30.0, 0.45)}
+    species = list(centres)
+    header = ["No.", "漁獲日", "漁港", "体長(cm)", "体重(kg)", "魚種"]
+    lines = []
+    if title:
+        lines.append("2024年度 定置網 漁獲調査" + "," * (len(header) - 1))
+        lines.append("," * (len(header) - 1))
+    lines.append(",".join(header if labels else header[:-1]))
+    rows = []
+    for i in range(n):
+        fish = species[i % 3]
+        length, weight = centres[fish]
+        row = [str(i + 1), f"2024/{1 + i % 12}/{1 + i % 28}", ports[int(rng.integers(len(ports)))],
+               f"{length * (1 + 0.08 * rng.standard_normal()):.1f}",
+               f"{weight * (1 + 0.1 * rng.standard_normal()):.2f}", fish]
+        if not dates:
+            row[1] = ""
+        rows.append(row if labels else row[:-1])
+        lines.append(",".join(rows[-1]))
+        if blank_every and i % blank_every == blank_every - 1:
+            lines.append("," * (len(header) - 1))
+    with open(path, "wb") as f:
+        f.write(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return header, rows
+
+
+@pytest.fixture
+def sheet(tmp_path):
+    """A factory: sheet(name, **options) -> path of a Japanese Excel sheet in tmp_path."""
+    def make(name="漁獲.csv", **options):
+        path = str(tmp_path / name)
+        japanese_sheet(path, **options)
+        return path
+    return make

@@ -282,64 +282,134 @@ def export_json(model, path) -> None:
     atomic_write(path, lambda f: f.write(data))
 
 
-def read_features(model, path, encoding=None, delimiter=None):
-    """Read new rows from a CSV, matching the columns to the training features by name.
-
-    Returns (header, numeric rows, feature matrix). The model's target column may be
-    present (it is ignored); any other extra or missing column is an error.
-    """
-    from .data.csvfile import read_number, read_table
-
+def input_plan(model, header=None) -> dict:
+    """The model's column plan (``model.info["columns"]``), or one made from its feature
+    names (all numeric) for models trained on arrays or before plans existed."""
     info = model.info or {}
-    expected = info.get("feature_names")
-    header, rows, detected = read_table(path, encoding, delimiter)
-    if expected is None:
-        if len(header) != model.input_dim:
-            raise DataError(f"{path}: expected {model.input_dim} columns for this model, found "
-                            f"{len(header)}")
-        expected = header
-    missing = [name for name in expected if name not in header]
-    extra = [name for name in header if name not in expected and name != info.get("target_name")]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {', '.join(map(repr, missing))}")
-        if extra:
-            parts.append(f"unexpected column(s) {', '.join(map(repr, extra))}")
-        raise DataError(f"{path}: {'; '.join(parts)}; the model was trained on columns "
-                        f"{', '.join(map(repr, expected))}")
-    index = [header.index(name) for name in expected]
-    x = np.empty((len(rows), len(index)))
-    decimal_comma = detected["delimiter"] == ";"
-    for i, (line, row) in enumerate(rows):
-        for k, j in enumerate(index):
-            x[i, k] = read_number(row[j], decimal_comma,
-                                  f"{path}, line {line}, column {header[j]!r}")
-    return expected, x
+    if info.get("columns"):
+        return info["columns"]
+    names = info.get("feature_names")
+    if names is None:
+        if header is None or len(header) != model.input_dim:
+            raise DataError(f"expected {model.input_dim} columns for this model, found "
+                            f"{len(header or [])}")
+        names = header
+    return {"inputs": [{"name": n, "kind": "number"} for n in names], "id": [],
+            "target": info.get("target_name")}
 
 
-def prediction_table(model, names, x):
-    """Header and rows: the inputs, one probability column per class, the prediction."""
-    info = model.info or {}
+def prediction_table(model, names, x, ids=None, id_names=()):
+    """Header and rows: the IDs (when given), the inputs, one probability column per
+    class and the predicted class (or the predicted values)."""
     p = model.predict(x)
+    ids = np.empty((len(x), 0), dtype=object) if ids is None else ids
+    header, outputs = _output_columns(model, p)
+    rows = [[*idv, *map(float, xi), *out] for idv, xi, out in zip(ids, x, outputs)]
+    return [*id_names, *names, *header], rows, p
+
+
+def _output_columns(model, p):
+    """Names and values of the prediction columns for probabilities/values ``p``."""
+    info = model.info or {}
     classes = info.get("class_names")
     if classes:
-        header = [*names, *(f"p_{c}" for c in classes), "predicted"]
-        rows = [[*map(float, xi), *map(float, pi), classes[int(np.argmax(pi))]]
-                for xi, pi in zip(x, p)]
-    else:
-        target = info.get("target_name") or "y"
-        outputs = ([f"{target}_predicted"] if p.shape[1] == 1
-                   else [f"{target}_{k + 1}_predicted" for k in range(p.shape[1])])
-        header = [*names, *outputs]
-        rows = [[*map(float, xi), *map(float, pi)] for xi, pi in zip(x, p)]
-    return header, rows, p
+        return ([f"p_{c}" for c in classes] + ["predicted"],
+                [[*map(float, pi), classes[int(np.argmax(pi))]] for pi in p])
+    target = info.get("target_name") or "y"
+    names = ([f"{target}_predicted"] if p.shape[1] == 1
+             else [f"{target}_{k + 1}_predicted" for k in range(p.shape[1])])
+    return names, [list(map(float, pi)) for pi in p]
 
 
-def predict_csv(model, path, out=None, encoding=None, delimiter=None):
-    """Predict every row of a CSV; write the table to ``out`` when given; return it."""
-    names, x = read_features(model, path, encoding, delimiter)
-    header, rows, p = prediction_table(model, names, x)
+class Predictions:
+    """What ``predict_csv`` returns: the output ``header`` and ``rows``, the
+    ``probabilities`` (or values), and ``comparison`` with the file's target column
+    when it has one (None otherwise)."""
+
+    def __init__(self, header, rows, probabilities, comparison):
+        self.header, self.rows = header, rows
+        self.probabilities, self.comparison = probabilities, comparison
+
+
+def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=0):
+    """Predict every row of a CSV; write the table to ``out`` when given; return it.
+
+    Every column of the file is kept as written (IDs, dates, notes...); the model's
+    input columns are found by name and encoded as in training (a category the model
+    has not seen is an error naming it). Then come one probability column per class
+    and the predicted class (or the predicted values). When the file holds the target
+    column, the predictions are compared with it (accuracy and confusion matrix, or
+    mean absolute and root mean squared error).
+    """
+    from .data import columns
+    from .data.csvfile import read_table
+
+    path = os.fspath(path)
+    header, rows, detected = read_table(path, encoding, delimiter, skip_rows)
+    plan = input_plan(model, header)
+    x = columns.encode(plan, header, rows, path, detected["delimiter"] == ";")
+    p = model.predict(x)
+    names, outputs = _output_columns(model, p)
+    taken = set(header)
+    names = [_unique(name, taken) for name in names]
+    table = [[*(cell.strip() for cell in row), *values] for (_, row), values in zip(rows, outputs)]
+    comparison = compare_with_target(model, header, rows, p, path)
     if out is not None:
-        write_csv(out, header, rows)
-    return header, rows, p
+        write_csv(out, [*header, *names], table)
+    return Predictions([*header, *names], table, p, comparison)
+
+
+def _unique(name, taken):
+    candidate, k = name, 2
+    while candidate in taken:
+        candidate, k = f"{name} ({k})", k + 1
+    taken.add(candidate)
+    return candidate
+
+
+def compare_with_target(model, header, rows, p, path):
+    """Accuracy and confusion matrix (classes), or MAE and RMSE (numbers), against the
+    file's target column, when it has one; rows with an empty target are left out."""
+    from .data.columns import is_missing, parse_number
+
+    info = model.info or {}
+    target = info.get("target_name")
+    if target not in header:
+        return None
+    j = header.index(target)
+    known = [(i, row[j].strip()) for i, (_, row) in enumerate(rows) if not is_missing(row[j])]
+    classes = info.get("class_names")
+    if classes:
+        index = {c: k for k, c in enumerate(classes)}
+        for _, text in known:  # integer labels written as 1.0 still name class "1"
+            if text not in index and _number_text(text) in index:
+                index[text] = index[_number_text(text)]
+        rows_known = [(i, index[t]) for i, t in known if t in index]
+        unknown = sorted({t for _, t in known if t not in index})
+        predicted = np.argmax(p, axis=1)
+        matrix = np.zeros((len(classes), len(classes)), dtype=int)
+        for i, k in rows_known:
+            matrix[k, predicted[i]] += 1
+        total = int(matrix.sum())
+        return {"target": target, "rows": total,
+                "accuracy": float(np.trace(matrix) / total) if total else None,
+                "confusion_matrix": matrix.tolist(), "classes": list(classes),
+                "unknown_classes": unknown}
+    try:
+        truth = np.array([[parse_number(t, False)] for _, t in known])
+    except ValueError:
+        raise DataError(f"{path}, column {target!r}: the target of this model is numeric, "
+                        "found text") from None
+    if not len(known):
+        return None
+    error = p[[i for i, _ in known], :1] - truth
+    return {"target": target, "rows": len(known), "mae": float(np.abs(error).mean()),
+            "rmse": float(np.sqrt((error ** 2).mean()))}
+
+
+def _number_text(text):
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if np.isfinite(value) and value == int(value) else text

@@ -372,17 +372,53 @@ def cmd_predict(args):
     model = load_model(args.model)
     if args.out and os.path.isdir(args.out):
         raise UsageError(f"--out {args.out} is a folder; give a file name")
-    header, rows, _ = predict_csv(model, args.data, args.out, encoding=args.encoding)
+    result = predict_csv(model, args.data, args.out, encoding=args.encoding)
     if args.out:
-        print(f"{len(rows)} predictions written to {args.out}")
+        print(f"{len(result.rows)} predictions written to {args.out}")
     else:
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
+        writer.writerow(result.header)
         writer.writerows([[f"{v:.6g}" if isinstance(v, float) else v for v in row]
-                          for row in rows])
+                          for row in result.rows])
+    if result.comparison:  # on stderr when stdout carries the table
+        print_comparison(result.comparison, file=sys.stderr if not args.out else sys.stdout)
     return 0
+
+
+def print_comparison(comparison, file=None):
+    """The predictions against the file's target column: accuracy and confusion matrix
+    (or MAE and RMSE), aligned for full-width (Japanese) class names."""
+    c = comparison
+    if "accuracy" not in c:
+        print(f"compared with column {c['target']!r} on {c['rows']} rows: mean absolute "
+              f"error {c['mae']:.4g}, root mean squared error {c['rmse']:.4g}", file=file)
+        return
+    accuracy = "n/a" if c["accuracy"] is None else f"{c['accuracy']:.4f}"
+    print(f"compared with column {c['target']!r} on {c['rows']} rows: accuracy {accuracy}",
+          file=file)
+    if c.get("unknown_classes"):
+        print(f"rows with classes the model does not know were left out: "
+              f"{', '.join(c['unknown_classes'])}", file=file)
+    print_matrix(c["classes"], c["confusion_matrix"], file=file)
+
+
+def print_matrix(classes, matrix, file=None):
+    import unicodedata
+
+    def width(text):
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    def right(text, n):
+        return " " * (n - width(text)) + text
+
+    n = max(6, *(width(str(c)) + 1 for c in classes), *(len(str(v)) + 1 for row in matrix
+                                                         for v in row))
+    print("confusion matrix (rows: true class, columns: predicted class)", file=file)
+    print(" " * n + "".join(right(str(c), n) for c in classes), file=file)
+    for c, row in zip(classes, matrix):
+        print(right(str(c), n) + "".join(right(str(v), n) for v in row), file=file)
 
 
 def add_evaluate(sub):
@@ -393,6 +429,7 @@ def add_evaluate(sub):
 def cmd_evaluate(args):
     from .. import load_model
     from ..data import load_csv
+    from ..io import input_plan
     from ..report import confusion_matrix
 
     model = load_model(args.model)
@@ -402,19 +439,13 @@ def cmd_evaluate(args):
         raise UsageError(f"{args.model} does not record its target column; it was not "
                          "trained on a dataset")
     task = "classification" if info.get("class_names") else "regression"
-    data = load_csv(args.data, target=target, encoding=args.encoding, task=task)
-    names = info.get("feature_names")
-    if names and data.feature_names != names:
-        order = [data.feature_names.index(n) if n in data.feature_names else None
-                 for n in names]
-        if None in order or len(data.feature_names) != len(names):
-            raise UsageError(f"{args.data}: columns {data.feature_names} do not match the "
-                             f"model's inputs {names}")
-        data.features, data.feature_names = data.features[:, order], list(names)
+    data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
+                    plan=input_plan(model))
     if task == "classification":
         from ..data import Dataset
 
-        reference = Dataset(data.features, data.labels, names, info["class_names"], target)
+        reference = Dataset(data.features, data.labels, data.feature_names,
+                            info["class_names"], target)
         data = _align_classes(data, reference, args.data)
     if not model.compiled:
         raise UsageError(f"{args.model} has no loss saved with it; cannot evaluate")
@@ -425,11 +456,7 @@ def cmd_evaluate(args):
 
         predicted = class_probabilities(model, data.features).argmax(axis=1)
         matrix = confusion_matrix(data.labels, predicted, len(info["class_names"]))
-        width = max(6, *(len(c) + 1 for c in info["class_names"]))
-        print("confusion matrix (rows: true class, columns: predicted class)")
-        print(" " * width + "".join(f"{c:>{width}}" for c in info["class_names"]))
-        for c, row in zip(info["class_names"], matrix):
-            print(f"{c:>{width}}" + "".join(f"{v:>{width}}" for v in row))
+        print_matrix(info["class_names"], matrix.tolist())
     return 0
 
 

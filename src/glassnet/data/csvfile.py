@@ -18,10 +18,11 @@ import numpy as np
 
 from ..errors import DataError
 from ..validation import check_choice
+from . import columns
+from .columns import MISSING, is_missing, parse_number, read_number  # noqa: F401 (re-exported)
 from .dataset import Dataset
 
 DELIMITERS = (",", ";", "\t")
-MISSING = {"", "na", "n/a", "nan", "null", "none", "#n/a", "#na", "?"}
 MAX_CLASSES = 100
 
 
@@ -75,33 +76,11 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _is_missing(cell: str) -> bool:
-    return cell.strip().lower() in MISSING
+def read_table(path, encoding=None, delimiter=None,
+               skip_rows=0) -> tuple[list[str], list[list[str]], dict]:
+    """Header, data rows (with their 1-based line numbers), and what was detected.
 
-
-def parse_number(cell: str, decimal_comma: bool) -> float:
-    """float(cell), also reading "1,5" when the file uses ; and decimal commas."""
-    text = cell.strip()
-    if decimal_comma and "," in text and "." not in text:
-        text = text.replace(",", ".")
-    return float(text)
-
-
-def read_number(cell: str, decimal_comma: bool, where: str) -> float:
-    """A finite number from a cell, or a DataError naming ``where`` (file, line, column)."""
-    try:
-        if _is_missing(cell):
-            raise ValueError
-        number = parse_number(cell, decimal_comma)
-    except ValueError:
-        raise DataError(f"{where}: expected a number, found {cell.strip()!r}") from None
-    if not math.isfinite(number):
-        raise DataError(f"{where}: expected a finite number, found {cell.strip()!r}")
-    return number
-
-
-def read_table(path, encoding=None, delimiter=None) -> tuple[list[str], list[list[str]], dict]:
-    """Header, data rows (with their 1-based line numbers), and what was detected."""
+    ``skip_rows`` lines at the top (a title above the header) are left out."""
     path = os.fspath(path)
     try:
         with open(path, "rb") as f:
@@ -124,7 +103,7 @@ def read_table(path, encoding=None, delimiter=None) -> tuple[list[str], list[lis
     except csv.Error as exc:
         raise DataError(f"{path}: not valid CSV ({exc})") from None
     numbered = [(i, row) for i, row in enumerate(rows, start=1)
-                if any(cell.strip() for cell in row)]  # skip blank lines and ",,,," rows
+                if i > skip_rows and any(cell.strip() for cell in row)]  # and ",,,," rows
     if not numbered:
         raise DataError(f"{path} is empty; expected a header line and at least one data row")
     header_line, header = numbered[0]
@@ -146,8 +125,12 @@ def read_table(path, encoding=None, delimiter=None) -> tuple[list[str], list[lis
         if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
             row = row[:len(header)]
         if len(row) != len(header):
+            title = columns.title_rows(numbered)
+            where = "line 1 looks" if title == 1 else f"lines 1-{title} look"
+            hint = (f"; {where} like a title above the header: pass "
+                    f"--skip-rows {title} (skip_rows={title} in Python)" if title else "")
             raise DataError(f"{path}, line {line}: expected {len(header)} cells like the "
-                            f"header, found {len(row)}")
+                            f"header, found {len(row)}{hint}")
         data.append((line, row))
     if not data:
         raise DataError(f"{path} has a header but no data rows")
@@ -167,7 +150,7 @@ def _column_index(header, key, path, what):
 
 
 def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, missing="error",
-             task="auto") -> Dataset:
+             task="auto", ignore=None, id=None, skip_rows=0, plan=None) -> Dataset:
     """Load a CSV file (first line = column names) as a ``Dataset``.
 
     Parameters
@@ -175,8 +158,19 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     path : str or path-like
     target : str or int
         The column to predict, by name or index (default: the last column).
-    features : list of str or int, optional
-        The input columns; default every column but the target.
+    features, ignore : str or list, optional
+        The input columns to use / to leave out: names, globs (``px*``), 1-based
+        positions or ranges (``3-10``) or name ranges (``体長:体重``). Default: every
+        column but the target and the ID columns. Text columns become one-hot inputs
+        (``漁港=A港``); a date column must be ignored.
+    id : str or list or False, optional
+        The ID column(s), carried along in ``Dataset.ids`` and never an input. Default:
+        detected (``No.``, ``ID``, ``番号``, row numbers, a text different in every row).
+    skip_rows : int
+        Lines above the header to skip (a title row).
+    plan : dict, optional
+        A column plan from an earlier file (``Dataset.info["columns"]``, saved in
+        ``model.info["columns"]``): encode this file the same way.
     encoding, delimiter : str, optional
         Detected when not given (UTF-8, UTF-8/16 with BOM, cp932; comma, semicolon, tab).
     missing : {"error", "drop", "mean"}
@@ -199,57 +193,59 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     path = os.fspath(path)
     check_choice("missing", missing, ("error", "drop", "mean"))
     check_choice("task", task, ("auto", "classification", "regression"))
-    header, rows, detected = read_table(path, encoding, delimiter)
+    if not isinstance(skip_rows, int) or isinstance(skip_rows, bool) or skip_rows < 0:
+        raise DataError(f"skip_rows must be a whole number >= 0, got {skip_rows!r}")
+    header, rows, detected = read_table(path, encoding, delimiter, skip_rows)
     t = _column_index(header, target, path, "target")
-    if features is None:
-        cols = [j for j in range(len(header)) if j != t]
-    else:
-        if isinstance(features, (str, int)):
-            features = [features]
-        cols = [_column_index(header, f, path, "feature") for f in features]
-        if t in cols:
-            raise DataError(f"{path}: column {header[t]!r} is both the target and a feature")
-    if not cols:
-        raise DataError(f"{path}: no feature columns; the file has only the target column "
-                        f"{header[t]!r}")
     decimal_comma = detected["delimiter"] == ";"
+    if isinstance(features, int) or (isinstance(features, list) and features
+                                     and all(isinstance(f, int) for f in features)):
+        features = [header[_column_index(header, f, path, "feature")] for f in
+                    ([features] if isinstance(features, int) else features)]
+    if plan is None:
+        plan = columns.plan_columns(header, rows, t, path, features, ignore, id, decimal_comma)
+    else:
+        plan = {**plan, "id": [n for n in plan.get("id", []) if n in header],
+                "target": header[t]}
 
-    values = np.full((len(rows), len(cols)), np.nan)
+    if missing == "error" and (found := columns.first_missing(plan, header, rows, t)):
+        line, name = found
+        if name == header[t]:
+            raise DataError(f"{path}, line {line}, column {name!r}: the target is missing; "
+                            "fill it in or pass missing='drop'")
+        columns.encode(plan, header, [r for r in rows if r[0] == line], path)  # raises
     keep = np.ones(len(rows), dtype=bool)
     labels_text = []
     for i, (line, row) in enumerate(rows):
         label = row[t].strip()
-        if _is_missing(label):
+        if is_missing(label):
             if missing != "drop":
                 raise DataError(f"{path}, line {line}, column {header[t]!r}: the target is "
                                 "missing; fill it in or pass missing='drop'")
             keep[i] = False
         labels_text.append(label)
-        for k, j in enumerate(cols):
-            cell = row[j]
-            if _is_missing(cell):
-                if missing == "error":
-                    raise DataError(f"{path}, line {line}, column {header[j]!r}: the cell is "
-                                    f"missing ({cell.strip()!r}); expected a number (or pass "
-                                    "missing='drop' or 'mean')")
-                if missing == "drop":
-                    keep[i] = False
-                continue
-            values[i, k] = read_number(cell, decimal_comma,
-                                       f"{path}, line {line}, column {header[j]!r}")
+    values = columns.encode(plan, header, rows, path, decimal_comma, missing)
+    if missing == "drop":
+        keep &= ~np.isnan(values).any(axis=1)
+    ids = columns.id_values(plan, header, rows)
+    lines = np.array([line for line, _ in rows])[keep]
     values, labels_text = values[keep], [s for s, k in zip(labels_text, keep) if k]
     if values.shape[0] == 0:
         raise DataError(f"{path}: no rows left after dropping rows with missing cells")
+    names = columns.feature_names(plan)
     if missing == "mean":
         empty = np.isnan(values).all(axis=0)
         if empty.any():
-            column = header[cols[int(np.argmax(empty))]]
-            raise DataError(f"{path}, column {column!r}: every cell is missing")
+            raise DataError(f"{path}, column {names[int(np.argmax(empty))]!r}: every cell is "
+                            "missing")
         values = np.where(np.isnan(values), np.nanmean(values, axis=0), values)
 
     labels, class_names = _encode_target(labels_text, task, path, header[t])
-    return Dataset(values, labels, [header[j] for j in cols], class_names, header[t], path,
-                   {**detected, "rows_dropped": int((~keep).sum())})
+    return Dataset(values, labels, names, class_names, header[t], path,
+                   {**detected, "rows_dropped": int((~keep).sum()), "columns": plan,
+                    "skip_rows": skip_rows},
+                   ids=None if ids is None else ids[keep], id_names=list(plan["id"]),
+                   lines=lines)
 
 
 def _encode_target(texts, task, path, name):

@@ -18,7 +18,8 @@ class Dataset:
 
     For classification ``labels`` holds class indices 0..K-1 and ``class_names`` the
     K names in that order; for regression ``labels`` is a float array (n, outputs)
-    and ``class_names`` is None.
+    and ``class_names`` is None. ``ids`` (n, len(id_names)) holds the ID columns'
+    cells as text and ``lines`` each row's line in its file, when read from one.
 
     >>> import numpy as np
     >>> d = Dataset(np.zeros((3, 2)), np.array([0, 1, 1]), ["x1", "x2"], ["a", "b"])
@@ -33,6 +34,9 @@ class Dataset:
     target_name: str = "class"
     source: str = ""
     info: dict = field(default_factory=dict)
+    ids: np.ndarray | None = None
+    id_names: list[str] = field(default_factory=list)
+    lines: np.ndarray | None = None
 
     @property
     def is_classification(self) -> bool:
@@ -64,9 +68,11 @@ class Dataset:
         return self.targets
 
     def subset(self, rows) -> Dataset:
+        pick = lambda a: None if a is None else a[rows]  # noqa: E731
         return Dataset(self.features[rows], self.labels[rows], list(self.feature_names),
                        None if self.class_names is None else list(self.class_names),
-                       self.target_name, self.source, dict(self.info))
+                       self.target_name, self.source, dict(self.info), pick(self.ids),
+                       list(self.id_names), pick(self.lines))
 
     def label_text(self) -> list[str]:
         if self.is_classification:

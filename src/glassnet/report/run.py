@@ -60,7 +60,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     if len(test):
         test.to_csv(join("test.csv"))
         paths["test"] = join("test.csv")
-        header, rows, _ = gio.prediction_table(model, test.feature_names, test.features)
+        header, rows, _ = gio.prediction_table(model, test.feature_names, test.features,
+                                               test.ids, test.id_names)
         gio.write_csv(join("test-predictions.csv"), header, rows)
         paths["test_predictions"] = join("test-predictions.csv")
 
