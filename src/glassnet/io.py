@@ -298,14 +298,80 @@ def input_plan(model, header=None) -> dict:
             "target": info.get("target_name")}
 
 
-def prediction_table(model, names, x, ids=None, id_names=()):
-    """Header and rows: the IDs (when given), the inputs, one probability column per
+def prediction_table(model, names, x, ids=None, id_names=(), truth=None, inputs=True):
+    """Header and rows: the IDs (when given), the inputs (unless ``inputs`` is False),
+    the true target (``truth``: (name, texts), when given), one probability column per
     class and the predicted class (or the predicted values)."""
     p = model.predict(x)
     ids = np.empty((len(x), 0), dtype=object) if ids is None else ids
     header, outputs = _output_columns(model, p)
-    rows = [[*idv, *map(float, xi), *out] for idv, xi, out in zip(ids, x, outputs)]
-    return [*id_names, *names, *header], rows, p
+    shown = x if inputs else np.empty((len(x), 0))
+    true_name, true = truth if truth is not None else (None, [()] * len(x))
+    rows = [[*idv, *map(float, xi), *([t] if truth is not None else []), *out]
+            for idv, xi, t, out in zip(ids, shown, true, outputs)]
+    return ([*id_names, *(names if inputs else []), *([true_name] if truth else []),
+             *header], rows, p)
+
+
+#: Inputs beyond this many are left out of test-predictions.csv (IDs and row numbers
+#: identify the rows); a split written as data may not outgrow the input file.
+MAX_TABLE_INPUTS = 50
+SPLIT_LIMIT_WITHOUT_FILE = 5 * 1024 * 1024
+SPLIT_ALWAYS_WRITTEN = 1024 * 1024
+
+
+def export_split(folder, model, train, test, mode="auto") -> tuple[dict, str]:
+    """Write the train/test split and the test predictions into ``folder``.
+
+    ``mode``: "data" writes train.csv and test.csv (features and target); "rows" writes
+    split.csv (part, row number, line in the file, IDs); "auto" writes the data unless
+    it would be larger than the input file (5 MB for built-in data) and than 1 MB,
+    else the rows.
+    Returns the paths written and a sentence saying what was written and why.
+    """
+    folder = os.fspath(folder)
+    if mode not in ("auto", "data", "rows"):
+        raise DataError(f"split files must be 'auto', 'data' or 'rows', got {mode!r}")
+    paths = {}
+    estimate = 12 * (train.features.size + test.features.size)  # ~12 bytes a number
+    source = train.source if train.source and os.path.isfile(train.source) else None
+    limit = os.path.getsize(source) if source else SPLIT_LIMIT_WITHOUT_FILE
+    note = ""
+    if mode == "data" or (mode == "auto" and estimate <= max(limit, SPLIT_ALWAYS_WRITTEN)):
+        for name, part in (("train", train), ("test", test)):
+            if len(part) or name == "train":
+                part.to_csv(os.path.join(folder, f"{name}.csv"))
+                paths[name] = os.path.join(folder, f"{name}.csv")
+    else:
+        header = ["part", "row", *(["line"] if train.lines is not None else []),
+                  *train.id_names]
+        rows = []
+        for name, part, start in (("train", train, 0), ("test", test, len(train))):
+            for i in range(len(part)):
+                rows.append([name, start + i + 1,
+                             *([int(part.lines[i])] if part.lines is not None else []),
+                             *(part.ids[i] if part.ids is not None else [])])
+        write_csv(os.path.join(folder, "split.csv"), header, rows)
+        paths["split"] = os.path.join(folder, "split.csv")
+        note = (f"The split is saved as row numbers in split.csv: train.csv and test.csv "
+                f"would take about {estimate / 1e6:.0f} MB, more than the "
+                f"{'input file' if source else 'limit'} ({limit / 1e6:.1f} MB).")
+    if len(test):
+        wide = test.features.shape[1] > MAX_TABLE_INPUTS
+        ids, id_names = test.ids, list(test.id_names)
+        if wide and ids is None:
+            ids = np.arange(len(train) + 1, len(train) + len(test) + 1)[:, None]
+            id_names = ["row"]
+        header, rows, _ = prediction_table(model, test.feature_names, test.features, ids,
+                                           id_names, (test.target_name, test.label_text()),
+                                           inputs=not wide)
+        write_csv(os.path.join(folder, "test-predictions.csv"), header, rows)
+        paths["test_predictions"] = os.path.join(folder, "test-predictions.csv")
+        if wide:
+            note += (f" test-predictions.csv leaves out the {test.features.shape[1]} "
+                     "inputs; the rows are identified by "
+                     f"{'row number' if id_names == ['row'] else ', '.join(id_names)}.")
+    return paths, note.strip()
 
 
 def _output_columns(model, p):

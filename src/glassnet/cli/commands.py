@@ -207,6 +207,10 @@ def build_model(args, data):
 def split(args, data):
     from ..data import train_test_split, training_ratio
 
+    test_rows = data.info.get("test_rows")
+    if test_rows and args.training_ratio == 1.0 and not args.test_split:
+        n = len(data) - test_rows  # image data come with their own test images
+        return data.subset(slice(0, n)), data.subset(slice(n, None))
     train, test = training_ratio(data, args.training_ratio)
     if args.test_split:
         if args.training_ratio != 1.0:

@@ -80,19 +80,20 @@ class Dataset:
         return [repr(float(v)) for v in self.labels[:, 0]]
 
     def to_csv(self, path) -> None:
-        """Write features and the target column (class names) as UTF-8 CSV with a BOM,
-        which Excel, Japanese Excel included, opens with the names intact."""
+        """Write the ID columns, features and the target column (class names) as UTF-8
+        CSV with a BOM, which Excel, Japanese Excel included, opens with names intact."""
         from ..io import atomic_write
 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         targets = ([self.target_name] if self.is_classification or self.labels.shape[1] == 1
                    else [f"{self.target_name}_{i + 1}" for i in range(self.labels.shape[1])])
-        writer.writerow([*self.feature_names, *targets])
+        writer.writerow([*self.id_names, *self.feature_names, *targets])
         labels = (np.array(self.label_text(), dtype=object)[:, None] if self.is_classification
                   else self.labels)
-        for row, label in zip(self.features, labels):
-            writer.writerow([*(repr(float(v)) for v in row), *label])
+        ids = self.ids if self.ids is not None else [()] * len(self)
+        for idv, row, label in zip(ids, self.features, labels):
+            writer.writerow([*idv, *(repr(float(v)) for v in row), *label])
         data = buffer.getvalue().encode("utf-8-sig")
         atomic_write(path, lambda f: f.write(data))
 

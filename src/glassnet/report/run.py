@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from .. import io as gio
+from ..data.columns import summarize
 from ..diagnosis import diagnose
 from .html import Report, png_bytes
 
@@ -29,6 +30,19 @@ def history_rows(history):
                               for i, e in enumerate(history.epoch)]
 
 
+def narrow_table(table, limit=12):
+    """A coefficient table with at most ``limit`` input columns (those with the largest
+    mean |weight| over the cells, in their order): header, rows, inputs left out."""
+    header, rows = table["header"], table["rows"]
+    inputs = len(header) - 2
+    if inputs <= limit:
+        return header, rows, 0
+    weights = np.abs(np.array([row[2:] for row in rows], dtype=np.float64)).mean(axis=0)
+    keep = np.sort(np.argsort(-weights, kind="stable")[:limit]) + 2
+    return ([header[0], header[1], *(header[j] for j in keep)],
+            [[row[0], row[1], *(row[j] for j in keep)] for row in rows], inputs - limit)
+
+
 def best_metrics(history) -> dict:
     h = history.history
     out = {f"final {k}": v[-1] for k, v in h.items() if k not in ("epoch_time",)}
@@ -42,8 +56,10 @@ def best_metrics(history) -> dict:
 
 
 def write_run(out_dir, model, train, test, history, recorder=None, settings=None,
-              seconds=None, figures=True, title=None, extra=None) -> dict:
-    """Write the run's files into ``out_dir`` (which must exist); return their paths."""
+              seconds=None, figures=True, title=None, extra=None, split="auto") -> dict:
+    """Write the run's files into ``out_dir`` (which must exist); return their paths.
+
+    ``split`` says how the train/test split is saved (see ``io.export_split``)."""
     from .. import plotting
 
     paths = {}
@@ -55,15 +71,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     paths["history"] = join("history.csv")
     paths["coefficients"] = gio.export_coefficients(model, out_dir)
     gio.export_json(model, join("model.json"))
-    train.to_csv(join("train.csv"))
-    paths["train"] = join("train.csv")
-    if len(test):
-        test.to_csv(join("test.csv"))
-        paths["test"] = join("test.csv")
-        header, rows, _ = gio.prediction_table(model, test.feature_names, test.features,
-                                               test.ids, test.id_names)
-        gio.write_csv(join("test-predictions.csv"), header, rows)
-        paths["test_predictions"] = join("test-predictions.csv")
+    written, split_note = gio.export_split(out_dir, model, train, test, split)
+    paths.update(written)
 
     report = Report(title or f"glassnet run: {train.source or 'data'}")
     result = diagnose(history.history)
@@ -72,7 +81,11 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     report.items({
         "source": train.source,
         "rows (training / test)": f"{len(train)} / {len(test)}",
-        "features": ", ".join(train.feature_names),
+        "features": summarize(train.feature_names),
+        **({"ID columns (carried, not inputs)": ", ".join(train.id_names)}
+           if train.id_names else {}),
+        **({"ignored columns": ", ".join(train.info["columns"]["ignored"])}
+           if (train.info.get("columns") or {}).get("ignored") else {}),
         "target": train.target_name + (f" ({train.n_classes} classes: "
                                        f"{', '.join(train.class_names)})"
                                        if train.is_classification else " (numeric)"),
@@ -97,56 +110,30 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
                          caption=f"Confusion matrix, {name} data (accuracy {accuracy:.3f})")
     report.heading("Coefficients (seed 000, Table 66 layout: bias first, then one per input)")
     for table in gio.coefficient_tables(model):
-        report.table(table["header"], table["rows"],
-                     caption=f"{table['layer']} ({table['activation']})", spec=".6g")
+        header, rows, left_out = narrow_table(table)
+        report.table(header, rows, spec=".6g",
+                     caption=f"{table['layer']} ({table['activation']})" + (
+                         f": the {len(header) - 2} inputs with the largest weights; all "
+                         f"{len(header) - 2 + left_out} in coefficients-{table['layer']}.csv"
+                         if left_out else ""))
     for section in extra or []:
         section(report)
 
     if figures:
         report.heading("Figures")
-        for name, fig, caption in _figures(model, train, test, history, recorder):
+        from ..plotting.selection import run_figures
+
+        for name, fig, caption in run_figures(model, train, test, history, recorder):
             if fig is None:
                 continue
             report.figure(png_bytes(fig), caption)
             paths.setdefault("figures", []).extend(plotting.save(fig, join(name)))
     report.heading("Files")
+    files = [os.path.basename(p) for key in ("train", "test", "split", "test_predictions")
+             if (p := paths.get(key))]
     report.paragraph("In this folder: model.glassnet (load with glassnet.load_model), "
-                     "model.json, history.csv, coefficients-*.csv, train.csv"
-                     + (", test.csv, test-predictions.csv" if len(test) else "")
-                     + ", and every figure as PNG and SVG.")
+                     "model.json, history.csv, coefficients-*.csv, " + ", ".join(files)
+                     + ", and every figure as PNG and SVG. " + split_note)
     report.write(join("report.html"))
     paths["report"] = join("report.html")
     return paths
-
-
-def _figures(model, train, test, history, recorder):
-    from .. import plotting
-
-    everything = train if not len(test) else _concat(train, test)
-    yield "data", plotting.data_distribution(everything), "The data by class (seed 000, ii)."
-    yield ("learning-curves", plotting.learning_curves(history),
-           "Learning curves: training solid, validation dashed (seed 002).")
-    if recorder is not None:
-        yield ("coefficients", plotting.coefficient_trajectories(recorder, model),
-               "Every coefficient over the steps (seed 000, Fig 122).")
-    two_d = model.input_dim == 2 and train.is_classification
-    if two_d:
-        yield ("decision-regions", plotting.decision_regions(model, everything),
-               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) contours "
-               "(seed 000, Fig 123).")
-        yield ("decision-regions-zoom", plotting.decision_regions(model, everything, zoom=0.5),
-               "The same, zoomed on the centre (seed 000, Fig 124).")
-        yield ("probability-maps", plotting.probability_maps(model, everything),
-               "Each class's probability over the plane (seed 000, Fig 125).")
-    if model.input_dim == 1 and not train.is_classification:
-        yield "model-curve", plotting.regression_curve(model, everything), "Model against data."
-    yield ("network", plotting.network_diagram(model, everything if two_d else None),
-           "The network: line width ∝ |weight|, blue positive, vermillion negative"
-           + ("; each cell shows its output over the input plane." if two_d else "."))
-
-
-def _concat(a, b):
-    from ..data import Dataset
-
-    return Dataset(np.vstack([a.features, b.features]), np.concatenate([a.labels, b.labels]),
-                   a.feature_names, a.class_names, a.target_name, a.source, a.info)
