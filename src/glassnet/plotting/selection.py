@@ -13,8 +13,6 @@ import numpy as np
 
 from .projection import MAX_POINTS
 
-STEP_NOTE = "(seed 000, Fig 122)"
-
 
 def run_figures(model, train, test, history, recorder=None):
     """Yield (file name, figure, caption) for one training run, one figure at a time."""
@@ -29,15 +27,15 @@ def run_figures(model, train, test, history, recorder=None):
     where = f", {plane.note}" if plane is not None else ""
     title = (f"Data: {total} rows, {train.n_classes} classes" if classification else None)
     yield ("data", figures.data_distribution(shown, title=title, plane=plane),
-           f"The data by class (seed 000, ii){where}.{drawn}")
+           f"The data by class{where}.{drawn}")
     yield ("learning-curves", figures.learning_curves(history),
-           "Learning curves: training solid, validation dashed (seed 002).")
+           "Learning curves: training solid, validation dashed.")
     if recorder is not None:
         count = sum(layer.kernel.size + (layer.bias.size if layer.use_bias else 0)
                     for layer in model.layers if isinstance(layer, Dense))
         many = count > figures.MAX_TRACES
         yield ("coefficients", figures.coefficient_trajectories(recorder, model),
-               f"Coefficients over the steps {STEP_NOTE}"
+               "Coefficients over the epochs"
                + (f": of {count}, the {figures.MAX_TRACES} that moved most (largest range "
                   "over training), shared among the layers." if many else "."))
     image = train.info.get("image_shape")
@@ -47,14 +45,14 @@ def run_figures(model, train, test, history, recorder=None):
                f"({'×'.join(map(str, image))} pixels).")
     if classification and model.input_dim >= 2:
         yield ("decision-regions", figures.decision_regions(model, shown, plane=plane),
-               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) contours "
-               f"(seed 000, Fig 123){where}"
+               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) contours"
+               f"{where}"
                + ("; the points are the rows projected onto that plane." if plane else "."))
         if plane is None:
             yield ("decision-regions-zoom", figures.decision_regions(model, shown, zoom=0.5),
-                   "The same, zoomed on the centre (seed 000, Fig 124).")
+                   "The same, zoomed on the centre.")
         yield ("probability-maps", figures.probability_maps(model, shown, plane=plane),
-               f"Each class's probability over the plane (seed 000, Fig 125){where}.")
+               f"Each class's probability over the plane{where}.")
     if model.input_dim == 1 and not classification:
         yield ("model-curve", figures.regression_curve(model, shown), "Model against data.")
     two_d = model.input_dim == 2 and classification

@@ -1,6 +1,7 @@
 """Everything one training run leaves behind, written into one folder.
 
-Seed 000's programs (i)–(ix) end with pictures and tables; ``write_run`` produces them
+The two-layer discriminant analysis's programs (i)–(ix) (docs/seeds.md, seed 000) end
+with pictures and tables; ``write_run`` produces them
 all from a trained model: the model file, the history, the coefficient tables, the
 train/test split, predictions on the test part, every figure (PNG and SVG) and one
 ``report.html`` holding all of it.
@@ -12,9 +13,10 @@ import os
 
 import numpy as np
 
-from .. import io as gio
+from .. import exports
 from ..data.columns import summarize
 from ..diagnosis import diagnose
+from ..files import write_csv
 from .html import Report, png_bytes
 
 
@@ -67,11 +69,11 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     model.save(join("model.glassnet"))
     paths["model"] = join("model.glassnet")
     header, rows = history_rows(history)
-    gio.write_csv(join("history.csv"), header, rows)
+    write_csv(join("history.csv"), header, rows)
     paths["history"] = join("history.csv")
-    paths["coefficients"] = gio.export_coefficients(model, out_dir)
-    gio.export_json(model, join("model.json"))
-    written, split_note = gio.export_split(out_dir, model, train, test, split)
+    paths["coefficients"] = exports.export_coefficients(model, out_dir)
+    exports.export_json(model, join("model.json"))
+    written, split_note = exports.export_split(out_dir, model, train, test, split)
     paths.update(written)
 
     report = Report(title or f"glassnet run: {train.source or 'data'}")
@@ -108,8 +110,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
             report.table(["true \\ predicted", *train.class_names],
                          [[c, *map(int, row)] for c, row in zip(train.class_names, matrix)],
                          caption=f"Confusion matrix, {name} data (accuracy {accuracy:.3f})")
-    report.heading("Coefficients (seed 000, Table 66 layout: bias first, then one per input)")
-    for table in gio.coefficient_tables(model):
+    report.heading("Coefficients: one row per cell, bias first, then one weight per input")
+    for table in exports.coefficient_tables(model):
         header, rows, left_out = narrow_table(table)
         report.table(header, rows, spec=".6g",
                      caption=f"{table['layer']} ({table['activation']})" + (

@@ -1,232 +1,24 @@
-"""Model files: one zip holding ``config.json`` and ``weights.npz``. Never pickle.
+"""What a person reads or opens in Excel: coefficient tables, the model as JSON, and
+predictions for the rows of a CSV file (matched to the model's inputs by column name).
 
-A ``.glassnet`` file (any name works) contains:
-
-- ``config.json``: format and glassnet version, the model's layer config, the compile
-  settings, the name, shape and dtype of every weight, and the model's ``info``
-  (feature and class names, preprocessing, training settings);
-- ``weights.npz``: the weights as plain arrays, read with ``allow_pickle=False``;
-- ``optimizer.npz`` (optional): the optimiser's state, to resume training.
-
-Writes go to a temporary file in the same folder, flushed to disk and then renamed
-over the target, so a crash or a full disk never leaves half a model behind.
+These need both a model and the data layer's CSV reader, so they live above both.
 """
 
 from __future__ import annotations
 
-import io as _io
 import json
 import os
-import tempfile
-import zipfile
 
 import numpy as np
 
 from .errors import DataError
-
-FORMAT = "glassnet-model"
-FORMAT_VERSION = 1
-MAX_CONFIG_BYTES = 16 * 1024 * 1024
-
-
-def atomic_write(path, write) -> None:
-    """Call ``write(file)`` on a temporary file, then rename it to ``path``."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise DataError(f"cannot write {path}: folder {folder} does not exist")
-    handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
-def _npz_bytes(arrays: dict) -> bytes:
-    buffer = _io.BytesIO()
-    np.savez(buffer, **arrays)
-    return buffer.getvalue()
-
-
-def _weight_entries(model):
-    return [{"name": name, "shape": list(w.shape), "dtype": str(w.dtype)}
-            for name, w in zip(model.weight_names(), model.weights)]
-
-
-def save_model(model, path, include_optimizer=True) -> None:
-    """Write ``model`` to ``path`` (atomically)."""
-    from . import __version__
-
-    model._require_built("save()")
-    config = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "glassnet_version": __version__,
-        "model": model.get_config(),
-        "compile": _compile_config(model),
-        "weights": _weight_entries(model),
-        "info": model.info,
-        # Generator states, so that training resumed from the file draws the same
-        # shuffles and dropout masks as training that never stopped.
-        "random_state": model.get_random_state(),
-    }
-    weights = {f"w{i}": w for i, w in enumerate(model.weights)}
-    state = None
-    if include_optimizer and model.optimizer is not None and model.optimizer.state is not None:
-        state = {k.replace("/", "__"): np.asarray(v)
-                 for k, v in model.optimizer.get_state().items()}
-    text = json.dumps(config, ensure_ascii=False, indent=1, default=_json_default)
-
-    def write(f):
-        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            z.writestr("config.json", text)
-            z.writestr("weights.npz", _npz_bytes(weights))
-            if state:
-                z.writestr("optimizer.npz", _npz_bytes(state))
-
-    atomic_write(path, write)
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"cannot store {type(value).__name__} in a model file")
-
-
-def _compile_config(model):
-    if not model.compiled:
-        return None
-    return {
-        "optimizer": model.optimizer.get_config(),
-        "loss": model.loss.get_config(),
-        "metrics": [name for name, _ in model.metrics],
-    }
-
-
-def _read_npz(z, member, path):
-    try:
-        with np.load(_io.BytesIO(z.read(member)), allow_pickle=False) as data:
-            return {k: data[k] for k in data.files}
-    except ValueError as exc:  # object arrays need pickle: refuse them
-        raise DataError(f"{path}: {member} holds something other than plain arrays "
-                        f"({exc}); refusing to load it") from None
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise DataError(f"{path}: {member} is damaged ({exc})") from None
-
-
-def load_model(path, compile=True):
-    """Read a model written by ``save_model``; every check fails with DataError."""
-    from .model import Sequential
-
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise DataError(f"model file {path} does not exist")
-    try:
-        z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DataError(
-            f"{path} is not a glassnet model file (expected a zip archive: {exc})") from None
-    with z:
-        names = set(z.namelist())
-        for required in ("config.json", "weights.npz"):
-            if required not in names:
-                raise DataError(f"{path} is not a glassnet model file: it has no {required}")
-        info = z.getinfo("config.json")
-        if info.file_size > MAX_CONFIG_BYTES:
-            raise DataError(f"{path}: config.json is {info.file_size} bytes, more than a model "
-                            "config can be")
-        try:
-            config = json.loads(z.read("config.json").decode("utf-8"))
-        except (ValueError, zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise DataError(f"{path}: config.json is damaged or not JSON ({exc})") from None
-        if not isinstance(config, dict) or config.get("format") != FORMAT:
-            found = config.get("format") if isinstance(config, dict) else None
-            raise DataError(f"{path}: config.json does not describe a glassnet model "
-                            f"(format {found!r}, expected {FORMAT!r})")
-        if config.get("format_version", 0) > FORMAT_VERSION:
-            raise DataError(f"{path} uses model format {config['format_version']}; this glassnet "
-                            f"reads up to {FORMAT_VERSION}: upgrade glassnet")
-        weights = _read_npz(z, "weights.npz", path)
-        state = _read_npz(z, "optimizer.npz", path) if "optimizer.npz" in names else None
-
-    try:
-        model = Sequential.from_config(config["model"])
-    except (ValueError, TypeError, KeyError) as exc:
-        raise DataError(f"{path}: the model config is not valid: {exc}") from None
-    if not model.built:
-        raise DataError(f"{path}: the model config has no input_dim")
-    expected = _weight_entries(model)
-    if [e["name"] for e in expected] != [e["name"] for e in config.get("weights", [])]:
-        raise DataError(f"{path}: the weights listed in config.json do not match the layers "
-                        "described there")
-    arrays = []
-    for i, entry in enumerate(expected):
-        key = f"w{i}"
-        if key not in weights:
-            raise DataError(f"{path}: weights.npz has no array for {entry['name']}")
-        array = weights[key]
-        if list(array.shape) != entry["shape"]:
-            raise DataError(f"{path}: weight {entry['name']} must have shape "
-                            f"{tuple(entry['shape'])} for this architecture, got {array.shape}")
-        if array.dtype.kind != "f" or not np.isfinite(array).all():
-            raise DataError(f"{path}: weight {entry['name']} must hold finite floats")
-        arrays.append(array)
-    if len(weights) != len(expected):
-        raise DataError(f"{path}: weights.npz holds {len(weights)} arrays, the architecture "
-                        f"needs {len(expected)}")
-    model.set_weights(arrays)
-    model.info = config.get("info") or {}
-    if config.get("random_state"):
-        try:
-            model.set_random_state(config["random_state"])
-        except (ValueError, TypeError, KeyError) as exc:
-            raise DataError(f"{path}: the saved random state is not valid: {exc}") from None
-    if compile and config.get("compile"):
-        c = config["compile"]
-        try:
-            model.compile(c["optimizer"], c["loss"], c.get("metrics"))
-            if state is not None:
-                model.optimizer.set_state({k.replace("__", "/"): v for k, v in state.items()},
-                                          model._trainable_weights())
-        except (ValueError, TypeError, KeyError) as exc:
-            raise DataError(f"{path}: the compile settings are not valid: {exc}") from None
-    return model
-
-
-def save_weights(model, path) -> None:
-    """Only the weights, as an ``.npz`` (atomically)."""
-    arrays = {f"w{i}": w for i, w in enumerate(model.weights)}
-    atomic_write(path, lambda f: f.write(_npz_bytes(arrays)))
-
-
-# Exports a person can read ------------------------------------------------------------
-def _csv_bytes(header, rows) -> bytes:
-    import csv
-
-    buffer = _io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    # UTF-8 with a BOM: Excel (Japanese Excel too) then shows 体長, 鯛, ... intact.
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def write_csv(path, header, rows) -> None:
-    """Write a CSV for Excel (UTF-8 with BOM), atomically."""
-    data = _csv_bytes(header, rows)
-    atomic_write(path, lambda f: f.write(data))
+from .files import json_default, write_bytes, write_csv
+from .modelfile import FORMAT
 
 
 def coefficient_tables(model) -> list[dict]:
-    """Seed 000's Table 66 for every Dense layer: one row per cell, bias first.
+    """The coefficients of every Dense layer: one row per cell, bias first (seed 000's
+    Table 66 layout, docs/seeds.md).
 
     Each table is a dict with ``layer``, ``header`` (``cell``, ``bias``, then one column
     per input, named) and ``rows``. Inputs of the first layer are named after the
@@ -272,14 +64,13 @@ def export_coefficients(model, folder) -> list[str]:
 
 def model_to_json(model) -> str:
     """The whole model (structure, weights by name, info) as readable JSON."""
-    weights = {e["name"]: w.tolist() for e, w in zip(_weight_entries(model), model.weights)}
+    weights = {name: w.tolist() for name, w in zip(model.weight_names(), model.weights)}
     return json.dumps({"format": FORMAT, "model": model.get_config(), "weights": weights,
-                       "info": model.info}, ensure_ascii=False, indent=1, default=_json_default)
+                       "info": model.info}, ensure_ascii=False, indent=1, default=json_default)
 
 
 def export_json(model, path) -> None:
-    data = model_to_json(model).encode("utf-8")
-    atomic_write(path, lambda f: f.write(data))
+    write_bytes(path, model_to_json(model).encode("utf-8"))
 
 
 def input_plan(model, header=None) -> dict:
