@@ -62,3 +62,30 @@ def sheet(tmp_path):
         japanese_sheet(path, **options)
         return path
     return make
+
+
+def digit_images(per_class=20, test_per_class=5, seed=0):
+    """MNIST-layout arrays (uint8 28×28 images, labels 0-9): class k is a bright 7×7
+    square at its own place in a 4×3 grid, plus noise, so a small network learns it."""
+    rng = np.random.default_rng(seed)
+
+    def draw(n):
+        labels = np.repeat(np.arange(10), n)
+        images = rng.integers(0, 60, (labels.size, 28, 28)).astype(np.uint8)
+        for i, k in enumerate(labels):
+            r, c = divmod(int(k), 4)
+            images[i, 2 + 9 * r: 9 + 9 * r, 1 + 7 * c: 8 + 7 * c] = 255
+        order = rng.permutation(labels.size)
+        return images[order], labels[order].astype(np.uint8)
+
+    (x, y), (xt, yt) = draw(per_class), draw(test_per_class)
+    return {"x_train": x, "y_train": y, "x_test": xt, "y_test": yt}
+
+
+@pytest.fixture
+def digits_npz(tmp_path):
+    """Path of a small mnist.npz (Keras layout) of learnable 'digits'."""
+    path = tmp_path / "digits" / "mnist.npz"
+    path.parent.mkdir()
+    np.savez(path, **digit_images())
+    return path

@@ -30,11 +30,23 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
 
+    def parse_args(self, args=None, namespace=None):
+        """As argparse's, but an unknown option is reported by the (sub)command it was
+        given to, with the closest option that command has."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self
+            for action in self._actions:  # the subcommand's own parser, when there is one
+                if isinstance(action, argparse._SubParsersAction):
+                    parser = action.choices.get(getattr(parsed, action.dest, None), self)
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
     def error(self, message):  # one line, no usage dump
         if message.startswith("unrecognized arguments:"):
             unknown = message.split(":", 1)[1].split()
             known = [o for action in self._actions for o in action.option_strings]
-            hints = [difflib.get_close_matches(u.split("=")[0], known, n=1)
+            hints = [difflib.get_close_matches(u.split("=")[0], known, n=1, cutoff=0.6)
                      for u in unknown if u.startswith("-")]
             hint = ", ".join(h[0] for h in hints if h)
             if hint:
