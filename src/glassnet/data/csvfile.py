@@ -202,31 +202,27 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
                                      and all(isinstance(f, int) for f in features)):
         features = [header[_column_index(header, f, path, "feature")] for f in
                     ([features] if isinstance(features, int) else features)]
+    cells = columns.Cells(rows, decimal_comma)
     if plan is None:
-        plan = columns.plan_columns(header, rows, t, path, features, ignore, id, decimal_comma)
+        plan = columns.plan_columns(header, rows, t, path, features, ignore, id, decimal_comma,
+                                    cells)
     else:
         plan = {**plan, "id": [n for n in plan.get("id", []) if n in header],
                 "target": header[t]}
 
-    if missing == "error" and (found := columns.first_missing(plan, header, rows, t)):
-        line, name = found
-        if name == header[t]:
-            raise DataError(f"{path}, line {line}, column {name!r}: the target is missing; "
-                            "fill it in or pass missing='drop'")
-        columns.encode(plan, header, [r for r in rows if r[0] == line], path)  # raises
     keep = np.ones(len(rows), dtype=bool)
-    labels_text = []
-    for i, (line, row) in enumerate(rows):
-        label = row[t].strip()
-        if is_missing(label):
-            if missing != "drop":
-                raise DataError(f"{path}, line {line}, column {header[t]!r}: the target is "
-                                "missing; fill it in or pass missing='drop'")
-            keep[i] = False
-        labels_text.append(label)
-    values = columns.encode(plan, header, rows, path, decimal_comma, missing)
+    labels_text = [row[t].strip() for _, row in rows]
+    no_label = np.array([is_missing(label) for label in labels_text], dtype=bool)
+    values = columns.encode(plan, header, rows, path, decimal_comma, "keep", cells)
+    blank = np.isnan(values).any(axis=1) | no_label
+    if blank.any() and (missing == "error" or (missing == "mean" and no_label.any())):
+        i = int(np.argmax(blank if missing == "error" else no_label))  # the first, in order
+        if no_label[i]:
+            raise DataError(f"{path}, line {rows[i][0]}, column {header[t]!r}: the target is "
+                            "missing; fill it in or pass missing='drop'")
+        columns.encode(plan, header, rows[i:i + 1], path, decimal_comma)  # raises, naming it
     if missing == "drop":
-        keep &= ~np.isnan(values).any(axis=1)
+        keep &= ~blank
     ids = columns.id_values(plan, header, rows)
     lines = np.array([line for line, _ in rows])[keep]
     values, labels_text = values[keep], [s for s, k in zip(labels_text, keep) if k]
