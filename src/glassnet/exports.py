@@ -227,7 +227,7 @@ def _unique(name, taken):
 def compare_with_target(model, header, rows, p, path):
     """Accuracy and confusion matrix (classes), or MAE and RMSE (numbers), against the
     file's target column, when it has one; rows with an empty target are left out."""
-    from .data.columns import is_missing, parse_number
+    from .data.cells import is_missing, parse_number
 
     info = model.info or {}
     target = info.get("target_name")

@@ -31,21 +31,19 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-import math
 import re
 import unicodedata
 
 import numpy as np
 
 from ..errors import DataError
+from .cells import Cells, _is_number, is_missing, parse_number, read_number
 
-MISSING = {"", "na", "n/a", "nan", "null", "none", "#n/a", "#na", "?"}
 #: More distinct texts than this in a column is free text or an identifier, not categories.
 MAX_LEVELS = 50
 #: Header names that mean "row identifier" (compared after NFKC, case-folding, no dots).
 ID_NAMES = {"no", "id", "#", "番号", "連番", "通し番号", "index", "個体番号", "サンプル番号",
             "標本番号", "sampleid", "sample", "key"}
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _DATE = re.compile(r"""^(
     \d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)? |   # 2024/2/2, 2024-02-02
     \d{1,2}/\d{1,2}/\d{4}([ T]\d{1,2}:\d{2}(:\d{2})?)? |              # 2/2/2024
@@ -53,48 +51,6 @@ _DATE = re.compile(r"""^(
     [RHSTMrhstm令平昭大明]\D{0,1}\d{1,2}[/.年]\d{1,2}[/.月]\d{1,2}日? |  # R6.2.2, 令和6年2月2日
     \d{1,2}:\d{2}(:\d{2})?                                           # 13:45
 )$""", re.VERBOSE)
-
-
-# Cells ------------------------------------------------------------------------------------
-def is_missing(cell: str) -> bool:
-    return cell.strip().lower() in MISSING
-
-
-def parse_number(cell: str, decimal_comma: bool) -> float:
-    """float(cell), also reading "1,5" when the file uses ; and decimal commas, and
-    Excel's thousands separators ("1,250.5") otherwise.
-
-    >>> parse_number("1,250.5", False), parse_number("1,5", True)
-    (1250.5, 1.5)
-    """
-    text = cell.strip()
-    if decimal_comma and "," in text and "." not in text:
-        text = text.replace(",", ".")
-    elif not decimal_comma and _THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    return float(text)
-
-
-def read_number(cell: str, decimal_comma: bool, where: str) -> float:
-    """A finite number from a cell, or a DataError naming ``where`` (file, line, column)."""
-    try:
-        if is_missing(cell):
-            raise ValueError
-        number = parse_number(cell, decimal_comma)
-    except ValueError:
-        raise DataError(f"{where}: expected a number, found {cell.strip()!r}") from None
-    if not math.isfinite(number):
-        raise DataError(f"{where}: expected a finite number, found {cell.strip()!r}")
-    return number
-
-
-def _is_number(cell: str, decimal_comma: bool) -> bool:
-    """Whether the cell is written as a number (inf too: read_number then says why not)."""
-    try:
-        parse_number(cell, decimal_comma)
-    except ValueError:
-        return False
-    return True
 
 
 # Choosing columns -------------------------------------------------------------------------
@@ -175,18 +131,6 @@ def _id_name(name: str) -> bool:
             or bool(re.search(r"[ _\-]id$", key)))
 
 
-def _fast_numbers(cells, decimal_comma):
-    """The cells as a float array when every one is a plain number (NumPy's C parser, a
-    hundred times faster than a loop), else None."""
-    if decimal_comma:
-        return None
-    try:
-        values = np.fromiter(map(float, cells), np.float64, count=len(cells))
-    except ValueError:
-        return None
-    return values if not np.isnan(values).any() else None  # "nan" is a missing mark
-
-
 def _kind(name, cells, decimal_comma, first=False, values=None):
     """'number', 'id', 'date', 'category' or 'mixed' for one column's non-missing cells
     (``values``: them as numbers, when known); consecutive integers count as row
@@ -209,22 +153,6 @@ def _kind(name, cells, decimal_comma, first=False, values=None):
     if _id_name(name) or (distinct == len(cells) and len(cells) >= 3):
         return "id"
     return "category"
-
-
-class Cells:
-    """A table's cells column by column (transposed in one pass), each column parsed as
-    plain numbers at most once; shared by ``plan_columns`` and ``encode``."""
-
-    def __init__(self, rows, decimal_comma=False):
-        self.raw = list(zip(*(row for _, row in rows)))
-        self.decimal_comma = decimal_comma
-        self._numbers = {}
-
-    def numbers(self, j):
-        """Column j as floats if every cell is a plain number, else None."""
-        if j not in self._numbers:
-            self._numbers[j] = _fast_numbers(self.raw[j], self.decimal_comma)
-        return self._numbers[j]
 
 
 def plan_columns(header, rows, target, path, features=None, ignore=None, id=None,

@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import DataError
 from ..validation import check_choice
 from . import columns
-from .columns import MISSING, is_missing, parse_number, read_number  # noqa: F401 (re-exported)
+from .cells import MISSING, is_missing, parse_number, read_number  # noqa: F401 (re-exported)
 from .dataset import Dataset
 
 DELIMITERS = (",", ";", "\t")
