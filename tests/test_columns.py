@@ -167,3 +167,17 @@ def test_fit_remembers_the_plan_and_predict_keeps_every_column(sheet, tmp_path):
     unlabelled = sheet("unlabelled.csv", title=False, labels=False, n=5)
     result = glassnet.predict_csv(model, unlabelled)
     assert result.comparison is None and result.header[:5] == HEADER[:5]
+
+
+def test_predict_compares_numeric_targets(tmp_path):
+    # y = 2 x exactly, learnt by a linear model set by hand: the errors are known.
+    model = glassnet.Sequential([glassnet.layers.Dense(1, "linear")], input_dim=1)
+    model.set_weights([np.array([[2.0]]), np.array([0.0])])
+    model.info.update(feature_names=["x"], target_name="y", class_names=None)
+    path = write(tmp_path, "id,x,y,note\nA,1,2.5,ok\nB,2,3,\nC,3,NA,late\n")
+    result = glassnet.predict_csv(model, path)
+    assert result.header == ["id", "x", "y", "note", "y_predicted"]
+    assert [r[-1] for r in result.rows] == pytest.approx([2.0, 4.0, 6.0])
+    assert result.comparison["rows"] == 2  # the row without a target is left out
+    assert result.comparison["mae"] == pytest.approx((0.5 + 1.0) / 2)
+    assert result.comparison["rmse"] == pytest.approx(np.sqrt((0.25 + 1.0) / 2))

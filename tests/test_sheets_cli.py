@@ -124,3 +124,14 @@ def test_train_on_mnist_layout_images(digits_npz, tmp_path, capsys, monkeypatch)
     assert code == 0, io.err
     code, io = cli(capsys, "train", "mnist", "--target", "x", "--out", tmp_path / "bad")
     assert code == 2 and "holds images with their labels" in io.err
+
+
+def test_validation_file_is_encoded_like_the_training_file(sheet, tmp_path, capsys):
+    # The validation sheet has only two of the three ports: its one-hot columns must
+    # still line up with the training file's.
+    validation = sheet("v.csv", n=12, seed=8, ports=("石巻港", "銚子港"))
+    code, io = cli(capsys, "train", sheet(), "--skip-rows", "2", "--ignore", "漁獲日",
+                   "--validation", validation, "--epochs", "3", "--no-figures", "--out",
+                   tmp_path / "v")
+    assert code == 0, io.err
+    assert "val_loss" in io.out

@@ -97,7 +97,8 @@ def add_column_options(p, features=True):
                        help="ID columns, carried into predictions and never inputs (default: "
                        "detected, such as No., ID, 番号 or row numbers; 'none' for no IDs)")
     g.add_argument("--skip-rows", type=int, default=0, metavar="N",
-                   help="lines above the header to skip (a title row)")
+                   help="lines above the header to skip (a title row; for train, the "
+                   "--validation file too)")
 
 
 def print_matrix(classes, matrix, file=None):

@@ -81,7 +81,8 @@ def network_diagram(model, dataset=None, title="The network"):
             dx = {"right": -0.17, "left": 0.17, "center": 0.0}[side]
             dy = -0.36 if side == "center" else 0.0
             ax.text(x + dx, y + dy, label, ha=side, va="top" if dy else "center", fontsize=8,
-                    zorder=4)
+                    zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8,
+                                    "pad": 0.6})
         kind = ("inputs" if i == 0 else "outputs" if i == len(sizes) - 1
                 else f"{dense[i - 1].activation.name} cells")
         ax.text(i, rows - 0.3, f"{sizes[i]} {kind}", ha="center", va="bottom", fontsize=9,
