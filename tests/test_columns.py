@@ -181,3 +181,14 @@ def test_predict_compares_numeric_targets(tmp_path):
     assert result.comparison["rows"] == 2  # the row without a target is left out
     assert result.comparison["mae"] == pytest.approx((0.5 + 1.0) / 2)
     assert result.comparison["rmse"] == pytest.approx(np.sqrt((0.25 + 1.0) / 2))
+
+
+def test_title_rows_found_by_themselves(tmp_path):
+    from glassnet.data.csvfile import read_table
+
+    text = "調査 2024,,\n,,\n\nx,y,class\n1,2,a\n3,4,b\n"
+    header, rows, _ = read_table(write(tmp_path, text), skip_rows=None)
+    assert header == ["x", "y", "class"] and [line for line, _ in rows] == [5, 6]
+    plain = "x,y,class\n1,2,a\n3,4,b\n"  # nothing to skip in a file without a title
+    assert read_table(write(tmp_path, plain), skip_rows=None)[0] == ["x", "y", "class"]
+    assert columns.title_rows([(1, ["x", "y"]), (2, ["1", "2"]), (3, ["3", "4"])]) is None

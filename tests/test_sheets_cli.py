@@ -135,3 +135,14 @@ def test_validation_file_is_encoded_like_the_training_file(sheet, tmp_path, caps
                    tmp_path / "v")
     assert code == 0, io.err
     assert "val_loss" in io.out
+
+
+def test_predict_finds_a_title_row_by_itself(fish_run, sheet, capsys):
+    code, io = cli(capsys, "predict", fish_run / "model.glassnet", sheet("t.csv", n=4))
+    assert code == 0, io.err
+    assert io.out.splitlines()[0].startswith("No.,漁獲日,漁港")
+    code, io = cli(capsys, "evaluate", fish_run / "model.glassnet", sheet("t.csv", n=6))
+    assert code == 0 and "6 rows: loss" in io.out
+    code, io = cli(capsys, "predict", fish_run / "model.glassnet", sheet("t.csv"),
+                   "--skip-rows", "-1")
+    assert code == 2 and "--skip-rows: expected a whole number >= 0, got '-1'" in io.err

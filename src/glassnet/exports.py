@@ -188,7 +188,7 @@ class Predictions:
         self.probabilities, self.comparison = probabilities, comparison
 
 
-def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=0):
+def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=None):
     """Predict every row of a CSV; write the table to ``out`` when given; return it.
 
     Every column of the file is kept as written (IDs, dates, notes...); the model's
@@ -196,7 +196,8 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     has not seen is an error naming it). Then come one probability column per class
     and the predicted class (or the predicted values). When the file holds the target
     column, the predictions are compared with it (accuracy and confusion matrix, or
-    mean absolute and root mean squared error).
+    mean absolute and root mean squared error). ``skip_rows``: lines above the header;
+    None skips a title row when there is one.
     """
     from .data import columns
     from .data.csvfile import read_table

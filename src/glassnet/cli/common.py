@@ -74,8 +74,6 @@ def load_data(source, target=None, encoding=None, missing="error", features=None
     positions, ranges; comma-separated allowed), ``id`` may be ["none"]."""
     from ..datasets import load_any
 
-    if skip_rows is not None and skip_rows < 0:
-        raise UsageError(f"--skip-rows must be >= 0, got {skip_rows}")
     if id and [v.strip().lower() for v in id] == ["none"]:
         id = False
     options = {k: v for k, v in (("features", features), ("ignore", ignore), ("id", id),
@@ -83,8 +81,21 @@ def load_data(source, target=None, encoding=None, missing="error", features=None
     return load_any(source, target, encoding, missing, **options)
 
 
+def count(text) -> int:
+    """An argparse type: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
 def add_column_options(p, features=True):
-    """--features, --ignore, --id and --skip-rows: which columns of a sheet are what."""
+    """--features, --ignore, --id and --skip-rows: which columns of a sheet are what.
+    Without ``features`` (predict, evaluate: the model knows its columns) only
+    --skip-rows, whose default then skips a title row when there is one."""
     g = p.add_argument_group("columns of a sheet")
     if features:
         g.add_argument("--features", action="append", metavar="COLUMNS",
@@ -96,9 +107,14 @@ def add_column_options(p, features=True):
         g.add_argument("--id", action="append", metavar="COLUMNS",
                        help="ID columns, carried into predictions and never inputs (default: "
                        "detected, such as No., ID, 番号 or row numbers; 'none' for no IDs)")
-    g.add_argument("--skip-rows", type=int, default=0, metavar="N",
-                   help="lines above the header to skip (a title row; for train, the "
-                   "--validation file too)")
+    if features:
+        g.add_argument("--skip-rows", type=count, default=0, metavar="N",
+                       help="lines above the header to skip (a title row; a --validation "
+                       "file's title row is found by itself)")
+    else:
+        g.add_argument("--skip-rows", type=count, default=None, metavar="N",
+                       help="lines above the header to skip (default: a title row above "
+                       "the header is found and skipped)")
 
 
 def print_matrix(classes, matrix, file=None):

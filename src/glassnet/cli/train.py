@@ -126,7 +126,7 @@ def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
     return first_rows(data, training_ratio)
 
 
-def validation_file(path, data, encoding=None, skip_rows=0):
+def validation_file(path, data, encoding=None, skip_rows=None):
     """A second CSV with the training columns (encoded as the training file's, text
     columns included), its classes in the training order."""
     from ..data import load_csv
@@ -156,7 +156,7 @@ def cmd_train(args):
     data = load_data(args.data, args.target, args.encoding, args.missing, args.features,
                      args.ignore, args.id, args.skip_rows)
     train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
-    validation = (validation_file(args.validation, data, args.encoding, args.skip_rows)
+    validation = (validation_file(args.validation, data, args.encoding)
                   if args.validation else test if len(test) else None)
     model = build_model(spec, train)
     out = args.out or os.path.join("runs", os.path.splitext(os.path.basename(args.data))[0])

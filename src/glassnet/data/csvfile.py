@@ -80,7 +80,8 @@ def read_table(path, encoding=None, delimiter=None,
                skip_rows=0) -> tuple[list[str], list[list[str]], dict]:
     """Header, data rows (with their 1-based line numbers), and what was detected.
 
-    ``skip_rows`` lines at the top (a title above the header) are left out."""
+    ``skip_rows`` lines at the top (a title above the header) are left out; None
+    leaves out the lines that look like a title (``columns.title_rows``)."""
     path = os.fspath(path)
     try:
         with open(path, "rb") as f:
@@ -103,7 +104,9 @@ def read_table(path, encoding=None, delimiter=None,
     except csv.Error as exc:
         raise DataError(f"{path}: not valid CSV ({exc})") from None
     numbered = [(i, row) for i, row in enumerate(rows, start=1)
-                if i > skip_rows and any(cell.strip() for cell in row)]  # and ",,,," rows
+                if i > (skip_rows or 0) and any(cell.strip() for cell in row)]  # and ",,,,"
+    if skip_rows is None and (title := columns.title_rows(numbered)):
+        numbered = [(i, row) for i, row in numbered if i > title]
     if not numbered:
         raise DataError(f"{path} is empty; expected a header line and at least one data row")
     header_line, header = numbered[0]
@@ -166,8 +169,9 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     id : str or list or False, optional
         The ID column(s), carried along in ``Dataset.ids`` and never an input. Default:
         detected (``No.``, ``ID``, ``番号``, row numbers, a text different in every row).
-    skip_rows : int
-        Lines above the header to skip (a title row).
+    skip_rows : int or None
+        Lines above the header to skip (a title row); None skips the lines that look
+        like a title (fewer filled cells than the rows below them).
     plan : dict, optional
         A column plan from an earlier file (``Dataset.info["columns"]``, saved in
         ``model.info["columns"]``): encode this file the same way.
@@ -193,7 +197,8 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     path = os.fspath(path)
     check_choice("missing", missing, ("error", "drop", "mean"))
     check_choice("task", task, ("auto", "classification", "regression"))
-    if not isinstance(skip_rows, int) or isinstance(skip_rows, bool) or skip_rows < 0:
+    if skip_rows is not None and (not isinstance(skip_rows, int) or isinstance(skip_rows, bool)
+                                  or skip_rows < 0):
         raise DataError(f"skip_rows must be a whole number >= 0, got {skip_rows!r}")
     header, rows, detected = read_table(path, encoding, delimiter, skip_rows)
     t = _column_index(header, target, path, "target")
