@@ -32,6 +32,7 @@ def digits():
 def test_sixteen_classes_never_share_colour_and_marker():
     pairs = {(colour(k), marker(k)) for k in range(16)}
     assert len(pairs) == 16 and len({colour(k) for k in range(16)}) == 16
+    assert len({(colour(k), marker(k)) for k in range(256)}) == 256
 
 
 def test_pca_plane_recovers_the_spread_directions():

@@ -146,3 +146,20 @@ def test_predict_finds_a_title_row_by_itself(fish_run, sheet, capsys):
     code, io = cli(capsys, "predict", fish_run / "model.glassnet", sheet("t.csv"),
                    "--skip-rows", "-1")
     assert code == 2 and "--skip-rows: expected a whole number >= 0, got '-1'" in io.err
+
+
+def test_idx_files_by_folder_or_by_one_file(tmp_path):
+    from glassnet.data.mnist import IDX_FILES
+    from glassnet.datasets import load_any
+
+    from .conftest import digit_images
+    from .test_data import write_idx
+
+    arrays = digit_images(per_class=2, test_per_class=1)
+    for key, name in IDX_FILES.items():
+        write_idx(tmp_path / name, arrays[key], compress=key.startswith("y"))
+    for source in (tmp_path, tmp_path / "train-images-idx3-ubyte"):
+        data = load_any(str(source))
+        assert data.features.shape == (30, 784) and data.info["test_rows"] == 10
+        assert data.info["image_shape"] == [28, 28] and data.features.max() == 1.0
+        np.testing.assert_array_equal(data.labels[:20], arrays["y_train"])

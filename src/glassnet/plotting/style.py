@@ -69,9 +69,10 @@ def colour(k: int) -> str:
 
 
 def marker(k: int) -> str:
-    """Class k's marker: 16 distinct ones, then they repeat."""
+    """Class k's marker: 16 distinct ones; from class 17 on they shift by one per round
+    of 16, so colour and marker together stay distinct for 256 classes."""
     markers = MARKERS + MORE_MARKERS
-    return markers[k % len(markers)]
+    return markers[(k + k // len(markers)) % len(markers)]
 
 
 def save(fig, path_without_extension: str, formats=("png", "svg")) -> list[str]:
