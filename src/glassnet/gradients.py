@@ -92,7 +92,7 @@ def _stacked_loss(layers, first, x, weights, y, loss, fused):
         h = layers[i].call(
             h, weights if i == first else None, training=True, activate=not (fused and i == last)
         )
-    return loss.from_logits(y, h) if fused else loss(y, h)
+    return loss.value_from_logits(y, h) if fused else loss(y, h)
 
 
 #: below this norm a gradient array counts as zero in ``relative_error``

@@ -133,8 +133,7 @@ class Sequential:
         if y.shape[0] != n_rows:
             raise ShapeError(f"{name} must have {n_rows} rows like x, got shape {y.shape}")
         if loss.sparse_targets:
-            loss.check_targets(y, self.output_dim, name)
-            return y.astype(np.intp)
+            return loss.check_targets(y, self.output_dim, name).astype(np.intp)
         if y.ndim == 1 and self.output_dim == 1:
             y = y.reshape(-1, 1)
         loss.check_targets(y, self.output_dim, name)
@@ -165,9 +164,7 @@ class Sequential:
 
     def _fused(self, loss) -> bool:
         """True when the output activation and the loss fuse (softmax + cross-entropy)."""
-        return loss.fused_activation is not None and (
-            self.layers[-1].output_activation == loss.fused_activation
-        )
+        return loss.fuses_with(self.layers[-1].output_activation)
 
     def penalty(self) -> float:
         """Sum of every layer's regularisation penalty."""
