@@ -175,8 +175,8 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
                 x_epoch, y_epoch = x[order], y[order]  # one gather per epoch, then views
             else:
                 x_epoch, y_epoch = x, y
-            totals = np.zeros(1 + len(model.metrics))
-            seen = 0
+            loss_total, seen = 0.0, 0
+            _reset_metrics(model)
             for step in range(steps):
                 xb = x_epoch[step * batch_size:(step + 1) * batch_size]
                 yb = y_epoch[step * batch_size:(step + 1) * batch_size]
@@ -196,11 +196,11 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
                     layer.update_state()
                 m = xb.shape[0]
                 seen += m
-                totals[0] += batch_loss * m
-                for i, (_, fn) in enumerate(model.metrics, start=1):
-                    totals[i] += float(fn(yb, output).sum())
+                loss_total += batch_loss * m
+                for _, metric in model.metrics:
+                    metric.update_state(yb, output)
                 if batch_end:
-                    logs = _logs(model, totals / seen)
+                    logs = _logs(model, loss_total / seen)
                     cbs.call("on_train_batch_end", step, dict(logs, loss=batch_loss))
                     progress.batch_end(step + 1, logs)
                 if interrupt.requested:
@@ -213,7 +213,7 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
                 break
             if seen == 0:
                 break
-            logs = _logs(model, totals / seen)
+            logs = _logs(model, loss_total / seen)
             if x_val is not None:
                 val = evaluate(model, x_val, y_val, batch_size=eval_rows, return_dict=True,
                                _checked=True)
@@ -282,10 +282,15 @@ def _stop_non_finite(model, epoch, step, value, trainable, snapshot, learning_ra
     model._stop_reason = "non_finite_loss"
 
 
-def _logs(model, values):
-    logs = {"loss": float(values[0])}
-    for (name, _), v in zip(model.metrics, values[1:]):
-        logs[name] = float(v)
+def _reset_metrics(model):
+    for _, metric in model.metrics:
+        metric.reset_state()
+
+
+def _logs(model, loss):
+    logs = {"loss": float(loss)}
+    for name, metric in model.metrics:
+        logs[name] = metric.result()
     return logs
 
 
@@ -300,17 +305,16 @@ def evaluate(model, x, y=None, batch_size=None, verbose=0, return_dict=False, _c
     n = x.shape[0]
     size = n if batch_size is None else check_number("batch_size", batch_size, minimum=1,
                                                       integer=True)
-    totals = np.zeros(1 + len(model.metrics))
+    loss_total = 0.0
+    _reset_metrics(model)
     penalty = model.penalty()
     for start in range(0, n, size):
         xb, yb = x[start:start + size], y[start:start + size]
         output, value = model._forward_loss(xb, yb, loss, training=False)
-        totals[0] += (value - penalty) * xb.shape[0]
-        for i, (_, fn) in enumerate(model.metrics, start=1):
-            totals[i] += float(fn(yb, output).sum())
-    values = totals / n
-    values[0] += model.penalty()
-    result = _logs(model, values)
+        loss_total += (value - penalty) * xb.shape[0]
+        for _, metric in model.metrics:
+            metric.update_state(yb, output)
+    result = _logs(model, loss_total / n + penalty)
     if return_dict:
         return result
     return result["loss"] if len(result) == 1 else list(result.values())
