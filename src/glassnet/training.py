@@ -150,6 +150,7 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     keep_snapshot = sum(w.size for w in trainable) <= SNAPSHOT_LIMIT
     grads_of = [g for layer in model.layers for g in layer.grads if g is not None]
     is_trainable = [t for layer in model.layers for t in layer.trainable]
+    trainable_names = [n for n, t in zip(model.weight_names(), is_trainable) if t]
     model.stop_training = False
     model._stop_reason = None
     # Per-batch work beyond the step itself only when someone looks at it.
@@ -191,7 +192,7 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
                 # 2. ∂E/∂w for every coefficient: backprop, or perturb each one
                 _differentiate(model, xb, yb, output, loss, gradient, grads_of, is_trainable)
                 # 3. update: w ← w - lr ∂E/∂w, or the optimiser's own rule
-                model.optimizer.apply(trainable, grads_of)
+                model.optimizer.apply(trainable, grads_of, trainable_names)
                 for layer in stateful:
                     layer.update_state()
                 m = xb.shape[0]

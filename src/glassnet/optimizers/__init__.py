@@ -1,7 +1,7 @@
 """Optimisers and learning-rate schedules (Keras names and defaults)."""
 
 from .base import OPTIMIZERS, Optimizer
-from .rules import SGD, Adadelta, Adagrad, Adam, AdamW, RMSprop
+from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Nadam, RMSprop
 from .schedules import (
     CosineDecay,
     ExponentialDecay,
@@ -11,8 +11,10 @@ from .schedules import (
 )
 
 
-def get(identifier) -> Optimizer:
-    """Return an optimiser from a name, a config dict or an instance."""
+def get(identifier) -> Optimizer | None:
+    """Return an optimiser from a name, a config dict or an instance (None stays None)."""
+    if identifier is None:
+        return None
     return OPTIMIZERS.get(identifier)
 
 
@@ -21,7 +23,7 @@ def names() -> list[str]:
 
 
 __all__ = [
-    "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "CosineDecay", "ExponentialDecay",
+    "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "CosineDecay", "ExponentialDecay",
     "InverseTimeDecay", "LearningRateSchedule", "OPTIMIZERS", "Optimizer", "RMSprop",
     "StepDecay", "get", "names",
 ]
