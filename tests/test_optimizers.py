@@ -229,5 +229,5 @@ def test_bad_arguments():
         optimizers.SGD(momentum=2)
     with pytest.raises(ConfigError, match="unknown optimizer 'adamm'"):
         optimizers.get("adamm")
-    with pytest.raises(ConfigError, match="Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can"):
+    with pytest.raises(ConfigError, match="Only one of `clipnorm`, `clipvalue` and"):
         optimizers.SGD(clipnorm=1.0, clipvalue=1.0)

@@ -4,9 +4,12 @@ from .base import OPTIMIZERS, Optimizer
 from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Nadam, RMSprop
 from .schedules import (
     CosineDecay,
+    CosineDecayRestarts,
     ExponentialDecay,
     InverseTimeDecay,
     LearningRateSchedule,
+    PiecewiseConstantDecay,
+    PolynomialDecay,
     StepDecay,
 )
 
@@ -23,7 +26,8 @@ def names() -> list[str]:
 
 
 __all__ = [
-    "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "CosineDecay", "ExponentialDecay",
-    "InverseTimeDecay", "LearningRateSchedule", "OPTIMIZERS", "Optimizer", "RMSprop",
+    "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "CosineDecay",
+    "CosineDecayRestarts", "ExponentialDecay", "InverseTimeDecay", "LearningRateSchedule",
+    "Nadam", "OPTIMIZERS", "Optimizer", "PiecewiseConstantDecay", "PolynomialDecay", "RMSprop",
     "StepDecay", "get", "names",
 ]
