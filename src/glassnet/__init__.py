@@ -20,6 +20,7 @@ from . import (
     metrics,
     optimizers,
     regularizers,
+    utils,
 )
 from .errors import ConfigError, DataError, GlassnetError, ShapeError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
@@ -55,6 +56,7 @@ __all__ = [
     "numerical_gradients",
     "regularizers",
     "trace",
+    "utils",
 ]
 
 # Data, files and traces load on first use (they need csv, zipfile, dataclasses, ...),

@@ -92,11 +92,16 @@ class ReLU(Activation):
 
 @ACTIVATIONS.register("leaky_relu")
 class LeakyReLU(Activation):
+    """max(αz, z) with α = 0.01 by default (seed 001, PyTorch; Keras 3 uses 0.2).
+    ``negative_slope`` is Keras 3's name for α."""
+
     _config = ("alpha",)
 
-    def __init__(self, alpha: float = 0.01):
+    def __init__(self, alpha: float = 0.01, negative_slope: float | None = None):
         from .validation import check_number
 
+        if negative_slope is not None:
+            alpha = negative_slope
         self.alpha = check_number("alpha", alpha, minimum=0.0)
 
     def forward(self, z):
@@ -141,6 +146,110 @@ class Softplus(Activation):
         return _sigmoid(z)
 
 
+@ACTIVATIONS.register("selu")
+class SELU(Activation):
+    """λ z for z > 0, λ α (e^z - 1) otherwise (Klambauer et al. 2017's constants)."""
+
+    ALPHA = 1.6732632423543772848170429916717
+    SCALE = 1.0507009873554804934193349852946
+
+    def forward(self, z):
+        return self.SCALE * np.where(z > 0, z, self.ALPHA * np.expm1(np.minimum(z, 0.0)))
+
+    def derivative(self, z, y):
+        return np.where(z > 0, self.SCALE, y + self.SCALE * self.ALPHA).astype(z.dtype)
+
+
+@ACTIVATIONS.register("relu6")
+class ReLU6(Activation):
+    """min(max(z, 0), 6)."""
+
+    def forward(self, z):
+        return np.clip(z, 0.0, 6.0)
+
+    def derivative(self, z, y):
+        return ((z > 0) & (z < 6)).astype(z.dtype)
+
+
+@ACTIVATIONS.register("hard_sigmoid")
+class HardSigmoid(Activation):
+    """Keras 3's piecewise-linear sigmoid: clip(z / 6 + ½, 0, 1) = relu6(z + 3) / 6."""
+
+    def forward(self, z):
+        return np.clip(z / 6.0 + 0.5, 0.0, 1.0)
+
+    def derivative(self, z, y):
+        return np.where((z > -3) & (z < 3), 1.0 / 6.0, 0.0).astype(z.dtype)
+
+
+@ACTIVATIONS.register("softsign")
+class Softsign(Activation):
+    """z / (1 + |z|)."""
+
+    def forward(self, z):
+        return z / (1.0 + np.abs(z))
+
+    def derivative(self, z, y):
+        return 1.0 / (1.0 + np.abs(z)) ** 2
+
+
+@ACTIVATIONS.register("mish")
+class Mish(Activation):
+    """z tanh(softplus(z)) (Misra 2019)."""
+
+    def forward(self, z):
+        return z * np.tanh(np.logaddexp(0.0, z))
+
+    def derivative(self, z, y):
+        t = np.tanh(np.logaddexp(0.0, z))
+        return t + z * (1.0 - t * t) * _sigmoid(z)  # softplus' = σ
+
+
+@ACTIVATIONS.register("gelu")
+class GELU(Activation):
+    """z Φ(z), Φ the standard normal CDF (Hendrycks & Gimpel 2016). With
+    ``approximate=True``: ½ z (1 + tanh(√(2/π) (z + 0.044715 z³)))."""
+
+    _config = ("approximate",)
+    _C = np.sqrt(2.0 / np.pi)
+
+    def __init__(self, approximate: bool = False):
+        self.approximate = bool(approximate)
+
+    def forward(self, z):
+        if self.approximate:
+            return 0.5 * z * (1.0 + np.tanh(self._C * (z + 0.044715 * z**3)))
+        return z * 0.5 * (1.0 + _erf(z / np.sqrt(2.0)))
+
+    def derivative(self, z, y):
+        if self.approximate:
+            t = np.tanh(self._C * (z + 0.044715 * z**3))
+            return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * self._C * (1.0 + 0.134145 * z * z)
+        # Φ(z) + z φ(z)
+        return 0.5 * (1.0 + _erf(z / np.sqrt(2.0))) + z * np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+
+
+def _erf(x):
+    """The error function to ~1e-14, NumPy only: its Taylor series below 2.5, Laplace's
+    continued fraction for erfc above."""
+    x = np.asarray(x)
+    a = np.abs(x).astype(np.float64)
+    out = np.empty_like(a)
+    small = a < 2.5
+    s = a[small]
+    term, total = s.copy(), s.copy()
+    for n in range(1, 48):  # erf(x) = 2/√π Σ (-1)^n x^(2n+1) / (n! (2n+1))
+        term *= -s * s / n
+        total += term / (2 * n + 1)
+    out[small] = total * (2.0 / np.sqrt(np.pi))
+    b = a[~small]
+    fraction = b.copy()
+    for k in range(80, 0, -1):  # erfc(x) = e^(-x²)/√π / (x + ½/(x + 1/(x + 3/2/(x + ...))))
+        fraction = b + (k / 2.0) / fraction
+    out[~small] = 1.0 - np.exp(-b * b) / np.sqrt(np.pi) / fraction
+    return (np.sign(x) * out).astype(np.result_type(x, np.float32), copy=False)
+
+
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """log S(z)_k = z_k - log Σ_l e^{z_l}, by log-sum-exp so no e^z overflows."""
     shifted = z - row_max(z, keepdims=True)
@@ -164,10 +273,72 @@ class Softmax(Activation):
         return y * (grad_y - row_sum(grad_y * y, keepdims=True))
 
 
+# Keras's functional spellings: activations.relu(x), activations.gelu(x, approximate=True)
+def linear(x):
+    return Linear().forward(np.asarray(x))
+
+
+def sigmoid(x):
+    return _sigmoid(np.asarray(x))
+
+
+def tanh(x):
+    return np.tanh(x)
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Keras's relu: x above ``threshold``, negative_slope (x - threshold) below, capped
+    at ``max_value``."""
+    x = np.asarray(x)
+    y = np.where(x > threshold, x, negative_slope * (x - threshold))
+    return y if max_value is None else np.minimum(y, max_value)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    return LeakyReLU(negative_slope).forward(np.asarray(x))
+
+
+def elu(x, alpha=1.0):
+    return ELU(alpha).forward(np.asarray(x))
+
+
+def softmax(x, axis=-1):
+    x = np.moveaxis(np.asarray(x), axis, -1)
+    return np.moveaxis(Softmax().forward(x), -1, axis)
+
+
+def gelu(x, approximate=False):
+    return GELU(approximate).forward(np.asarray(x))
+
+
+def _functional(cls):
+    def function(x):
+        return cls().forward(np.asarray(x))
+
+    function.__name__ = function.__qualname__ = cls.name
+    function.__doc__ = cls.__doc__
+    return function
+
+
+swish = silu = _functional(Swish)
+softplus, selu, relu6 = _functional(Softplus), _functional(SELU), _functional(ReLU6)
+hard_sigmoid, softsign, mish = _functional(HardSigmoid), _functional(Softsign), _functional(Mish)
+
+
 def get(identifier) -> Activation:
     """Return an activation from a name, a config dict, an instance or None (linear)."""
     if identifier is None:
         return Linear()
+    if callable(identifier) and not isinstance(identifier, Activation):
+        # a function of this module, as in Dense(4, activation=activations.relu)
+        name = getattr(identifier, "__name__", "")
+        if globals().get(name) is not identifier:
+            from .errors import ConfigError
+
+            raise ConfigError(f"activation {identifier!r} is a function glassnet does not know "
+                              "the derivative of; give a name such as 'relu' or an Activation "
+                              "subclass with forward() and derivative()")
+        return ACTIVATIONS.get(name)
     return ACTIVATIONS.get(identifier)
 
 
