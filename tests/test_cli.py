@@ -56,7 +56,8 @@ def test_train_writes_every_result(tmp_path, fish, capsys):
     assert header == ["cell", "bias", "体長 (standardised)", "体重 (standardised)"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") == 7
-    assert "Confusion matrix, test data" in html and "鯛" in html and "Table 66" in html
+    assert "Confusion matrix, test data" in html and "鯛" in html
+    assert "Coefficients: one row per cell, bias first" in html
     # the Japanese glyphs travel inside the report, so any browser shows them
     import base64
     import io
@@ -204,7 +205,7 @@ def test_existing_results_are_not_overwritten(tmp_path, capsys):
 
 
 def test_internal_errors_exit_1(monkeypatch, capsys):
-    from glassnet.cli import commands
+    from glassnet.cli import data as commands
 
     def broken(args):
         raise ZeroDivisionError("oops")

@@ -55,7 +55,8 @@ def test_leaky_relu_negative_slope(rng):
         np.testing.assert_allclose(activations.leaky_relu(x, negative_slope=slope), expected)
         np.testing.assert_allclose(activations.get({"name": "leaky_relu",
                                                     "negative_slope": slope})(x), expected)
-    assert activations.get("leaky_relu").alpha == 0.01
+    assert activations.get("leaky_relu").negative_slope == 0.01
+    assert activations.get({"name": "leaky_relu", "alpha": 0.2}).negative_slope == 0.2
 
 
 def test_relu_arguments():

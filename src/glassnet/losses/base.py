@@ -99,6 +99,10 @@ class Loss(Configurable):
     def per_sample_from_logits(self, y_true, logits):
         raise NotImplementedError
 
+    def delta_from_logits(self, y_true, logits, sample_weight=None):
+        """∂E/∂logits = (f(logits) - t) / N: seed 000's δ2 = z - t, averaged."""
+        return self.fused(y_true, logits, sample_weight)[2]
+
     def fused(self, y_true, logits, sample_weight=None):
         """(loss, model output, δ = ∂E/∂logits) in one pass, as Deep Learning from
         Scratch's SoftmaxWithLoss: nothing is exponentiated twice."""
