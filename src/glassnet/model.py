@@ -330,12 +330,14 @@ class Sequential(Trainer):
         """Save structure, weights, compile settings and ``info`` to one file (atomic):
         a zip of ``config.json`` and ``weights.npz`` that never holds code."""
         self._require_built("save()")
+        saving.check_path(path, "model")
         modelfile.write(path, saving.file_config(self), self.weights,
                         saving.optimizer_state(self) if include_optimizer else None)
 
     def save_weights(self, path) -> None:
         """Only the weights, as an ``.npz`` of plain arrays (atomic)."""
         self._require_built("save_weights()")
+        saving.check_path(path, "weights")
         saving.write_weights(path, self.weights)
 
     # Description ----------------------------------------------------------------------
