@@ -19,7 +19,7 @@ LAYERS = [
     (1, ["activations", "losses", "initializers", "regularizers", "layers", "gradients",
          "tracing"]),
     (2, ["model", "training", "saving", "modelfile", "summary", "optimizers", "metrics",
-         "callbacks", "progress", "diagnosis"]),
+         "callbacks", "progress", "diagnosis", "weights", "fitdata"]),
     (3, ["data", "datasets", "spec", "exports"]),
     (4, ["plotting", "report"]),
     (5, ["cli", "demo", "experiments", "sklearn", "playground", "__main__"]),

@@ -19,11 +19,12 @@ from .errors import ConfigError, ShapeError, describe
 from .layers import Layer, deserialize, serialize
 from .training import Trainer
 from .validation import as_array, check_choice, check_number
+from .weights import Weights
 
 DTYPES = ("float32", "float64")
 
 
-class Sequential(Trainer):
+class Sequential(Weights, Trainer):
     """A feed-forward network: ``layers[0]`` reads the input, ``layers[-1]`` is the output.
 
     Parameters
@@ -102,26 +103,6 @@ class Sequential(Trainer):
             dim = layer.output_dim
         self._arrange_weights()
         self.built = True
-
-    def _arrange_weights(self) -> None:
-        """Move every trainable weight into one flat array (``flat_weights``) and every
-        gradient into another (``flat_gradients``), leaving views in the layers, so an
-        optimiser can update all weights in one pass. Values are kept."""
-        trainable = [(layer, i) for layer in self.layers
-                     for i, t in enumerate(layer.trainable) if t]
-        size = sum(layer.weights[i].size for layer, i in trainable)
-        self.flat_weights = np.empty(size, self.dtype)
-        self.flat_gradients = np.zeros(size, self.dtype)
-        start = 0
-        for layer, i in trainable:
-            w = layer.weights[i]
-            view = self.flat_weights[start:start + w.size].reshape(w.shape)
-            view[...] = w
-            layer.weights[i] = view
-            layer.grads[i] = self.flat_gradients[start:start + w.size].reshape(w.shape)
-            start += w.size
-        self._trainable = [layer.weights[i] for layer, i in trainable]
-        self._gradients = [layer.grads[i] for layer, i in trainable]
 
     @property
     def output_dim(self) -> int:
@@ -234,7 +215,7 @@ class Sequential(Trainer):
         # A training pass moves batch normalisation's moving averages; a gradient
         # computation must not, so they are put back afterwards.
         frozen = [(w, w.copy()) for layer in self.layers
-                  for w, t in zip(layer.weights, layer.trainable) if not t]
+                  for w, t in zip(layer.weights, layer.weight_trainable) if not t]
         self.backward(self.forward_loss(x, y, loss, training=True)[2])
         for w, saved in frozen:
             w[...] = saved
@@ -274,45 +255,6 @@ class Sequential(Trainer):
                 "build(input_dim) first"
             )
 
-    @property
-    def weights(self) -> list[np.ndarray]:
-        """The live weight arrays (not copies), in Keras order."""
-        return [w for layer in self.layers for w in layer.weights]
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of the weights in Keras order: [kernel1, bias1, kernel2, bias2, ...]."""
-        self._require_built("get_weights()")
-        return [w.copy() for w in self.weights]
-
-    def set_weights(self, weights) -> None:
-        """Overwrite the weights in place from a list in ``get_weights()`` order."""
-        self._require_built("set_weights()")
-        current = self.weights
-        if not isinstance(weights, (list, tuple)):
-            raise TypeError(f"set_weights expects a list of arrays, got {describe(weights)}")
-        if len(weights) != len(current):
-            expected = [w.shape for w in current]
-            raise ShapeError(
-                f"set_weights expects {len(current)} arrays with shapes {expected}, "
-                f"got {len(weights)}"
-            )
-        arrays = []
-        for i, (new, old) in enumerate(zip(weights, current)):
-            new = as_array(f"weights[{i}]", new)
-            if new.shape != old.shape:
-                raise ShapeError(
-                    f"weights[{i}] ({self.weight_names()[i]}) must have shape {old.shape}, "
-                    f"got {new.shape}"
-                )
-            arrays.append(new)
-        for new, old in zip(arrays, current):
-            old[...] = new
-
-    def weight_names(self) -> list[str]:
-        """Names of the weights in ``get_weights()`` order, like ``"dense.kernel"``."""
-        return [f"{layer.name}.{name}" for layer in self.layers
-                for name, _ in zip(layer.weight_names, layer.weights)]
-
     def get_random_state(self) -> dict:
         """JSON-able states of the model's generator and of each layer's own."""
         layers = {layer.name: layer._rng.bit_generator.state for layer in self.layers
@@ -333,12 +275,6 @@ class Sequential(Trainer):
         saving.check_path(path, "model")
         modelfile.write(path, saving.file_config(self), self.weights,
                         saving.optimizer_state(self) if include_optimizer else None)
-
-    def save_weights(self, path) -> None:
-        """Only the weights, as an ``.npz`` of plain arrays (atomic)."""
-        self._require_built("save_weights()")
-        saving.check_path(path, "weights")
-        saving.write_weights(path, self.weights)
 
     # Description ----------------------------------------------------------------------
     def summary(self, print_fn=print) -> str:

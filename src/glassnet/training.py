@@ -25,6 +25,7 @@ import numpy as np
 from . import losses, metrics, optimizers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
+from .fitdata import _split_validation, _unpack
 from .progress import ProgressBar
 from .validation import check_choice, check_number
 
@@ -61,6 +62,7 @@ class Trainer:
             names = [names]
         self.metrics = [_metrics.resolve(name, self.loss.name) for name in names]
         self.compiled = True
+        self._sync_trainable()
 
     def _require_compiled(self, what):
         if not self.compiled:
@@ -88,14 +90,14 @@ class Trainer:
         return output, value
 
     def _trainable_names(self) -> list[str]:  # "dense.bias", ...: for exclude_from_weight_decay
-        flags = [t for layer in self.layers for t in layer.trainable]
+        flags = [t for layer in self.layers for t in layer.trainable_flags]
         return [name for name, t in zip(self.weight_names(), flags) if t]
 
     def _numerical_gradients(self, x, t):
         from .gradients import numerical_gradients
 
         numerical = numerical_gradients(self, x, t, self.loss, draw_noise=False)
-        trainable = [tr for layer in self.layers for tr in layer.trainable]
+        trainable = [tr for layer in self.layers for tr in layer.trainable_flags]
         for g, ng in zip(self._gradients, (ng for ng, tr in zip(numerical, trainable) if tr)):
             g[...] = ng
 
@@ -104,6 +106,7 @@ class Trainer:
         self._require_compiled("train_on_batch")
         x = self._inputs(x)
         y = self._targets(y, self.loss, x.shape[0])
+        self._sync_trainable()
         with np.errstate(over="ignore", invalid="ignore"):
             output, value = self.train_step(x, y)
         self._reset_metrics()
@@ -157,6 +160,7 @@ class Trainer:
         gradient = check_choice("gradient", gradient, ("analytic", "numerical"))
         x, y, x_val, y_val = self._validation(x, y, validation_data, validation_split,
                                               validation_method)
+        self._sync_trainable()
         n = x.shape[0]
         if batch_size is None:
             batch_size = n  # full batch: gradient descent
@@ -312,33 +316,6 @@ class Trainer:
 _metrics = metrics
 
 
-def _split_validation(model, x, y, fraction, method):
-    """Keras takes the *last* fraction of rows; 'random' and 'stratified' draw them."""
-    fraction = check_number("validation_split", fraction, minimum=0.0, maximum=1.0,
-                            exclusive_maximum=True)
-    n = x.shape[0]
-    n_val = int(round(n * fraction))
-    if n_val == 0 or n_val == n:
-        raise ConfigError(f"validation_split={fraction} leaves {n - n_val} training and "
-                          f"{n_val} validation rows out of {n}; both need at least one")
-    method = check_choice("validation_method", method, ("last", "random", "stratified"))
-    if method == "last":
-        return x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:]
-    rng = np.random.default_rng(model.seed)
-    if method == "random":
-        val = rng.permutation(n)[:n_val]
-    else:
-        labels = y if y.ndim == 1 else y.argmax(axis=1)
-        val = []
-        for label in np.unique(labels):
-            rows = rng.permutation(np.flatnonzero(labels == label))
-            val.extend(rows[: int(round(rows.size * fraction))])
-        val = np.array(sorted(val), dtype=np.intp)
-    mask = np.zeros(n, dtype=bool)
-    mask[val] = True
-    return x[~mask], y[~mask], x[mask], y[mask]
-
-
 class _Interrupt:
     """Turns Ctrl-C into a flag checked between steps, so a step is never cut in half."""
 
@@ -359,21 +336,6 @@ class _Interrupt:
     def __exit__(self, *exc):
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
-
-
-def _unpack(model, x, y, name, remember=True):
-    """A Dataset (anything with ``features`` and ``labels``) -> arrays, in the form the
-    loss wants; its feature and class names are remembered in ``model.info``."""
-    if not hasattr(x, "features"):
-        if y is None:
-            raise ConfigError(f"{name}: give targets y, or pass a Dataset")
-        return x, y
-    if y is not None:
-        raise ConfigError(f"{name} is a Dataset, which holds its own targets; leave y unset")
-    if remember:
-        model.info.update(feature_names=list(x.feature_names), class_names=x.class_names,
-                          target_name=x.target_name)
-    return x.features, x.targets_for(model.loss)
 
 
 def _stop_non_finite(model, epoch, step, value, snapshot, learning_rate, progress):

@@ -61,7 +61,7 @@ class Dense(Layer):
         weights = [kernel]
         if self.use_bias:
             weights.append(self.bias_initializer((self.units,), rng, self.dtype))
-        self.trainable = [True] * len(weights)
+        self.weight_trainable = [True] * len(weights)
         return weights
 
     @property
