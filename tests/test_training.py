@@ -227,9 +227,9 @@ def test_stratified_validation_split_keeps_class_shares():
     data = datasets.load("sample2")
     model = seed000(seed=3)
     model.compile("sgd", "categorical_crossentropy")
-    from glassnet.training import _split_validation
-    x_tr, y_tr, x_val, y_val = _split_validation(model, data.features, data.one_hot(), 0.2,
-                                                 "stratified")
+    from glassnet.fitdata import _split_validation
+    x_tr, y_tr, _, x_val, y_val, _ = _split_validation(model, data.features, data.one_hot(),
+                                                       0.2, "stratified")
     assert np.bincount(y_val.argmax(1)).tolist() == [10] * 5
     assert len(x_tr) == 200 and len(x_val) == 50
     h = model.fit(data.features, data.one_hot(), epochs=1, validation_split=0.2,

@@ -24,6 +24,7 @@ from . import (
 )
 from .errors import ConfigError, DataError, GlassnetError, ShapeError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
+from .layers import Input
 from .model import Sequential
 from .version import __version__  # noqa: F401
 
@@ -35,6 +36,7 @@ __all__ = [
     "train",
     "DataError",
     "GlassnetError",
+    "Input",
     "Sequential",
     "ShapeError",
     "activations",

@@ -82,14 +82,44 @@ class Tanh(Activation):
 
 @ACTIVATIONS.register("relu")
 class ReLU(Activation):
+    """max(α, 0). Keras's options: below ``threshold`` the slope is ``negative_slope``
+    (y = s (α - θ)), and ``max_value`` caps y."""
+
+    _config = ("max_value", "negative_slope", "threshold")
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0):
+        from .validation import check_number
+
+        if max_value is not None:
+            check_number("max_value", max_value, minimum=0.0)
+        self.max_value = max_value
+        self.negative_slope = check_number("negative_slope", negative_slope, minimum=0.0)
+        self.threshold = check_number("threshold", threshold)
+        self._plain = max_value is None and negative_slope == 0 and threshold == 0
+
     def forward(self, alpha):
-        return np.maximum(alpha, 0.0)
+        if self._plain:
+            return np.maximum(alpha, 0.0)
+        y = np.where(alpha > self.threshold, alpha, self.negative_slope * (alpha - self.threshold))
+        return y if self.max_value is None else np.minimum(y, self.max_value)
 
     def derivative(self, alpha, y):
-        return (alpha > 0).astype(alpha.dtype)  # 1 if α > 0 else 0 (0 at the kink, as Keras)
+        if self._plain:
+            return (alpha > 0).astype(alpha.dtype)  # 1 if α > 0 else 0 (0 at the kink, as Keras)
+        slope = np.where(alpha > self.threshold, 1.0, self.negative_slope)
+        if self.max_value is not None:
+            slope = np.where(y < self.max_value, slope, 0.0)
+        return slope.astype(alpha.dtype)
 
     def backward(self, grad_y, alpha, y):
+        if not self._plain:
+            return grad_y * self.derivative(alpha, y)
         return np.where(alpha > 0, grad_y, 0.0).astype(grad_y.dtype, copy=False)
+
+    def get_config(self):  # only what differs from plain max(α, 0)
+        defaults = {"max_value": None, "negative_slope": 0.0, "threshold": 0.0}
+        return {"name": self.name, **{k: getattr(self, k) for k, v in defaults.items()
+                                      if getattr(self, k) != v}}
 
 
 @ACTIVATIONS.register("leaky_relu")
@@ -297,9 +327,7 @@ def tanh(x):
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """Keras's relu: x above ``threshold``, negative_slope (x - threshold) below, capped
     at ``max_value``."""
-    x = np.asarray(x)
-    y = np.where(x > threshold, x, negative_slope * (x - threshold))
-    return y if max_value is None else np.minimum(y, max_value)
+    return ReLU(max_value, negative_slope, threshold).forward(np.asarray(x))
 
 
 def leaky_relu(x, negative_slope=0.01):

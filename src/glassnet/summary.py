@@ -16,7 +16,9 @@ def summary_text(model) -> str:
     trainable = sum(w.size for layer in model.layers
                     for w, t in zip(layer.weights, layer.trainable_flags) if t)
     return "\n".join([
-        f'Model: "{model.name}"  (input: {model.input_dim} features, dtype {model.dtype})',
+        f'Model: "{model.name}"  (input: '
+        + (f"{model.input_dim} features" if model.built else "not known until the first data")
+        + f", dtype {model.dtype})",
         line, body[0], line, *body[1:], line,
         f"Total params: {total}",
         f"Trainable params: {trainable}",

@@ -25,7 +25,7 @@ import numpy as np
 from . import losses, metrics, optimizers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
-from .fitdata import _split_validation, _unpack
+from .fitdata import _split_validation, _unpack, row_weights
 from .progress import ProgressBar
 from .validation import check_choice, check_number
 
@@ -70,13 +70,13 @@ class Trainer:
                               "optimizer=..., loss=...) first")
 
     # One step ---------------------------------------------------------------------------
-    def train_step(self, x, t, gradient="analytic"):
+    def train_step(self, x, t, gradient="analytic", sample_weight=None):
         """Forward, differentiate, update, on one batch; returns ``(output, E)``.
 
         A non-finite loss leaves the weights untouched (the caller decides what to do).
         """
         # 1. forward: α, y, β, z for every row, the mean loss E and δ at the output
-        output, value, delta = self.forward_loss(x, t, self.loss, training=True)
+        output, value, delta = self.forward_loss(x, t, self.loss, True, sample_weight)
         if not math.isfinite(value):
             return output, value
         # 2. ∂E/∂w for every coefficient: backprop, or perturb each one
@@ -101,17 +101,18 @@ class Trainer:
         for g, ng in zip(self._gradients, (ng for ng, tr in zip(numerical, trainable) if tr)):
             g[...] = ng
 
-    def train_on_batch(self, x, y, return_dict=False):
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on ``(x, y)``; the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
         x = self._inputs(x)
         y = self._targets(y, self.loss, x.shape[0])
+        w = row_weights(y, sample_weight, class_weight, x.shape[0])
         self._sync_trainable()
         with np.errstate(over="ignore", invalid="ignore"):
-            output, value = self.train_step(x, y)
+            output, value = self.train_step(x, y, sample_weight=w)
         self._reset_metrics()
         for _, metric in self.metrics:
-            metric.update_state(y, output)
+            metric.update_state(y, output, w)
         return self._result(self._logs(value), return_dict)
 
     def test_on_batch(self, x, y, return_dict=False):
@@ -121,7 +122,7 @@ class Trainer:
     # Whole runs -------------------------------------------------------------------------
     def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None,
             validation_split=0.0, shuffle=True, verbose=1, callbacks=None, gradient="analytic",
-            initial_epoch=0, validation_method="last"):
+            initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None):
         """Train for ``epochs`` passes over ``(x, y)``; returns a ``History``.
 
         Parameters
@@ -144,6 +145,9 @@ class Trainer:
             Backprop, or numerical differentiation of every weight.
         initial_epoch : int
             Epoch to start counting from (to resume training).
+        sample_weight : array (n,), optional; class_weight : dict {class: weight}, optional
+            Weigh each row's loss (and metrics) by sample_weight × class_weight[class],
+            as Keras: E = Σ w_n l_n / N. Validation rows split off keep their weights.
 
         Training stops early, keeping the last finite weights, if the loss becomes NaN
         or infinite (models above 2**24 parameters keep no fallback copy); Ctrl-C stops
@@ -158,8 +162,11 @@ class Trainer:
         initial_epoch = check_number("initial_epoch", initial_epoch, minimum=0, integer=True)
         verbose = check_choice("verbose", verbose, (0, 1, 2))
         gradient = check_choice("gradient", gradient, ("analytic", "numerical"))
-        x, y, x_val, y_val = self._validation(x, y, validation_data, validation_split,
-                                              validation_method)
+        w = row_weights(y, sample_weight, class_weight, x.shape[0])
+        if w is not None and gradient == "numerical":
+            raise ConfigError("sample_weight and class_weight work with gradient='analytic'")
+        x, y, w, x_val, y_val, w_val = self._validation(x, y, w, validation_data,
+                                                        validation_split, validation_method)
         self._sync_trainable()
         n = x.shape[0]
         if batch_size is None:
@@ -202,16 +209,18 @@ class Trainer:
                 if shuffle:
                     order = self.rng.permutation(n)
                     x_epoch, y_epoch = x[order], y[order]  # one gather per epoch, then views
+                    w_epoch = None if w is None else w[order]
                 else:
-                    x_epoch, y_epoch = x, y
+                    x_epoch, y_epoch, w_epoch = x, y, w
                 loss_total, seen = 0.0, 0
                 self._reset_metrics()
                 for step in range(steps):
                     xb = x_epoch[step * batch_size:(step + 1) * batch_size]
                     yb = y_epoch[step * batch_size:(step + 1) * batch_size]
+                    wb = None if w is None else w_epoch[step * batch_size:(step + 1) * batch_size]
                     if batch_begin:
                         cbs.call("on_train_batch_begin", step, {})
-                    output, batch_loss = self.train_step(xb, yb, gradient)
+                    output, batch_loss = self.train_step(xb, yb, gradient, wb)
                     if not math.isfinite(batch_loss):
                         _stop_non_finite(self, epoch, step, batch_loss, snapshot,
                                          learning_rate, progress)
@@ -220,7 +229,7 @@ class Trainer:
                     seen += m
                     loss_total += batch_loss * m
                     for _, metric in self.metrics:
-                        metric.update_state(yb, output)
+                        metric.update_state(yb, output, wb)
                     if batch_end:
                         logs = self._logs(loss_total / seen)
                         cbs.call("on_train_batch_end", step, dict(logs, loss=batch_loss))
@@ -237,7 +246,7 @@ class Trainer:
                     break
                 logs = self._logs(loss_total / seen)
                 if x_val is not None:
-                    val = self._evaluate_arrays(x_val, y_val, eval_rows)
+                    val = self._evaluate_arrays(x_val, y_val, eval_rows, w_val)
                     logs.update({f"val_{k}": v for k, v in val.items()})
                 logs["learning_rate"] = learning_rate
                 logs["epoch_time"] = time.perf_counter() - started
@@ -255,34 +264,40 @@ class Trainer:
         self.history = history
         return history
 
-    def _validation(self, x, y, validation_data, split, method):
-        """(x, y, x_val, y_val) from ``validation_data`` or a split of the rows."""
+    def _validation(self, x, y, w, validation_data, split, method):
+        """(x, y, w, x_val, y_val, w_val) from ``validation_data`` (x_val, y_val[, w_val])
+        or a split of the rows."""
         if validation_data is not None and hasattr(validation_data, "features"):
             validation_data = _unpack(self, validation_data, None, "validation_data",
                                       remember=False)
         if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ConfigError("validation_data must be a tuple (x_val, y_val)")
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+                raise ConfigError("validation_data must be a tuple (x_val, y_val) or "
+                                  "(x_val, y_val, sample_weight_val)")
             x_val = self._inputs(validation_data[0], "validation_data x")
             y_val = self._targets(validation_data[1], self.loss, x_val.shape[0],
                                   "validation_data y")
-            return x, y, x_val, y_val
+            w_val = None if len(validation_data) == 2 else row_weights(
+                y_val, validation_data[2], None, x_val.shape[0], "validation_data sample_weight")
+            return x, y, w, x_val, y_val, w_val
         if split:
-            return _split_validation(self, x, y, split, method)
-        return x, y, None, None
+            return _split_validation(self, x, y, split, method, w)
+        return x, y, w, None, None, None
 
-    def evaluate(self, x, y=None, batch_size=None, verbose=0, return_dict=False):
-        """Loss (with penalties) and metrics on ``(x, y)`` in inference mode: a float, a
-        list [loss, *metrics] or a dict."""
+    def evaluate(self, x, y=None, batch_size=None, verbose=0, return_dict=False,
+                 sample_weight=None):
+        """Loss (with penalties) and metrics on ``(x, y)`` in inference mode, rows
+        weighted by ``sample_weight`` if given: a float, a list [loss, *metrics] or a dict."""
         self._require_compiled("evaluate")
         x, y = _unpack(self, x, y, "x", remember=False)
         x = self._inputs(x)
         y = self._targets(y, self.loss, x.shape[0])
+        w = row_weights(y, sample_weight, None, x.shape[0])
         size = None if batch_size is None else check_number("batch_size", batch_size,
                                                              minimum=1, integer=True)
-        return self._result(self._evaluate_arrays(x, y, size), return_dict)
+        return self._result(self._evaluate_arrays(x, y, size, w), return_dict)
 
-    def _evaluate_arrays(self, x, y, batch_size=None) -> dict:
+    def _evaluate_arrays(self, x, y, batch_size=None, w=None) -> dict:
         n = x.shape[0]
         size = n if batch_size is None else batch_size
         loss_total = 0.0
@@ -290,10 +305,11 @@ class Trainer:
         penalty = self.penalty()
         for start in range(0, n, size):
             xb, yb = x[start:start + size], y[start:start + size]
-            output, value, _ = self.forward_loss(xb, yb, self.loss, training=False)
+            wb = None if w is None else w[start:start + size]
+            output, value, _ = self.forward_loss(xb, yb, self.loss, False, wb)
             loss_total += (value - penalty) * xb.shape[0]
             for _, metric in self.metrics:
-                metric.update_state(yb, output)
+                metric.update_state(yb, output, wb)
         return self._logs(loss_total / n + penalty)
 
     def _reset_metrics(self) -> None:

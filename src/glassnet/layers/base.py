@@ -37,6 +37,8 @@ class Layer:
     weight_names: tuple[str, ...] = ()
     #: the activation the layer ends with (an ``activations.Activation``), or None
     activation = None
+    #: the input shape given to the layer (Keras's ``input_shape=`` / ``input_dim=``)
+    declared_input_shape: tuple[int, ...] | None = None
 
     def __init__(self, name: str | None = None):
         if name is not None and not isinstance(name, str):
@@ -107,6 +109,15 @@ class Layer:
         return []
 
     # Computation ------------------------------------------------------------------
+    def __call__(self, x, training=False) -> np.ndarray:
+        """``layer(x)`` as in Keras: build on the first call (weights drawn from a
+        generator seeded 0), then the forward pass."""
+        x = np.asarray(x)
+        if not self.built:
+            dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float32
+            self.build(x.shape[-1], np.random.default_rng(0), dtype)
+        return self.forward(x.astype(self.dtype, copy=False), training)
+
     def forward(self, x: np.ndarray, training: bool = False, weights=None) -> np.ndarray:
         """Output for ``x``; see the module docstring for ``weights``."""
         raise NotImplementedError
