@@ -115,9 +115,12 @@ class Trainer:
             metric.update_state(y, output, w)
         return self._result(self._logs(value), return_dict)
 
-    def test_on_batch(self, x, y, return_dict=False):
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) on one batch in inference mode; nothing changes."""
-        return self.evaluate(x, y, return_dict=return_dict)
+        return self.evaluate(x, y, return_dict=return_dict, sample_weight=sample_weight)
+
+    def predict_on_batch(self, x):
+        return self.predict(x)
 
     # Whole runs -------------------------------------------------------------------------
     def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None,
