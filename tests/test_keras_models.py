@@ -224,3 +224,15 @@ def test_fit_and_evaluate_with_sample_weights(rng):
 
 def test_metrics_module_get():
     assert isinstance(metrics.get("auc"), metrics.AUC)
+
+
+def test_sparse_labels_shaped_n_by_1_train_and_evaluate(rng):
+    """keras.datasets ship labels as (n, 1): fit and evaluate squeeze them, as Keras."""
+    x = rng.normal(size=(30, 2))
+    labels = (x[:, 0] > 0).astype(int)
+    model = Sequential([Dense(2, "softmax")], input_dim=2, seed=0)
+    model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
+    model.fit(x, labels.reshape(-1, 1), epochs=1, verbose=0)
+    column = model.evaluate(x, labels.reshape(-1, 1), return_dict=True)
+    flat = model.evaluate(x, labels, return_dict=True)
+    assert column == flat

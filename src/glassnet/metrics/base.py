@@ -83,9 +83,10 @@ def sample_weights(sample_weight, shape):
 
 class Metric:
     """A quantity accumulated over batches: ``update_state`` per batch, ``result`` at
-    the end, ``reset_state`` before the next epoch (Keras's contract)."""
+    the end, ``reset_state`` before the next epoch (Keras's contract). Keras's ``dtype``
+    argument is accepted and ignored: glassnet accumulates in float64."""
 
-    def __init__(self, name=None):
+    def __init__(self, name=None, dtype=None):
         self.name = name or _snake(type(self).__name__)
         self.reset_state()
 
@@ -144,7 +145,7 @@ class MeanMetricWrapper(Metric):
 class Accuracy(MeanMetricWrapper):
     """How often predictions equal labels exactly (Keras's ``Accuracy``)."""
 
-    def __init__(self, name="accuracy"):
+    def __init__(self, name="accuracy", dtype=None):
         super().__init__(lambda t, p: np.equal(*_align(t, p)).astype(np.float64), name)
 
     def get_config(self):
@@ -152,29 +153,29 @@ class Accuracy(MeanMetricWrapper):
 
 
 class BinaryAccuracy(MeanMetricWrapper):
-    def __init__(self, name="binary_accuracy", threshold=0.5):
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         super().__init__(binary_accuracy, name, threshold=threshold)
         self.threshold = threshold
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
-    def __init__(self, name="categorical_accuracy"):
+    def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name)
 
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
-    def __init__(self, name="sparse_categorical_accuracy"):
+    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name)
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
-    def __init__(self, k=5, name="top_k_categorical_accuracy"):
+    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
         super().__init__(top_k_categorical_accuracy, name, k=k)
         self.k = k
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
-    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy"):
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
         super().__init__(sparse_top_k_categorical_accuracy, name, k=k)
         self.k = k
 
@@ -183,7 +184,7 @@ class AutoAccuracy(MeanMetricWrapper):
     """``"accuracy"`` without a classification loss: binary, sparse or categorical
     accuracy chosen from the shapes of the first batch, by Keras's rule."""
 
-    def __init__(self, name="accuracy"):
+    def __init__(self, name="accuracy", dtype=None):
         super().__init__(self._first, name)
 
     def _first(self, y_true, y_pred):

@@ -38,7 +38,7 @@ def confusion_counts(y_true, y_pred, weights, thresholds):
 class _Confusion(Metric):
     """Shared by Precision and Recall: counts at one or more thresholds."""
 
-    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None):
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         self.init_thresholds, self.top_k, self.class_id = thresholds, top_k, class_id
         if thresholds is None:
             thresholds = 0.5 if top_k is None else -np.inf
@@ -100,7 +100,7 @@ class AUC(Metric):
     """
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
-                 name=None, thresholds=None, multi_label=False, from_logits=False):
+                 name=None, dtype=None, thresholds=None, multi_label=False, from_logits=False):
         self.curve = check_choice("curve", str(curve).upper(), ("ROC", "PR"))
         self.summation_method = check_choice(
             "summation_method", str(summation_method).lower(),
@@ -186,7 +186,7 @@ class FBetaScore(Metric):
     ``"weighted"`` (classes weighted by their label count). Without ``threshold`` the
     largest output of each row counts as the predicted class."""
 
-    def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score"):
+    def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         self.average = check_choice("average", average, (None, "micro", "macro", "weighted"))
         if isinstance(beta, bool) or not isinstance(beta, float) or not beta > 0:
             raise ConfigError(f"beta must be a float > 0, got {beta!r}")
@@ -238,7 +238,7 @@ class FBetaScore(Metric):
 class F1Score(FBetaScore):
     """The F-score with β = 1: 2 P R / (P + R)."""
 
-    def __init__(self, average=None, threshold=None, name="f1_score"):
+    def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
         super().__init__(average, 1.0, threshold, name)
 
     def get_config(self):
