@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 
-from . import losses, modelfile, saving
+from . import losses
 from .errors import ConfigError, ShapeError, describe
 from .layers import Flatten, Input, Layer, deserialize, serialize
 from .layers.shaping import flat_size, input_shape_of
@@ -281,11 +281,7 @@ class Sequential(Weights, Trainer):
         return losses.get(loss)
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
-        """Outputs of the network for the rows of ``x`` (inference mode).
-
-        ``batch_size`` bounds memory on large inputs; by default everything goes in
-        one pass.
-        """
+        """Outputs for the rows of ``x`` (inference); ``batch_size`` bounds memory."""
         x = self._inputs(x)
         if batch_size is None or batch_size >= x.shape[0]:
             return self.forward(x, training=False)
@@ -300,10 +296,8 @@ class Sequential(Weights, Trainer):
         if not self.built and self._declared_shape is not None and self.layers:
             self.build(self._declared_shape)  # Input(shape=...) said what goes in
         if not self.built:
-            raise ConfigError(
-                f"{what} needs a built model: give Sequential(input_dim=...) or call "
-                "build(input_dim) first"
-            )
+            raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
+                              "call build(input_dim) first")
 
     def get_random_state(self) -> dict:
         """JSON-able states of the model's generator and of each layer's own."""
@@ -321,6 +315,8 @@ class Sequential(Weights, Trainer):
     def save(self, path, include_optimizer=True) -> None:
         """Save structure, weights, compile settings and ``info`` to one file (atomic):
         a zip of ``config.json`` and ``weights.npz`` that never holds code."""
+        from . import modelfile, saving
+
         self._require_built("save()")
         saving.check_path(path, "model")
         modelfile.write(path, saving.file_config(self), self.weights,
@@ -364,6 +360,8 @@ class Sequential(Weights, Trainer):
 
 def load_model(path, compile=True) -> Sequential:
     """Read a model written by ``Sequential.save``; every check fails with DataError."""
+    from . import modelfile, saving
+
     config, weights, state = modelfile.read(path)
     try:
         model = Sequential.from_config(config["model"])

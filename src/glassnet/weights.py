@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import saving
 from .errors import DataError, ShapeError, describe
 from .validation import as_array
 
@@ -91,6 +90,8 @@ class Weights:
     def save_weights(self, path) -> None:
         """Only the weights, as an ``.npz`` of plain arrays (atomic)."""
         self._require_built("save_weights()")
+        from . import saving  # files are imported when saving (import glassnet stays light)
+
         saving.check_path(path, "weights")
         saving.write_weights(path, self.weights)
 
