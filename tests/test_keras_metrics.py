@@ -223,3 +223,22 @@ def test_new_metrics_train_and_log(rng):
     result = model.evaluate(x, y, return_dict=True)
     auc = metrics.AUC()
     assert result["auc"] == pytest.approx(auc(y, model.predict(x)))
+
+
+def test_f1_score_by_name_in_compile(rng):
+    """metrics=["f1_score"]: the macro-averaged F1 (docs/keras-differences.md), with a
+    0.5 threshold for one sigmoid output and class-index labels accepted."""
+    x = rng.normal(size=(40, 2))
+    labels = (x[:, 0] > 0).astype(int)
+    model = Sequential([Dense(2, "softmax")], input_dim=2, seed=0)
+    model.compile("adam", "sparse_categorical_crossentropy", ["f1_score"])
+    got = model.evaluate(x, labels, return_dict=True)["f1_score"]
+    reference = metrics.F1Score(average="macro")
+    reference.update_state(np.eye(2)[labels], model.predict(x))
+    assert got == pytest.approx(reference.result())
+    binary = Sequential([Dense(1, "sigmoid")], input_dim=2, seed=0)
+    binary.compile("adam", "binary_crossentropy", ["f1_score"])
+    got = binary.evaluate(x, labels, return_dict=True)["f1_score"]
+    reference = metrics.F1Score(average="macro", threshold=0.5)
+    reference.update_state(labels.reshape(-1, 1), binary.predict(x))
+    assert got == pytest.approx(reference.result())

@@ -39,6 +39,26 @@ from .base import (
 )
 from .confusion import AUC, F1Score, FBetaScore, Precision, Recall
 
+
+class _CompiledF1(F1Score):
+    """``metrics=["f1_score"]``: one number per epoch (the macro average), a 0.5
+    threshold for a single sigmoid output, class-index labels one-hot encoded."""
+
+    def __init__(self, name="f1_score"):
+        super().__init__(average="macro", name=name)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        import numpy as np
+
+        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+        if y_pred.ndim == 2 and y_pred.shape[1] == 1:
+            self.threshold = 0.5
+            y_true = y_true.reshape(-1, 1)
+        elif y_pred.ndim == 2 and (y_true.ndim == 1 or y_true.shape[-1] == 1):
+            y_true = np.eye(y_pred.shape[1])[y_true.reshape(-1).astype(np.intp)]
+        super().update_state(y_true, y_pred, sample_weight)
+
+
 #: metric name -> a function making a fresh Metric
 METRICS = {
     "binary_accuracy": BinaryAccuracy,
@@ -51,8 +71,7 @@ METRICS = {
     "auc": AUC,
     "precision": Precision,
     "recall": Recall,
-    # a learning curve needs one number per epoch: the mean of the per-class F1 scores
-    "f1_score": lambda: F1Score(average="macro"),
+    "f1_score": _CompiledF1,
 }
 ALIASES = {"mse": "mean_squared_error", "mae": "mean_absolute_error"}
 _BY_LOSS = {
