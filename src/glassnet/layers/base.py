@@ -62,6 +62,9 @@ class Layer:
 
     @trainable.setter
     def trainable(self, value) -> None:
+        if isinstance(value, list):  # the per-weight flags, as layers set them before
+            self.weight_trainable = value
+            return
         if not isinstance(value, (bool, np.bool_)):
             raise ConfigError(f"layer.trainable must be True or False, got {value!r}")
         self._frozen = not value
