@@ -163,3 +163,20 @@ def test_idx_files_by_folder_or_by_one_file(tmp_path):
         assert data.features.shape == (30, 784) and data.info["test_rows"] == 10
         assert data.info["image_shape"] == [28, 28] and data.features.max() == 1.0
         np.testing.assert_array_equal(data.labels[:20], arrays["y_train"])
+
+
+def test_compare_takes_the_column_options(sheet, tmp_path, capsys):
+    path = sheet()
+    code, io = cli(capsys, "compare", path, "--skip-rows", "2", "--hidden", "3",
+                   "--epochs", "2", "--out", tmp_path / "c")
+    assert code == 2 and "--ignore 漁獲日" in io.err  # and compare has --ignore:
+    code, io = cli(capsys, "compare", path, "--skip-rows", "2", "--ignore", "漁獲日",
+                   "--hidden", "3", "--hidden", "2", "--epochs", "2", "--out", tmp_path / "c")
+    assert code == 0, io.err
+    results = json.loads((tmp_path / "c" / "results.json").read_text(encoding="utf-8"))
+    assert len(results) == 2
+
+
+def test_gradcheck_on_a_sheet(sheet, capsys):
+    code, io = cli(capsys, "gradcheck", sheet(), "--skip-rows", "2", "--ignore", "漁獲日")
+    assert code == 0 and "PASS" in io.out

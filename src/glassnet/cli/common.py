@@ -74,11 +74,16 @@ def load_data(source, target=None, encoding=None, missing="error", features=None
     positions, ranges; comma-separated allowed), ``id`` may be ["none"]."""
     from ..datasets import load_any
 
+    return load_any(source, target, encoding, missing,
+                    **column_options(features, ignore, id, skip_rows))
+
+
+def column_options(features=None, ignore=None, id=None, skip_rows=0) -> dict:
+    """The column options given (as ``load_csv`` keywords); ``--id none`` -> id=False."""
     if id and [v.strip().lower() for v in id] == ["none"]:
         id = False
-    options = {k: v for k, v in (("features", features), ("ignore", ignore), ("id", id),
-                                 ("skip_rows", skip_rows)) if v not in (None, 0, [])}
-    return load_any(source, target, encoding, missing, **options)
+    return {k: v for k, v in (("features", features), ("ignore", ignore), ("id", id),
+                              ("skip_rows", skip_rows)) if v not in (None, 0, [])}
 
 
 def count(text) -> int:

@@ -141,6 +141,7 @@ def add_gradcheck(sub):
     p.add_argument("--activation", default="tanh")
     p.add_argument("--rows", type=int, default=32, help="rows used (default 32)")
     p.add_argument("--seed", type=int, default=0)
+    add_column_options(p)
     p.set_defaults(func=cmd_gradcheck)
 
 
@@ -150,7 +151,8 @@ def cmd_gradcheck(args):
     from ..model import Sequential, load_model
     from ..spec import ModelSpec, build_model
 
-    data = load_data(args.data, args.target)
+    data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
+                     id=args.id, skip_rows=args.skip_rows)
     rows = data.subset(slice(0, max(1, args.rows)))
     if args.model:
         saved = load_model(args.model)
