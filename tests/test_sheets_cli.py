@@ -97,6 +97,7 @@ def test_features_by_name_range(sheet, tmp_path, capsys):
     code, io = cli(capsys, "train", sheet(title=False), "--features", "体長(cm):体重(kg)",
                    "--epochs", "5", "--no-figures", "--out", out)
     assert code == 0, io.err
+    assert "columns: inputs 体長(cm), 体重(kg); ID No. (not an input)\n" in io.out
     header = next(csv.reader(open(out / "train.csv", encoding="utf-8-sig")))
     assert header == ["No.", "体長(cm)", "体重(kg)", "魚種"]
 

@@ -253,6 +253,23 @@ def _quote(name):
     return f'"{name}"' if re.search(r"[\s()&|;<>'$`\\]", name) else name
 
 
+def describe(plan) -> str:
+    """One line: the input columns (text ones with their level count), IDs, ignored.
+
+    >>> describe({"inputs": [{"name": "体長", "kind": "number"}, {"name": "漁港",
+    ...          "kind": "category", "levels": ["A", "B"]}], "id": ["No."], "ignored": []})
+    'inputs 体長, 漁港 (text, 2 levels); ID No. (not an input)'
+    """
+    inputs = [c["name"] + (f" (text, {len(c['levels'])} levels)" if c["kind"] == "category"
+                           else "") for c in plan["inputs"]]
+    parts = [f"inputs {summarize(inputs)}"]
+    if plan.get("id"):
+        parts.append(f"ID {', '.join(plan['id'])} (not an input)")
+    if plan.get("ignored"):
+        parts.append(f"ignored {summarize(plan['ignored'])}")
+    return "; ".join(parts)
+
+
 def feature_names(plan) -> list[str]:
     """The network's input names: a number column as is, a category as name=level."""
     names = []
@@ -265,10 +282,10 @@ def feature_names(plan) -> list[str]:
 
 
 def encode(plan, header, rows, path, decimal_comma=False, missing="error",
-           cells=None) -> np.ndarray:
+           cells=None, hint="") -> np.ndarray:
     """The (rows, inputs) matrix for ``rows`` under ``plan``; NaN where a cell is missing
-    (unless ``missing="error"``, which raises). A category level the plan does not know
-    is an error that names it and the known levels."""
+    (unless ``missing="error"``, which raises, adding ``hint``). A category level the
+    plan does not know is an error that names it and the known levels."""
     positions = {}
     for column in plan["inputs"]:
         if column["name"] not in header:
@@ -299,8 +316,8 @@ def encode(plan, header, rows, path, decimal_comma=False, missing="error",
                     raise DataError(
                         f"{path}, line {line}, column {name!r}: the cell is missing "
                         f"({cell.strip()!r}); expected "
-                        f"{'a number' if index is None else 'one of ' + ', '.join(levels)} "
-                        "(or pass missing='drop' or 'mean')")
+                        f"{'a number' if index is None else 'one of ' + summarize(levels)}"
+                        f"{hint}")
                 values[i, k:k + span] = np.nan
             elif index is None:
                 values[i, k] = read_number(cell, decimal_comma,

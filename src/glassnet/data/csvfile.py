@@ -225,7 +225,8 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
         if no_label[i]:
             raise DataError(f"{path}, line {rows[i][0]}, column {header[t]!r}: the target is "
                             "missing; fill it in or pass missing='drop'")
-        columns.encode(plan, header, rows[i:i + 1], path, decimal_comma)  # raises, naming it
+        columns.encode(plan, header, rows[i:i + 1], path, decimal_comma,  # raises, naming it
+                       hint=" (or pass missing='drop' or 'mean')")
     if missing == "drop":
         keep &= ~blank
     ids = columns.id_values(plan, header, rows)
