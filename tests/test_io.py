@@ -173,3 +173,37 @@ def test_predict_csv_errors_write_nothing(tmp_path, text, message):
     with pytest.raises(DataError, match=message):
         glassnet.predict_csv(model, tmp_path / "new.csv", tmp_path / "out.csv")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "keep me"
+
+
+# No code in outputs, files for everyone the umask allows ---------------------------------
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path):
+    from glassnet.files import csv_bytes, write_csv
+
+    header = ["x", "=cmd|' /C calc'!A0"]
+    cells = ["=HYPERLINK(\"http://evil\",\"click\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx",
+             "plain", "-3e5", "－1＋1"]
+    rows = [[float(-i), cell] for i, cell in enumerate(cells)]
+    text = csv_bytes(header, rows).decode("utf-8-sig")
+    read = list(csv.reader(io.StringIO(text, newline="")))
+    assert read[0] == ["x", "'=cmd|' /C calc'!A0"]
+    assert [r[1] for r in read[1:]] == [
+        "'=HYPERLINK(\"http://evil\",\"click\")", "'+1+1", "-2", "'@SUM(A1)", "'\tx", "'\rx",
+        "plain", "-3e5", "'－1＋1"]  # numbers written as text stay numbers
+    assert [r[0] for r in read[1:]] == [repr(float(-i)) for i in range(len(cells))]
+    old = os.umask(0o022)
+    try:
+        write_csv(tmp_path / "t.csv", header, rows)
+    finally:
+        os.umask(old)
+    assert os.stat(tmp_path / "t.csv").st_mode & 0o777 == 0o644
+
+
+def test_a_dataset_written_to_csv_neutralises_names(tmp_path):
+    import numpy as np
+
+    from glassnet.data import Dataset
+
+    d = Dataset(np.array([[1.0], [-2.0]]), np.array([0, 1]), ["=x"], ["@a", "b"], "+t")
+    d.to_csv(tmp_path / "d.csv")
+    text = (tmp_path / "d.csv").read_text(encoding="utf-8-sig")
+    assert text == "'=x,'+t\n1.0,'@a\n-2.0,b\n"

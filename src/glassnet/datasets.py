@@ -186,10 +186,11 @@ def load_any(source, target=None, encoding=None, missing="error", max_classes=No
                     missing=missing, **extra)
 
 
-def export(name: str, path, **params) -> Dataset:
-    """Write a built-in dataset to CSV (UTF-8 with BOM, opens in Excel) and return it."""
+def export(name: str, path, overwrite=True, **params) -> Dataset:
+    """Write a built-in dataset to CSV (UTF-8 with BOM, opens in Excel) and return it;
+    with ``overwrite=False`` an existing file is never replaced."""
     dataset = load(name, **params)
-    dataset.to_csv(path)
+    dataset.to_csv(path, overwrite)
     return dataset
 
 
