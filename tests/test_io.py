@@ -63,7 +63,7 @@ def test_refuses_pickled_objects(tmp_path):
     np.savez(buffer, w0=np.array([{"evil": 1}], dtype=object))
     rewrite(tmp_path / "m.glassnet", tmp_path / "evil.glassnet", **{"weights.npz":
                                                                     buffer.getvalue()})
-    with pytest.raises(DataError, match="holds something other than plain arrays"):
+    with pytest.raises(DataError, match="holds Python objects; refusing to load it"):
         load_model(tmp_path / "evil.glassnet")
     rewrite(tmp_path / "m.glassnet", tmp_path / "p.glassnet",
             **{"config.json": pickle.dumps({"format": "glassnet-model"})})
@@ -96,13 +96,14 @@ def test_refuses_weights_of_another_architecture(tmp_path):
     with zipfile.ZipFile(tmp_path / "m.glassnet") as z:
         config = json.loads(z.read("config.json"))
     rewrite(tmp_path / "m.glassnet", tmp_path / "mixed.glassnet", **{"weights.npz": foreign})
-    with pytest.raises(DataError, match=r"weights.npz holds \d+ arrays, config.json lists|"
-                                        r"must have shape .* got"):
+    with pytest.raises(DataError, match=r"weight normalization.offset must be float32 of "
+                                        r"shape \(2,\) as config.json says"):
         load_model(tmp_path / "mixed.glassnet")
     config["model"]["layers"][1]["config"]["units"] = 7
     rewrite(tmp_path / "m.glassnet", tmp_path / "cfg.glassnet",
             **{"config.json": json.dumps(config)})
-    with pytest.raises(DataError, match="must have shape"):
+    with pytest.raises(DataError, match="the layers in config.json need at least 49 weights, "
+                       "the file lists 33"):
         load_model(tmp_path / "cfg.glassnet")
 
 

@@ -21,7 +21,7 @@ from . import (
     optimizers,
     regularizers,
 )
-from .errors import ConfigError, DataError, GlassnetError, ShapeError
+from .errors import ConfigError, DataError, GlassnetError, ModelFileError, ShapeError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
 from .model import Sequential
 
@@ -35,6 +35,7 @@ __all__ = [
     "train",
     "DataError",
     "GlassnetError",
+    "ModelFileError",
     "Sequential",
     "ShapeError",
     "activations",

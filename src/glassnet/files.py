@@ -34,6 +34,8 @@ def atomic_write(path, write, overwrite=True) -> None:
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise DataError(f"cannot write {path}: it is a folder; give a file name")
     if not os.path.isdir(folder):
         raise DataError(f"cannot write {path}: folder {folder} does not exist")
     handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)

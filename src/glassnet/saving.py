@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import DataError
+from .errors import ModelFileError
 from .files import write_bytes
 from .modelfile import npz_bytes
 
@@ -46,8 +46,8 @@ def write_weights(path, weights) -> None:
     write_bytes(path, npz_bytes({f"w{i}": w for i, w in enumerate(weights)}))
 
 
-def invalid(path, message) -> DataError:
-    return DataError(f"{path}: {message}")
+def invalid(path, message) -> ModelFileError:
+    return ModelFileError(f"{path}: {message}")
 
 
 def restore(model, path, config, weights, state, compile=True) -> None:
@@ -72,7 +72,7 @@ def restore(model, path, config, weights, state, compile=True) -> None:
     if config.get("random_state"):
         try:
             model.set_random_state(config["random_state"])
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             raise invalid(path, f"the saved random state is not valid: {exc}") from None
     if compile and config.get("compile"):
         c = config["compile"]
@@ -80,5 +80,5 @@ def restore(model, path, config, weights, state, compile=True) -> None:
             model.compile(c["optimizer"], c["loss"], c.get("metrics"))
             if state is not None:
                 model.optimizer.set_state(state, model._trainable)
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             raise invalid(path, f"the compile settings are not valid: {exc}") from None
