@@ -16,7 +16,7 @@ from glassnet.results import MARKER, ResultFolder, ResultsError, check_output_fi
 def write_results(out, text="new", what="train", **options):
     with ResultFolder(out, what=what, log=options.pop("log", lambda _: None),
                       **options) as folder:
-        with open(os.path.join(folder.path, "report.txt"), "w") as f:
+        with open(os.path.join(folder.temp, "report.txt"), "w") as f:
             f.write(text)
     return folder
 
@@ -120,8 +120,8 @@ def test_an_error_during_the_run_leaves_the_old_results_and_no_partial_folder(tm
 def test_two_runs_on_a_new_folder_the_second_to_finish_does_not_replace_the_first(tmp_path):
     first = ResultFolder(tmp_path / "res", "train").__enter__()
     second = ResultFolder(tmp_path / "res", "train").__enter__()
-    (tmp_path.joinpath(first.path, "report.txt")).write_text("first")
-    (tmp_path.joinpath(second.path, "report.txt")).write_text("second")
+    (tmp_path.joinpath(first.temp, "report.txt")).write_text("first")
+    (tmp_path.joinpath(second.temp, "report.txt")).write_text("second")
     first.__exit__(None, None, None)
     with pytest.raises(ResultsError, match="appeared.*kept in (.*unpublished.*)") as error:
         second.__exit__(None, None, None)
@@ -134,8 +134,8 @@ def test_two_overwriting_runs_the_second_to_finish_does_not_replace_the_first(tm
     write_results(tmp_path / "res", "old")
     first = ResultFolder(tmp_path / "res", "train", overwrite=True).__enter__()
     second = ResultFolder(tmp_path / "res", "train", overwrite=True).__enter__()
-    tmp_path.joinpath(first.path, "report.txt").write_text("first")
-    tmp_path.joinpath(second.path, "report.txt").write_text("second")
+    tmp_path.joinpath(first.temp, "report.txt").write_text("first")
+    tmp_path.joinpath(second.temp, "report.txt").write_text("second")
     first.__exit__(None, None, None)
     with pytest.raises(ResultsError, match="were replaced while this run worked"):
         second.__exit__(None, None, None)
@@ -149,7 +149,7 @@ def test_two_processes_on_the_same_out_keep_both_results(tmp_path):
         from glassnet.results import ResultFolder, ResultsError
         out, me, go = sys.argv[1], sys.argv[2], sys.argv[3]
         folder = ResultFolder(out, "train").__enter__()
-        open(os.path.join(folder.path, "who.txt"), "w").write(me)
+        open(os.path.join(folder.temp, "who.txt"), "w").write(me)
         open(go + "." + me, "w").close()
         while not all(os.path.exists(go + "." + k) for k in ("a", "b")):
             time.sleep(0.01)
@@ -220,7 +220,7 @@ KILL_SCRIPT = textwrap.dedent("""
             die()
         results.rename_exchange = exchange
     with results.ResultFolder(out, "train", overwrite=True) as folder:
-        open(os.path.join(folder.path, "report.txt"), "w").write("new")
+        open(os.path.join(folder.temp, "report.txt"), "w").write("new")
 """)
 
 

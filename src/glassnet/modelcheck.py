@@ -18,7 +18,7 @@ FORMAT_VERSION = 1
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 MAX_LAYERS = 1000
 MAX_UNITS = 10**7
-MAX_NAME = 10000
+MAX_NAME = MAX_CONFIG_BYTES  # the file is bounded; names only need to be texts
 DTYPES = ("float32", "float64")
 
 

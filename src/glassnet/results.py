@@ -3,7 +3,7 @@
 Every command that writes a folder of results does it through :class:`ResultFolder`::
 
     with ResultFolder(out, what="train", inputs=[csv], overwrite=False) as folder:
-        write_everything(folder.path)      # a hidden temporary sibling of ``out``
+        write_everything(folder.temp)      # a hidden temporary sibling of ``out``
     print(folder.message)                  # "results in ...", and what was replaced
 
 The rules, checked before any work and again at the moment of publishing:
@@ -201,8 +201,9 @@ class ResultFolder:
 
     Attributes
     ----------
-    path : str
-        The temporary folder to write into (inside the ``with`` block).
+    temp : str
+        The temporary folder to write into (inside the ``with`` block); ``path(name)``
+        joins a file name to it, ``final_path(name)`` to the published folder.
     final : str
         The published folder (the real path when ``out`` is a symbolic link).
     replaced : dict or None
@@ -218,7 +219,7 @@ class ResultFolder:
         self.final = _real(self.given)
         self.parent, self.name = os.path.split(self.final)
         self.inputs = [_real(p) for p in inputs if p]
-        self.path = None
+        self.temp = None
         self.replaced = None
         self._before = None  # (device, inode) of the folder found at the start, or None
         self._check()
@@ -315,23 +316,23 @@ class ResultFolder:
 
     def __enter__(self):
         os.makedirs(self.parent, exist_ok=True)
-        path = self._sibling("partial")
-        os.mkdir(path)  # mode 0o777 less the umask
-        _write_marker(path, self.what, "partial")
-        self.path = path
+        temp = self._sibling("partial")
+        os.mkdir(temp)  # mode 0o777 less the umask
+        _write_marker(temp, self.what, "partial")
+        self.temp = temp
         return self
 
     def __exit__(self, kind, value, traceback):
         if kind is not None:
-            if self.path:
-                shutil.rmtree(self.path, ignore_errors=True)
+            if self.temp:
+                shutil.rmtree(self.temp, ignore_errors=True)
             return False
         self.publish()
         return False
 
     def publish(self):
         """Mark the temporary folder complete and move it into place."""
-        _write_marker(self.path, self.what, "complete", _listing(self.path))
+        _write_marker(self.temp, self.what, "complete", _listing(self.temp))
         now = self._identity()
         if now != self._before:
             self._keep_aside(("results appeared there" if self._before is None else
@@ -343,26 +344,26 @@ class ResultFolder:
             self._keep_aside(str(exc).split(": ", 1)[1])
         if self._before is None:
             try:
-                rename_noreplace(self.path, self.final)
+                rename_noreplace(self.temp, self.final)
             except FileExistsError:
                 self._keep_aside("results appeared there while this run worked (another run?)")
-            self.path = None
+            self.temp = None
             return
         marker = read_marker(self.final)
-        if rename_exchange(self.path, self.final):
-            # self.path now holds what was at final: make sure it is what we checked.
-            if self._identity(self.path) != self._before:
-                rename_exchange(self.path, self.final)  # give the other run its results back
+        if rename_exchange(self.temp, self.final):
+            # self.temp now holds what was at final: make sure it is what we checked.
+            if self._identity(self.temp) != self._before:
+                rename_exchange(self.temp, self.final)  # give the other run its results back
                 self._keep_aside("the results there were replaced while this run worked "
                                  "(another run?)")
         else:
             old = self._sibling("old")
             os.rename(self.final, old)
-            os.rename(self.path, self.final)  # a kill between the two is repaired next run
-            self.path = old
+            os.rename(self.temp, self.final)  # a kill between the two is repaired next run
+            self.temp = old
         self.replaced = marker
-        shutil.rmtree(self.path, ignore_errors=True)
-        self.path = None
+        shutil.rmtree(self.temp, ignore_errors=True)
+        self.temp = None
 
     def _identity(self, path=None):
         path = path or self.final
@@ -373,9 +374,17 @@ class ResultFolder:
 
     def _keep_aside(self, reason):
         kept = f"{self.final}.unpublished-{os.getpid()}-{secrets.token_hex(2)}"
-        os.rename(self.path, kept)
-        self.path = None
+        os.rename(self.temp, kept)
+        self.temp = None
         self._refuse(f"{reason}; this run's results were not published and are kept in {kept}")
+
+    def path(self, name) -> str:
+        """Where a file of the results goes while they are being built."""
+        return os.path.join(self.temp, name)
+
+    def final_path(self, name) -> str:
+        """Where it will be once published."""
+        return os.path.join(self.final, name)
 
     @property
     def message(self) -> str:

@@ -138,7 +138,7 @@ def cmd_train(args):
                   else test if len(test) else None)
     model = build_model(spec, train)
     out = args.out or os.path.join("runs", os.path.splitext(os.path.basename(args.data))[0])
-    with result_folder(out, args.overwrite) as folder:
+    with result_folder(out, args.overwrite, "train", [args.data, args.validation]) as folder:
         recorder = callbacks.Recorder(every="epoch")
         started = time.perf_counter()
         history = fit_model(model, spec, train, validation, callbacks=[recorder],
@@ -158,7 +158,7 @@ def cmd_train(args):
     print(f"trained {len(history.epoch)} epochs in {seconds:.2f} s: {summary}")
     if history.stop_reason:
         print(f"stopped early: {history.stop_reason.replace('_', ' ')}")
-    print_results(folder.final, paths["report"])
+    print_results(folder, paths["report"])
     return 0
 
 

@@ -24,6 +24,22 @@ from .style import MARKERS, colour, pyplot
 POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # blue / vermillion: safe for colour blindness
 
 
+def _labelled(dataset):
+    """The dataset with its names cut to label length, control characters escaped (the
+    names come from a user's file; see ``sanitize.label``)."""
+    import dataclasses
+
+    from ..sanitize import label
+
+    if dataset is None:
+        return None
+    return dataclasses.replace(
+        dataset, feature_names=[label(n) for n in dataset.feature_names],
+        target_name=label(dataset.target_name),
+        class_names=None if dataset.class_names is None else [label(c) for c in
+                                                              dataset.class_names])
+
+
 def _class_names(dataset, k):
     return dataset.class_names if dataset is not None and dataset.class_names else [
         str(i + 1) for i in range(k)]
@@ -38,6 +54,7 @@ def _scatter(ax, dataset, size=18, alpha=0.9):
 
 
 def data_distribution(dataset, title=None):
+    dataset = _labelled(dataset)
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 5))
     if dataset.features.shape[1] >= 2 and dataset.is_classification:
@@ -156,6 +173,7 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
     plt = pyplot()
     from matplotlib.lines import Line2D
 
+    dataset = _labelled(dataset)
     if xlim is None or ylim is None:
         xlim, ylim = limits(dataset.features, zoom=zoom)
     xx, yy, P = probability_grid(model, xlim, ylim, resolution)
@@ -196,6 +214,7 @@ def probability_maps(model, dataset, points=None, resolution=200, title=None):
     """One panel per class: its probability over the plane, with the 0.5 and 0.95
     contours, and optional ``points`` (e.g. Table 67's grid) marked."""
     plt = pyplot()
+    dataset = _labelled(dataset)
     shown = dataset.features if points is None else np.vstack([dataset.features, points])
     xlim, ylim = limits(shown)
     xx, yy, P = probability_grid(model, xlim, ylim, resolution)
@@ -261,9 +280,12 @@ def network_diagram(model, dataset=None, title="The network"):
         steps = [s for s in trace(model, grid) if s.kind == "Dense"]
         maps = [[grid[:, 0], grid[:, 1]]] + [[s.output[:, j] for j in range(s.output.shape[1])]
                                              for s in steps]
-    names = (list(model.info.get("feature_names") or [])
+    from ..sanitize import label
+
+    names = ([label(n) for n in model.info.get("feature_names") or []]
              or [f"x{i + 1}" for i in range(sizes[0])])
     classes = model.info.get("class_names")
+    classes = classes and [label(c) for c in classes]
     fig.canvas.draw()
     for i, column in enumerate(pos):
         for j, (x, y) in enumerate(column):
@@ -295,6 +317,7 @@ def network_diagram(model, dataset=None, title="The network"):
 
 def regression_curve(model, dataset, title="Model against data"):
     plt = pyplot()
+    dataset = _labelled(dataset)
     x = dataset.features[:, 0]
     span = x.max() - x.min() or 1.0
     xs = np.linspace(x.min() - 0.3 * span, x.max() + 0.3 * span, 300)
