@@ -15,7 +15,7 @@ import json
 import numpy as np
 
 from . import losses, modelfile, saving
-from .errors import ConfigError, ShapeError, describe
+from .errors import ConfigError, DataError, ShapeError, describe
 from .layers import Layer, deserialize, serialize
 from .training import Trainer
 from .validation import as_array, check_choice, check_number
@@ -132,7 +132,12 @@ class Sequential(Trainer):
 
     # Data checks ----------------------------------------------------------------------
     def _inputs(self, x, name="x") -> np.ndarray:
-        """Validate features and cast them to the model's dtype (building if needed)."""
+        """Validate features and cast them to the model's dtype (building if needed).
+
+        A table with named columns (a pandas DataFrame) is matched to the model's
+        ``feature_names`` by name, not by position, when the model knows them.
+        """
+        x = self._by_name(x, name)
         x = as_array(name, x, ndim=2 if self.built else (1, 2))
         if x.ndim == 1:
             raise ShapeError(
@@ -148,7 +153,25 @@ class Sequential(Trainer):
             )
         if x.shape[0] == 0:
             raise ShapeError(f"{name} has no rows (shape {x.shape})")
-        return x.astype(self.dtype, copy=False)
+        with np.errstate(over="ignore"):  # _in_range says which cell overflowed
+            return _in_range(x.astype(self.dtype, copy=False), x, name)
+
+    def _by_name(self, x, name):
+        """Columns of a DataFrame in the order of ``info["feature_names"]``."""
+        known = (self.info or {}).get("feature_names")
+        columns = getattr(x, "columns", None)
+        if not known or columns is None or not hasattr(x, "to_numpy"):
+            return x
+        columns = [str(c) for c in columns]
+        if columns == list(known):
+            return x
+        if all(c.isdigit() for c in columns):  # unnamed columns: by position, as an array
+            return x
+        missing = [n for n in known if n not in columns]
+        if missing:
+            raise DataError(f"{name} has no column(s) {', '.join(map(repr, missing))}; the model "
+                            f"was trained on columns {', '.join(map(repr, known))}")
+        return x[[list(x.columns)[columns.index(n)] for n in known]].to_numpy()
 
     def _targets(self, y, loss, n_rows: int, name="y") -> np.ndarray:
         y = as_array(name, y, ndim=(1, 2))
@@ -258,10 +281,11 @@ class Sequential(Trainer):
         ``batch_size`` bounds memory on large inputs; by default everything goes in
         one pass.
         """
+        if batch_size is not None:
+            batch_size = check_number("batch_size", batch_size, minimum=1, integer=True)
         x = self._inputs(x)
         if batch_size is None or batch_size >= x.shape[0]:
             return self.forward(x, training=False)
-        batch_size = check_number("batch_size", batch_size, minimum=1, integer=True)
         out = np.empty((x.shape[0], self.output_dim), dtype=self.dtype)
         for start in range(0, x.shape[0], batch_size):
             out[start:start + batch_size] = self.forward(x[start:start + batch_size])
@@ -381,6 +405,16 @@ def load_model(path, compile=True) -> Sequential:
         raise saving.invalid(path, "the model config has no input_dim")
     saving.restore(model, path, config, weights, state if compile else None, compile)
     return model
+
+
+def _in_range(cast, original, name):
+    """``cast`` unless casting made finite values infinite (beyond float32's range)."""
+    if cast is original or original.dtype.kind != "f" or np.isfinite(cast).all():
+        return cast
+    bad = tuple(np.argwhere(~np.isfinite(cast))[0])
+    raise DataError(f"{name} holds {original[bad]:g} at row {bad[0]}, column {bad[1]}, beyond "
+                    f"the range of {cast.dtype} (largest {np.finfo(cast.dtype).max:.4g}); scale "
+                    "the features, or use dtype='float64'")
 
 
 def _is_dtype(value) -> bool:

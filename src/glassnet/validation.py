@@ -55,6 +55,9 @@ def as_array(name, value, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
             f"{name} must be numeric array-like, got {describe(value)}: {exc}") from None
     if array.dtype == object or array.dtype.kind in "USV":
         raise DataError(f"{name} must be numeric, got values of dtype {array.dtype}")
+    if array.dtype.kind == "c":
+        raise DataError(f"{name} must hold real numbers, got complex values (dtype "
+                        f"{array.dtype}); pass the real part or the magnitude explicitly")
     if ndim is not None and array.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
         raise ShapeError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
     if finite and array.dtype.kind == "f" and not np.isfinite(array).all():

@@ -119,9 +119,12 @@ def validation_file(path, data, encoding=None):
 
 
 def cmd_train(args):
+    import warnings
+
     from .. import callbacks
     from ..report import write_run
     from ..spec import build_model, fit_model
+    from ..training import DivergedWarning
 
     if args.epochs < 1:
         raise UsageError(f"--epochs must be >= 1, got {args.epochs}")
@@ -141,8 +144,10 @@ def cmd_train(args):
     with result_folder(out, args.overwrite, "train", [args.data, args.validation]) as folder:
         recorder = callbacks.Recorder(every="epoch")
         started = time.perf_counter()
-        history = fit_model(model, spec, train, validation, callbacks=[recorder],
-                            verbose=args.verbose)
+        with warnings.catch_warnings():  # printed below, once, with the summary
+            warnings.simplefilter("ignore", DivergedWarning)
+            history = fit_model(model, spec, train, validation, callbacks=[recorder],
+                                verbose=args.verbose)
         seconds = time.perf_counter() - started
         settings = {"data": args.data, "target": train.target_name,
                     "split": _split_text(args), **spec.to_dict(),
@@ -156,7 +161,11 @@ def cmd_train(args):
                                                                        "learning_rate")}
     summary = ", ".join(f"{k} {v:.4g}" for k, v in last.items())
     print(f"trained {len(history.epoch)} epochs in {seconds:.2f} s: {summary}")
-    if history.stop_reason:
+    if history.stop_reason == "diverged":
+        from ..diagnosis import divergence
+
+        print(divergence(history.history, history.params.get("first_loss")))
+    elif history.stop_reason:
         print(f"stopped early: {history.stop_reason.replace('_', ' ')}")
     print_results(folder, paths["report"])
     return 0

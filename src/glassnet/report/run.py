@@ -67,7 +67,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
         paths["test_predictions"] = join("test-predictions.csv")
 
     report = Report(title or f"glassnet run: {train.source or 'data'}")
-    result = diagnose(history.history)
+    result = diagnose(history.history, start=history.params.get("first_loss"))
     report.paragraph(result.message, css="verdict")
     report.heading("Data")
     report.items({
