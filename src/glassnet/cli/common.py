@@ -53,11 +53,11 @@ def _option_names(parser) -> list[str]:
     return names
 
 
-def load_data(source, target=None, encoding=None, missing="error"):
+def load_data(source, target=None, encoding=None, missing="error", max_classes=None):
     """A built-in dataset name or a CSV path -> Dataset."""
     from ..datasets import load_any
 
-    return load_any(source, target, encoding, missing)
+    return load_any(source, target, encoding, missing, max_classes)
 
 
 def parse_hidden(text, option="--hidden") -> list[int]:

@@ -82,7 +82,8 @@ def cmd_evaluate(args):
     if not model.compiled:
         raise UsageError(f"{args.model} has no loss saved with it; cannot evaluate")
     task = "classification" if info.get("class_names") else "regression"
-    data = load_csv(args.data, target=target, encoding=args.encoding, task=task)
+    data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
+                    max_classes=max(100, len(info.get("class_names") or [])))
     names = info.get("feature_names")
     if names and data.feature_names != names:
         order = [data.feature_names.index(n) if n in data.feature_names else None

@@ -64,6 +64,9 @@ def add_train(sub):
     s.add_argument("--stratify", action="store_true", help="keep class shares in --test-split")
     s.add_argument("--validation", metavar="FILE", help="a CSV with the same columns to "
                    "validate on")
+    s.add_argument("--max-classes", type=int, default=None, metavar="N",
+                   help="most distinct labels a class column may have (default 100); more "
+                   "usually means an ID or free-text column")
     s.add_argument("--missing", default="error", choices=["error", "drop", "mean"],
                    help="what to do with empty cells")
     s.add_argument("--encoding", help="file encoding (detected by default)")
@@ -135,7 +138,7 @@ def cmd_train(args):
         optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
         nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
         gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
-    data = load_data(args.data, args.target, args.encoding, args.missing)
+    data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes)
     train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
     validation = (validation_file(args.validation, data, args.encoding) if args.validation
                   else test if len(test) else None)
