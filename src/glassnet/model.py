@@ -399,7 +399,8 @@ def load_model(path, compile=True) -> Sequential:
     config, weights, state = modelfile.read(path)
     try:
         model = Sequential.from_config(config["model"])
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
+            RecursionError) as exc:
         raise saving.invalid(path, f"the model config is not valid: {exc}") from None
     if not model.built:
         raise saving.invalid(path, "the model config has no input_dim")

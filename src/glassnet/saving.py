@@ -72,7 +72,7 @@ def restore(model, path, config, weights, state, compile=True) -> None:
     if config.get("random_state"):
         try:
             model.set_random_state(config["random_state"])
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
             raise invalid(path, f"the saved random state is not valid: {exc}") from None
     if compile and config.get("compile"):
         c = config["compile"]
@@ -80,5 +80,5 @@ def restore(model, path, config, weights, state, compile=True) -> None:
             model.compile(c["optimizer"], c["loss"], c.get("metrics"))
             if state is not None:
                 model.optimizer.set_state(state, model._trainable)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
             raise invalid(path, f"the compile settings are not valid: {exc}") from None

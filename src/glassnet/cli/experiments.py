@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+from ..sanitize import terminal
 from .common import UsageError, check_positive, parse_hidden, print_results, result_folder
 
 
@@ -135,8 +136,8 @@ def run_and_report(specs, write, out, overwrite=False, jobs=1, what="experiments
     check_positive("--jobs", jobs)
 
     def progress(done, total, result):
-        print(f"  [{done}/{total}] {result['name']}: {result['seconds']:.1f} s, "
-              f"{result['verdict']}", flush=True)
+        print(terminal(f"  [{done}/{total}] {result['name']}: {result['seconds']:.1f} s, "
+                       f"{result['verdict']}"), flush=True)
 
     with result_folder(out, overwrite, what, inputs) as folder:
         results = run_trials(specs, jobs=jobs, progress=progress)
