@@ -9,8 +9,10 @@ import textwrap
 
 import pytest
 
-from glassnet import results
-from glassnet.results import MARKER, ResultFolder, ResultsError, check_output_file, place_file
+from glassnet import files, results
+from glassnet.errors import ResultsError
+from glassnet.files import check_output_file, place_file
+from glassnet.results import MARKER, ResultFolder
 
 
 def write_results(out, text="new", what="train", **options):
@@ -44,7 +46,7 @@ def test_folders_and_files_respect_the_umask(tmp_path):
         os.umask(old)
     assert stat.S_IMODE(os.stat(tmp_path / "res").st_mode) == 0o755
     assert stat.S_IMODE(os.stat(tmp_path / "res" / MARKER).st_mode) == 0o644
-    assert results.file_mode() == 0o666 & ~old
+    assert files.file_mode() == 0o666 & ~old
 
 
 @pytest.mark.parametrize("out", [".", "..", "/"])

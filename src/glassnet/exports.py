@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from .errors import DataError
-from .files import json_default, write_bytes, write_csv
+from .files import check_output_file, json_default, write_bytes, write_csv
 from .modelfile import FORMAT
 
 
@@ -131,10 +131,8 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, overwrite=
     """Predict every row of a CSV; write the table to ``out`` when given; return it.
 
     ``out`` is never the input file; with ``overwrite=False`` an existing ``out`` is
-    not replaced either (``results.ResultsError``).
+    not replaced either (``ResultsError``).
     """
-    from .results import check_output_file
-
     if out is not None:
         check_output_file(out, [path], overwrite, "out")
     names, x = read_features(model, path, encoding, delimiter)

@@ -7,7 +7,11 @@ but the errors.
   folder, which is flushed to disk and renamed over ``path``, so a crash or a full disk
   never leaves half a file behind.
 - ``csv_bytes`` / ``write_csv``: UTF-8 with a byte-order mark, which Excel (Japanese
-  Excel too) needs to show 体長 or 鯛 intact.
+  Excel too) needs to show 体長 or 鯛 intact, formula cells neutralised (``sanitize``).
+- ``check_output_file`` / ``place_file``: a single output file is never an input of the
+  run, and never replaces an existing file unless asked to.
+- ``rename_exchange`` / ``rename_noreplace``: atomic renames (Linux ``renameat2``) for
+  ``results``; ``file_mode``: what the umask allows.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ import csv
 import io
 import itertools
 import os
+import sys
 import tempfile
 
 import numpy as np
 
-from .errors import DataError
-from .results import file_mode, place_file
+from .errors import DataError, ResultsError
 from .sanitize import csv_row
 
 
@@ -30,7 +34,7 @@ def atomic_write(path, write, overwrite=True) -> None:
 
     The file gets the permissions the umask allows (as ``open()`` would give it). With
     ``overwrite=False`` an existing ``path`` is never replaced, even one that appeared
-    while ``write`` ran (``results.ResultsError``).
+    while ``write`` ran (``ResultsError``).
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
@@ -90,4 +94,131 @@ def json_default(value):
     raise TypeError(f"cannot store {type(value).__name__} in a JSON file")
 
 
-__all__ = ["atomic_write", "csv_bytes", "json_default", "write_bytes", "write_csv"]
+# Atomic renames ---------------------------------------------------------------------------
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+_renameat2 = None
+
+
+def _libc_renameat2():
+    global _renameat2
+    if _renameat2 is None:
+        _renameat2 = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL(None, use_errno=True)
+                function = libc.renameat2
+                function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                                     ctypes.c_char_p, ctypes.c_uint]
+                function.restype = ctypes.c_int
+                _renameat2 = function
+            except (OSError, AttributeError):
+                _renameat2 = False
+    return _renameat2
+
+
+def rename_exchange(a: str, b: str) -> bool:
+    """Swap two paths in one atomic step; False when the system cannot."""
+    function = _libc_renameat2()
+    if not function:
+        return False
+    import ctypes
+    import errno
+
+    at_fdcwd = -100
+    if function(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), b)
+
+
+def rename_noreplace(source: str, target: str) -> None:
+    """Rename ``source`` to ``target``; FileExistsError if ``target`` exists."""
+    function = _libc_renameat2()
+    if function:
+        import ctypes
+        import errno
+
+        at_fdcwd = -100
+        if function(at_fdcwd, os.fsencode(source), at_fdcwd, os.fsencode(target),
+                    _RENAME_NOREPLACE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code in (errno.EEXIST, errno.ENOTEMPTY):
+            raise FileExistsError(code, os.strerror(code), target)
+        if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), target)
+    if os.path.isdir(source):
+        # POSIX rename never replaces a non-empty folder; an empty one holds nothing.
+        if os.path.lexists(target) and not os.path.isdir(target):
+            raise FileExistsError(17, "File exists", target)
+        try:
+            os.rename(source, target)
+        except OSError as exc:
+            if os.path.lexists(target):
+                raise FileExistsError(17, "File exists", target) from exc
+            raise
+        return
+    os.link(source, target)  # fails when target exists; then drop the temporary name
+    os.unlink(source)
+
+
+# Single output files ------------------------------------------------------------------------
+def _real(path) -> str:
+    return os.path.realpath(os.path.abspath(os.fspath(path)))
+
+
+def check_output_file(path, inputs=(), overwrite=False, option="--out") -> str:
+    """Refuse an output file that is a folder, an input of the run, or exists already."""
+    given = os.fspath(path)
+    real = _real(given)
+    if os.path.isdir(real):
+        raise ResultsError(f"{option} {given} is a folder; give a file name")
+    for source in (_real(p) for p in inputs if p):
+        if real == source or (os.path.exists(real) and os.path.exists(source)
+                              and os.path.samefile(real, source)):
+            raise ResultsError(f"{option} {given} is an input of this run; write the results "
+                               "to another file")
+    if os.path.lexists(real) and not overwrite:
+        raise ResultsError(f"{option} {given} exists; choose another file, or pass "
+                           "--overwrite to replace it")
+    return real
+
+
+def place_file(temporary, path, overwrite) -> None:
+    """Move a finished temporary file to ``path``; never replace it unless ``overwrite``."""
+    if overwrite:
+        os.replace(temporary, path)
+        return
+    try:
+        rename_noreplace(temporary, path)
+    except FileExistsError:
+        os.unlink(temporary)
+        raise ResultsError(f"{path} appeared while this run worked; it was left as it is "
+                           "(pass --overwrite to replace it)") from None
+
+
+def umask() -> int:
+    """The process's umask (read without changing it where the system allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode a new regular file gets from ``open()``: 0o666 less the umask."""
+    return 0o666 & ~umask()
+
+
+__all__ = ["atomic_write", "check_output_file", "csv_bytes", "file_mode", "json_default",
+           "place_file", "rename_exchange", "rename_noreplace", "write_bytes", "write_csv"]

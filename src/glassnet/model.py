@@ -15,10 +15,10 @@ import json
 import numpy as np
 
 from . import losses, modelfile, saving
-from .errors import ConfigError, DataError, ShapeError, describe
+from .errors import ConfigError, ShapeError, describe
 from .layers import Layer, deserialize, serialize
 from .training import Trainer
-from .validation import as_array, check_choice, check_number
+from .validation import as_array, by_name, cast_in_range, check_choice, check_number
 
 DTYPES = ("float32", "float64")
 
@@ -137,8 +137,8 @@ class Sequential(Trainer):
         A table with named columns (a pandas DataFrame) is matched to the model's
         ``feature_names`` by name, not by position, when the model knows them.
         """
-        x = self._by_name(x, name)
-        x = as_array(name, x, ndim=2 if self.built else (1, 2))
+        x = as_array(name, by_name(x, (self.info or {}).get("feature_names"), name),
+                     ndim=2 if self.built else (1, 2))
         if x.ndim == 1:
             raise ShapeError(
                 f"{name} must be 2-dimensional (n_samples, n_features), got shape {x.shape}; "
@@ -153,25 +153,7 @@ class Sequential(Trainer):
             )
         if x.shape[0] == 0:
             raise ShapeError(f"{name} has no rows (shape {x.shape})")
-        with np.errstate(over="ignore"):  # _in_range says which cell overflowed
-            return _in_range(x.astype(self.dtype, copy=False), x, name)
-
-    def _by_name(self, x, name):
-        """Columns of a DataFrame in the order of ``info["feature_names"]``."""
-        known = (self.info or {}).get("feature_names")
-        columns = getattr(x, "columns", None)
-        if not known or columns is None or not hasattr(x, "to_numpy"):
-            return x
-        columns = [str(c) for c in columns]
-        if columns == list(known):
-            return x
-        if all(c.isdigit() for c in columns):  # unnamed columns: by position, as an array
-            return x
-        missing = [n for n in known if n not in columns]
-        if missing:
-            raise DataError(f"{name} has no column(s) {', '.join(map(repr, missing))}; the model "
-                            f"was trained on columns {', '.join(map(repr, known))}")
-        return x[[list(x.columns)[columns.index(n)] for n in known]].to_numpy()
+        return cast_in_range(x, self.dtype, name)
 
     def _targets(self, y, loss, n_rows: int, name="y") -> np.ndarray:
         y = as_array(name, y, ndim=(1, 2))
@@ -406,16 +388,6 @@ def load_model(path, compile=True) -> Sequential:
         raise saving.invalid(path, "the model config has no input_dim")
     saving.restore(model, path, config, weights, state if compile else None, compile)
     return model
-
-
-def _in_range(cast, original, name):
-    """``cast`` unless casting made finite values infinite (beyond float32's range)."""
-    if cast is original or original.dtype.kind != "f" or np.isfinite(cast).all():
-        return cast
-    bad = tuple(np.argwhere(~np.isfinite(cast))[0])
-    raise DataError(f"{name} holds {original[bad]:g} at row {bad[0]}, column {bad[1]}, beyond "
-                    f"the range of {cast.dtype} (largest {np.finfo(cast.dtype).max:.4g}); scale "
-                    "the features, or use dtype='float64'")
 
 
 def _is_dtype(value) -> bool:

@@ -27,9 +27,8 @@ The rules, checked before any work and again at the moment of publishing:
 - a symbolic link given as the folder is followed: the results go where it points.
 
 Single files (``predict --out FILE``, ``datasets export NAME FILE``) use
-:func:`check_output_file` before the work and :func:`place_file` to publish.
-
-Folders and files are created with the permissions the user's umask allows.
+``files.check_output_file`` before the work and ``files.atomic_write(...,
+overwrite=False)`` to publish. Folders and files get the permissions the umask allows.
 """
 
 from __future__ import annotations
@@ -41,13 +40,10 @@ import secrets
 import shutil
 import sys
 
-from .errors import GlassnetError
+from .errors import ResultsError
+from .files import rename_exchange, rename_noreplace
 
 MARKER = ".glassnet-results"
-
-
-class ResultsError(GlassnetError, ValueError):
-    """An output folder or file cannot be used (it would lose somebody's files)."""
 
 
 # Small helpers --------------------------------------------------------------------------
@@ -106,78 +102,6 @@ def _listing(folder: str) -> list[str]:
 
 def _describe(marker: dict) -> str:
     return f"{marker.get('what', 'glassnet')} results written {marker.get('when', '?')}"
-
-
-# Atomic renames ---------------------------------------------------------------------------
-_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
-_renameat2 = None
-
-
-def _libc_renameat2():
-    global _renameat2
-    if _renameat2 is None:
-        _renameat2 = False
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes
-
-                libc = ctypes.CDLL(None, use_errno=True)
-                function = libc.renameat2
-                function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
-                                     ctypes.c_char_p, ctypes.c_uint]
-                function.restype = ctypes.c_int
-                _renameat2 = function
-            except (OSError, AttributeError):
-                _renameat2 = False
-    return _renameat2
-
-
-def rename_exchange(a: str, b: str) -> bool:
-    """Swap two paths in one atomic step; False when the system cannot."""
-    function = _libc_renameat2()
-    if not function:
-        return False
-    import ctypes
-    import errno
-
-    at_fdcwd = -100
-    if function(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), b)
-
-
-def rename_noreplace(source: str, target: str) -> None:
-    """Rename ``source`` to ``target``; FileExistsError if ``target`` exists."""
-    function = _libc_renameat2()
-    if function:
-        import ctypes
-        import errno
-
-        at_fdcwd = -100
-        if function(at_fdcwd, os.fsencode(source), at_fdcwd, os.fsencode(target),
-                    _RENAME_NOREPLACE) == 0:
-            return
-        code = ctypes.get_errno()
-        if code in (errno.EEXIST, errno.ENOTEMPTY):
-            raise FileExistsError(code, os.strerror(code), target)
-        if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-            raise OSError(code, os.strerror(code), target)
-    if os.path.isdir(source):
-        # POSIX rename never replaces a non-empty folder; an empty one holds nothing.
-        if os.path.lexists(target) and not os.path.isdir(target):
-            raise FileExistsError(17, "File exists", target)
-        try:
-            os.rename(source, target)
-        except OSError as exc:
-            if os.path.lexists(target):
-                raise FileExistsError(17, "File exists", target) from exc
-            raise
-        return
-    os.link(source, target)  # fails when target exists; then drop the temporary name
-    os.unlink(source)
 
 
 # The result folder ------------------------------------------------------------------------
@@ -393,53 +317,3 @@ class ResultFolder:
         if self.replaced:
             text += f" (replaced the earlier {_describe(self.replaced)})"
         return text
-
-
-# Single output files ------------------------------------------------------------------------
-def check_output_file(path, inputs=(), overwrite=False, option="--out") -> str:
-    """Refuse an output file that is a folder, an input of the run, or exists already."""
-    given = os.fspath(path)
-    real = _real(given)
-    if os.path.isdir(real):
-        raise ResultsError(f"{option} {given} is a folder; give a file name")
-    for source in (_real(p) for p in inputs if p):
-        if real == source or (os.path.exists(real) and os.path.exists(source)
-                              and os.path.samefile(real, source)):
-            raise ResultsError(f"{option} {given} is an input of this run; write the results "
-                               "to another file")
-    if os.path.lexists(real) and not overwrite:
-        raise ResultsError(f"{option} {given} exists; choose another file, or pass "
-                           "--overwrite to replace it")
-    return real
-
-
-def place_file(temporary, path, overwrite) -> None:
-    """Move a finished temporary file to ``path``; never replace it unless ``overwrite``."""
-    if overwrite:
-        os.replace(temporary, path)
-        return
-    try:
-        rename_noreplace(temporary, path)
-    except FileExistsError:
-        os.unlink(temporary)
-        raise ResultsError(f"{path} appeared while this run worked; it was left as it is "
-                           "(pass --overwrite to replace it)") from None
-
-
-def umask() -> int:
-    """The process's umask (read without changing it where the system allows)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def file_mode() -> int:
-    """The mode a new regular file gets from ``open()``: 0o666 less the umask."""
-    return 0o666 & ~umask()

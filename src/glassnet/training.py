@@ -25,15 +25,9 @@ import numpy as np
 from . import losses, metrics, optimizers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
+from .fallback import Fallback, NonFiniteLossWarning
 from .progress import ProgressBar
 from .validation import check_choice, check_number
-
-#: models with more trainable parameters than this keep no per-epoch weight snapshot
-SNAPSHOT_LIMIT = 1 << 24
-
-
-class NonFiniteLossWarning(RuntimeWarning):
-    """Training stopped because the loss became NaN or infinite."""
 
 
 class DivergedWarning(RuntimeWarning):
@@ -176,15 +170,7 @@ class Trainer:
         cbs = CallbackList([history, *(callbacks or [])], self)
         progress = ProgressBar(epochs, steps, verbose)
         trainable = self._trainable
-        # A copy of the weights at each epoch start lets a NaN loss fall back to finite
-        # weights; for very large models that copy would cost more memory than it is worth.
-        keep_snapshot = sum(w.size for w in trainable) <= SNAPSHOT_LIMIT
-        # Two copies: the weights at the start of this epoch and of the one before. The
-        # first step of an epoch computes its loss on the epoch's starting weights, so
-        # one of the two always gave a finite loss (see _stop_non_finite).
-        snapshots = ([w.copy() for w in trainable], [w.copy() for w in trainable]) \
-            if keep_snapshot else None
-        first_epoch = True
+        fallback = Fallback(trainable)  # finite weights to go back to after a NaN loss
         self.stop_training = False
         self._stop_reason = None
         # Per-batch work beyond the step itself only when someone looks at it.
@@ -201,10 +187,7 @@ class Trainer:
                 cbs.call("on_epoch_begin", epoch, {})
                 progress.epoch_begin(epoch)
                 started = time.perf_counter()
-                if snapshots is not None:
-                    snapshots = snapshots[::-1]  # the older copy takes this epoch's start
-                    for copy, w in zip(snapshots[0], trainable):
-                        np.copyto(copy, w)
+                fallback.epoch_begin()
                 learning_rate = self.optimizer.learning_rate
                 if shuffle:
                     order = self.rng.permutation(n)
@@ -219,11 +202,12 @@ class Trainer:
                     if batch_begin:
                         cbs.call("on_train_batch_begin", step, {})
                     output, batch_loss = self.train_step(xb, yb, gradient)
-                    if first_epoch and step == 0:
+                    if fallback.epochs == 1 and step == 0:
                         history.params["first_loss"] = batch_loss  # before any update
                     if not math.isfinite(batch_loss):
-                        _stop_non_finite(self, epoch, step, batch_loss, snapshots, first_epoch,
-                                         learning_rate, progress, x)
+                        progress.message(fallback.stop(self, epoch, step, batch_loss,
+                                                       learning_rate, x))
+                        self.stop_training, self._stop_reason = True, "non_finite_loss"
                         break
                     m = xb.shape[0]
                     seen += m
@@ -252,7 +236,6 @@ class Trainer:
                 logs["epoch_time"] = time.perf_counter() - started
                 cbs.call("on_epoch_end", epoch, logs)
                 progress.epoch_end(logs)
-                first_epoch = False
         if self._stop_reason is None:
             from .diagnosis import divergence
 
@@ -393,42 +376,6 @@ def _unpack(model, x, y, name, remember=True):
         model.info.update(feature_names=list(x.feature_names), class_names=x.class_names,
                           target_name=x.target_name)
     return x.features, x.targets_for(model.loss)
-
-
-def _stop_non_finite(model, epoch, step, value, snapshots, first_epoch, learning_rate,
-                     progress, x):
-    """Stop on a NaN/inf loss and go back to the last weights that gave a finite loss.
-
-    The loss of step s is computed on the weights before step s's update. When s > 0,
-    step 0 of this epoch had a finite loss on this epoch's starting weights
-    (``snapshots[0]``); when s == 0 these gave the NaN, and the previous epoch's start
-    (``snapshots[1]``, whose own first step was finite) is the one to go back to. When
-    the very first step fails, no weights ever gave a finite loss: the data are at fault.
-    """
-    from .errors import DataError
-
-    if first_epoch and step == 0:
-        largest = float(np.abs(x).max())
-        raise DataError(f"the loss is {value} for the initial weights, before any update: "
-                        f"the inputs (largest |x| = {largest:.4g}) or the targets are too large "
-                        f"for {model.dtype} arithmetic; scale them (e.g. a Normalization "
-                        "layer) and train again")
-    if snapshots is None:
-        kept = "its current weights (too large a model to keep a copy; reload a checkpoint)"
-    else:
-        good = snapshots[0] if step > 0 else snapshots[1]
-        for w, copy in zip(model._trainable, good):
-            w[...] = copy
-        kept = (f"the weights from the start of epoch {epoch + 1 if step > 0 else epoch}, the "
-                "last that gave a finite loss")
-    message = (f"loss became {value} at epoch {epoch + 1}, step {step + 1}; training stopped "
-               f"and the model went back to {kept}. Hint: the learning rate "
-               f"({learning_rate:.4g}) may be too large; try one 10 times smaller, or scale "
-               f"the inputs (largest |x| = {float(np.abs(x).max()):.4g}).")
-    warnings.warn(message, NonFiniteLossWarning, stacklevel=4)
-    progress.message(message)
-    model.stop_training = True
-    model._stop_reason = "non_finite_loss"
 
 
 __all__ = ["DivergedWarning", "NonFiniteLossWarning", "ShapeError", "Trainer"]

@@ -130,7 +130,7 @@ def result_folder(out, overwrite=False, what="results", inputs=()):
 def output_file(path, overwrite=False, inputs=(), option="--out"):
     """Check a single output file before the work: not a folder, not an input of the
     run, and not an existing file unless ``overwrite``."""
-    from ..results import check_output_file
+    from ..files import check_output_file
 
     return check_output_file(path, [p for p in inputs if p and os.path.exists(p)], overwrite,
                              option)
