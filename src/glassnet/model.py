@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 
-from . import losses, modelfile, saving
+from . import losses
 from .errors import ConfigError, ShapeError, describe
 from .layers import Layer, deserialize, serialize
 from .training import Trainer
@@ -132,25 +132,18 @@ class Sequential(Trainer):
 
     # Data checks ----------------------------------------------------------------------
     def _inputs(self, x, name="x") -> np.ndarray:
-        """Validate features and cast them to the model's dtype (building if needed).
-
-        A table with named columns (a pandas DataFrame) is matched to the model's
-        ``feature_names`` by name, not by position, when the model knows them.
-        """
+        """Validate features (named columns matched to ``feature_names`` by name) and
+        cast them to the model's dtype, building the model if needed."""
         x = as_array(name, by_name(x, (self.info or {}).get("feature_names"), name),
                      ndim=2 if self.built else (1, 2))
         if x.ndim == 1:
-            raise ShapeError(
-                f"{name} must be 2-dimensional (n_samples, n_features), got shape {x.shape}; "
-                "reshape a single feature with x.reshape(-1, 1)"
-            )
+            raise ShapeError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
+                             f"{x.shape}; reshape a single feature with x.reshape(-1, 1)")
         if not self.built:
             self.build(x.shape[1])
         if x.shape[1] != self.input_dim:
-            raise ShapeError(
-                f"{name} must have {self.input_dim} features (columns) as the model's input, "
-                f"got shape {x.shape}"
-            )
+            raise ShapeError(f"{name} must have {self.input_dim} features (columns) as the "
+                             f"model's input, got shape {x.shape}")
         if x.shape[0] == 0:
             raise ShapeError(f"{name} has no rows (shape {x.shape})")
         return cast_in_range(x, self.dtype, name)
@@ -258,11 +251,7 @@ class Sequential(Trainer):
         return losses.get(loss)
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
-        """Outputs of the network for the rows of ``x`` (inference mode).
-
-        ``batch_size`` bounds memory on large inputs; by default everything goes in
-        one pass.
-        """
+        """Outputs for the rows of ``x`` (inference); ``batch_size`` bounds memory."""
         if batch_size is not None:
             batch_size = check_number("batch_size", batch_size, minimum=1, integer=True)
         x = self._inputs(x)
@@ -276,10 +265,8 @@ class Sequential(Trainer):
     # Weights --------------------------------------------------------------------------
     def _require_built(self, what):
         if not self.built:
-            raise ConfigError(
-                f"{what} needs a built model: give Sequential(input_dim=...) or call "
-                "build(input_dim) first"
-            )
+            raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
+                              "call build(input_dim) first")
 
     @property
     def weights(self) -> list[np.ndarray]:
@@ -336,12 +323,16 @@ class Sequential(Trainer):
     def save(self, path, include_optimizer=True) -> None:
         """Save structure, weights, compile settings and ``info`` to one file (atomic):
         a zip of ``config.json`` and ``weights.npz`` that never holds code."""
+        from . import modelfile, saving
+
         self._require_built("save()")
         modelfile.write(path, saving.file_config(self), self.weights,
                         saving.optimizer_state(self) if include_optimizer else None)
 
     def save_weights(self, path) -> None:
         """Only the weights, as an ``.npz`` of plain arrays (atomic)."""
+        from . import saving
+
         self._require_built("save_weights()")
         saving.write_weights(path, self.weights)
 
@@ -377,12 +368,13 @@ class Sequential(Trainer):
 
 
 def load_model(path, compile=True) -> Sequential:
-    """Read a model written by ``Sequential.save``; every check fails with DataError."""
+    """Read a model written by ``Sequential.save``; every fault is a ModelFileError."""
+    from . import modelfile, saving
+
     config, weights, state = modelfile.read(path)
     try:
         model = Sequential.from_config(config["model"])
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
-            RecursionError) as exc:
+    except saving.FAULTS as exc:
         raise saving.invalid(path, f"the model config is not valid: {exc}") from None
     if not model.built:
         raise saving.invalid(path, "the model config has no input_dim")

@@ -46,6 +46,12 @@ def write_weights(path, weights) -> None:
     write_bytes(path, npz_bytes({f"w{i}": w for i, w in enumerate(weights)}))
 
 
+#: what a hostile or damaged config raises while layers, generators and optimisers are
+#: built from it; ``load_model`` turns each into a ModelFileError naming the file
+FAULTS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
+          RecursionError)
+
+
 def invalid(path, message) -> ModelFileError:
     return ModelFileError(f"{path}: {message}")
 
@@ -72,7 +78,7 @@ def restore(model, path, config, weights, state, compile=True) -> None:
     if config.get("random_state"):
         try:
             model.set_random_state(config["random_state"])
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+        except FAULTS as exc:
             raise invalid(path, f"the saved random state is not valid: {exc}") from None
     if compile and config.get("compile"):
         c = config["compile"]
@@ -80,5 +86,5 @@ def restore(model, path, config, weights, state, compile=True) -> None:
             model.compile(c["optimizer"], c["loss"], c.get("metrics"))
             if state is not None:
                 model.optimizer.set_state(state, model._trainable)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+        except FAULTS as exc:
             raise invalid(path, f"the compile settings are not valid: {exc}") from None
