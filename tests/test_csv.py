@@ -215,3 +215,10 @@ def test_an_infinite_target_names_file_line_and_column(tmp_path, cell):
     with pytest.raises(DataError, match=rf"inf.csv, line 3, column 'y': the target must be a "
                        rf"finite number, found '{cell}'"):
         load_csv(path)
+
+
+def test_huge_whole_numbers_are_a_quantity_not_classes(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text("x,y\n" + "".join(f"{i},{(i + 1) * 1e300}\n" for i in range(10)))
+    d = load_csv(path)
+    assert not d.is_classification and d.labels[3, 0] == 4e300

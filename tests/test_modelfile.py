@@ -234,3 +234,22 @@ def test_a_checkpoint_into_a_folder_names_the_folder(tmp_path):
     with pytest.raises(DataError, match=f"cannot write {tmp_path}: it is a folder"):
         model.fit(np.eye(2), np.eye(2), epochs=1, verbose=0,
                   callbacks=[ModelCheckpoint(tmp_path)])
+
+
+def test_a_model_glassnet_could_not_read_back_is_not_written(tmp_path):
+    model = Sequential([Dense(2, "softmax")], input_dim=2)
+    model.info["target_scaling"] = {"mean": [float("inf")], "std": [1.0]}
+    with pytest.raises(ModelFileError, match="hold a number that is not finite"):
+        model.save(tmp_path / "m.glassnet")
+    assert not (tmp_path / "m.glassnet").exists()
+
+
+def test_a_target_beyond_the_model_dtype_is_a_clear_error(tmp_path):
+    from glassnet.spec import ModelSpec, train
+
+    path = tmp_path / "big.csv"
+    path.write_text("x,y\n" + "".join(f"{i},{(i + 1) * 1e300}\n" for i in range(10)))
+    data = glassnet.load_csv(path)
+    with pytest.raises(DataError, match=r"big.csv, target 'y', holds 1e\+300 at row 0, column 0, "
+                       r"beyond the range of float32"):
+        train(ModelSpec(epochs=1), data)

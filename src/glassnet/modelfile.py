@@ -38,8 +38,12 @@ def npz_bytes(arrays: dict) -> bytes:
 def write(path, config: dict, weights: list, optimizer_state: dict | None = None) -> None:
     """Write a model file atomically: ``config`` (JSON-able), weight arrays in order,
     and an optional flat dict of optimiser state arrays."""
-    text = json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, **config},
-                      ensure_ascii=False, indent=1, default=json_default)
+    try:  # Infinity and NaN are not JSON: a file glassnet could not read back
+        text = json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, **config},
+                          ensure_ascii=False, indent=1, default=json_default, allow_nan=False)
+    except ValueError as exc:
+        raise ModelFileError(f"cannot write {os.fspath(path)}: the model's settings or info "
+                             f"hold a number that is not finite ({exc})") from None
     arrays = {f"w{i}": w for i, w in enumerate(weights)}
     state = ({key.replace("/", "__"): np.asarray(v) for key, v in optimizer_state.items()}
              if optimizer_state else None)

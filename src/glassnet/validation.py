@@ -95,5 +95,5 @@ def cast_in_range(x, dtype, name="x") -> np.ndarray:
     bad = tuple(np.argwhere(~np.isfinite(cast))[0])
     where = f"at row {bad[0]}, column {bad[1]}" if len(bad) == 2 else f"at index {bad}"
     raise DataError(f"{name} holds {x[bad]:g} {where}, beyond the range of {cast.dtype} "
-                    f"(largest {np.finfo(cast.dtype).max:.4g}); scale the features, or use "
-                    "dtype='float64'")
+                    f"(largest {np.finfo(cast.dtype).max:.4g}); scale the values, or use "
+                    "dtype='float64' (--dtype float64)")

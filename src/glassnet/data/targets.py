@@ -83,7 +83,8 @@ def _number_or_none(text):
 def _looks_like_classes(numbers, max_classes):
     """Integer labels, few of them: classes (1, 2, 3); anything else is a quantity."""
     present = [v for v in numbers if v is not None]
-    return all(v == int(v) for v in present) and len(set(present)) <= max_classes
+    return (all(v == int(v) and abs(v) < 2**31 for v in present)  # 1e300 is a quantity
+            and len(set(present)) <= max_classes)
 
 
 def _label_text(v: float) -> str:
