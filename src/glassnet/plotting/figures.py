@@ -22,6 +22,7 @@ from .grid import class_probabilities, limits, probability_grid
 from .style import MARKERS, colour, pyplot
 
 POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # blue / vermillion: safe for colour blindness
+MAX_LEGEND = 20  # classes named in a legend; beyond that colours repeat anyway
 
 
 def _labelled(dataset):
@@ -46,6 +47,11 @@ def _class_names(dataset, k):
 
 
 def _scatter(ax, dataset, size=18, alpha=0.9):
+    if dataset.n_classes > MAX_LEGEND:  # one collection, not one per class: stays fast
+        ax.scatter(dataset.features[:, 0], dataset.features[:, 1], s=size, alpha=alpha,
+                   color=[colour(k) for k in dataset.labels], edgecolors="white",
+                   linewidths=0.5, zorder=3)
+        return
     for k, name in enumerate(dataset.class_names):
         rows = dataset.labels == k
         ax.scatter(dataset.features[rows, 0], dataset.features[rows, 1], s=size,
@@ -61,7 +67,8 @@ def data_distribution(dataset, title=None):
         _scatter(ax, dataset, size=24)
         ax.set_xlabel(dataset.feature_names[0])
         ax.set_ylabel(dataset.feature_names[1])
-        ax.legend(loc="best", fontsize=8, framealpha=0.9)
+        if dataset.n_classes <= MAX_LEGEND:
+            ax.legend(loc="best", fontsize=8, framealpha=0.9)
     elif dataset.features.shape[1] == 1:
         y = dataset.labels if not dataset.is_classification else dataset.labels[:, None]
         ax.scatter(dataset.features[:, 0], y[:, 0], color=colour(0), s=30, zorder=3)
@@ -199,8 +206,9 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
         ax.set_xlabel(dataset.feature_names[0])
         ax.set_ylabel(dataset.feature_names[1])
     handles, _ = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], color="0.2", ls=styles.get(level, ":"), label=f"p = {level}")
-                for level in levels]
+    handles = handles[:MAX_LEGEND] + [
+        Line2D([], [], color="0.2", ls=styles.get(level, ":"), label=f"p = {level}")
+        for level in levels]
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1),
               framealpha=0.95)
     ax.set_xlim(xlim)
