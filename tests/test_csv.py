@@ -222,3 +222,15 @@ def test_huge_whole_numbers_are_a_quantity_not_classes(tmp_path):
     path.write_text("x,y\n" + "".join(f"{i},{(i + 1) * 1e300}\n" for i in range(10)))
     d = load_csv(path)
     assert not d.is_classification and d.labels[3, 0] == 4e300
+
+
+def test_names_neutralised_on_the_way_out_read_back_as_they_were(tmp_path):
+    from glassnet.data import Dataset
+
+    d = Dataset(np.array([[1.0, -2.0], [3.0, 4.0]]), np.array([0, 1]), ["=a", "-b"],
+                ["+yes", "@no"], "=target")
+    d.to_csv(tmp_path / "out.csv")
+    assert "'=a" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    back = load_csv(tmp_path / "out.csv", target="=target")
+    assert back.feature_names == ["=a", "-b"] and back.class_names == ["+yes", "@no"]
+    np.testing.assert_array_equal(back.features, d.features)

@@ -18,6 +18,8 @@ Names and cells come from files anybody may have written. Three places would run
 '\\'=HYPERLINK("http://x")'
 >>> csv_cell("-1.5"), csv_cell(-2.0)
 ('-1.5', -2.0)
+>>> csv_text(csv_cell("=x"))
+'=x'
 >>> terminal("red\\x1b[31m")
 'red\\\\x1b[31m'
 >>> label("a" * 100, limit=10)
@@ -40,6 +42,14 @@ def csv_cell(value):
             value):
         return "'" + value
     return value
+
+
+def csv_text(cell: str) -> str:
+    """Undo :func:`csv_cell` on reading: ``'=x`` -> ``=x`` (names and labels glassnet
+    wrote read back as they were; a name really beginning ``'=`` loses the ``'``)."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell
 
 
 def csv_row(values) -> list:

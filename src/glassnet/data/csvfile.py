@@ -18,6 +18,7 @@ import os
 import numpy as np
 
 from ..errors import DataError
+from ..sanitize import csv_text
 from ..validation import check_choice
 from .dataset import Dataset
 from .targets import MAX_CLASSES, encode_target
@@ -206,7 +207,7 @@ def read_table(path, encoding=None, delimiter=None, max_line=MAX_LINE_CHARS
     if not numbered:
         raise DataError(f"{path} is empty; expected a header line and at least one data row")
     header_line, header = numbered[0]
-    header = [name.strip() for name in header]
+    header = [csv_text(name.strip()) for name in header]
     while header and header[-1] == "":  # Excel may leave empty trailing header cells
         header.pop()
     for j, name in enumerate(header):
@@ -299,7 +300,7 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     keep = np.ones(len(rows), dtype=bool)
     labels_text, lines = [], []
     for i, (line, row) in enumerate(rows):
-        label = row[t].strip()
+        label = csv_text(row[t].strip())
         if _is_missing(label):
             if missing != "drop":
                 raise DataError(f"{path}, line {line}, column {header[t]!r}: the target is "
