@@ -198,6 +198,22 @@ def test_a_rename_failing_during_the_move_leaves_the_old_results(tmp_path, monke
     with pytest.raises(OSError):
         write_results(tmp_path / "res", "new", overwrite=True)
     assert read(tmp_path / "res" / "report.txt") == "old"
+    assert sorted(os.listdir(tmp_path)) == ["res"]
+    # Without rename-exchange, a failing second rename puts the old results back at once.
+    monkeypatch.setattr(results, "rename_exchange", lambda a, b: False)
+    real_rename = os.rename
+
+    def rename(a, b):
+        if ".partial-" in str(a):
+            raise OSError(28, "No space left on device", b)
+        real_rename(a, b)
+
+    monkeypatch.setattr(results.os, "rename", rename)
+    with pytest.raises(OSError, match="No space left"):
+        write_results(tmp_path / "res", "new", overwrite=True)
+    monkeypatch.setattr(results.os, "rename", real_rename)
+    assert read(tmp_path / "res" / "report.txt") == "old"
+    assert sorted(os.listdir(tmp_path)) == ["res"]
 
 
 KILL_SCRIPT = textwrap.dedent("""

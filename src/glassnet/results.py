@@ -57,7 +57,7 @@ def _inside(child: str, parent: str) -> bool:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # Windows' os.kill(pid, 0) would end it
         return True
     try:
         os.kill(pid, 0)
@@ -75,7 +75,10 @@ def read_marker(folder) -> dict | None:
             data = json.loads(f.read(1 << 20).decode("utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and data.get("glassnet") == "results" else None
+    if not isinstance(data, dict) or data.get("glassnet") != "results":
+        return None
+    files = data.get("files", [])
+    return data if isinstance(files, list) and all(isinstance(f, str) for f in files) else None
 
 
 def _write_marker(folder: str, what: str, state: str, files=None) -> dict:
@@ -214,7 +217,7 @@ class ResultFolder:
             if not _alive(pid):
                 found.append(path)
             elif pid != os.getpid():
-                self.log(f"another glassnet run (process {pid}) is writing results for "
+                self.log(f"another glassnet run (process {pid}) may be writing results for "
                          f"{self.final}; the one that finishes second will not replace the "
                          "other's")
         return found
@@ -247,11 +250,13 @@ class ResultFolder:
         return self
 
     def __exit__(self, kind, value, traceback):
-        if kind is not None:
+        try:
+            if kind is None:
+                self.publish()
+        finally:  # a failed run, or a failed move, leaves no partial folder behind
             if self.temp:
                 shutil.rmtree(self.temp, ignore_errors=True)
-            return False
-        self.publish()
+                self.temp = None
         return False
 
     def publish(self):
@@ -283,7 +288,11 @@ class ResultFolder:
         else:
             old = self._sibling("old")
             os.rename(self.final, old)
-            os.rename(self.temp, self.final)  # a kill between the two is repaired next run
+            try:
+                os.rename(self.temp, self.final)  # a kill just before is repaired next run
+            except BaseException:
+                os.rename(old, self.final)
+                raise
             self.temp = old
         self.replaced = marker
         shutil.rmtree(self.temp, ignore_errors=True)
