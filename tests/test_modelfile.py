@@ -220,7 +220,7 @@ def test_a_sound_file_still_loads_and_predicts_the_same(tmp_path, saved):
 
 def test_saving_to_a_folder_names_the_folder(tmp_path):
     model = Sequential([Dense(2, "softmax")], input_dim=2)
-    with pytest.raises(DataError, match=f"cannot write {tmp_path}: it is a folder"):
+    with pytest.raises(glassnet.ConfigError, match=f"cannot write {tmp_path}: it is a folder"):
         model.save(tmp_path)
     with pytest.raises(ModelFileError, match="does not exist \\(it is a folder\\)"):
         load_model(tmp_path)
@@ -231,7 +231,7 @@ def test_a_checkpoint_into_a_folder_names_the_folder(tmp_path):
 
     model = Sequential([Dense(2, "softmax")], input_dim=2, seed=0)
     model.compile("sgd", "categorical_crossentropy")
-    with pytest.raises(DataError, match=f"cannot write {tmp_path}: it is a folder"):
+    with pytest.raises(glassnet.ConfigError, match=f"cannot write {tmp_path}: it is a folder"):
         model.fit(np.eye(2), np.eye(2), epochs=1, verbose=0,
                   callbacks=[ModelCheckpoint(tmp_path)])
 
