@@ -40,6 +40,9 @@ def build_parser() -> Parser:
     commands.add_search(sub)
     commands.add_datasets(sub)
     commands.add_demo(sub)
+    from ..playground import add_parser as add_playground
+
+    add_playground(sub)
     return parser
 
 

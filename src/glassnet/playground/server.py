@@ -1,0 +1,216 @@
+"""The playground's HTTP side: one page, a JSON API and a stream of frames (SSE).
+
+Safety rules (issue 17): bound to 127.0.0.1 unless told otherwise; uploads are capped
+and parsed in memory; no endpoint takes a path; one worker thread per page, paused
+when the page's event stream drops and stopped when the page closes or does not
+come back; any mistake in a request is a 4xx with a one-line message, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+import os
+import secrets
+import threading
+import time
+
+from ..errors import GlassnetError
+
+STATIC = os.path.join(os.path.dirname(__file__), "static")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_JSON_BYTES = 1024 * 1024
+MAX_SESSIONS = 16
+#: seconds between two frames while training (at most 20 redraws a second)
+FRAME_INTERVAL = 0.05
+#: seconds a page may be gone (its stream closed) before its session is removed
+GRACE_SECONDS = 15.0
+
+log = logging.getLogger("glassnet.playground")
+
+
+class RequestError(Exception):
+    """A request the server refuses: HTTP status and a message for the page."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class Sessions:
+    """The open pages, by random id; removes a page's session once it is gone."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.items: dict = {}
+        self.gone: dict = {}  # id -> time its stream closed
+
+    def create(self):
+        from .session import Session
+
+        with self.lock:
+            self._collect()
+            if len(self.items) >= MAX_SESSIONS:
+                raise RequestError(429, f"too many open pages ({MAX_SESSIONS}); close one and "
+                                        "reload")
+            session = Session(secrets.token_urlsafe(16))
+            self.items[session.id] = session
+            return session
+
+    def get(self, session_id):
+        with self.lock:
+            session = self.items.get(session_id) if isinstance(session_id, str) else None
+        if session is None:
+            raise RequestError(404, "unknown or expired session; reload the page")
+        return session
+
+    def attach(self, session):
+        with self.lock:
+            self.gone.pop(session.id, None)
+
+    def detach(self, session):
+        """The page's stream closed: pause now, remove after a grace period."""
+        session.pause()
+        with self.lock:
+            self.gone[session.id] = time.monotonic()
+        threading.Timer(GRACE_SECONDS + 0.5, self._collect_locked).start()
+
+    def close(self, session_id):
+        with self.lock:
+            session = self.items.pop(session_id, None)
+            self.gone.pop(session_id, None)
+        if session is not None:
+            session.close()
+
+    def _collect_locked(self):
+        with self.lock:
+            self._collect()
+
+    def _collect(self):
+        now = time.monotonic()
+        for sid, since in list(self.gone.items()):
+            if now - since >= GRACE_SECONDS:
+                self.gone.pop(sid)
+                session = self.items.pop(sid, None)
+                if session is not None:
+                    session.close()
+
+    def close_all(self):
+        for sid in list(self.items):
+            self.close(sid)
+
+
+def _clean(value):
+    """NaN and infinities become null (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def to_json(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    if "NaN" in text or "Infinity" in text:
+        text = json.dumps(_clean(value), ensure_ascii=False)
+    return text
+
+
+def create_app(initial_data: str | None = None):
+    """The Starlette application (``initial_data``: a built-in name the page starts with)."""
+    from starlette.applications import Starlette
+    from starlette.responses import FileResponse, Response, StreamingResponse
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+
+    from . import api
+
+    sessions = Sessions()
+
+    def json_response(value, status=200):
+        return Response(to_json(value), status, media_type="application/json")
+
+    def endpoint(handler):
+        async def wrapped(request):
+            try:
+                return await handler(request)
+            except RequestError as exc:
+                return json_response({"error": str(exc)}, exc.status)
+            except (GlassnetError, ValueError, TypeError) as exc:
+                return json_response({"error": str(exc)}, 400)
+            except Exception as exc:  # noqa: BLE001 - a bug: logged here, never shown
+                log.exception("internal error in %s", request.url.path)
+                return json_response({"error": f"internal error ({type(exc).__name__}); the "
+                                               "server's log has the details"}, 500)
+        return wrapped
+
+    async def index(request):
+        return FileResponse(os.path.join(STATIC, "index.html"),
+                            headers={"Cache-Control": "no-cache"})
+
+    async def events(request):
+        session = sessions.get(request.query_params.get("session"))
+        sessions.attach(session)
+
+        async def stream():
+            last = None
+            try:
+                yield "retry: 2000\n\n"
+                while not session.closed:
+                    if session.version != last:
+                        frame = await asyncio.to_thread(session.frame)
+                        last = frame.get("version")
+                        yield f"data: {to_json(frame)}\n\n"
+                    await asyncio.sleep(FRAME_INTERVAL)
+            finally:
+                sessions.detach(session)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache",
+                                          "X-Accel-Buffering": "no"})
+
+    routes = [
+        Route("/", index),
+        Route("/api/events", endpoint(events)),
+        *api.routes(sessions, endpoint, json_response, initial_data),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        sessions.close_all()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.sessions = sessions
+    return app
+
+
+def free_port(host: str) -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def serve(data=None, host="127.0.0.1", port=None, open_browser=True, print_fn=print):
+    """Run the playground until Ctrl-C."""
+    import uvicorn
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print_fn(f"warning: serving on {host}: anyone who can reach this machine can use the "
+                 "playground and train on its processors")
+    port = port or free_port(host)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    print_fn(f"glassnet playground: {url}  (Ctrl-C to stop)")
+    if open_browser:
+        import webbrowser
+
+        threading.Timer(0.8, webbrowser.open, (url,)).start()
+    uvicorn.run(create_app(data), host=host, port=port, log_level="warning")
