@@ -157,7 +157,8 @@ def _download(session, kind) -> bytes:
     if kind == "python":
         with session.cond:
             session._require_model()
-            return exports.python_code(session.state, session.spec.to_dict(),
+            spec = session.spec.replace(epochs=max(session.epoch, 1))
+            return exports.python_code(session.state, spec.to_dict(),
                                        session.upload[0] if session.upload else None
                                        ).encode("utf-8")
     model = session.trained_model()

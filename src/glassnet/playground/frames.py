@@ -72,7 +72,7 @@ def layer_outputs(model, rows):
     h = rows.astype(model.dtype, copy=False)
     outputs = []
     for layer in model.layers:
-        h = layer.call(h, training=False)
+        h = layer.forward(h, False, weights=layer.weights)  # explicit weights: keeps nothing
         outputs.append(h)
     return outputs
 
@@ -107,25 +107,26 @@ def network_frame(model, view) -> dict:
     return {"layers": layers}
 
 
-def region_frame(model, view, classification: bool) -> dict:
+def region_frame(model, view, classification: bool, unscale=None) -> dict:
     """Class probabilities (or the predicted value) over the view's plane."""
     rows = plane(view, REGION_SIZE)
     p = np.asarray(model.predict(rows), dtype=np.float64)
     if not classification:
-        return {"size": REGION_SIZE, "value": grid_bytes(p[:, 0])}
+        return {"size": REGION_SIZE, "value": grid_bytes(unscale(p)[:, 0] if unscale else p[:, 0])}
     if p.shape[1] == 1:  # one sigmoid cell: P(class 2) = p
         p = np.hstack([1.0 - p, p])
     return {"size": REGION_SIZE,
             "classes": [grid_bytes(p[:, k], 0.0, 1.0)["data"] for k in range(p.shape[1])]}
 
 
-def curve_frame(model, view, points=200) -> dict:
+def curve_frame(model, view, unscale=None, points=200) -> dict:
     """Regression: the prediction along the x feature, other features held fixed."""
     fixed = np.asarray(view["fixed"], dtype=np.float64)
     xs = np.linspace(*view["xlim"], points)
     rows = np.repeat(fixed[None, :], points, axis=0)
     rows[:, view["x"]] = xs
-    return {"x": xs.tolist(), "y": np.asarray(model.predict(rows))[:, 0].tolist()}
+    y = np.asarray(model.predict(rows), dtype=np.float64)
+    return {"x": xs.tolist(), "y": (unscale(y) if unscale else y)[:, 0].tolist()}
 
 
 def row_trace(model, x, target, loss) -> dict:
@@ -133,28 +134,27 @@ def row_trace(model, x, target, loss) -> dict:
 
     Forward in inference mode, then one backward pass of the loss for this row; a
     Dense cell's δ = ∂E/∂α is its bias gradient for a single row, and its weights'
-    gradients for the row are ∂E/∂a_ji = δ_j x_i.
+    gradients for the row are ∂E/∂a_ji = δ_j x_i. The gradients of the last training
+    step are put back afterwards (the page shows them as ∂E/∂w of the last batch).
     """
-    saved = [g.copy() if g is not None else None for lay in model.layers for g in lay.grads]
+    saved = [g.copy() for lay in model.layers for g in lay.grads if g is not None]
     x = model._inputs(np.asarray(x, dtype=np.float64).reshape(1, -1))
-    y = model._targets(np.asarray(target).reshape(1, -1) if not loss.sparse_targets
-                       else np.asarray(target).reshape(1), loss, 1)
-    output, value = model._forward_loss(x, y, loss, training=False)
-    model._backward(y, output, loss)
+    t = np.asarray(target)
+    t = model._targets(t.reshape(1) if loss.sparse_targets else t.reshape(1, -1), loss, 1)
+    output, value, delta = model.forward_loss(x, t, loss, training=False)
+    model.backward(delta)
     steps = []
-    for index, layer in dense_layers(model):
+    for _, layer in dense_layers(model):
+        alpha = layer.weighted_sum(layer.x, layer.weights)  # explicit weights: pure
         steps.append({
             "layer": layer.name,
             "activation": layer.activation.name,
-            "inputs": np.asarray(layer._x[0], dtype=np.float64).tolist(),
-            "alpha": np.asarray(layer.preactivation[0], dtype=np.float64).tolist(),
-            "output": np.asarray(layer.activation.forward(layer.preactivation), dtype=np.float64
-                                 )[0].tolist(),
+            "inputs": np.asarray(layer.x[0], dtype=np.float64).tolist(),
+            "alpha": np.asarray(alpha[0], dtype=np.float64).tolist(),
+            "output": np.asarray(layer.activation.forward(alpha)[0], dtype=np.float64).tolist(),
             "delta": np.asarray(layer.grads[1], dtype=np.float64).tolist(),
         })
-    # put back the last training step's gradients (the page shows them as ∂E/∂w)
-    flat = [g for lay in model.layers for g in lay.grads]
-    for g, old in zip(flat, saved):
-        if g is not None:
-            g[...] = old
-    return {"layers": steps, "loss": float(value), "output": np.asarray(output[0]).tolist()}
+    for g, old in zip((g for lay in model.layers for g in lay.grads if g is not None), saved):
+        g[...] = old
+    return {"layers": steps, "loss": float(value),
+            "output": np.asarray(output[0], dtype=np.float64).tolist()}

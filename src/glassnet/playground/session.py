@@ -160,7 +160,7 @@ class Session:
             self.order = model.rng.permutation(n)
             self.batch, self.totals = 0, None
         rows = self.order[self.batch * size:(self.batch + 1) * size]
-        logs = setup_mod.train_on_batch(model, x[rows], y[rows])
+        logs = model.train_on_batch(x[rows], y[rows], return_dict=True)
         if not all(math.isfinite(v) for v in logs.values()):
             self.playing = False
             self.message = (f"loss became {logs.get('loss')} at step {self.steps + 1}; training "
@@ -176,8 +176,7 @@ class Session:
             self._end_epoch(n)
 
     def spec_batch_size(self) -> int:
-        size = self.spec.get("batch_size") if isinstance(self.spec, dict) else \
-            getattr(self.spec, "batch_size", None)
+        size = self.spec.batch_size
         return self._target.x.shape[0] if size is None else int(size)
 
     def _end_epoch(self, n):
@@ -186,7 +185,7 @@ class Session:
             val = self.model.evaluate(self._target.x_val, self._target.y_val,
                                       return_dict=True, batch_size=4096)
             logs.update({f"val_{k}": v for k, v in val.items()})
-        logs = self._target.unscale_logs(logs)
+        logs = self._target.unscale_logs(self.model, logs)
         for k, v in logs.items():
             self.history.setdefault(k, []).append(float(v))
         self.epoch += 1
@@ -216,19 +215,18 @@ class Session:
     def _build_frame(self) -> dict:
         if self.model is None:
             return {"version": self.version, "empty": True}
-        from ..diagnosis import diagnose
-
         model, view = self.model, self.view
         classification = self.data.is_classification
         frame = {"version": self.version, "playing": self.playing, "epoch": self.epoch,
                  "step": self.steps, "message": self.message,
                  "learning_rate": model.optimizer.learning_rate,
                  "history": self._thinned_history(),
-                 "verdict": diagnose(self.history).message if self.history else None,
+                 "verdict": _verdict(self.history),
                  "network": frames.network_frame(model, view),
-                 "region": frames.region_frame(model, view, classification)}
+                 "region": frames.region_frame(model, view, classification,
+                                               self._target.unscale)}
         if not classification:
-            frame["curve"] = frames.curve_frame(model, view)
+            frame["curve"] = frames.curve_frame(model, view, self._target.unscale)
         else:
             frame["confusion"] = setup_mod.confusion(model, self.validation
                                                      if len(self.validation) else self.train)
@@ -271,6 +269,16 @@ class Session:
         with self.cond:
             self._require_model()
             return setup_mod.export_copy(self.model, self._target, self.history)
+
+
+def _verdict(history):
+    """The over-fitting verdict of the learning curves (glassnet.diagnosis)."""
+    from ..diagnosis import diagnose
+
+    if not history:
+        return None
+    result = diagnose(history)
+    return {"key": result.verdict, "message": result.message, "best_epoch": result.best_epoch}
 
 
 def thinned(values, limit):

@@ -132,22 +132,8 @@ def split_rows(data, share, method, seed):
 
 
 # Model ---------------------------------------------------------------------------------
-def _spec_module():
-    try:
-        from .. import spec
-    except ImportError:  # TEMPORARY until glassnet.spec lands
-        from . import _spec_shim as spec
-    return spec
-
-
-def train_on_batch(model, x, y) -> dict:
-    if hasattr(model, "train_on_batch"):
-        return model.train_on_batch(x, y, return_dict=True)
-    return _spec_module().train_on_batch(model, x, y)
-
-
 def model_spec(state: dict):
-    ModelSpec = _spec_module().ModelSpec
+    from ..spec import ModelSpec
 
     spec = state.get("spec")
     if not isinstance(spec, dict):
@@ -157,43 +143,57 @@ def model_spec(state: dict):
 
 @dataclasses.dataclass
 class Prepared:
-    """Training arrays in the form the loss wants, and a numeric target's scaling."""
+    """Training arrays in the form the loss wants, and a numeric target's scaling
+    (mean, std): while the page trains, the model learns the standardised target, as
+    ``glassnet.spec.fit_model`` does; frames and downloads fold it back."""
 
-    x: np.ndarray
-    y: np.ndarray
-    x_val: np.ndarray | None
-    y_val: np.ndarray | None
-    scaling: tuple | None  # (mean, std) of a standardised numeric target
+    loss: object
+    scaling: tuple | None
+    x: np.ndarray = None
+    y: np.ndarray = None
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
 
-    def target_of(self, part, rows):
-        y = part.targets_for(self._loss)[rows]
+    def targets(self, part, rows=slice(None)):
+        y = part.targets_for(self.loss)[rows]
         if self.scaling is not None:
             y = (y - self.scaling[0]) / self.scaling[1]
         return y
 
     def row(self, data, i):
-        return data.features[i], self.target_of(data, [i])[0]
+        return data.features[i], self.targets(data, [i])[0]
 
-    def unscale_logs(self, logs):
-        return logs
+    def unscale(self, values):
+        """Predictions of the standardised model in the target's own units."""
+        if self.scaling is None:
+            return values
+        return values * self.scaling[1] + self.scaling[0]
+
+    def unscale_logs(self, model, logs: dict) -> dict:
+        """Epoch results in the target's units where that is exact (as fit_model does)."""
+        if self.scaling is None:
+            return logs
+        from ..callbacks import History
+        from ..spec import _history_in_target_units
+
+        record = History()
+        record.history = {k: [v] for k, v in logs.items()}
+        _history_in_target_units(model, record, np.asarray(self.scaling[1]))
+        return {k: v[0] for k, v in record.history.items()}
 
 
 def build(spec, train, validation=None):
     """A compiled model for ``spec`` on ``train``, and its prepared training arrays."""
-    model = _spec_module().build_model(spec, train)
-    return model, prepare(model, spec, train, validation)
+    from ..spec import build_model, target_scaling
 
-
-def prepare(model, spec, train, validation):
-    scaling = None
-    prepared = Prepared(None, None, None, None, scaling)
-    prepared._loss = model.loss
-    prepared.x = train.features
-    prepared.y = prepared.target_of(train, slice(None))
+    model = build_model(spec, train)
+    model.info.update(feature_names=list(train.feature_names), class_names=train.class_names,
+                      target_name=train.target_name)
+    prepared = Prepared(model.loss, target_scaling(spec, model, train))
+    prepared.x, prepared.y = train.features, prepared.targets(train)
     if validation is not None and len(validation):
-        prepared.x_val = validation.features
-        prepared.y_val = prepared.target_of(validation, slice(None))
-    return prepared
+        prepared.x_val, prepared.y_val = validation.features, prepared.targets(validation)
+    return model, prepared
 
 
 def view_for(view, data) -> dict:
@@ -247,13 +247,13 @@ def gradient_table(model, x, target) -> list[dict]:
     analytic = copy.compute_gradients(x, t, method="analytic")
     numerical = copy.compute_gradients(x, t, method="numerical", _draw_noise=False)
     copy.set_random_state(state)
+    trainable = [t for layer in copy.layers for t in layer.trainable]
     rows = []
-    for name, a, n in zip(copy.weight_names(), analytic, numerical):
-        if a.size == 0 or not np.any(a) and not np.any(n) and "moving" in name:
-            continue
-        rows.append({"weight": name, "analytic": a.ravel()[:50].tolist(),
-                     "numerical": n.ravel()[:50].tolist(),
-                     "relative_error": relative_error(a, n), "size": int(a.size)})
+    for name, a, n, t in zip(copy.weight_names(), analytic, numerical, trainable):
+        if t:
+            rows.append({"weight": name, "analytic": a.ravel()[:50].tolist(),
+                         "numerical": n.ravel()[:50].tolist(),
+                         "relative_error": relative_error(a, n), "size": int(a.size)})
     return rows
 
 
@@ -285,9 +285,11 @@ def describe(data, is_train, model, spec, view) -> dict:
 
 
 def export_copy(model, prepared, history: dict):
-    """A copy of ``model`` for download, with ``history`` as its ``History``."""
+    """A copy of ``model`` for download, in the target's own units, with ``history`` as
+    its ``History``."""
     from .. import Sequential, optimizers
     from ..callbacks import History
+    from ..spec import fold_target_scaling
 
     copy = Sequential.from_config(model.get_config())
     copy.build(model.input_dim)
@@ -295,6 +297,8 @@ def export_copy(model, prepared, history: dict):
     copy.compile(optimizers.get(model.optimizer.get_config()), model.loss.get_config(),
                  [name for name, _ in model.metrics])
     copy.info = json_copy(model.info)
+    if prepared.scaling is not None:
+        fold_target_scaling(copy, *prepared.scaling)
     record = History()
     record.history = {k: list(v) for k, v in history.items()}
     record.epoch = list(range(len(history.get("loss", []))))

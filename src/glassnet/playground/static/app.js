@@ -254,7 +254,7 @@ function draw() {
   var key = cls ? "accuracy" : "mae", metric = [{x: e, y: h[key] || [], colour: GN.colour(0), label: GN.t(key)}];
   if (h["val_" + key]) metric.push({x: e, y: h["val_" + key], colour: GN.colour(5), dash: [5, 4]});
   GN.lineChart($("metric-chart"), metric, {max: cls ? 1 : undefined, xlabel: GN.t("epochs")});
-  $("verdict").textContent = f.verdict ? GN.t(f.verdict.split(":")[0]) + (f.verdict.indexOf(":") > 0 ? ":" + f.verdict.split(":").slice(1).join(":") : "") : "";
+  $("verdict").textContent = f.verdict ? (GN.state.lang === "en" ? f.verdict.message : "【" + GN.t(f.verdict.key) + "】 " + f.verdict.message) : "";
   if (f.message) showError(f.message);
   if (cls && f.confusion) GN.confusionTable($("confusion"), f.confusion, info.classes, GN.t);
   if (!cls && f.curve) {
