@@ -175,8 +175,16 @@ def create_app(initial_data: str | None = None):
                                  headers={"Cache-Control": "no-cache",
                                           "X-Accel-Buffering": "no"})
 
+    async def font(request):
+        path = japanese_font()
+        if path is None:
+            raise RequestError(404, "the Japanese font (matplotlib-fontja) is not installed")
+        return FileResponse(path, media_type="font/ttf",
+                            headers={"Cache-Control": "max-age=86400"})
+
     routes = [
         Route("/", index),
+        Route("/font/ipaexg.ttf", endpoint(font)),
         Route("/api/events", endpoint(events)),
         *api.routes(sessions, endpoint, json_response, initial_data),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
@@ -189,6 +197,17 @@ def create_app(initial_data: str | None = None):
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.sessions = sessions
     return app
+
+
+def japanese_font():
+    """IPAexGothic as installed with matplotlib-fontja (a glassnet dependency), or None."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib_fontja")  # found, not imported
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(spec.submodule_search_locations[0], "fonts", "ipaexg.ttf")
+    return path if os.path.isfile(path) else None
 
 
 def free_port(host: str) -> int:

@@ -89,8 +89,8 @@ class Session:
     def describe(self) -> dict:
         with self.cond:
             self._require_model()
-            return setup_mod.describe(self.data, self.is_train, self.model, self.spec,
-                                      self.view)
+            return {**setup_mod.describe(self.data, self.is_train, self.model, self.spec,
+                                         self.view), "version": self.version}
 
     def set_view(self, view: dict) -> None:
         with self.cond:

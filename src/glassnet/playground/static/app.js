@@ -21,6 +21,8 @@ GN.stats = {frames: 0, draws: 0, started: performance.now()};
 var ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "swish", "linear"];
 var DATASETS = ["sample2", "sample3", "xor", "moons", "circles", "spiral", "steps", "blobs"];
 var PARAMS = {};
+var ICON_PLAY = '<svg viewBox="0 0 24 24" width="22" height="22"><path d="M8 5l11 7-11 7z" fill="currentColor"/></svg>';
+var ICON_PAUSE = '<svg viewBox="0 0 24 24" width="22" height="22"><path d="M7 5h3.5v14H7zM13.5 5H17v14h-3.5z" fill="currentColor"/></svg>';
 
 function api(path, body, raw) {
   var opts = {method: body === undefined ? "GET" : "POST"};
@@ -73,12 +75,12 @@ function setup() {
 function sendSetup() {
   saveURL();
   return api("/api/setup", GN.state).then(function (info) {
-    GN.info = info; GN.focus = 0; GN.frame = null;
+    GN.info = info; GN.focus = 0;
     GN.state.view = {x: info.view.x, y: info.view.y, fixed: GN.state.view.fixed && info.view.fixed};
     $("params").textContent = info.params + " " + GN.t("weights") + ", " + info.rows.train + " / " +
       info.rows.validation + " " + GN.t("rows (train / validation)");
     $("python").textContent = info.python;
-    showError(null); renderLayers(); renderView(); renderData(); saveURL();
+    showError(null); renderLayers(); renderView(); renderData(); saveURL(); redraw();
   }).catch(function (e) { showError(e.message); });
 }
 
@@ -242,7 +244,8 @@ function redraw() { if (!drawPending) { drawPending = true; requestAnimationFram
 function draw() {
   drawPending = false;
   var f = GN.frame, info = GN.info;
-  if (!f || !info || f.empty || !f.network) return;
+  // a frame older than the setup shows another network: wait for the next one
+  if (!f || !info || f.empty || !f.network || f.version < info.version) return;
   if (f.error) { showError(f.error); return; }
   var view = info.view;
   GN.drawRegion($("region"), f.region, info, view);
@@ -271,7 +274,7 @@ function onFrame(event) {
   GN.frame = f; GN.stats.frames++;
   $("epoch").textContent = f.epoch || 0; $("steps").textContent = f.step || 0;
   $("lr-now").textContent = f.learning_rate !== undefined ? GN.fmt(f.learning_rate) : "–";
-  $("play").textContent = f.playing ? "⏸" : "▶";
+  $("play").innerHTML = f.playing ? ICON_PAUSE : ICON_PLAY;
   GN.playing = !!f.playing;
   redraw();
 }
@@ -344,6 +347,7 @@ function wire() {
 }
 
 function start() {
+  $("play").innerHTML = ICON_PLAY;
   loadURL(); wire(); writeSettings(); renderLayers();
   Promise.all([fetch("/api/datasets").then(function (r) { return r.json(); }),
                fetch("/api/session", {method: "POST"}).then(function (r) { return r.json(); })]).then(function (res) {
