@@ -59,6 +59,9 @@ class Sessions:
                                         "reload")
             session = Session(secrets.token_urlsafe(16))
             self.items[session.id] = session
+            # counted as gone until its page opens the event stream, so a page that never
+            # does (or a script that only posts) does not hold a place for ever
+            self.gone[session.id] = time.monotonic()
             return session
 
     def get(self, session_id):
