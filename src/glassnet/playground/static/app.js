@@ -72,8 +72,12 @@ function setup() {
   setupTimer = setTimeout(sendSetup, 200);
 }
 
+var lastSetup = null;
 function sendSetup() {
   saveURL();
+  var sent = JSON.stringify([GN.state.data, GN.state.split, GN.state.spec]);
+  if (sent === lastSetup && GN.info) return Promise.resolve();  // nothing changed: keep training
+  lastSetup = sent;
   return api("/api/setup", GN.state).then(function (info) {
     GN.info = info; GN.focus = 0;
     GN.state.view = {x: info.view.x, y: info.view.y, fixed: GN.state.view.fixed && info.view.fixed};
@@ -81,7 +85,7 @@ function sendSetup() {
       info.rows.validation + " " + GN.t("rows (train / validation)");
     $("python").textContent = info.python;
     showError(null); renderLayers(); renderView(); renderData(); saveURL(); redraw();
-  }).catch(function (e) { showError(e.message); });
+  }).catch(function (e) { lastSetup = null; showError(e.message); });
 }
 
 function readSettings() {

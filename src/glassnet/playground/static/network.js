@@ -79,7 +79,7 @@ GN.drawNetwork = function (canvas, info, frame, view) {
     ctx.strokeRect(nd.x, nd.y, nd.s, nd.s);
   });
   // labels: feature names left of the inputs, layer names on top
-  ctx.font = "11px sans-serif"; ctx.fillStyle = "#333"; ctx.textAlign = "center";
+  ctx.font = GN.FONT; ctx.fillStyle = "#333"; ctx.textAlign = "center";
   var names = [GN.t("inputs")].concat(info.layers.map(function (l) { return l.activation; }));
   colX.forEach(function (x, c) { ctx.fillText(names[c] + " (" + sizes[c] + ")", x, 12); });
   if (byCol[0].length && byCol[0][0].s >= 10) {

@@ -6,6 +6,8 @@ window.GN = GN;
 
 // Okabe & Ito, as glassnet's figures (plotting/style.py).
 GN.PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+// Canvas text needs the Japanese face too (class and column names).
+GN.FONT = "11px \"DejaVu Sans\", \"glassnet-ja\", sans-serif";
 GN.colour = function (k) { return GN.PALETTE[k % GN.PALETTE.length]; };
 GN.rgb = function (hex) { return [1, 3, 5].map(function (i) { return parseInt(hex.slice(i, i + 2), 16); }); };
 
@@ -138,7 +140,7 @@ GN.lineChart = function (canvas, series, opts) {
   var fitted = GN.fit(canvas), ctx = fitted[0], w = fitted[1], h = fitted[2];
   var left = 44, right = 8, top = 14, bottom = 20;
   ctx.clearRect(0, 0, w, h);
-  ctx.font = "11px sans-serif"; ctx.fillStyle = "#444";
+  ctx.font = GN.FONT; ctx.fillStyle = "#444";
   var xs = [], ys = [];
   series.forEach(function (s) { s.x.forEach(function (v) { xs.push(v); });
     s.y.forEach(function (v) { if (v !== null && isFinite(v)) ys.push(v); }); });
