@@ -93,8 +93,8 @@ def test_a_newcomers_session_on_a_japanese_csv(page, tmp_path):
     page.select_option("#optimizer", "adam")
     page.fill("#learning_rate", "0.05")
     page.dispatch_event("#learning_rate", "change")
-    page.wait_for_function("GN.info.layers[0].units === 3 && GN.info.spec.optimizer.name === 'adam' "
-                           "&& GN.info.spec.optimizer.learning_rate === 0.05")
+    page.wait_for_function("GN.info.layers[0].units === 3 && GN.info.spec.optimizer.name === "
+                           "'adam' && GN.info.spec.optimizer.learning_rate === 0.05")
     wait_frame(page, "f.step === 0")
     page.wait_for_function("GN.stats.draws > 0")
     untrained = region_pixels(page)

@@ -59,9 +59,10 @@ def run(args) -> int:
     from ..errors import ConfigError
 
     try:
-        from .server import serve
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
+
+        from .server import serve
     except ImportError:
         raise ConfigError("the playground needs Starlette and uvicorn: pip install "
                           "'glassnet[playground]'") from None

@@ -22,9 +22,28 @@ THUMB_SIZE = 20
 MAX_LINKS = 400
 
 
-def plane(view, size):
+_PLANES: dict = {}
+
+
+def plane(view, size, dtype="float64"):
     """Rows covering the plane of features ``view["x"]``, ``view["y"]`` (a size × size grid,
-    row-major from the top-left), every other feature at ``view["fixed"]``."""
+    row-major from the top-left), every other feature at ``view["fixed"]``.
+
+    The last few planes are kept: a wide input (784 pixels) makes a plane of megabytes,
+    and the same one is drawn ten times a second.
+    """
+    key = (view["x"], view["y"], tuple(view["fixed"]), tuple(view["xlim"]),
+           tuple(view["ylim"]), size, str(dtype))
+    if key not in _PLANES:
+        if len(_PLANES) >= 8:
+            _PLANES.pop(next(iter(_PLANES)))
+        rows = _plane(view, size).astype(dtype)
+        rows.flags.writeable = False
+        _PLANES[key] = rows
+    return _PLANES[key]
+
+
+def _plane(view, size):
     fixed = np.asarray(view["fixed"], dtype=np.float64)
     (x0, x1), (y0, y1) = view["xlim"], view["ylim"]
     xs = np.linspace(x0, x1, size)
@@ -86,7 +105,7 @@ def links(layer, grads) -> dict:
         out["kernel"] = kernel.tolist()
         out["kernel_grad"] = grads[0].tolist() if grads else None
         return out
-    flat = np.argsort(-np.abs(kernel), axis=None)[:MAX_LINKS]
+    flat = np.argpartition(np.abs(kernel).ravel(), -MAX_LINKS)[-MAX_LINKS:]
     i, j = np.unravel_index(flat, kernel.shape)
     out["strongest"] = [[int(a), int(b), float(kernel[a, b]),
                          float(grads[0][a, b]) if grads else 0.0] for a, b in zip(i, j)]
@@ -96,7 +115,7 @@ def links(layer, grads) -> dict:
 def network_frame(model, view) -> dict:
     """Links of every Dense layer and a thumbnail of every cell's response."""
     dense = dense_layers(model)
-    rows = plane(view, THUMB_SIZE)
+    rows = plane(view, THUMB_SIZE, model.dtype)
     outputs = layer_outputs(model, rows)
     layers = []
     for index, layer in dense:
@@ -109,14 +128,19 @@ def network_frame(model, view) -> dict:
 
 def region_frame(model, view, classification: bool, unscale=None) -> dict:
     """Class probabilities (or the predicted value) over the view's plane."""
-    rows = plane(view, REGION_SIZE)
-    p = np.asarray(model.predict(rows), dtype=np.float64)
+    size = region_size(model)
+    p = np.asarray(model.predict(plane(view, size, model.dtype)), dtype=np.float64)
     if not classification:
-        return {"size": REGION_SIZE, "value": grid_bytes(unscale(p)[:, 0] if unscale else p[:, 0])}
+        return {"size": size, "value": grid_bytes(unscale(p)[:, 0] if unscale else p[:, 0])}
     if p.shape[1] == 1:  # one sigmoid cell: P(class 2) = p
         p = np.hstack([1.0 - p, p])
-    return {"size": REGION_SIZE,
+    return {"size": size,
             "classes": [grid_bytes(p[:, k], 0.0, 1.0)["data"] for k in range(p.shape[1])]}
+
+
+def region_size(model) -> int:
+    """Grid side for the regions: a little coarser for wide inputs (MNIST's 784 pixels)."""
+    return REGION_SIZE if model.input_dim <= 100 else 48
 
 
 def curve_frame(model, view, unscale=None, points=200) -> dict:

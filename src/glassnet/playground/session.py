@@ -15,7 +15,9 @@ import threading
 import time
 
 from ..errors import ConfigError, DataError
-from . import frames, setup as setup_mod
+from . import frames
+from . import setup as setup_mod
+
 
 class Session:
     """Everything the server keeps for one open page."""

@@ -251,9 +251,12 @@ function draw() {
   // a frame older than the setup shows another network: wait for the next one
   if (!f || !info || f.empty || !f.network || f.version < info.version) return;
   if (f.error) { showError(f.error); return; }
-  var view = info.view;
+  var view = info.view, t0 = performance.now();
   GN.drawRegion($("region"), f.region, info, view);
+  var t1 = performance.now();
   GN.drawNetwork($("net"), info, f, view);
+  var t2 = performance.now();
+  GN.stats.regionMs = (GN.stats.regionMs || 0) + t1 - t0; GN.stats.networkMs = (GN.stats.networkMs || 0) + t2 - t1;
   var h = f.history || {}, e = h.epoch || [], cls = info.task === "classification";
   var curves = [{x: e, y: h.loss || [], colour: GN.colour(0), label: GN.t("training")}];
   if (h.val_loss) curves.push({x: e, y: h.val_loss, colour: GN.colour(5), dash: [5, 4], label: GN.t("validation")});
@@ -270,6 +273,7 @@ function draw() {
       {x: f.curve.x, y: f.curve.y, colour: GN.colour(0), label: GN.t("model")}], {fromZero: false, xlabel: info.features[view.x]});
   }
   if (f.trace) GN.traceTables($("trace"), f.trace, info, GN.t);
+  GN.stats.drawMs = (GN.stats.drawMs || 0) + performance.now() - t0;
   GN.stats.draws++;
 }
 

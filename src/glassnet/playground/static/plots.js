@@ -116,11 +116,16 @@ GN.pointXY = function (info, view, j, w, h) {
 
 GN.drawPoints = function (ctx, w, h, info, view) {
   var pts = info.points, lo = Math.min.apply(null, pts.label), hi = Math.max.apply(null, pts.label);
-  var r = pts.x.length > 1000 ? 2 : 3.5;
+  var r = 3.5;
   for (var j = 0; j < pts.x.length; j++) {
     var xy = GN.pointXY(info, view, j, w, h), col;
     if (info.task === "classification") col = GN.colour(pts.label[j]);
     else { var c = GN.diverging(hi > lo ? 2 * (pts.label[j] - lo) / (hi - lo) - 1 : 0); col = "rgb(" + c.join(",") + ")"; }
+    if (pts.x.length > 1000) {  // many points: squares draw several times faster than circles
+      ctx.fillStyle = col; ctx.fillRect(xy[0] - 1.5, xy[1] - 1.5, 3, 3);
+      if (!pts.train[j]) { ctx.fillStyle = "#fff"; ctx.fillRect(xy[0] - 0.5, xy[1] - 0.5, 1, 1); }
+      continue;
+    }
     ctx.beginPath(); ctx.arc(xy[0], xy[1], r, 0, 2 * Math.PI);
     ctx.fillStyle = pts.train[j] ? col : "#fff"; ctx.fill();
     ctx.lineWidth = pts.train[j] ? 0.8 : 1.8; ctx.strokeStyle = pts.train[j] ? "#fff" : col; ctx.stroke();
