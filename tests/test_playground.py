@@ -205,7 +205,7 @@ def test_bad_cells_after_upload_name_line_and_column(server, sid):
 
 
 def test_oversized_upload_is_refused_before_it_is_read(server, sid):
-    from glassnet.playground.server import MAX_UPLOAD_BYTES
+    from glassnet.playground.api import MAX_UPLOAD_BYTES
 
     base, _ = server
     status, answer = request(base, f"/api/upload?session={sid}", b"a,b\n1,2\n",

@@ -32,7 +32,7 @@ def initial_data(source):
 
     from ..datasets import BUILTIN
     from ..errors import ConfigError
-    from .server import MAX_UPLOAD_BYTES
+    from .api import MAX_UPLOAD_BYTES
     from .setup import BUILTIN_PARAMS
 
     if source is None:

@@ -9,8 +9,9 @@ import os
 import re
 
 from . import exports, setup
-from .server import MAX_JSON_BYTES, MAX_UPLOAD_BYTES, RequestError
 
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_JSON_BYTES = 1024 * 1024
 ACTIONS = ("play", "pause", "step", "reset")
 DOWNLOADS = {
     "model": ("application/zip", "playground.glassnet"),
@@ -19,6 +20,14 @@ DOWNLOADS = {
     "report": ("text/html; charset=utf-8", "report.html"),
     "python": ("text/x-python; charset=utf-8", "playground.py"),
 }
+
+
+class RequestError(Exception):
+    """A request the server refuses: HTTP status and a message for the page."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
 
 
 async def read_body(request, limit: int) -> bytes:

@@ -20,10 +20,10 @@ import threading
 import time
 
 from ..errors import GlassnetError
+from .api import RequestError
+from .api import routes as api_routes
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_JSON_BYTES = 1024 * 1024
 MAX_SESSIONS = 16
 #: seconds between two frames while training (at most 20 redraws a second)
 FRAME_INTERVAL = 0.05
@@ -31,14 +31,6 @@ FRAME_INTERVAL = 0.05
 GRACE_SECONDS = 15.0
 
 log = logging.getLogger("glassnet.playground")
-
-
-class RequestError(Exception):
-    """A request the server refuses: HTTP status and a message for the page."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 class Sessions:
@@ -132,8 +124,6 @@ def create_app(initial_data: str | None = None):
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    from . import api
-
     sessions = Sessions()
 
     def json_response(value, status=200):
@@ -189,7 +179,7 @@ def create_app(initial_data: str | None = None):
         Route("/", index),
         Route("/font/ipaexg.ttf", endpoint(font)),
         Route("/api/events", endpoint(events)),
-        *api.routes(sessions, endpoint, json_response, initial_data),
+        *api_routes(sessions, endpoint, json_response, initial_data),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     @contextlib.asynccontextmanager

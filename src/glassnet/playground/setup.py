@@ -231,8 +231,8 @@ def confusion(model, part) -> dict:
 
 def gradient_table(model, x, target) -> list[dict]:
     """Backprop against central differences for one row, on a float64 copy."""
-    from .. import Sequential
     from ..gradients import relative_error
+    from ..model import Sequential
 
     config = model.get_config()
     config["dtype"] = "float64"
@@ -287,8 +287,9 @@ def describe(data, is_train, model, spec, view) -> dict:
 def export_copy(model, prepared, history: dict):
     """A copy of ``model`` for download, in the target's own units, with ``history`` as
     its ``History``."""
-    from .. import Sequential, optimizers
+    from .. import optimizers
     from ..callbacks import History
+    from ..model import Sequential
     from ..spec import fold_target_scaling
 
     copy = Sequential.from_config(model.get_config())
