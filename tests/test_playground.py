@@ -237,3 +237,35 @@ def test_cli_playground_help_and_bad_data():
     with pytest.raises(SystemExit):
         run(["playground", "--help"])
     assert run(["playground", "no-such-file.csv", "--no-browser"]) == 2
+
+
+def test_the_command_prints_its_address_and_serves_the_page(tmp_path):
+    """``glassnet playground DATA --no-browser`` in a real process: the printed address
+    serves the page, and a CSV given on the command line is offered to every page."""
+    import re
+    import urllib.request
+
+    pytest.importorskip("uvicorn", reason="the playground extra is not installed")
+    csv = tmp_path / "fish.csv"
+    csv.write_bytes(CSV.replace(b"11,x,", b"11,230,"))
+    process = subprocess.Popen([sys.executable, "-m", "glassnet", "playground", str(csv),
+                                "--no-browser"], stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                page = urllib.request.urlopen(url, timeout=5).read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert "glassnet" in page and "/static/app.js" in page
+        status, body = request(url.rstrip("/"), "/api/session", b"")
+        assert body["initial"]["source"] == "upload"
+        assert body["initial"]["columns"]["columns"] == ["体長", "体重", "魚種"]
+    finally:
+        process.terminate()
+        process.wait(10)
