@@ -67,7 +67,8 @@ def steps() -> Dataset:
     """
     return Dataset(np.array([[9.0], [11.0], [12.0], [14.0]]),
                    np.array([[500.0], [500.0], [1000.0], [1000.0]]), ["x"], None, "y",
-                   "builtin:steps", {"description": "a step learned from 4 points: 9, 11 -> 500; 12, 14 -> 1000"})
+                   "builtin:steps",
+                   {"description": "a step learned from 4 points: 9, 11 -> 500; 12, 14 -> 1000"})
 
 
 def _teaching(name, features, labels, class_names, seed, **params):

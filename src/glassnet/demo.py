@@ -64,9 +64,8 @@ def train_three_ways(data, epochs=1000):
 
 def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
     """Write the demo's files and report into ``out_dir``; return the report's path."""
-    from . import exports
+    from . import exports, plotting
     from .files import write_csv
-    from . import plotting
     from .plotting.grid import class_probabilities, probability_grid, region_areas
     from .report import Report, png_bytes
 
@@ -106,7 +105,8 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
         gap = max(float(np.abs(a - b).max()) for a, b in
                   zip(analytic.get_weights(), numerical.get_weights()))
         report.paragraph(f"Largest difference between the analytic and the numerical "
-                         f"coefficients: {gap:.1e} (the original article: identical to six digits).")
+                         f"coefficients: {gap:.1e} (the original article: identical to six "
+                         "digits).")
         per_method = {label: exports.coefficient_tables(run[0]) for label, run in runs.items()}
         for i, layer in enumerate(("layer 1 (a)", "layer 2 (b)")):
             report.side_by_side([
@@ -149,8 +149,9 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
                   "sample3 p≥0.95"], rows,
                  caption="Share of the square [-1, 1]² where each class reaches p = 0.5 and "
                  "0.95 (mini-batch SGD models)")
-    report.paragraph("As the original article found: with twice the spread the classes overlap more, the "
-                     "0.95 regions shrink or vanish and class 5's 0.5 region becomes small.")
+    report.paragraph("As the original article found: with twice the spread the classes overlap "
+                     "more, the 0.95 regions shrink or vanish and class 5's 0.5 region becomes "
+                     "small.")
     path = os.path.join(out_dir, "report.html")
     report.write(path)
     return path

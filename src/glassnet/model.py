@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 
-from . import losses, modelfile, saving
+from . import losses
 from .errors import ConfigError, ShapeError, describe
 from .layers import Layer, deserialize, serialize
 from .training import Trainer
@@ -253,11 +253,7 @@ class Sequential(Trainer):
         return losses.get(loss)
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
-        """Outputs of the network for the rows of ``x`` (inference mode).
-
-        ``batch_size`` bounds memory on large inputs; by default everything goes in
-        one pass.
-        """
+        """Outputs for the rows of ``x`` (inference); ``batch_size`` bounds memory."""
         x = self._inputs(x)
         if batch_size is None or batch_size >= x.shape[0]:
             return self.forward(x, training=False)
@@ -270,10 +266,8 @@ class Sequential(Trainer):
     # Weights --------------------------------------------------------------------------
     def _require_built(self, what):
         if not self.built:
-            raise ConfigError(
-                f"{what} needs a built model: give Sequential(input_dim=...) or call "
-                "build(input_dim) first"
-            )
+            raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
+                              "call build(input_dim) first")
 
     @property
     def weights(self) -> list[np.ndarray]:
@@ -330,12 +324,16 @@ class Sequential(Trainer):
     def save(self, path, include_optimizer=True) -> None:
         """Save structure, weights, compile settings and ``info`` to one file (atomic):
         a zip of ``config.json`` and ``weights.npz`` that never holds code."""
+        from . import modelfile, saving
+
         self._require_built("save()")
         modelfile.write(path, saving.file_config(self), self.weights,
                         saving.optimizer_state(self) if include_optimizer else None)
 
     def save_weights(self, path) -> None:
         """Only the weights, as an ``.npz`` of plain arrays (atomic)."""
+        from . import saving
+
         self._require_built("save_weights()")
         saving.write_weights(path, self.weights)
 
@@ -372,6 +370,8 @@ class Sequential(Trainer):
 
 def load_model(path, compile=True) -> Sequential:
     """Read a model written by ``Sequential.save``; every check fails with DataError."""
+    from . import modelfile, saving
+
     config, weights, state = modelfile.read(path)
     try:
         model = Sequential.from_config(config["model"])

@@ -48,7 +48,8 @@ def _option_names(parser) -> list[str]:
     names = []
     for action in parser._actions:
         names += action.option_strings
-        for sub in (getattr(action, "choices", None) or {}).values():
+        choices = getattr(action, "choices", None)
+        for sub in (choices.values() if isinstance(choices, dict) else ()):
             if isinstance(sub, argparse.ArgumentParser):
                 names += _option_names(sub)
     return names

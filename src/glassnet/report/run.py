@@ -14,8 +14,8 @@ import os
 import numpy as np
 
 from .. import exports
-from ..files import write_csv
 from ..diagnosis import diagnose
+from ..files import write_csv
 from .html import Report, png_bytes
 
 
