@@ -104,6 +104,13 @@ def test_plane_holds_the_other_features_fixed():
     assert rows[0, 0] == 1 and rows[6, 0] == -1  # y runs top (high) to bottom (low)
 
 
+def test_json_has_no_nan_but_keeps_the_text_nan():
+    from glassnet.playground.server import to_json
+
+    assert to_json({"loss": [1.5, float("nan"), float("-inf")], "name": "NaN"}) == \
+        '{"loss": [1.5, null, null], "name": "NaN"}'
+
+
 def test_grid_bytes_round_trip():
     values = np.array([0.0, 0.5, 1.0])
     out = frames.grid_bytes(values, 0.0, 1.0)

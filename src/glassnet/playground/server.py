@@ -111,10 +111,10 @@ def _clean(value):
 
 
 def to_json(value) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    if "NaN" in text or "Infinity" in text:
-        text = json.dumps(_clean(value), ensure_ascii=False)
-    return text
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a NaN or infinity somewhere (a diverged loss): walk and clean
+        return json.dumps(_clean(value), ensure_ascii=False)
 
 
 def create_app(initial_data: str | None = None):

@@ -243,7 +243,7 @@ class Session:
         epochs = list(range(1, self.epoch + 1))
         out = {"epoch": thinned(epochs, limit)}
         for key, values in self.history.items():
-            out[key] = thinned(values, limit)
+            out[key] = [float(f"{v:.6g}") for v in thinned(values, limit)]  # short JSON
         return out
 
     def trace_row(self, row: int, numerical=True) -> dict:

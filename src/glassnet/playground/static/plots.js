@@ -85,7 +85,8 @@ GN.drawRegion = function (canvas, region, info, view) {
       px[4 * i] = c[0]; px[4 * i + 1] = c[1]; px[4 * i + 2] = c[2]; px[4 * i + 3] = 255;
     }
   }
-  var off = document.createElement("canvas"); off.width = n; off.height = n;
+  var off = GN.offscreen || (GN.offscreen = document.createElement("canvas"));
+  if (off.width !== n) { off.width = n; off.height = n; }
   off.getContext("2d").putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(off, 0, 0, n, n, 0, 0, w, h);
