@@ -141,7 +141,13 @@ def test_a_newcomers_session_on_a_japanese_csv(page, tmp_path):
     page.wait_for_function("document.documentElement.lang === 'ja'")
     assert page.inner_text(".col.data h2") == "データ"
     assert "エポック" in page.inner_text(".controls")
+    assert "90 行" in page.inner_text("#csv-info")
+    page.click("#play")
+    wait_frame(page, "f.epoch >= 300")
+    page.click("#play")
+    wait_frame(page, "!f.playing")
     page.evaluate("document.fonts.ready")
+    page.evaluate("window.scrollTo(0, 0)")
     shots = os.environ.get("GLASSNET_SCREENSHOTS", str(tmp_path))
     page.screenshot(path=os.path.join(shots, "playground-1400.png"), full_page=True)
     # the setup lives in the URL
@@ -197,6 +203,10 @@ def test_phone_width_layout(browser, base, tmp_path):
     widths = page.evaluate("[document.documentElement.scrollWidth, "
                            "document.getElementById('region').clientWidth]")
     assert widths[0] <= 390 and widths[1] > 300  # no sideways scrolling; a full-width map
+    page.click("#play")
+    wait_frame(page, "f.epoch >= 300")
+    page.click("#play")
+    wait_frame(page, "!f.playing")
     page.evaluate("document.fonts.ready")
     shots = os.environ.get("GLASSNET_SCREENSHOTS", str(tmp_path))
     page.screenshot(path=os.path.join(shots, "playground-390.png"), full_page=True)

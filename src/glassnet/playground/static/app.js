@@ -61,7 +61,7 @@ function setLang(lang) {
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = GN.t(el.dataset.i18n); });
     document.querySelectorAll("[data-i18n-title]").forEach(function (el) { el.title = GN.t(el.dataset.i18nTitle); });
     $("lang-en").className = lang === "en" ? "on" : ""; $("lang-ja").className = lang === "ja" ? "on" : "";
-    saveURL(); redraw();
+    csvInfo(); paramsInfo(); saveURL(); redraw();
   });
 }
 
@@ -81,8 +81,7 @@ function sendSetup() {
   return api("/api/setup", GN.state).then(function (info) {
     GN.info = info; GN.focus = 0;
     GN.state.view = {x: info.view.x, y: info.view.y, fixed: GN.state.view.fixed && info.view.fixed};
-    $("params").textContent = info.params + " " + GN.t("weights") + ", " + info.rows.train + " / " +
-      info.rows.validation + " " + GN.t("rows (train / validation)");
+    paramsInfo();
     $("python").textContent = info.python;
     showError(null); renderLayers(); renderView(); renderData(); saveURL(); redraw();
   }).catch(function (e) { lastSetup = null; showError(e.message); });
@@ -174,11 +173,22 @@ function pickBuiltin(name) {
   renderData(); setup();
 }
 
+function paramsInfo() {
+  var info = GN.info;
+  if (info) $("params").textContent = info.params + " " + GN.t("weights") + ", " + info.rows.train + " / " +
+    info.rows.validation + " " + GN.t("rows (train / validation)");
+}
+
+function csvInfo() {
+  var cols = GN.columns;
+  if (cols) $("csv-info").textContent = cols.name + ": " + cols.rows + " " + GN.t("rows") + ", " +
+    cols.columns.length + " " + GN.t("columns") + " (" + cols.encoding + ")";
+}
+
 function showColumns(cols) {
   GN.columns = cols;
   var d = GN.state.data, target = cols.columns.indexOf(d.target) >= 0 ? d.target : cols.columns[cols.columns.length - 1];
-  $("csv-info").textContent = cols.name + ": " + cols.rows + " " + GN.t("rows") + ", " + cols.columns.length + " " +
-    GN.t("columns") + " (" + cols.encoding + ")";
+  csvInfo();
   $("target").innerHTML = cols.columns.map(function (c) { return option(GN.escape(c), target, GN.escape(c)); }).join("");
   var chosen = d.features || cols.columns.filter(function (c, i) { return c !== target && cols.numeric[i]; });
   $("features").innerHTML = cols.columns.map(function (c) {

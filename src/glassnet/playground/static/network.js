@@ -41,8 +41,8 @@ GN.drawNetwork = function (canvas, info, frame, view) {
   var fitted = GN.fit(canvas), ctx = fitted[0], w = fitted[1], h = fitted[2];
   ctx.clearRect(0, 0, w, h);
   var sizes = [info.features.length].concat(info.layers.map(function (l) { return l.units; }));
-  var ncol = sizes.length, margin = 40, top = 22, bottom = 8;
-  var colX = sizes.map(function (_, c) { return margin + c * (w - 2 * margin) / Math.max(1, ncol - 1); });
+  var ncol = sizes.length, left = 44, right = 52, top = 22, bottom = 8;  // room for names
+  var colX = sizes.map(function (_, c) { return left + c * (w - left - right) / Math.max(1, ncol - 1); });
   var nodes = [], links = [];
   sizes.forEach(function (n, c) {
     var room = (h - top - bottom) / n, s = Math.max(2, Math.min(36, room * 0.8, (w / ncol) * 0.45));
