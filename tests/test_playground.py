@@ -128,7 +128,9 @@ def test_every_page_string_has_a_japanese_translation():
         keys |= set(re.findall(r'data-i18n(?:-title)?="([^"]+)"', f.read()))
     for name in ("app.js", "network.js", "plots.js"):
         with open(os.path.join(static, name), encoding="utf-8") as f:
-            keys |= {k.replace("\\\\", "\\") for k in re.findall(r'\bt\("([^"]+)"\)', f.read())}
+            text = f.read()
+        keys |= {k.replace("\\\\", "\\") for k in re.findall(r'\bt\("([^"]+)"\)', text)}
+        keys |= set(re.findall(r'^  "[a-z -]+": "([^"]+)"', text, re.M))  # VERDICTS
     ja = messages.catalogue("ja")["messages"]
     assert sorted(keys - set(ja)) == []
 
@@ -218,6 +220,14 @@ def test_oversized_upload_is_refused_before_it_is_read(server, sid):
     status, answer = request(base, f"/api/upload?session={sid}", b"a,b\n1,2\n",
                              headers={"Content-Length": str(MAX_UPLOAD_BYTES + 1)})
     assert status == 413 and "limit" in answer["error"]
+
+
+def test_requests_for_another_host_name_are_refused(server):
+    """A page of another site rebinding its name to 127.0.0.1 gets nothing."""
+    base, _ = server
+    status, _ = request(base, "/api/session", b"", headers={"Host": "evil.example"})
+    assert status == 400
+    assert request(base, "/", headers={"Host": "localhost"})[0] == 200
 
 
 def test_get_on_a_post_endpoint_is_405(server):

@@ -117,9 +117,19 @@ def to_json(value) -> str:
         return json.dumps(_clean(value), ensure_ascii=False)
 
 
-def create_app(initial_data: str | None = None):
-    """The Starlette application (``initial_data``: a built-in name the page starts with)."""
+LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+def create_app(initial_data=None, loopback=True):
+    """The Starlette application.
+
+    ``initial_data``: what every new page starts with (``glassnet.playground.initial_data``).
+    ``loopback``: answer only requests addressed to this machine by name (a web page
+    elsewhere cannot reach the playground by rebinding its own domain to 127.0.0.1).
+    """
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.responses import FileResponse, Response, StreamingResponse
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
@@ -187,7 +197,9 @@ def create_app(initial_data: str | None = None):
         yield
         sessions.close_all()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES,
+                             www_redirect=False)] if loopback else []
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.sessions = sessions
     return app
 
@@ -230,7 +242,7 @@ def serve(data=None, host="127.0.0.1", port=None, open_browser=True, print_fn=pr
     import uvicorn
 
     one_blas_thread()
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host not in LOOPBACK_NAMES:
         print_fn(f"warning: serving on {host}: anyone who can reach this machine can use the "
                  "playground and train on its processors")
     port = port or free_port(host)
@@ -240,4 +252,5 @@ def serve(data=None, host="127.0.0.1", port=None, open_browser=True, print_fn=pr
         import webbrowser
 
         threading.Timer(0.8, webbrowser.open, (url,)).start()
-    uvicorn.run(create_app(data), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(data, loopback=host in LOOPBACK_NAMES), host=host, port=port,
+                log_level="warning")

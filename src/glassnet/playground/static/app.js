@@ -274,7 +274,7 @@ function draw() {
   var key = cls ? "accuracy" : "mae", metric = [{x: e, y: h[key] || [], colour: GN.colour(0), label: GN.t(key)}];
   if (h["val_" + key]) metric.push({x: e, y: h["val_" + key], colour: GN.colour(5), dash: [5, 4]});
   GN.lineChart($("metric-chart"), metric, {max: cls ? 1 : undefined, xlabel: GN.t("epochs")});
-  $("verdict").textContent = f.verdict ? (GN.state.lang === "en" ? f.verdict.message : "【" + GN.t(f.verdict.key) + "】 " + f.verdict.message) : "";
+  $("verdict").textContent = verdict(f.verdict);
   if (f.message) showError(f.message);
   if (cls && f.confusion) GN.confusionTable($("confusion"), f.confusion, info.classes, GN.t);
   if (!cls && f.curve) {
@@ -295,6 +295,19 @@ function onFrame(event) {
   $("play").innerHTML = f.playing ? ICON_PAUSE : ICON_PLAY;
   GN.playing = !!f.playing;
   redraw();
+}
+
+// The over-fitting verdict: the server's sentence in English, a translated one otherwise.
+var VERDICTS = {
+  "good": "Good fit: the validation loss is lowest at epoch {epoch} and has not risen since.",
+  "over-fits": "Over-fits from epoch {epoch}: the validation loss rises while the training loss keeps falling.",
+  "under-fits": "Under-fits: the loss is still falling; train longer or use a larger model.",
+  "no validation data": "The training loss has levelled off; without validation data over-fitting cannot be judged."
+};
+function verdict(v) {
+  if (!v) return "";
+  if (GN.state.lang === "en" || !VERDICTS[v.key]) return v.message;
+  return GN.t(VERDICTS[v.key]).replace("{epoch}", v.best_epoch === null ? "?" : v.best_epoch + 1);
 }
 
 // Wiring --------------------------------------------------------------------------------------
