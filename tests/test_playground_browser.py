@@ -146,6 +146,7 @@ def test_a_newcomers_session_on_a_japanese_csv(page, tmp_path):
     wait_frame(page, "f.epoch >= 300")
     page.click("#play")
     wait_frame(page, "!f.playing")
+    assert any(w in page.inner_text("#verdict") for w in ("良好", "過学習", "学習不足"))
     page.evaluate("document.fonts.ready")
     page.evaluate("window.scrollTo(0, 0)")
     shots = os.environ.get("GLASSNET_SCREENSHOTS", str(tmp_path))
