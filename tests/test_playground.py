@@ -95,6 +95,17 @@ def test_regression_frames_and_downloads_are_in_the_targets_units(session):
                                np.array(curve["y"])[[11, 188]], rtol=0.05)
 
 
+def test_a_new_setup_brings_the_pages_view_into_the_datas_range(session):
+    """The page keeps its plane (x1, x2) when it switches to a one-feature data set."""
+    info = session.setup({"data": {"source": "builtin", "name": "steps"},
+                          "view": {"x": 0, "y": 1, "fixed": [0.0, 0.0]}, "spec": {}})
+    assert (info["view"]["x"], info["view"]["y"]) == (0, 0)
+    from glassnet.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="view.y must be a feature index from 0 to 0"):
+        session.set_view({"x": 0, "y": 1})
+
+
 def test_plane_holds_the_other_features_fixed():
     view = {"x": 2, "y": 0, "fixed": [1.0, 5.0, 3.0], "xlim": [0, 1], "ylim": [-1, 1]}
     rows = frames.plane(view, 3)
@@ -131,6 +142,7 @@ def test_every_page_string_has_a_japanese_translation():
             text = f.read()
         keys |= {k.replace("\\\\", "\\") for k in re.findall(r'\bt\("([^"]+)"\)', text)}
         keys |= set(re.findall(r'^  "[a-z -]+": "([^"]+)"', text, re.M))  # VERDICTS
+        keys |= set(re.findall(r'^var [A-Z_]+_NOTE = "([^"]+)";', text, re.M))
     ja = messages.catalogue("ja")["messages"]
     assert sorted(keys - set(ja)) == []
 

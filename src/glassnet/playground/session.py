@@ -55,7 +55,7 @@ class Session:
         train, validation = data.subset(is_train), data.subset(~is_train)
         spec = setup_mod.model_spec(state)
         model, target = setup_mod.build(spec, train, validation)
-        view = setup_mod.view_for(state.get("view"), data)
+        view = setup_mod.view_for(state.get("view"), data, strict=False)
         with self.cond:
             self.playing = False
             self.state, self.data, self.is_train = state, data, is_train

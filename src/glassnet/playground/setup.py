@@ -196,12 +196,21 @@ def build(spec, train, validation=None):
     return model, prepared
 
 
-def view_for(view, data) -> dict:
-    """The plane to draw: two feature indices, the values of the others, the limits."""
+def view_for(view, data, strict=True) -> dict:
+    """The plane to draw: two feature indices, the values of the others, the limits.
+
+    With ``strict=False`` (a new setup, whose data the page has not seen yet) feature
+    indices beyond the data's are brought into range and other values dropped."""
     n = data.features.shape[1]
     view = view if isinstance(view, dict) else {}
     x = _field(view, "x", int, "view", 0)
     y = _field(view, "y", int, "view", 1 if n > 1 else 0)
+    if not strict:
+        x, y = min(max(x, 0), n - 1), min(max(y, 0), n - 1)
+        if x == y and n > 1:
+            y = 1 if x == 0 else 0
+        fixed = view.get("fixed")
+        view = {"fixed": fixed} if isinstance(fixed, list) and len(fixed) == n else {}
     for key, value in (("x", x), ("y", y)):
         if not 0 <= value < n:
             raise ConfigError(f"view.{key} must be a feature index from 0 to {n - 1}, "

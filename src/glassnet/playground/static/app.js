@@ -21,6 +21,8 @@ GN.stats = {frames: 0, draws: 0, started: performance.now()};
 var ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "swish", "linear"];
 var DATASETS = ["sample2", "sample3", "xor", "moons", "circles", "spiral", "steps", "blobs"];
 var PARAMS = {};
+var CLASSES_NOTE = "Regions: colour of the most likely class; solid line p = 0.5, dashed p = 0.95. Filled dots train, rings validate.";
+var REGRESSION_NOTE = "Colour: the predicted value, blue high, vermillion low; the dots are coloured by their target. Filled dots train, rings validate.";
 var ICON_PLAY = '<svg viewBox="0 0 24 24" width="22" height="22"><path d="M8 5l11 7-11 7z" fill="currentColor"/></svg>';
 var ICON_PAUSE = '<svg viewBox="0 0 24 24" width="22" height="22"><path d="M7 5h3.5v14H7zM13.5 5H17v14h-3.5z" fill="currentColor"/></svg>';
 
@@ -239,6 +241,8 @@ function renderView() {
     };
   });
   $("curve-box").hidden = info.task !== "regression"; $("confusion-box").hidden = info.task === "regression";
+  var note = $("region-note");
+  note.dataset.i18n = info.task === "regression" ? REGRESSION_NOTE : CLASSES_NOTE; note.textContent = GN.t(note.dataset.i18n);
   $("metric-chart").hidden = false;
 }
 

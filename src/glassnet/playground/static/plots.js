@@ -28,7 +28,7 @@ GN.diverging = function (v) {
 GN.fmt = function (v, digits) {
   if (v === null || v === undefined) return "–";
   if (typeof v !== "number") return String(v);
-  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return v.toExponential(2);
+  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return v.toExponential(digits === undefined || digits > 2 ? 2 : 1);
   return v.toFixed(digits === undefined ? 4 : digits).replace(/\.?0+$/, "") || "0";
 };
 
@@ -144,7 +144,7 @@ GN.drawPoints = function (ctx, w, h, info, view) {
 // A line chart of several series {x, y, colour, dash, label}; y from 0 unless told.
 GN.lineChart = function (canvas, series, opts) {
   var fitted = GN.fit(canvas), ctx = fitted[0], w = fitted[1], h = fitted[2];
-  var left = 44, right = 8, top = 14, bottom = 20;
+  var left = 52, right = 8, top = 14, bottom = 20;
   ctx.clearRect(0, 0, w, h);
   ctx.font = GN.FONT; ctx.fillStyle = "#444";
   var xs = [], ys = [];
