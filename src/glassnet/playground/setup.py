@@ -256,7 +256,7 @@ def gradient_table(model, x, target) -> list[dict]:
     analytic = copy.compute_gradients(x, t, method="analytic")
     numerical = copy.compute_gradients(x, t, method="numerical", _draw_noise=False)
     copy.set_random_state(state)
-    trainable = [t for layer in copy.layers for t in layer.trainable]
+    trainable = [t for layer in copy.layers for t in layer.weight_trainable]
     rows = []
     for name, a, n, t in zip(copy.weight_names(), analytic, numerical, trainable):
         if t:
