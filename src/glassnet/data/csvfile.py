@@ -142,9 +142,14 @@ def _bounded_lines(stream, path, limit):
         yield line
 
 
-def _parse(path, encoding, delimiter, limit):
+def _open(path, raw):
+    """The file, or the bytes of an upload standing for it, as a binary stream."""
+    return io.BytesIO(raw) if raw is not None else open(path, "rb")
+
+
+def _parse(path, encoding, delimiter, limit, raw=None):
     """Read the file once with ``encoding``; UnicodeDecodeError escapes to the caller."""
-    with open(path, "rb") as f:
+    with _open(path, raw) as f:
         stream = io.TextIOWrapper(f, encoding=encoding, newline="", errors="strict")
         lines = _bounded_lines(stream, path, limit)
         first = list(itertools.islice(lines, 30))
@@ -161,15 +166,17 @@ def _parse(path, encoding, delimiter, limit):
     return numbered, delimiter
 
 
-def read_table(path, encoding=None, delimiter=None, max_line=MAX_LINE_CHARS
+def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_CHARS
                ) -> tuple[list[str], list[list[str]], dict]:
     """Header, data rows (with their 1-based line numbers), and what was detected.
 
-    The file is streamed: memory grows with the table, not with a hostile line.
+    The file is streamed: memory grows with the table, not with a hostile line. With
+    ``raw`` (the file's bytes, say an upload) nothing is read from disk and ``path``
+    only names the data in messages.
     """
     path = os.fspath(path)
     try:
-        with open(path, "rb") as f:
+        with _open(path, raw) as f:
             head = f.read(4096)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
@@ -194,7 +201,7 @@ def read_table(path, encoding=None, delimiter=None, max_line=MAX_LINE_CHARS
         candidates = ["utf-8", "cp932"]
     for used in candidates:
         try:
-            numbered, delimiter = _parse(path, used, delimiter, max_line)
+            numbered, delimiter = _parse(path, used, delimiter, max_line, raw)
             break
         except UnicodeDecodeError as exc:
             if encoding is not None:
@@ -246,7 +253,7 @@ def _column_index(header, key, path, what):
 
 
 def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, missing="error",
-             task="auto", max_classes=MAX_CLASSES) -> Dataset:
+             task="auto", max_classes=MAX_CLASSES, raw=None) -> Dataset:
     """Load a CSV file (first line = column names) as a ``Dataset``.
 
     Parameters
@@ -268,6 +275,9 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     max_classes : int
         The most classes a target may have (default 100); a column with more distinct
         labels is more likely an ID or a free-text column than a class.
+    raw : bytes, optional
+        The file's contents (an upload, say): parsed in memory, nothing is read from
+        disk, and ``path`` only names the data in messages.
 
     Examples
     --------
@@ -281,7 +291,7 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     path = os.fspath(path)
     check_choice("missing", missing, ("error", "drop", "mean"))
     check_choice("task", task, ("auto", "classification", "regression"))
-    header, rows, detected = read_table(path, encoding, delimiter)
+    header, rows, detected = read_table(path, encoding, delimiter, raw)
     t = _column_index(header, target, path, "target")
     if features is None:
         cols = [j for j in range(len(header)) if j != t]
