@@ -175,7 +175,8 @@ def load(name: str, **params) -> Dataset:
                           f"{', '.join(params)}") from None
 
 
-def load_any(source, target=None, encoding=None, missing="error", **options) -> Dataset:
+def load_any(source, target=None, encoding=None, missing="error", max_classes=None,
+             **options) -> Dataset:
     """The CLI's DATA argument: a built-in dataset by name, image data ('mnist', an
     ``.npz`` or IDX file, or a folder holding them), or a CSV file by path; ``options``
     (features, ignore, id, skip_rows, plan) go to ``load_csv``."""
@@ -200,14 +201,16 @@ def load_any(source, target=None, encoding=None, missing="error", **options) -> 
                           f"({', '.join(names())}, or mnist)")
     if isinstance(target, str) and target.lstrip("-").isdigit():
         target = int(target)
+    extra = {} if max_classes is None else {"max_classes": max_classes}
     return load_csv(source, target=-1 if target is None else target, encoding=encoding,
-                    missing=missing, **options)
+                    missing=missing, **extra, **options)
 
 
-def export(name: str, path, **params) -> Dataset:
-    """Write a built-in dataset to CSV (UTF-8 with BOM, opens in Excel) and return it."""
+def export(name: str, path, overwrite=True, **params) -> Dataset:
+    """Write a built-in dataset to CSV (UTF-8 with BOM, opens in Excel) and return it;
+    with ``overwrite=False`` an existing file is never replaced."""
     dataset = load(name, **params)
-    dataset.to_csv(path)
+    dataset.to_csv(path, overwrite)
     return dataset
 
 

@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from .errors import DataError
-from .files import json_default, write_bytes, write_csv
+from .files import check_output_file, json_default, write_bytes, write_csv
 from .modelfile import FORMAT
 
 
@@ -188,7 +188,8 @@ class Predictions:
         self.probabilities, self.comparison = probabilities, comparison
 
 
-def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=None):
+def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=None,
+                overwrite=True):
     """Predict every row of a CSV; write the table to ``out`` when given; return it.
 
     Every column of the file is kept as written (IDs, dates, notes...); the model's
@@ -197,13 +198,16 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     and the predicted class (or the predicted values). When the file holds the target
     column, the predictions are compared with it (accuracy and confusion matrix, or
     mean absolute and root mean squared error). ``skip_rows``: lines above the header;
-    None skips a title row when there is one.
+    None skips a title row when there is one. ``out`` is never the input file; with
+    ``overwrite=False`` an existing ``out`` is not replaced either (``ResultsError``).
     """
     from .data import columns
     from .data.csvfile import read_table
 
     path = os.fspath(path)
-    header, rows, detected = read_table(path, encoding, delimiter, skip_rows)
+    if out is not None:
+        check_output_file(out, [path], overwrite, "out")
+    header, rows, detected = read_table(path, encoding, delimiter, skip_rows=skip_rows)
     plan = input_plan(model, header)
     x = columns.encode(plan, header, rows, path, detected["delimiter"] == ";")
     p = model.predict(x)
@@ -213,7 +217,7 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     table = [[*(cell.strip() for cell in row), *values] for (_, row), values in zip(rows, outputs)]
     comparison = compare_with_target(model, header, rows, p, path)
     if out is not None:
-        write_csv(out, [*header, *names], table)
+        write_csv(out, [*header, *names], table, overwrite)
     return Predictions([*header, *names], table, p, comparison)
 
 

@@ -4,15 +4,16 @@ and ``trace``."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import numpy as np
 
+from ..sanitize import terminal
 from .common import (
     UsageError,
     add_column_options,
     load_data,
+    output_file,
     parse_hidden,
     parse_rows,
     print_matrix,
@@ -50,26 +51,26 @@ def add_predict(sub):
                         "per class and the predicted class. When DATA has the target column, "
                         "also print the accuracy and the confusion matrix.")
     p.add_argument("--out", help="write the table here (default: print it)")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
 
 
 def cmd_predict(args):
     from ..exports import predict_csv
     from ..model import load_model
 
-    model = load_model(args.model)
-    if args.out and os.path.isdir(args.out):
-        raise UsageError(f"--out {args.out} is a folder; give a file name")
-    result = predict_csv(model, args.data, args.out, encoding=args.encoding,
-                         skip_rows=args.skip_rows)
     if args.out:
-        print(f"{len(result.rows)} predictions written to {args.out}")
+        output_file(args.out, args.overwrite, [args.data, args.model])
+    model = load_model(args.model)
+    result = predict_csv(model, args.data, args.out, encoding=args.encoding,
+                         skip_rows=args.skip_rows, overwrite=args.overwrite)
+    if args.out:
+        print(terminal(f"{len(result.rows)} predictions written to {args.out}"))
     else:
-        import csv
+        from ..files import csv_bytes
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(result.header)
-        writer.writerows([[f"{v:.6g}" if isinstance(v, float) else v for v in row]
-                          for row in result.rows])
+        table = csv_bytes(result.header, [[f"{v:.6g}" if isinstance(v, float) else v
+                                           for v in row] for row in result.rows])
+        sys.stdout.write(terminal(table.decode("utf-8-sig")))
     if result.comparison:  # on stderr when stdout carries the table
         print_comparison(result.comparison, file=sys.stdout if args.out else sys.stderr)
     return 0
@@ -78,15 +79,16 @@ def cmd_predict(args):
 def print_comparison(c, file=None):
     """The predictions against the file's target column."""
     if "accuracy" not in c:
-        print(f"compared with column {c['target']!r} on {c['rows']} rows: mean absolute "
-              f"error {c['mae']:.4g}, root mean squared error {c['rmse']:.4g}", file=file)
+        print(terminal(f"compared with column {c['target']!r} on {c['rows']} rows: mean "
+                       f"absolute error {c['mae']:.4g}, root mean squared error "
+                       f"{c['rmse']:.4g}"), file=file)
         return
     accuracy = "n/a" if c["accuracy"] is None else f"{c['accuracy']:.4f}"
-    print(f"compared with column {c['target']!r} on {c['rows']} rows: accuracy {accuracy}",
-          file=file)
+    print(terminal(f"compared with column {c['target']!r} on {c['rows']} rows: accuracy "
+                   f"{accuracy}"), file=file)
     if c["unknown_classes"]:
-        print("rows with classes the model does not know were left out: "
-              f"{', '.join(c['unknown_classes'])}", file=file)
+        print(terminal("rows with classes the model does not know were left out: "
+                       f"{', '.join(c['unknown_classes'])}"), file=file)
     print_matrix(c["classes"], c["confusion_matrix"], file=file)
 
 
@@ -111,6 +113,7 @@ def cmd_evaluate(args):
         raise UsageError(f"{args.model} has no loss saved with it; cannot evaluate")
     task = "classification" if info.get("class_names") else "regression"
     data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
+                    max_classes=max(100, len(info.get("class_names") or [])),
                     skip_rows=args.skip_rows, plan=input_plan(model))
     if task == "classification":
         reference = Dataset(data.features, data.labels, data.feature_names,

@@ -11,19 +11,34 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import math
+import itertools
 import os
 
 import numpy as np
 
 from ..errors import DataError
+from ..sanitize import csv_text
 from ..validation import check_choice
 from . import columns
 from .cells import MISSING, is_missing, parse_number, read_number  # noqa: F401 (re-exported)
 from .dataset import Dataset
+from .targets import MAX_CLASSES, encode_target
 
 DELIMITERS = (",", ";", "\t")
-MAX_CLASSES = 100
+
+
+# Byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+MAX_LINE_CHARS = 1 << 22  # 4 Mi characters: wider than any table a network trains on
+
+
+def _bom_encoding(head: bytes) -> str | None:
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return name
+    return None
 
 
 def decode(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str]:
@@ -36,26 +51,36 @@ def decode(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str
         except UnicodeDecodeError as exc:
             raise DataError(f"{path}: cannot be read as {encoding} (byte {exc.start}: "
                             f"{exc.reason}); leave encoding unset to detect it") from None
-    for bom, name, body in ((codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
-                            (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
-                            (codecs.BOM_UTF16_BE, "utf-16", "utf-16")):
-        if raw.startswith(bom):
-            try:
-                return raw.decode("utf-8-sig" if body == "utf-8" else body), name
-            except UnicodeDecodeError as exc:
-                raise DataError(f"{path} starts with a {body.upper()} byte-order mark but is "
-                                f"not valid {body.upper()} text (byte {exc.start}: "
-                                f"{exc.reason})") from None
+    name = _bom_encoding(raw[:4])
+    if name is not None:
+        try:
+            return raw.decode(name), name
+        except UnicodeDecodeError as exc:
+            raise _bom_error(path, name, f"byte {exc.start}: {exc.reason}") from None
     if b"\x00" in raw[:4096]:
-        raise DataError(f"{path} is not a text file (it contains NUL bytes); expected a CSV "
-                        "file saved as text")
+        raise _binary_error(path)
     for candidate in ("utf-8", "cp932"):
         try:
             return raw.decode(candidate), candidate
         except UnicodeDecodeError:
             continue
-    raise DataError(f"{path} is not text in UTF-8 or Shift-JIS (cp932); save it from Excel as "
-                    "'CSV UTF-8' or pass encoding=...")
+    raise _encoding_error(path)
+
+
+def _bom_error(path, name, where):
+    body = name.removesuffix("-sig").upper()
+    return DataError(f"{path} starts with a {body} byte-order mark but is not valid {body} "
+                     f"text ({where})")
+
+
+def _binary_error(path):
+    return DataError(f"{path} is not a text file (it contains NUL bytes); expected a CSV file "
+                     "saved as text")
+
+
+def _encoding_error(path):
+    return DataError(f"{path} is not text in UTF-8 or Shift-JIS (cp932); save it from Excel as "
+                     "'CSV UTF-8' or pass encoding=...")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -76,41 +101,101 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_table(path, encoding=None, delimiter=None,
+def _bounded_lines(stream, path, limit):
+    """The lines of a text stream, each read with a bound: a line longer than ``limit``
+    characters is a DataError, found without reading the rest of it."""
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit:
+            raise DataError(f"{path}, line {number}: the line is longer than {limit} "
+                            "characters; this is not a table glassnet can train on (is it a "
+                            "CSV file?)")
+        yield line
+
+
+def _open(path, raw):
+    """The file, or the bytes of an upload standing for it, as a binary stream."""
+    return io.BytesIO(raw) if raw is not None else open(path, "rb")
+
+
+def _parse(path, encoding, delimiter, limit, raw=None):
+    """Read the file once with ``encoding``; UnicodeDecodeError escapes to the caller."""
+    with _open(path, raw) as f:
+        stream = io.TextIOWrapper(f, encoding=encoding, newline="", errors="strict")
+        lines = _bounded_lines(stream, path, limit)
+        first = list(itertools.islice(lines, 30))
+        if delimiter is None:
+            delimiter = sniff_delimiter("".join(first))
+        reader = csv.reader(itertools.chain(first, lines), delimiter=delimiter, strict=True)
+        numbered = []
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):  # skip blank lines and ",,,," rows
+                    numbered.append((reader.line_num, row))
+        except csv.Error as exc:
+            raise DataError(f"{path}, line {reader.line_num}: not valid CSV ({exc})") from None
+    return numbered, delimiter
+
+
+def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_CHARS,
                skip_rows=0) -> tuple[list[str], list[list[str]], dict]:
     """Header, data rows (with their 1-based line numbers), and what was detected.
 
     ``skip_rows`` lines at the top (a title above the header) are left out; None
-    leaves out the lines that look like a title (``columns.title_rows``)."""
+    leaves out the lines that look like a title (``columns.title_rows``).
+
+    The file is streamed: memory grows with the table, not with a hostile line. With
+    ``raw`` (the file's bytes, say an upload) nothing is read from disk and ``path``
+    only names the data in messages.
+    """
     path = os.fspath(path)
     try:
-        with open(path, "rb") as f:
-            raw = f.read()
+        with _open(path, raw) as f:
+            head = f.read(4096)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataError(f"{path} is a folder, expected a CSV file") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
-    text, used = decode(raw, path, encoding)
-    if not text.strip():
-        raise DataError(f"{path} is empty; expected a header line and at least one data row")
-    if delimiter is None:
-        delimiter = sniff_delimiter(text)
-    elif delimiter not in DELIMITERS and len(delimiter) != 1:
+    if delimiter is not None and delimiter not in DELIMITERS and len(delimiter) != 1:
         raise DataError(f"delimiter must be one character, got {delimiter!r}")
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise DataError(f"{path}: not valid CSV ({exc})") from None
-    numbered = [(i, row) for i, row in enumerate(rows, start=1)
-                if i > (skip_rows or 0) and any(cell.strip() for cell in row)]  # and ",,,,"
+    bom = _bom_encoding(head)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise DataError(f"{path}: unknown encoding {encoding!r}") from None
+        candidates = [encoding]
+    elif bom is not None:
+        candidates = [bom]
+    elif b"\x00" in head:
+        raise _binary_error(path)
+    else:
+        candidates = ["utf-8", "cp932"]
+    for used in candidates:
+        try:
+            numbered, delimiter = _parse(path, used, delimiter, max_line, raw)
+            break
+        except UnicodeDecodeError as exc:
+            if encoding is not None:
+                raise DataError(f"{path}: cannot be read as {encoding} ({exc.reason}); leave "
+                                "encoding unset to detect it") from None
+            if bom is not None:
+                raise _bom_error(path, bom, exc.reason) from None
+    else:
+        raise _encoding_error(path)
+    numbered = [(i, row) for i, row in numbered if i > (skip_rows or 0)]
     if skip_rows is None and (title := columns.title_rows(numbered)):
         numbered = [(i, row) for i, row in numbered if i > title]
     if not numbered:
         raise DataError(f"{path} is empty; expected a header line and at least one data row")
     header_line, header = numbered[0]
-    header = [name.strip() for name in header]
+    header = [csv_text(name.strip()) for name in header]
     while header and header[-1] == "":  # Excel may leave empty trailing header cells
         header.pop()
     for j, name in enumerate(header):
@@ -153,7 +238,8 @@ def _column_index(header, key, path, what):
 
 
 def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, missing="error",
-             task="auto", ignore=None, id=None, skip_rows=0, plan=None) -> Dataset:
+             task="auto", max_classes=MAX_CLASSES, raw=None, ignore=None, id=None,
+             skip_rows=0, plan=None) -> Dataset:
     """Load a CSV file (first line = column names) as a ``Dataset``.
 
     Parameters
@@ -184,6 +270,12 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     task : {"auto", "classification", "regression"}
         "auto": text labels or integer labels (at most 100 distinct) are classes;
         other numbers are a regression target.
+    max_classes : int
+        The most classes a target may have (default 100); a column with more distinct
+        labels is more likely an ID or a free-text column than a class.
+    raw : bytes, optional
+        The file's contents (an upload, say): parsed in memory, nothing is read from
+        disk, and ``path`` only names the data in messages.
 
     Examples
     --------
@@ -200,7 +292,7 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     if skip_rows is not None and (not isinstance(skip_rows, int) or isinstance(skip_rows, bool)
                                   or skip_rows < 0):
         raise DataError(f"skip_rows must be a whole number >= 0, got {skip_rows!r}")
-    header, rows, detected = read_table(path, encoding, delimiter, skip_rows)
+    header, rows, detected = read_table(path, encoding, delimiter, raw, skip_rows=skip_rows)
     t = _column_index(header, target, path, "target")
     decimal_comma = detected["delimiter"] == ";"
     if isinstance(features, int) or (isinstance(features, list) and features
@@ -216,7 +308,7 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
                 "target": header[t]}
 
     keep = np.ones(len(rows), dtype=bool)
-    labels_text = [row[t].strip() for _, row in rows]
+    labels_text = [csv_text(row[t].strip()) for _, row in rows]
     no_label = np.array([is_missing(label) for label in labels_text], dtype=bool)
     values = columns.encode(plan, header, rows, path, decimal_comma, "keep", cells)
     blank = np.isnan(values).any(axis=1) | no_label
@@ -242,53 +334,10 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
                             "missing")
         values = np.where(np.isnan(values), np.nanmean(values, axis=0), values)
 
-    labels, class_names = _encode_target(labels_text, task, path, header[t])
+    labels, class_names = encode_target(labels_text, list(lines), task, path, header[t],
+                                        max_classes)
     return Dataset(values, labels, names, class_names, header[t], path,
                    {**detected, "rows_dropped": int((~keep).sum()), "columns": plan,
                     "skip_rows": skip_rows},
                    ids=None if ids is None else ids[keep], id_names=list(plan["id"]),
                    lines=lines)
-
-
-def _encode_target(texts, task, path, name):
-    numbers = []
-    for s in texts:
-        try:
-            numbers.append(float(s))
-        except ValueError:
-            numbers = None
-            break
-    if task == "regression":
-        if numbers is None:
-            bad = next(s for s in texts if not _is_float(s))
-            raise DataError(f"{path}, column {name!r}: a regression target must be numeric, "
-                            f"found {bad!r}")
-        return np.array(numbers, dtype=np.float64).reshape(-1, 1), None
-    if numbers is not None:
-        integral = all(math.isfinite(v) and v == int(v) for v in numbers)
-        if task == "auto" and not (integral and len(set(numbers)) <= MAX_CLASSES):
-            return np.array(numbers, dtype=np.float64).reshape(-1, 1), None
-        order = sorted(set(numbers))  # numeric labels: numeric order (1, 2, ..., 10)
-        names = [_label_text(v) for v in order]
-        index = {v: i for i, v in enumerate(order)}
-        labels = np.array([index[v] for v in numbers], dtype=np.intp)
-    else:
-        names = sorted(set(texts))  # text labels: sorted, so the order never depends on rows
-        index = {v: i for i, v in enumerate(names)}
-        labels = np.array([index[v] for v in texts], dtype=np.intp)
-    if len(names) < 2:
-        raise DataError(f"{path}, column {name!r}: the target has only one class "
-                        f"({names[0]!r}); classification needs at least two")
-    return labels, names
-
-
-def _is_float(s):
-    try:
-        float(s)
-    except ValueError:
-        return False
-    return True
-
-
-def _label_text(v: float) -> str:
-    return str(int(v)) if v == int(v) else repr(v)

@@ -22,6 +22,23 @@ from .style import colour, marker, pyplot
 
 #: Most coefficients drawn as trajectories; beyond it, those that moved most.
 MAX_TRACES = 200
+MAX_LEGEND = 20  # classes named in a legend; beyond that colours repeat anyway
+
+
+def _labelled(dataset):
+    """The dataset with its names cut to label length, control characters escaped (the
+    names come from a user's file; see ``sanitize.label``)."""
+    import dataclasses
+
+    from ..sanitize import label
+
+    if dataset is None:
+        return None
+    return dataclasses.replace(
+        dataset, feature_names=[label(n) for n in dataset.feature_names],
+        target_name=label(dataset.target_name),
+        class_names=None if dataset.class_names is None else [label(c) for c in
+                                                              dataset.class_names])
 
 
 def _class_names(dataset, k):
@@ -35,6 +52,11 @@ def _scatter(ax, dataset, size=18, alpha=0.9, xy=None):
     rows = sample_rows(np.arange(len(dataset)))
     if len(rows) < len(dataset):
         size, alpha = min(size, 10), min(alpha, 0.7)
+    if dataset.n_classes > MAX_LEGEND:  # one collection, not one per class: stays fast
+        ax.scatter(xy[rows, 0], xy[rows, 1], s=size, alpha=alpha,
+                   color=[colour(k) for k in dataset.labels[rows]], edgecolors="white",
+                   linewidths=0.5 if size > 12 else 0.2, zorder=3)
+        return len(rows)
     labels = dataset.labels[rows]
     for k, name in enumerate(dataset.class_names):
         mine = rows[labels == k]
@@ -56,6 +78,7 @@ def _legend(ax, n_classes, **options):
 def data_distribution(dataset, title=None, plane=None):
     """The data by class: over the two inputs, or over a ``plane`` (see projection) when
     there are more; at most MAX_POINTS rows are drawn (the title says so)."""
+    dataset = _labelled(dataset)
     plt = pyplot()
     from .projection import Plane
 
@@ -69,7 +92,8 @@ def data_distribution(dataset, title=None, plane=None):
         names = dataset.feature_names[:2] if plane is None else plane.labels
         ax.set_xlabel(names[0])
         ax.set_ylabel(names[1])
-        _legend(ax, dataset.n_classes)
+        if dataset.n_classes <= MAX_LEGEND:
+            _legend(ax, dataset.n_classes)
         if shown < len(dataset):
             title = title or (f"Data: {shown} of {len(dataset)} rows drawn, "
                               f"{dataset.n_classes} classes")
@@ -206,6 +230,7 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
     plt = pyplot()
     from matplotlib.lines import Line2D
 
+    dataset = _labelled(dataset)
     xy = dataset.features if plane is None else plane.project(dataset.features)
     if xlim is None or ylim is None:
         xlim, ylim = limits(xy, zoom=zoom)
@@ -233,8 +258,9 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
         ax.set_xlabel(names[0])
         ax.set_ylabel(names[1])
     handles, _ = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], color="0.2", ls=styles.get(level, ":"), label=f"p = {level}")
-                for level in levels]
+    handles = handles[:MAX_LEGEND] + [
+        Line2D([], [], color="0.2", ls=styles.get(level, ":"), label=f"p = {level}")
+        for level in levels]
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1),
               framealpha=0.95, ncol=1 if len(handles) <= 18 else 2)
     ax.set_xlim(xlim)
@@ -249,6 +275,7 @@ def probability_maps(model, dataset, points=None, resolution=200, title=None, pl
     ``plane`` of a wider input space), with the 0.5 and 0.95 contours, and optional
     ``points`` (e.g. Table 67's grid) marked."""
     plt = pyplot()
+    dataset = _labelled(dataset)
     xy = dataset.features if plane is None else plane.project(dataset.features)
     shown = xy if points is None else np.vstack([xy, points])
     xlim, ylim = limits(shown)
@@ -285,6 +312,7 @@ def probability_maps(model, dataset, points=None, resolution=200, title=None, pl
 
 def regression_curve(model, dataset, title="Model against data"):
     plt = pyplot()
+    dataset = _labelled(dataset)
     x = dataset.features[:, 0]
     span = x.max() - x.min() or 1.0
     xs = np.linspace(x.min() - 0.3 * span, x.max() + 0.3 * span, 300)

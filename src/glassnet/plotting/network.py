@@ -61,9 +61,13 @@ def network_diagram(model, dataset=None, title="The network"):
                 ax.plot([x0, x1], [y0, y1], color=POSITIVE if w >= 0 else NEGATIVE,
                         lw=0.3 + 5 * abs(w) / largest, alpha=0.75, zorder=1)
     maps = _response_maps(model, dataset, trace) if sizes[0] == 2 else None
+    from ..sanitize import label as plain  # names from a user's file, cut and escaped
+
     info = model.info or {}
-    names = list(info.get("feature_names") or []) or [f"x{i + 1}" for i in range(sizes[0])]
+    names = ([plain(n) for n in info.get("feature_names") or []]
+             or [f"x{i + 1}" for i in range(sizes[0])])
     classes = info.get("class_names")
+    classes = classes and [plain(c) for c in classes]
     fig.canvas.draw()
     for i, column in enumerate(pos):
         side = "right" if i == 0 else "left" if i == len(sizes) - 1 else "center"

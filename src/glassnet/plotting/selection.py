@@ -13,6 +13,8 @@ import numpy as np
 
 from .projection import MAX_POINTS
 
+MAX_PANELS = 12  # classes with a probability map each
+
 
 def run_figures(model, train, test, history, recorder=None):
     """Yield (file name, figure, caption) for one training run, one figure at a time."""
@@ -51,8 +53,9 @@ def run_figures(model, train, test, history, recorder=None):
         if plane is None:
             yield ("decision-regions-zoom", figures.decision_regions(model, shown, zoom=0.5),
                    "The same, zoomed on the centre.")
-        yield ("probability-maps", figures.probability_maps(model, shown, plane=plane),
-               f"Each class's probability over the plane{where}.")
+        if train.n_classes <= MAX_PANELS:
+            yield ("probability-maps", figures.probability_maps(model, shown, plane=plane),
+                   f"Each class's probability over the plane{where}.")
     if model.input_dim == 1 and not classification:
         yield ("model-curve", figures.regression_curve(model, shown), "Model against data.")
     two_d = model.input_dim == 2 and classification

@@ -19,6 +19,10 @@ from ..diagnosis import diagnose
 from ..files import write_csv
 from .html import Report, png_bytes
 
+# Beyond these a report stays readable (and small) by pointing to the CSV files.
+MAX_MATRIX = 30      # classes in a confusion matrix
+MAX_CELLS = 20_000   # numbers in a coefficient table
+
 
 def confusion_matrix(labels, predicted, k) -> np.ndarray:
     matrix = np.zeros((k, k), dtype=int)
@@ -77,7 +81,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     paths.update(written)
 
     report = Report(title or f"glassnet run: {train.source or 'data'}")
-    result = diagnose(history.history)
+    result = diagnose(history.history, start=history.params.get("first_loss"))
     report.paragraph(result.message, css="verdict")
     report.heading("Data")
     report.items({
@@ -89,7 +93,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
         **({"ignored columns": ", ".join(train.info["columns"]["ignored"])}
            if (train.info.get("columns") or {}).get("ignored") else {}),
         "target": train.target_name + (f" ({train.n_classes} classes: "
-                                       f"{', '.join(train.class_names)})"
+                                       f"{_some(train.class_names)})"
                                        if train.is_classification else " (numeric)"),
     })
     report.heading("Model")
@@ -100,7 +104,10 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     timing = {"training time": f"{seconds:.2f} s"} if seconds is not None else {}
     report.items({**timing, **{k: (f"{v:.4g}" if isinstance(v, float) else v)
                                for k, v in best_metrics(history).items()}})
-    if train.is_classification:
+    if train.is_classification and train.n_classes > MAX_MATRIX:
+        report.paragraph(f"{train.n_classes} classes: too many for a confusion matrix here; "
+                         "the predictions are in the CSV files.")
+    elif train.is_classification:
         for name, part in (("training", train), ("test", test)):
             if not len(part):
                 continue
@@ -113,6 +120,11 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     report.heading("Coefficients: one row per cell, bias first, then one weight per input")
     for table in exports.coefficient_tables(model):
         header, rows, left_out = narrow_table(table)
+        if len(rows) * len(header) > MAX_CELLS:
+            report.paragraph(f"{table['layer']}: {len(rows)} cells × "
+                             f"{len(table['header'])} columns, in coefficients-"
+                             f"{table['layer']}.csv (too large to show here).")
+            continue
         report.table(header, rows, spec=".6g",
                      caption=f"{table['layer']} ({table['activation']})" + (
                          f": the {len(header) - 2} inputs with the largest weights; all "
@@ -139,3 +151,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     report.write(join("report.html"))
     paths["report"] = join("report.html")
     return paths
+
+
+def _some(names, shown=20) -> str:
+    return ", ".join(names[:shown]) + (f", … ({len(names) - shown} more)"
+                                       if len(names) > shown else "")
