@@ -367,7 +367,8 @@ class NetRegressor(RegressorMixin, BaseNet):
 
     @property
     def out_activation_(self) -> str:
-        return self.model_.layers[-1].activation.name
+        name = self.model_.layers[-1].activation.name
+        return {"linear": "identity", "sigmoid": "logistic"}.get(name, name)  # MLP's names
 
     @property
     def n_outputs_(self) -> int:
