@@ -27,7 +27,6 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import median_time, print_table, write_results  # noqa: E402
-
 from sklearn import datasets  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402

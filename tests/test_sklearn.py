@@ -79,6 +79,8 @@ def test_japanese_labels_round_trip(iris):
     assert clf.score(x, FISH[y]) > 0.9
     np.testing.assert_allclose(clf.predict_log_proba(x), np.log(proba))
     assert clf.model_.info["class_names"] == sorted(FISH.tolist())
+    binary = small().fit(x[:100], FISH[y[:100]])
+    assert binary.model_.info["class_names"] == sorted(FISH[:2].tolist())
 
 
 def test_unseen_class_in_partial_fit_is_named(iris):
@@ -238,6 +240,18 @@ def test_warm_start_continues_from_the_weights(iris):
 
 def test_lbfgs_has_no_partial_fit():
     assert not hasattr(NetClassifier(solver="lbfgs"), "partial_fit")
+
+
+def test_lbfgs_lowers_the_loss_at_every_iteration(iris):
+    clf = small(solver="lbfgs", max_iter=40).fit(*iris)
+    assert len(clf.loss_curve_) == clf.n_iter_ == 40
+    assert np.all(np.diff(clf.loss_curve_) <= 1e-12)
+    assert clf.loss_ == clf.loss_curve_[-1] and clf.score(*iris) > 0.95
+
+
+def test_lbfgs_refuses_a_random_loss(iris):
+    with pytest.raises(glassnet.ConfigError, match="dropout and batch_norm must be off"):
+        small(solver="lbfgs", dropout=0.2).fit(*iris)
 
 
 # Regression ---------------------------------------------------------------------------

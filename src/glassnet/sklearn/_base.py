@@ -18,7 +18,6 @@ from ..errors import ConfigError
 from . import _params
 from ._training import Convergence
 
-
 #: largest matrix product per step (multiply-adds) still run on one BLAS thread
 SINGLE_THREAD_WORK = 1 << 22
 
@@ -107,7 +106,9 @@ class BaseNet(BaseEstimator):
         if self.solver in _params.FULL_BATCH_SOLVERS:
             from ._lbfgs import fit_lbfgs
 
-            fit_lbfgs(self, data)
+            with _blas_threads(self.model_, len(data)):
+                fit_lbfgs(self, data, None if validation is None else validation[:2])
+            self._remember_names()
             return self
         monitor = Convergence(self, X.shape[0], None if validation is None else validation[:2],
                               self.early_stopping, incremental)
@@ -123,11 +124,18 @@ class BaseNet(BaseEstimator):
         if validation is not None and "val_loss" in history.history:
             self.validation_loss_curve_.extend(
                 self._loss_in_mlp_units(v) for v in history.history["val_loss"])
+        self._remember_names()
         if not incremental and not monitor.converged and self.n_iter_ == self.max_iter:
             warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                           "and the optimization hasn't converged yet.", ConvergenceWarning,
                           stacklevel=3)
         return self
+
+    def _remember_names(self):
+        """Class names travel with the network into its file (a two-class logistic
+        output learns 0/1 targets, which carry no names of their own)."""
+        if self._is_clf:
+            self.model_.info["class_names"] = list(self._class_names)
 
     def _validate_xy(self, X, y, reset):
         return validate_data(self, X, y, reset=reset, dtype=(np.float64, np.float32),

@@ -64,6 +64,10 @@ _SHARED_DOC = """
     kernel_initializer : str, default="glorot_uniform"
         Initial weights ("glorot_uniform" is MLPClassifier's rule for ReLU and tanh;
         "auto" picks He uniform for the ReLU family).
+    bias_initializer : str, default="glorot_uniform"
+        Initial biases. MLPClassifier draws them from a uniform range like the
+        kernels, which on standardised features trains faster than zeros (Keras's
+        convention, ``"zeros"``); Glorot's range for a bias of n cells is ±√(3/n).
     scale : {"standard", "minmax", "none"}, default="standard"
         Feature scaling fitted on the training rows and kept inside the network (so
         ``model_`` and its saved file apply it too).
@@ -140,8 +144,8 @@ class NetClassifier(ClassifierMixin, BaseNet):
                  nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
                  beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
                  loss="log_loss", dropout=0.0, batch_norm=False, l1=0.0,
-                 kernel_initializer="glorot_uniform", scale="standard", class_weight=None,
-                 dtype="float64"):
+                 kernel_initializer="glorot_uniform", bias_initializer="glorot_uniform",
+                 scale="standard", class_weight=None, dtype="float64"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -170,6 +174,7 @@ class NetClassifier(ClassifierMixin, BaseNet):
         self.batch_norm = batch_norm
         self.l1 = l1
         self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
         self.scale = scale
         self.class_weight = class_weight
         self.dtype = dtype
@@ -306,7 +311,7 @@ class NetRegressor(RegressorMixin, BaseNet):
                  beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
                  loss="squared_error", output_activation="identity", scale_target=True,
                  dropout=0.0, batch_norm=False, l1=0.0, kernel_initializer="glorot_uniform",
-                 scale="standard", dtype="float64"):
+                 bias_initializer="glorot_uniform", scale="standard", dtype="float64"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -337,6 +342,7 @@ class NetRegressor(RegressorMixin, BaseNet):
         self.batch_norm = batch_norm
         self.l1 = l1
         self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
         self.scale = scale
         self.dtype = dtype
 
