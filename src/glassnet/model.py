@@ -219,23 +219,11 @@ class Sequential(Trainer):
 
     def compute_gradients(self, x, y, method="analytic", loss=None, epsilon=None,
                           _draw_noise=True):
-        """Gradients of the mean loss (plus penalties) w.r.t. every weight.
-
-        Parameters
-        ----------
-        x, y : array-like
-            Features (n_samples, n_features) and targets.
-        method : {"analytic", "numerical"}
-            Backprop, or central differences over every parameter.
-        loss : str or Loss, optional
-            Defaults to the compiled loss.
-        epsilon : float, optional
-            Step of the central differences (numerical method only).
-
-        Returns
-        -------
-        list of ndarray aligned with ``get_weights()`` (zeros for non-trainable ones).
-        """
+        """Gradients of the mean loss (plus penalties) w.r.t. every weight, by backprop
+        (``method="analytic"``) or central differences with step ``epsilon``
+        (``"numerical"``), for features ``x`` and targets ``y``; ``loss`` defaults to the
+        compiled one. A list aligned with ``get_weights()`` (zeros for non-trainable
+        weights)."""
         from .gradients import numerical_gradients
 
         check_choice("method", method, ("analytic", "numerical"))
@@ -354,25 +342,10 @@ class Sequential(Trainer):
     # Description ----------------------------------------------------------------------
     def summary(self, print_fn=print) -> str:
         """Print (and return) a table of layers, output shapes and parameter counts."""
+        from .summary import summary_text
+
         self._require_built("summary()")
-        rows = [("Layer (type)", "Output shape", "Param #", "Activation")]
-        for layer in self.layers:
-            rows.append((f"{layer.name} ({type(layer).__name__})", f"(None, {layer.output_dim})",
-                         str(layer.count_params()),
-                         layer.activation.name if layer.activation is not None else ""))
-        widths = [max(len(r[c]) for r in rows) for c in range(4)]
-        line = "  ".join("-" * w for w in widths)
-        body = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-        total = self.count_params()
-        trainable = sum(w.size for layer in self.layers
-                        for w, t in zip(layer.weights, layer.trainable) if t)
-        text = "\n".join([
-            f'Model: "{self.name}"  (input: {self.input_dim} features, dtype {self.dtype})',
-            line, body[0], line, *body[1:], line,
-            f"Total params: {total}",
-            f"Trainable params: {trainable}",
-            f"Non-trainable params: {total - trainable}",
-        ])
+        text = summary_text(self)
         if print_fn is not None:
             print_fn(text)
         return text
