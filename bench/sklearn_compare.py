@@ -8,7 +8,9 @@ diabetes; California housing too when it is already in scikit-learn's data folde
 - held-out score (accuracy or R² on a 25 % split) with each estimator's defaults
   (MLPClassifier's parameters are the same for both), median over --seeds seeds;
 - fit time for the same work: --epochs epochs, batch 200 ("auto"), no early stop
-  (tol=0), median of --repeat runs, the two estimators alternating;
+  (tol=0), median of --repeat runs, the estimators alternating (glassnet in float64,
+  MLPClassifier's precision, and in float32); MLPClassifier also with one BLAS thread,
+  which glassnet's estimators choose for networks this small;
 - skorch's NeuralNetClassifier for the same network, when skorch is installed.
 
 Prints a table and writes bench/results/sklearn_compare.json.
@@ -17,6 +19,7 @@ Prints a table and writes bench/results/sklearn_compare.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -31,6 +34,7 @@ from sklearn import datasets  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from glassnet.sklearn import NetClassifier, NetRegressor  # noqa: E402
 
@@ -71,13 +75,15 @@ def fit_times(x, y, classification, epochs, repeat):
     same = dict(max_iter=epochs, tol=0.0, n_iter_no_change=epochs + 1, random_state=0)
     mlp = (MLPClassifier if classification else MLPRegressor)(**same)
     net = (NetClassifier if classification else NetRegressor)(**same)
-    times = {"mlp": [], "net": []}
+    net32 = (NetClassifier if classification else NetRegressor)(dtype="float32", **same)
+    times = {"mlp": [], "mlp1": [], "net": [], "net32": []}
     for _ in range(repeat):
-        for key, est in (("mlp", mlp), ("net", net)):
+        for key, est in (("mlp", mlp), ("mlp1", mlp), ("net", net), ("net32", net32)):
             started = time.perf_counter()
-            est.fit(x, y)
+            with threadpool_limits(1, "blas") if key == "mlp1" else contextlib.nullcontext():
+                est.fit(x, y)
             times[key].append(time.perf_counter() - started)
-    return statistics.median(times["mlp"]), statistics.median(times["net"])
+    return tuple(statistics.median(times[key]) for key in ("mlp", "mlp1", "net", "net32"))
 
 
 def skorch_time(x, y, epochs):
@@ -109,18 +115,23 @@ def main(argv=None):
     rows = []
     for name, x, y, classification in bundled(args.quick):
         mlp_score, net_score = held_out_scores(x, y, classification, args.seeds)
-        mlp_time, net_time = fit_times(x, y, classification, args.epochs, args.repeat)
+        mlp_time, mlp1_time, net_time, net32_time = fit_times(x, y, classification,
+                                                              args.epochs, args.repeat)
         row = {"dataset": name, "rows": x.shape[0], "features": x.shape[1],
                "metric": "accuracy" if classification else "R2",
                "mlp_score": round(mlp_score, 4), "net_score": round(net_score, 4),
                "epochs": args.epochs, "mlp_fit_s": round(mlp_time, 4),
-               "net_fit_s": round(net_time, 4), "time_ratio": round(net_time / mlp_time, 3)}
+               "mlp_1_thread_fit_s": round(mlp1_time, 4),
+               "net_fit_s": round(net_time, 4), "time_ratio": round(net_time / mlp_time, 3),
+               "net32_fit_s": round(net32_time, 4),
+               "time_ratio_32": round(net32_time / mlp_time, 3)}
         if classification:
             row["skorch_fit_s"] = skorch_time(x, y, args.epochs)
         rows.append(row)
         print(f"{name}: done", file=sys.stderr)
     print_table(rows, ["dataset", "rows", "features", "metric", "mlp_score", "net_score",
-                       "mlp_fit_s", "net_fit_s", "time_ratio", "skorch_fit_s"])
+                       "mlp_fit_s", "mlp_1_thread_fit_s", "net_fit_s", "time_ratio",
+                       "net32_fit_s", "time_ratio_32", "skorch_fit_s"])
     print(f"written {write_results('sklearn_compare', rows)}")
 
 
