@@ -290,6 +290,19 @@ def test_model_is_a_glassnet_sequential_that_saves_safely(iris, tmp_path):
     np.testing.assert_allclose(loaded.predict(iris[0]), clf.predict_proba(iris[0]), rtol=1e-12)
 
 
+def test_saved_two_class_network_predicts_both_classes_in_glassnets_tables(iris):
+    """One logistic output, two class names: glassnet's prediction table (CLI predict)
+    shows p(first class) = 1 - z and p(second class) = z, as predict_proba does."""
+    from glassnet.exports import prediction_table
+
+    x, y = iris[0][:100], FISH[iris[1][:100]]
+    clf = small().fit(x, y)
+    header, rows, p = prediction_table(clf.model_, ["a", "b", "c", "d"], x)
+    assert header[4:] == [f"p_{c}" for c in clf.classes_] + ["predicted"]
+    np.testing.assert_allclose(p, clf.predict_proba(x), rtol=1e-12)
+    assert [row[-1] for row in rows] == clf.predict(x).tolist()
+
+
 def test_dataframe_feature_names_are_kept_and_checked(iris):
     pd = pytest.importorskip("pandas")
     names = ["がく片の長さ", "がく片の幅", "花弁の長さ", "花弁の幅"]
