@@ -307,8 +307,9 @@ def test_dataframe_feature_names_are_kept_and_checked(iris):
     pd = pytest.importorskip("pandas")
     names = ["がく片の長さ", "がく片の幅", "花弁の長さ", "花弁の幅"]
     frame = pd.DataFrame(iris[0], columns=names)
-    clf = small().fit(frame, iris[1])
+    clf = small().fit(frame, pd.Series(iris[1], name="品種"))
     assert clf.feature_names_in_.tolist() == names
+    assert clf.model_.info["target_name"] == "品種"
     assert clf.model_.info["feature_names"] == names
     with pytest.raises(ValueError, match="Feature names must be in the same order"):
         clf.predict(frame[names[::-1]])

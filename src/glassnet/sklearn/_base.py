@@ -58,6 +58,9 @@ class BaseNet(BaseEstimator):
     def _fit(self, X, y, *, incremental, eval_set=None, classes=None):
         self._validate_params()
         first_pass = not hasattr(self, "model_") or (not self.warm_start and not incremental)
+        if first_pass:  # a pandas Series names the target column for glassnet's files
+            name = getattr(y, "name", None)
+            self._target_name = name if isinstance(name, str) else "y"
         X, y = self._validate_xy(X, y, reset=first_pass)
         targets = self._encode_targets(y, first_pass, classes)
         random_state = check_random_state(self.random_state)
@@ -173,7 +176,8 @@ class BaseNet(BaseEstimator):
         class_names = getattr(self, "_class_names", None)
         if targets.ndim == 2:  # numeric target (regression, or a binary logistic output)
             class_names = None
-        return Dataset(x, targets, names, class_names, "y", "scikit-learn")
+        return Dataset(x, targets, names, class_names, getattr(self, "_target_name", "y"),
+                       "scikit-learn")
 
     def _spec(self, data, seed):
         loss, output_activation, scale_target = self._output()
