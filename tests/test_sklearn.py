@@ -174,6 +174,27 @@ def test_stops_after_n_iter_no_change_epochs_as_mlpclassifier(iris):
     assert net.t_ == mlp.t_ == 5 * 150
 
 
+def test_adaptive_learning_rate_divides_by_5_until_1e_6_as_mlpclassifier(iris):
+    same = dict(solver="sgd", learning_rate="adaptive", tol=1e9, n_iter_no_change=1,
+                learning_rate_init=0.1, max_iter=100, random_state=0)
+    mlp = MLPClassifier((8,), **same).fit(*iris)
+    net = small(**same).fit(*iris)
+    assert net.n_iter_ == mlp.n_iter_ < 100
+    assert net.model_.optimizer.learning_rate == pytest.approx(mlp._optimizer.learning_rate)
+
+
+def test_invscaling_learning_rate_follows_samples_seen(iris):
+    net = small(solver="sgd", learning_rate="invscaling", learning_rate_init=0.5,
+                power_t=0.25, max_iter=7).fit(*iris)
+    assert net.model_.optimizer.learning_rate == pytest.approx(0.5 / (7 * 150 + 1) ** 0.25)
+
+
+def test_verbose_prints_mlpclassifiers_lines(iris, capsys):
+    small(verbose=True, max_iter=2).fit(*iris)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines] == ["Iteration 1", "Iteration 2"]
+
+
 def test_convergence_warning_when_max_iter_ends_training(iris):
     with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(3\) reached"):
         small(max_iter=3).fit(*iris)
