@@ -101,6 +101,13 @@ _ATTRIBUTES_DOC = """
         on it."""
 
 
+def _store(estimator, arguments):
+    """Keep every ``__init__`` argument unchanged under its own name."""
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
+
+
 class NetClassifier(ClassifierMixin, BaseNet):
     __doc__ = f"""Feed-forward network classifier: MLPClassifier's contract, glassnet's layers.
 
@@ -146,38 +153,7 @@ class NetClassifier(ClassifierMixin, BaseNet):
                  loss="log_loss", dropout=0.0, batch_norm=False, l1=0.0,
                  kernel_initializer="glorot_uniform", bias_initializer="glorot_uniform",
                  scale="standard", class_weight=None, dtype="float64"):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.loss = loss
-        self.dropout = dropout
-        self.batch_norm = batch_norm
-        self.l1 = l1
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
-        self.scale = scale
-        self.class_weight = class_weight
-        self.dtype = dtype
+        _store(self, locals())  # __init__ only stores its arguments, as scikit-learn asks
 
     def fit(self, X, y, eval_set=None):
         """Train on ``(X, y)``; ``eval_set=(X_val, y_val)`` is scored after every epoch.
@@ -312,39 +288,7 @@ class NetRegressor(RegressorMixin, BaseNet):
                  loss="squared_error", output_activation="identity", scale_target=True,
                  dropout=0.0, batch_norm=False, l1=0.0, kernel_initializer="glorot_uniform",
                  bias_initializer="glorot_uniform", scale="standard", dtype="float64"):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.loss = loss
-        self.output_activation = output_activation
-        self.scale_target = scale_target
-        self.dropout = dropout
-        self.batch_norm = batch_norm
-        self.l1 = l1
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
-        self.scale = scale
-        self.dtype = dtype
+        _store(self, locals())  # __init__ only stores its arguments, as scikit-learn asks
 
     fit = NetClassifier.fit
 
