@@ -324,6 +324,15 @@ def test_saved_two_class_network_predicts_both_classes_in_glassnets_tables(iris)
     assert [row[-1] for row in rows] == clf.predict(x).tolist()
 
 
+def test_sparse_input_is_accepted_as_mlpclassifier(iris):
+    sparse = pytest.importorskip("scipy.sparse")
+    x, y = iris
+    dense, from_sparse = small().fit(x, y), small().fit(sparse.csr_matrix(x), y)
+    np.testing.assert_array_equal(dense.coefs_[0], from_sparse.coefs_[0])
+    np.testing.assert_array_equal(dense.predict_proba(x),
+                                  from_sparse.predict_proba(sparse.csc_matrix(x)))
+
+
 def test_dataframe_feature_names_are_kept_and_checked(iris):
     pd = pytest.importorskip("pandas")
     names = ["がく片の長さ", "がく片の幅", "花弁の長さ", "花弁の幅"]

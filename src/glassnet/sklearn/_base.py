@@ -34,6 +34,14 @@ def _blas_threads(model, batch_size):
     return threadpool_limits(1, "blas") if work <= SINGLE_THREAD_WORK else contextlib.nullcontext()
 
 
+#: sparse matrices are accepted (as MLPClassifier does) and made dense for the network
+SPARSE = ("csr", "csc", "coo")
+
+
+def _dense(x):
+    return x.toarray() if hasattr(x, "toarray") else x
+
+
 class BaseNet(BaseEstimator):
     """Base class; use NetClassifier or NetRegressor."""
 
@@ -141,8 +149,10 @@ class BaseNet(BaseEstimator):
             self.model_.info["class_names"] = list(self._class_names)
 
     def _validate_xy(self, X, y, reset):
-        return validate_data(self, X, y, reset=reset, dtype=(np.float64, np.float32),
-                             multi_output=self._multi_output, y_numeric=not self._is_clf)
+        X, y = validate_data(self, X, y, reset=reset, dtype=(np.float64, np.float32),
+                             accept_sparse=SPARSE, multi_output=self._multi_output,
+                             y_numeric=not self._is_clf)
+        return _dense(X), y
 
     def _eval_rows(self, eval_set):
         """``eval_set=(X_val, y_val)`` checked like X: (x, encoded y, Dataset)."""
@@ -150,9 +160,10 @@ class BaseNet(BaseEstimator):
             raise ConfigError("eval_set must be a tuple (X_val, y_val), got "
                               f"{type(eval_set).__name__}")
         x_val, y_val = validate_data(self, *eval_set, reset=False,
-                                     dtype=(np.float64, np.float32),
+                                     dtype=(np.float64, np.float32), accept_sparse=SPARSE,
                                      multi_output=self._multi_output,
                                      y_numeric=not self._is_clf)
+        x_val = _dense(x_val)
         targets = self._encode_targets(y_val, first_pass=False, name="eval_set y")
         return x_val, targets, self._dataset(x_val, targets)
 
@@ -189,8 +200,9 @@ class BaseNet(BaseEstimator):
     # Prediction ---------------------------------------------------------------------
     def _network_output(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        return self.model_.predict(X)
+        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32),
+                          accept_sparse=SPARSE)
+        return self.model_.predict(_dense(X))
 
     # MLPClassifier's attributes -------------------------------------------------------
     @property
@@ -234,5 +246,5 @@ class BaseNet(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         return tags
