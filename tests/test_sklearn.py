@@ -90,6 +90,20 @@ def test_unseen_class_in_partial_fit_is_named(iris):
         clf.partial_fit(x[:2], np.array(["タイ", "サバ"]))
 
 
+def test_multilabel_rows_as_mlpclassifier():
+    from sklearn.datasets import make_multilabel_classification
+
+    x, y = make_multilabel_classification(120, 6, n_classes=4, random_state=0)
+    clf = small(hidden_layer_sizes=(16,), max_iter=200, learning_rate_init=0.01).fit(x, y)
+    assert clf.classes_.tolist() == [0, 1, 2, 3] and clf.out_activation_ == "logistic"
+    proba = clf.predict_proba(x)
+    assert proba.shape == (120, 4)
+    np.testing.assert_array_equal(clf.predict(x), (proba > 0.5).astype(int))
+    mlp = _mlp_with_weights(MLPClassifier, clf, "relu")
+    np.testing.assert_allclose(mlp._forward_pass_fast(x), proba, rtol=1e-9)
+    assert clf.score(x, y) > 0.5  # subset accuracy: every label of a row right
+
+
 def test_one_class_is_an_error():
     with pytest.raises(ValueError, match="at least 2 classes"):
         small().fit(np.zeros((4, 2)), ["a"] * 4)

@@ -145,7 +145,7 @@ class BaseNet(BaseEstimator):
     def _remember_names(self):
         """Class names travel with the network into its file (a two-class logistic
         output learns 0/1 targets, which carry no names of their own)."""
-        if self._is_clf:
+        if self._is_clf and self._class_names is not None:
             self.model_.info["class_names"] = list(self._class_names)
 
     def _validate_xy(self, X, y, reset):
@@ -170,9 +170,9 @@ class BaseNet(BaseEstimator):
     def _split_validation(self, X, targets, random_state):
         """MLPClassifier's early-stopping split: validation_fraction of the rows,
         stratified for classes, drawn with the estimator's random state."""
-        stratify = targets if self._is_clf and targets.ndim == 1 else None
-        if self._is_clf and stratify is None:
-            stratify = targets[:, 0]
+        stratify = None  # multilabel rows and numbers are not stratified (as MLPClassifier)
+        if self._is_clf and (targets.ndim == 1 or targets.shape[1] == 1):
+            stratify = targets.reshape(len(targets), -1)[:, 0]
         x_train, x_val, t_train, t_val = train_test_split(
             X, targets, random_state=random_state, test_size=self.validation_fraction,
             stratify=stratify)

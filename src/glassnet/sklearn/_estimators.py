@@ -7,7 +7,8 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
 
 from ..errors import ConfigError
 from . import _params
@@ -142,7 +143,7 @@ class NetClassifier(ClassifierMixin, BaseNet):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
     _is_clf = True
-    _multi_output = False
+    _multi_output = True  # multilabel 0/1 columns; a column vector is raveled with a warning
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=0.0001, batch_size="auto", learning_rate="constant",
@@ -178,7 +179,11 @@ class NetClassifier(ClassifierMixin, BaseNet):
         if self.class_weight is not None:
             raise ConfigError("class_weight needs per-row sample weights in glassnet's "
                               "training loop, which are not available yet; leave it None")
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        if y.ndim == 2:
+            return self._encode_multilabel(y, first_pass, name)
         if first_pass:
             labels = np.unique(y if classes is None else np.asarray(classes))
             if labels.size < 2:
@@ -187,6 +192,10 @@ class NetClassifier(ClassifierMixin, BaseNet):
                                  f"{labels[0]!r}")
             self.classes_ = labels
             self._class_names = [str(c) for c in labels]
+            self._multilabel = False
+        elif self._multilabel:
+            raise ValueError(f"{name} has one label per row, but the network was fitted on "
+                             f"multilabel rows ({len(self.classes_)} 0/1 columns)")
         unseen = np.setdiff1d(np.unique(y), self.classes_)
         if unseen.size:
             raise ValueError(f"{name} has classes not in `self.classes_`. `self.classes_` has "
@@ -196,11 +205,30 @@ class NetClassifier(ClassifierMixin, BaseNet):
             return index.astype(np.float64).reshape(-1, 1)
         return index
 
+    def _encode_multilabel(self, y, first_pass, name):
+        """Multilabel rows (0/1 indicator columns), as MLPClassifier: one logistic cell
+        per label."""
+        if type_of_target(y) != "multilabel-indicator":
+            raise ValueError(f"{name} has several columns that are not all 0/1: "
+                             f"{type(self).__name__} learns one label per row or multilabel "
+                             "0/1 columns, not several multiclass targets")
+        if first_pass:
+            self.classes_ = np.arange(y.shape[1])
+            self._class_names = None  # labels, not classes that exclude each other
+            self._multilabel = True
+        elif not self._multilabel or y.shape[1] != len(self.classes_):
+            raise ValueError(f"{name} has {y.shape[1]} label columns; the network was fitted "
+                             f"on {len(self.classes_)}")
+        return np.asarray(y, dtype=np.float64)
+
     @property
     def _binary_logistic(self):
-        return len(self.classes_) == 2 and self.loss == "log_loss"
+        return len(self.classes_) == 2 and self.loss == "log_loss" and not self._multilabel
 
     def _output(self):
+        if self._multilabel:
+            loss = "binary_crossentropy" if self.loss == "log_loss" else self.loss
+            return loss, "sigmoid", False
         if self._binary_logistic:
             return "binary_crossentropy", "sigmoid", False
         loss = "categorical_crossentropy" if self.loss == "log_loss" else self.loss
@@ -208,7 +236,8 @@ class NetClassifier(ClassifierMixin, BaseNet):
 
     @property
     def out_activation_(self) -> str:
-        return "logistic" if self.model_.output_dim == 1 else "softmax"
+        name = self.model_.layers[-1].activation.name
+        return {"linear": "identity", "sigmoid": "logistic"}.get(name, name)  # MLP's names
 
     @property
     def n_outputs_(self) -> int:
@@ -216,14 +245,14 @@ class NetClassifier(ClassifierMixin, BaseNet):
 
     def _score_during_fit(self, x, targets):
         out = self.model_.predict(x)
-        if out.shape[1] == 1:
-            return float(np.mean((out[:, 0] > 0.5) == (targets[:, 0] > 0.5)))
+        if targets.ndim == 2:  # one logistic cell per column: every column must be right
+            return float(np.mean(((out > 0.5) == (targets > 0.5)).all(axis=1)))
         return float(np.mean(out.argmax(axis=1) == targets))
 
     def predict_proba(self, X):
-        """Probability of each class, columns in ``classes_`` order."""
+        """Probability of each class (or label), columns in ``classes_`` order."""
         out = self._network_output(X).astype(np.float64)
-        if out.shape[1] == 1:
+        if out.shape[1] == 1 and not self._multilabel:
             return np.hstack([1.0 - out, out])
         return out
 
@@ -233,13 +262,16 @@ class NetClassifier(ClassifierMixin, BaseNet):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        """The most probable class of each row (labels as given to ``fit``)."""
-        best = self.predict_proba(X).argmax(axis=1)
-        return self.classes_[best]
+        """The most probable class of each row (labels as given to ``fit``), or the 0/1
+        label columns of multilabel rows."""
+        proba = self.predict_proba(X)
+        if self._multilabel:
+            return (proba > 0.5).astype(int)
+        return self.classes_[proba.argmax(axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = False
+        tags.classifier_tags.multi_label = True
         return tags
 
 
