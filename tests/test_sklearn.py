@@ -347,6 +347,26 @@ def test_sparse_input_is_accepted_as_mlpclassifier(iris):
                                   from_sparse.predict_proba(sparse.csc_matrix(x)))
 
 
+def test_glassnets_figures_and_tables_work_on_a_fitted_estimator():
+    """model_ carries what glassnet's figures, tables and report read: names, history."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from glassnet import plotting
+    from glassnet.exports import coefficient_tables
+
+    data = glassnet.datasets.load("sample2")  # seed 000's 2-D points in 5 classes
+    labels = np.array(data.class_names)[data.labels]
+    clf = small(max_iter=5).fit(data.features, labels, eval_set=(data.features, labels))
+    history = clf.model_.history.history
+    assert history["loss"] == clf.loss_curve_  # the same learning curve, both ways
+    assert history["val_loss"] == clf.validation_loss_curve_
+    tables = coefficient_tables(clf.model_)
+    assert [row[0] for row in tables[-1]["rows"]] == data.class_names
+    figure = plotting.decision_regions(clf.model_, data, resolution=30)
+    figure.savefig(__import__("io").BytesIO(), format="png")
+    matplotlib.pyplot.close("all")
+
+
 def test_dataframe_feature_names_are_kept_and_checked(iris):
     pd = pytest.importorskip("pandas")
     names = ["がく片の長さ", "がく片の幅", "花弁の長さ", "花弁の幅"]
