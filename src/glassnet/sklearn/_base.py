@@ -126,15 +126,12 @@ class BaseNet(BaseEstimator):
         self._target_during_fit = specs.target_scaling(spec, self.model_, data)
         try:
             with _blas_threads(self.model_, spec.batch_size):
-                history = specs.fit_model(
+                specs.fit_model(
                     self.model_, spec, data,
                     validation=None if validation is None else validation[2],
                     epochs=1 if incremental else spec.epochs, callbacks=[monitor], verbose=0)
         finally:
             self._target_during_fit = None
-        if validation is not None and "val_loss" in history.history:
-            self.validation_loss_curve_.extend(
-                self._loss_in_mlp_units(v) for v in history.history["val_loss"])
         self._remember_names()
         if not incremental and not monitor.converged and self.n_iter_ == self.max_iter:
             warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "

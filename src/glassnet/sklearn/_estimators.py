@@ -84,7 +84,9 @@ _ATTRIBUTES_DOC = """
     t_ : int
         Training samples seen in all calls.
     loss_, loss_curve_ : float, list of float
-        Training loss (with penalties) of the last epoch, and of every epoch.
+        Training loss (with penalties) of the last epoch, and of every epoch; for a
+        regressor with ``scale_target`` in standardised target units, the units it
+        learns in.
     best_loss_ : float or None
         Lowest training loss (None with early stopping).
     validation_scores_ : list of float or None

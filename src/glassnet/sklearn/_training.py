@@ -49,6 +49,8 @@ class Convergence(Callback):
         est.loss_curve_.append(loss)
         if est.verbose:
             print(f"Iteration {est.n_iter_}, loss = {loss:.8f}")
+        if "val_loss" in logs:  # the same units as loss_curve_ (see the estimators' docs)
+            est.validation_loss_curve_.append(est._loss_in_mlp_units(logs["val_loss"]))
         if self.validation is not None:
             score = est._score_during_fit(*self.validation)
             est.validation_scores_.append(score)
