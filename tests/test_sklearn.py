@@ -174,9 +174,31 @@ def test_classifier_losses(iris, loss):
     assert clf.score(*iris) > 0.8
 
 
-def test_class_weight_says_it_is_not_available_yet(iris):
-    with pytest.raises(glassnet.ConfigError, match="class_weight needs per-row sample weights"):
-        small(class_weight="balanced").fit(*iris)
+def test_class_weight_is_row_weights_of_mean_one(iris):
+    """'balanced' weights rows n / (K n_k); the same weights given as sample_weight
+    train the same network."""
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    x, y = iris[0][:120], iris[1][:120]  # 50, 50 and 20 rows: unbalanced
+    balanced = small(class_weight="balanced").fit(x, y)
+    rows = compute_sample_weight("balanced", y)
+    weighted = small().fit(x, y, sample_weight=rows * 3.0)  # the scale does not matter
+    np.testing.assert_allclose(balanced.coefs_[0], weighted.coefs_[0], rtol=1e-10)
+    unweighted = small().fit(x, y)
+    assert not np.allclose(balanced.coefs_[0], unweighted.coefs_[0])
+
+
+def test_rows_of_weight_zero_are_as_if_left_out(iris):
+    """Full-batch L-BFGS: zero weights on some rows is the fit on the other rows (no
+    penalty and no scaling, which would see every row)."""
+    x, y = iris
+    keep = np.arange(150) % 3 != 0
+    noisy = y.copy()
+    noisy[~keep] = (noisy[~keep] + 1) % 3  # wrong labels on the rows weighted 0
+    same = dict(solver="lbfgs", max_iter=10, alpha=0.0, scale="none")
+    weighted = small(**same).fit(x, noisy, sample_weight=keep * 1.0)
+    subset = small(**same).fit(x[keep], y[keep])
+    np.testing.assert_allclose(weighted.coefs_[0], subset.coefs_[0], rtol=1e-6, atol=1e-9)
 
 
 # Training like MLPClassifier ----------------------------------------------------------

@@ -16,11 +16,16 @@ from glassnet.sklearn import NetClassifier, NetRegressor  # noqa: E402
 # (sklearn/utils/_test_common/instance_generator.py: max_iter=100).
 ESTIMATORS = [NetClassifier(max_iter=100), NetRegressor(max_iter=100)]
 
+_MINI_BATCH = (
+    "shuffled mini-batches: a row given weight k and the same row repeated k times make "
+    "different batches and a different number of steps, equal only in expectation; the "
+    "feature scaling also sees repeated rows. As scikit-learn's own suite does for "
+    "MLPClassifier, test_sample_weight_equivalence_full_batch runs this check with "
+    "solver='lbfgs' (and no feature scaling), where it passes")
 EXPECTED_FAILED = {
-    "NetClassifier": {
-        "check_class_weight_classifiers": "class_weight waits for per-row sample weights in "
-        "glassnet's training loop; until then it raises a ConfigError saying so",
-    },
+    name: {"check_sample_weight_equivalence_on_dense_data": _MINI_BATCH,
+           "check_sample_weight_equivalence_on_sparse_data": _MINI_BATCH}
+    for name in ("NetClassifier", "NetRegressor")
 }
 
 
@@ -31,3 +36,15 @@ def expected_failed_checks(estimator):
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("estimator", [
+    NetClassifier(solver="lbfgs", scale="none", max_iter=100),
+    NetRegressor(solver="lbfgs", scale="none", scale_target=False, max_iter=100),
+], ids=["NetClassifier", "NetRegressor"])
+def test_sample_weight_equivalence_full_batch(estimator):
+    """Weight k on a row = the row k times, for the deterministic full-batch solver
+    (scikit-learn tests MLPClassifier's weights the same way, with solver='lbfgs')."""
+    from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
+
+    check_sample_weight_equivalence_on_dense_data(type(estimator).__name__, estimator)

@@ -256,11 +256,12 @@ def _penalty(l1, l2):
 
 # Training ------------------------------------------------------------------------------
 def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), verbose=0,
-              initial_epoch=0):
+              initial_epoch=0, sample_weight=None):
     """Train ``model`` (from ``build_model``) on ``data`` as the spec says.
 
     A validation ``Dataset`` has its classes re-indexed into the training classes' order;
     a numeric target is learnt standardised and the output layer rescaled afterwards.
+    ``sample_weight`` (one weight per row of ``data``) goes to ``model.fit``.
     Returns the ``History``.
     """
     from .callbacks import EarlyStopping
@@ -283,7 +284,7 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
         history = model.fit(data, epochs=spec.epochs if epochs is None else epochs,
                             batch_size=spec.batch_size, validation_data=validation,
                             verbose=verbose, gradient=spec.gradient, callbacks=callbacks,
-                            initial_epoch=initial_epoch)
+                            initial_epoch=initial_epoch, sample_weight=sample_weight)
     finally:
         if target is not None:
             fold_target_scaling(model, *target)

@@ -10,7 +10,8 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .. import spec as specs
 from ..data import Dataset
@@ -63,7 +64,7 @@ class BaseNet(BaseEstimator):
         return float(value)
 
     # Fitting ------------------------------------------------------------------------
-    def _fit(self, X, y, *, incremental, eval_set=None, classes=None):
+    def _fit(self, X, y, *, incremental, sample_weight=None, eval_set=None, classes=None):
         self._validate_params()
         first_pass = not hasattr(self, "model_") or (not self.warm_start and not incremental)
         if first_pass:  # a pandas Series names the target column for glassnet's files
@@ -71,6 +72,7 @@ class BaseNet(BaseEstimator):
             self._target_name = name if isinstance(name, str) else "y"
         X, y = self._validate_xy(X, y, reset=first_pass)
         targets = self._encode_targets(y, first_pass, classes)
+        weights, self._mean_weight = self._row_weights(X, y, sample_weight)
         random_state = check_random_state(self.random_state)
         if self.solver in _params.FULL_BATCH_SOLVERS and incremental:
             raise AttributeError(f"partial_fit is only available for stochastic optimizers. "
@@ -86,7 +88,8 @@ class BaseNet(BaseEstimator):
         if eval_set is not None:
             validation = self._eval_rows(eval_set)
         if self.early_stopping and validation is None:
-            X, targets, validation = self._split_validation(X, targets, random_state)
+            X, targets, weights, validation = self._split_validation(X, targets, weights,
+                                                                     random_state)
         data = self._dataset(X, targets)
 
         if first_pass:
@@ -118,7 +121,7 @@ class BaseNet(BaseEstimator):
             from ._lbfgs import fit_lbfgs
 
             with _blas_threads(self.model_, len(data)):
-                fit_lbfgs(self, data, None if validation is None else validation[:2])
+                fit_lbfgs(self, data, None if validation is None else validation[:2], weights)
             self._remember_names()
             return self
         monitor = Convergence(self, X.shape[0], None if validation is None else validation[:2],
@@ -129,7 +132,8 @@ class BaseNet(BaseEstimator):
                 specs.fit_model(
                     self.model_, spec, data,
                     validation=None if validation is None else validation[2],
-                    epochs=1 if incremental else spec.epochs, callbacks=[monitor], verbose=0)
+                    epochs=1 if incremental else spec.epochs, callbacks=[monitor], verbose=0,
+                    sample_weight=weights)
         finally:
             self._target_during_fit = None
         self._remember_names()
@@ -164,19 +168,42 @@ class BaseNet(BaseEstimator):
         targets = self._encode_targets(y_val, first_pass=False, name="eval_set y")
         return x_val, targets, self._dataset(x_val, targets)
 
-    def _split_validation(self, X, targets, random_state):
+    def _row_weights(self, X, y, sample_weight):
+        """One weight per row from ``sample_weight`` and ``class_weight``, scaled to a
+        mean of 1 (or None), and their mean before scaling. glassnet's loss is Keras's
+        Σ w l / N; with mean-1 weights that is MLPClassifier's weighted mean Σ w l / Σ w,
+        whose penalty is divided by Σ w instead of N (see ``_spec``)."""
+        class_weight = getattr(self, "class_weight", None)
+        if sample_weight is None and class_weight is None:
+            return None, 1.0
+        weights = np.ones(X.shape[0])
+        if sample_weight is not None:
+            weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if class_weight is not None:
+            if y.ndim == 2:
+                raise ConfigError("class_weight needs one class per row; with multilabel "
+                                  "rows give sample_weight instead")
+            weights = weights * compute_sample_weight(class_weight, y)
+        if not weights.sum() > 0:
+            raise ValueError(f"sample weights must have a positive sum, got {weights.sum()}")
+        return weights / weights.mean(), float(weights.mean())
+
+    def _split_validation(self, X, targets, weights, random_state):
         """MLPClassifier's early-stopping split: validation_fraction of the rows,
-        stratified for classes, drawn with the estimator's random state."""
+        stratified for classes, drawn with the estimator's random state (the rows'
+        weights go with them)."""
         stratify = None  # multilabel rows and numbers are not stratified (as MLPClassifier)
         if self._is_clf and (targets.ndim == 1 or targets.shape[1] == 1):
             stratify = targets.reshape(len(targets), -1)[:, 0]
-        x_train, x_val, t_train, t_val = train_test_split(
-            X, targets, random_state=random_state, test_size=self.validation_fraction,
-            stratify=stratify)
+        arrays = (X, targets) if weights is None else (X, targets, weights)
+        parts = train_test_split(*arrays, random_state=random_state,
+                                 test_size=self.validation_fraction, stratify=stratify)
+        x_train, x_val, t_train, t_val = parts[:4]
+        w_train = None if weights is None else parts[4]
         if x_val.shape[0] < 2:
             raise ValueError("The validation set is too small. Increase 'validation_fraction' "
                              "or the size of your dataset.")
-        return x_train, t_train, (x_val, t_val, self._dataset(x_val, t_val))
+        return x_train, t_train, w_train, (x_val, t_val, self._dataset(x_val, t_val))
 
     def _dataset(self, x, targets) -> Dataset:
         names = (list(map(str, self.feature_names_in_)) if hasattr(self, "feature_names_in_")
@@ -190,7 +217,8 @@ class BaseNet(BaseEstimator):
     def _spec(self, data, seed):
         loss, output_activation, scale_target = self._output()
         n_outputs = 1 if data.is_classification else data.labels.shape[1]
-        return _params.model_spec(self, len(data), n_outputs, loss=loss,
+        return _params.model_spec(self, len(data), n_outputs, mean_weight=self._mean_weight,
+                                  loss=loss,
                                   output_activation=output_activation,
                                   scale_target=scale_target, seed=seed)
 

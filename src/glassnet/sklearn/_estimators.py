@@ -10,7 +10,6 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from ..errors import ConfigError
 from . import _params
 from ._base import BaseNet
 from ._training import r2
@@ -120,7 +119,8 @@ class NetClassifier(ClassifierMixin, BaseNet):
         "log_loss" (one logistic output for two classes, softmax otherwise, as
         MLPClassifier) or any glassnet loss on softmax outputs.
     class_weight : dict, "balanced" or None, default=None
-        Not available yet: needs per-row sample weights in glassnet's training loop.
+        Weights of the classes ({{label: weight}}, or "balanced": n / (K · n_k)),
+        multiplied into the rows' weights.
 
     Attributes
     ----------
@@ -158,29 +158,31 @@ class NetClassifier(ClassifierMixin, BaseNet):
                  scale="standard", class_weight=None, dtype="float64"):
         _store(self, locals())  # __init__ only stores its arguments, as scikit-learn asks
 
-    def fit(self, X, y, eval_set=None):
+    def fit(self, X, y, sample_weight=None, eval_set=None):
         """Train on ``(X, y)``; ``eval_set=(X_val, y_val)`` is scored after every epoch.
+
+        ``sample_weight`` weighs each row's loss (scaled to a mean of 1, so the loss is
+        MLPClassifier's weighted mean).
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, incremental=False, eval_set=eval_set)
+        return self._fit(X, y, incremental=False, sample_weight=sample_weight,
+                         eval_set=eval_set)
 
     @available_if(lambda self: self.solver not in _params.FULL_BATCH_SOLVERS)
-    def partial_fit(self, X, y, classes=None, eval_set=None):
+    def partial_fit(self, X, y, sample_weight=None, classes=None, eval_set=None):
         """One epoch over ``(X, y)``, continuing from the current weights.
 
         ``classes`` (every class that will ever appear) is required on the first call.
         """
         if not hasattr(self, "classes_") and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
-        return self._fit(X, y, incremental=True, eval_set=eval_set, classes=classes)
+        return self._fit(X, y, incremental=True, sample_weight=sample_weight,
+                         eval_set=eval_set, classes=classes)
 
     def _encode_targets(self, y, first_pass, classes=None, name="y"):
-        if self.class_weight is not None:
-            raise ConfigError("class_weight needs per-row sample weights in glassnet's "
-                              "training loop, which are not available yet; leave it None")
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -327,9 +329,10 @@ class NetRegressor(RegressorMixin, BaseNet):
     fit = NetClassifier.fit
 
     @available_if(lambda self: self.solver not in _params.FULL_BATCH_SOLVERS)
-    def partial_fit(self, X, y, eval_set=None):
+    def partial_fit(self, X, y, sample_weight=None, eval_set=None):
         """One epoch over ``(X, y)``, continuing from the current weights."""
-        return self._fit(X, y, incremental=True, eval_set=eval_set)
+        return self._fit(X, y, incremental=True, sample_weight=sample_weight,
+                         eval_set=eval_set)
 
     def _encode_targets(self, y, first_pass, classes=None, name="y"):
         y = np.asarray(y, dtype=np.float64)

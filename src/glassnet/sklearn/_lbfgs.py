@@ -15,8 +15,9 @@ from ..errors import ConfigError
 from ..layers import BatchNormalization, Dropout
 
 
-def fit_lbfgs(estimator, data, validation=None):
-    """Train ``estimator.model_`` on the Dataset ``data`` with L-BFGS-B."""
+def fit_lbfgs(estimator, data, validation=None, sample_weight=None):
+    """Train ``estimator.model_`` on the Dataset ``data`` with L-BFGS-B (rows weighted by
+    ``sample_weight`` if given)."""
     import scipy.optimize
     from sklearn.utils.optimize import _check_optimize_result
 
@@ -32,13 +33,14 @@ def fit_lbfgs(estimator, data, validation=None):
     x = model._inputs(data.features)
     y = model._targets(data.targets_for(loss), loss, x.shape[0])
     weights, gradients = model.flat_weights, model.flat_gradients  # every trainable weight
+    weights_of_rows = None if sample_weight is None else sample_weight.astype(model.dtype)
 
     def set_weights(flat):
         weights[...] = flat
 
     def loss_and_gradient(flat):
         set_weights(flat)
-        _, value, delta = model.forward_loss(x, y, loss, training=True)
+        _, value, delta = model.forward_loss(x, y, loss, True, weights_of_rows)
         model.backward(delta)
         return value, gradients.astype(np.float64)
 

@@ -115,13 +115,15 @@ def optimizer_config(estimator) -> dict:
 
 
 def model_spec(estimator, n_rows: int, n_outputs: int, *, loss: str, output_activation: str,
-               scale_target, seed: int) -> ModelSpec:
+               scale_target, seed: int, mean_weight: float = 1.0) -> ModelSpec:
     """The ModelSpec for an estimator's parameters and ``n_rows`` training rows.
 
     ``alpha`` is MLPClassifier's L2 term ``alpha / (2 n_batch) · Σ w²`` added to the mean
     loss of each batch; glassnet's L2 adds ``l2 · Σ w²``, hence ``l2 = alpha / (2 n_batch)``.
     MLPRegressor's squared error is half the mean squared error over every output, so
-    there the same relative strength is ``l2 = alpha / (n_batch · n_outputs)``.
+    there the same relative strength is ``l2 = alpha / (n_batch · n_outputs)``. With row
+    weights MLPClassifier divides by their sum instead of n_batch: a further factor
+    1 / ``mean_weight``.
     """
     batch = batch_size_for(estimator, n_rows)
     if estimator.solver in FULL_BATCH_SOLVERS:
@@ -130,6 +132,7 @@ def model_spec(estimator, n_rows: int, n_outputs: int, *, loss: str, output_acti
         l2 = estimator.alpha / (batch * n_outputs)
     else:
         l2 = estimator.alpha / (2.0 * batch)
+    l2 /= mean_weight
     spec = ModelSpec(
         hidden=hidden_layers(estimator),
         activation=estimator.activation if isinstance(estimator.activation, str) else "relu",
