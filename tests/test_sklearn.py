@@ -241,6 +241,16 @@ def test_convergence_warning_when_max_iter_ends_training(iris):
         small(max_iter=50, tol=1e9, n_iter_no_change=1).fit(*iris)
 
 
+def test_shuffle_only_reorders_the_rows(iris):
+    x, y = iris
+    full = dict(batch_size=150, max_iter=20)  # one batch: the order cannot matter
+    np.testing.assert_allclose(small(shuffle=False, **full).fit(x, y).coefs_[0],
+                               small(shuffle=True, **full).fit(x, y).coefs_[0], rtol=1e-9)
+    ordered = small(shuffle=False, batch_size=50).fit(x, y)  # first 50 rows: one class
+    assert ordered.model_.info["spec"]["shuffle"] is False
+    assert not np.allclose(ordered.coefs_[0], small(batch_size=50).fit(x, y).coefs_[0])
+
+
 def test_same_random_state_same_numbers(iris):
     a, b, c = (small(random_state=s).fit(*iris) for s in (3, 3, 4))
     np.testing.assert_array_equal(a.coefs_[0], b.coefs_[0])

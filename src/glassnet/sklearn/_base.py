@@ -77,9 +77,6 @@ class BaseNet(BaseEstimator):
         if self.solver in _params.FULL_BATCH_SOLVERS and incremental:
             raise AttributeError(f"partial_fit is only available for stochastic optimizers. "
                                  f"{self.solver} is not stochastic.")
-        if not self.shuffle:
-            raise ConfigError("shuffle=False is not available yet: the model spec every glassnet "
-                              "front end trains through always shuffles the rows each epoch")
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True; pass "
                              "eval_set=(X_val, y_val) to follow a validation score instead")

@@ -38,6 +38,7 @@ _SHARED_DOC = """
     max_iter : int, default=200
         Epochs (iterations of L-BFGS for "lbfgs").
     shuffle : bool, default=True
+        Reshuffle the rows before every epoch.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, dropout, shuffling and the early-stopping split.
     tol : float, default=1e-4

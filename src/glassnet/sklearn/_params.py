@@ -149,6 +149,7 @@ def model_spec(estimator, n_rows: int, n_outputs: int, *, loss: str, output_acti
         optimizer=optimizer_config(estimator),
         epochs=int(estimator.max_iter),
         batch_size=batch,
+        shuffle=bool(estimator.shuffle),
         early_stopping=None,  # MLPClassifier's tol / n_iter_no_change rule: see _training
         metrics=[],  # no per-batch metrics: the estimator scores once per epoch if asked
         seed=seed,
