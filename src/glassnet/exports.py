@@ -89,11 +89,26 @@ def input_plan(model, header=None) -> dict:
             "target": info.get("target_name")}
 
 
+def class_probabilities(model, x) -> np.ndarray:
+    """(n, K) class probabilities; a single sigmoid output (two classes, Keras's and
+    MLPClassifier's binary network) becomes [1 - p, p]."""
+    p = np.asarray(model.predict(x), dtype=np.float64)
+    if p.shape[1] == 1:
+        p = np.hstack([1.0 - p, p])
+    return p
+
+
+def _predict(model, x):
+    """Class probabilities (both columns for one logistic output) or predicted values."""
+    return class_probabilities(model, x) if (model.info or {}).get("class_names") \
+        else model.predict(x)
+
+
 def prediction_table(model, names, x, ids=None, id_names=(), truth=None, inputs=True):
     """Header and rows: the IDs (when given), the inputs (unless ``inputs`` is False),
     the true target (``truth``: (name, texts), when given), one probability column per
     class and the predicted class (or the predicted values)."""
-    p = model.predict(x)
+    p = _predict(model, x)
     ids = np.empty((len(x), 0), dtype=object) if ids is None else ids
     header, outputs = _output_columns(model, p)
     shown = x if inputs else np.empty((len(x), 0))
@@ -210,7 +225,7 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     header, rows, detected = read_table(path, encoding, delimiter, skip_rows=skip_rows)
     plan = input_plan(model, header)
     x = columns.encode(plan, header, rows, path, detected["delimiter"] == ";")
-    p = model.predict(x)
+    p = _predict(model, x)
     names, outputs = _output_columns(model, p)
     taken = set(header)
     names = [_unique(name, taken) for name in names]
