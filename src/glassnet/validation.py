@@ -57,10 +57,37 @@ def as_array(name, value, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
         raise DataError(f"{name} must be numeric, got values of dtype {array.dtype}")
     if ndim is not None and array.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
         raise ShapeError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
-    if finite and array.dtype.kind == "f" and not np.isfinite(array).all():
-        bad = np.argwhere(~np.isfinite(array))[0]
-        where = ", ".join(str(i) for i in bad)
-        raise DataError(
-            f"{name} must contain only finite numbers, got {array[tuple(bad)]} at index [{where}]"
-        )
+    if finite and array.dtype.kind == "f":
+        bad = first_non_finite(array)
+        if bad is not None:
+            where = ", ".join(str(i) for i in bad)
+            raise DataError(f"{name} must contain only finite numbers, got {array[bad]} at "
+                            f"index [{where}]")
     return array
+
+
+#: elements checked at a time when looking for the first NaN or infinity
+_CHUNK = 1 << 16
+
+
+def first_non_finite(array: np.ndarray) -> tuple[int, ...] | None:
+    """Index of the first NaN or ±inf in a float array, or None when all are finite.
+
+    One pass without a data-sized temporary: the sum of the array is finite when every
+    element is (NaN and ±inf propagate into it); only when it is not (a bad value, or a
+    sum of huge values that overflows) are the elements scanned, in small chunks.
+
+    >>> first_non_finite(np.array([[1.0, 2.0], [np.nan, 3.0]]))
+    (1, 0)
+    >>> first_non_finite(np.full(3, 3e38, dtype=np.float32)) is None   # the sum overflows
+    True
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(array.sum(dtype=array.dtype)):
+            return None
+    flat = array.reshape(-1)  # a view for the contiguous arrays data usually comes in
+    for start in range(0, flat.size, _CHUNK):
+        bad = np.flatnonzero(~np.isfinite(flat[start:start + _CHUNK]))
+        if bad.size:
+            return tuple(int(i) for i in np.unravel_index(start + bad[0], array.shape))
+    return None
