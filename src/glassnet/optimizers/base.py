@@ -7,6 +7,13 @@ decay if asked, then calls ``_step(w, g, state, lr, t, buf)`` for each weight ar
 scratch array shaped like ``w``. Steps write every intermediate into ``buf`` or the
 state with ``out=`` / in-place operators: the update runs once per batch over every
 weight, so it must not allocate.
+
+When the weights are consecutive views of one flat array (a model lays them out so,
+``Sequential.flat_weights``) and so are the gradients, the state is laid out the same
+way and one step covers every weight at once: the fused kernel of ``kernels.py`` when
+numba is installed and the model is big enough to pay for it, else the rule's own
+``_step`` over the flat arrays. The per-weight state dicts stay (views into the flat
+state), so saving and loading do not change.
 """
 
 from __future__ import annotations
@@ -16,7 +23,11 @@ import numpy as np
 from .._registry import Configurable, Registry
 from ..errors import ConfigError, ShapeError
 from ..validation import check_number
-from . import schedules
+from . import kernels, schedules
+
+#: flat models with fewer weights than this skip the compiled kernel: importing numba
+#: and loading its cache (about 0.5 s once per process) would cost more than it saves
+KERNEL_MIN_SIZE = 1 << 14
 
 
 class Optimizer(Configurable):
@@ -45,6 +56,7 @@ class Optimizer(Configurable):
         self.global_clipnorm, self.weight_decay = global_clipnorm, weight_decay
         self.iterations = 0
         self.state: list[dict] | None = None
+        self._flat = None  # the flat array the weights are views of, when they are
 
     # learning rate -------------------------------------------------------------------
     @property
@@ -59,8 +71,20 @@ class Optimizer(Configurable):
 
     # the update -----------------------------------------------------------------------
     def build(self, weights) -> None:
-        self.state = [self.init_state(w) for w in weights]
-        self._buffers = [np.empty_like(w) for w in weights]
+        self._flat = _flat_base(weights)
+        if self._flat is None:
+            self.state = [self.init_state(w) for w in weights]
+            self._buffers = [np.empty_like(w) for w in weights]
+            return
+        # one state array of each kind over all weights, and per-weight views into it
+        self._flat_state = self.init_state(self._flat)
+        self._flat_buffer = np.empty_like(self._flat)
+        self.state, self._buffers, start = [], [], 0
+        for w in weights:
+            part = slice(start, start + w.size)
+            self.state.append({k: v[part].reshape(w.shape) for k, v in self._flat_state.items()})
+            self._buffers.append(self._flat_buffer[part].reshape(w.shape))
+            start += w.size
 
     def init_state(self, weight: np.ndarray) -> dict:
         return {}
@@ -73,15 +97,30 @@ class Optimizer(Configurable):
             raise ShapeError(
                 f"optimizer was built for {len(self.state)} weights, got {len(weights)}"
             )
-        grads = self._clip(grads)
         lr = self.learning_rate
         t = self.iterations + 1
-        for w, g, state, buf in zip(weights, grads, self.state, self._buffers):
-            if self.weight_decay:  # decoupled decay: w ← w - lr·λ·w
-                np.multiply(w, lr * self.weight_decay, out=buf)
-                w -= buf
-            self._step(w, g, state, lr, t, buf)
+        flat_grads = None if self._clipping else _flat_base(grads)
+        if self._flat is not None and flat_grads is not None and weights[0].base is self._flat:
+            w, g = self._flat, flat_grads
+            if w.size < KERNEL_MIN_SIZE or not kernels.step(
+                    self, w, g, self._flat_state, lr, t, lr * (self.weight_decay or 0.0)):
+                self._update(w, g, self._flat_state, lr, t, self._flat_buffer)
+        else:
+            for w, g, state, buf in zip(weights, self._clip(grads), self.state, self._buffers):
+                self._update(w, g, state, lr, t, buf)
         self.iterations = t
+
+    def _update(self, w, g, state, lr, t, buf) -> None:
+        """The readable rule on one weight array (or the flat array of all of them)."""
+        if self.weight_decay:  # decoupled decay: w ← w - lr·λ·w
+            np.multiply(w, lr * self.weight_decay, out=buf)
+            w -= buf
+        self._step(w, g, state, lr, t, buf)
+
+    @property
+    def _clipping(self) -> bool:
+        return not (self.clipvalue is None and self.clipnorm is None
+                    and self.global_clipnorm is None)
 
     def _clip(self, grads):
         if self.clipvalue is not None:
@@ -131,6 +170,29 @@ class Optimizer(Configurable):
 
     def __repr__(self):
         return f"{type(self).__name__}({self.get_config()})"
+
+
+def _flat_base(arrays) -> np.ndarray | None:
+    """The 1-D array that ``arrays`` tile exactly, in order, as contiguous views; else None.
+
+    >>> flat = np.arange(6.0)
+    >>> _flat_base([flat[:4].reshape(2, 2), flat[4:]]) is flat
+    True
+    >>> _flat_base([flat[:4].reshape(2, 2)]) is None   # leaves two elements out
+    True
+    """
+    if not arrays:
+        return None
+    base = arrays[0].base
+    if base is None or base.ndim != 1 or not base.flags.c_contiguous:
+        return None
+    address = base.__array_interface__["data"][0]
+    for a in arrays:
+        if (a.base is not base or a.dtype != base.dtype or not a.flags.c_contiguous
+                or a.__array_interface__["data"][0] != address):
+            return None
+        address += a.nbytes
+    return base if address == base.__array_interface__["data"][0] + base.nbytes else None
 
 
 OPTIMIZERS = Registry("optimizer", Optimizer)
