@@ -89,7 +89,9 @@ class ReLU(Activation):
         return (alpha > 0).astype(alpha.dtype)  # 1 if α > 0 else 0 (0 at the kink, as Keras)
 
     def backward(self, grad_y, alpha, y):
-        return np.where(alpha > 0, grad_y, 0.0).astype(grad_y.dtype, copy=False)
+        # δ = ∂E/∂y where α > 0, else 0: one multiply by the mask (np.where with a
+        # Python 0.0 is several times slower)
+        return grad_y * (alpha > 0)
 
 
 @ACTIVATIONS.register("leaky_relu")
@@ -110,7 +112,10 @@ class LeakyReLU(Activation):
         return np.where(alpha > 0, alpha, self.negative_slope * alpha)  # max(s·α, α)
 
     def derivative(self, alpha, y):
-        return np.where(alpha > 0, 1.0, self.negative_slope).astype(alpha.dtype)
+        slope = (alpha > 0).astype(alpha.dtype)  # 1 where α > 0, else s
+        slope *= 1.0 - self.negative_slope
+        slope += self.negative_slope
+        return slope
 
 
 @ACTIVATIONS.register("swish", "silu")

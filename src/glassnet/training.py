@@ -170,6 +170,8 @@ class Trainer:
         # A copy of the weights at each epoch start lets a NaN loss fall back to finite
         # weights; for very large models that copy would cost more memory than it is worth.
         keep_snapshot = sum(w.size for w in trainable) <= SNAPSHOT_LIMIT
+        snapshot = [np.empty_like(w) for w in trainable] if keep_snapshot else None
+        batches = _BatchBuffers(x, y, batch_size) if shuffle else None
         self.stop_training = False
         self._stop_reason = None
         # Per-batch work beyond the step itself only when someone looks at it.
@@ -186,18 +188,19 @@ class Trainer:
                 cbs.call("on_epoch_begin", epoch, {})
                 progress.epoch_begin(epoch)
                 started = time.perf_counter()
-                snapshot = [w.copy() for w in trainable] if keep_snapshot else None
+                if keep_snapshot:
+                    for kept, w in zip(snapshot, trainable):
+                        np.copyto(kept, w)
                 learning_rate = self.optimizer.learning_rate
-                if shuffle:
-                    order = self.rng.permutation(n)
-                    x_epoch, y_epoch = x[order], y[order]  # one gather per epoch, then views
-                else:
-                    x_epoch, y_epoch = x, y
+                order = self.rng.permutation(n) if shuffle else None
                 totals = np.zeros(1 + len(self.metrics))
                 seen = 0
                 for step in range(steps):
-                    xb = x_epoch[step * batch_size:(step + 1) * batch_size]
-                    yb = y_epoch[step * batch_size:(step + 1) * batch_size]
+                    rows = slice(step * batch_size, (step + 1) * batch_size)
+                    if order is None:
+                        xb, yb = x[rows], y[rows]
+                    else:  # gather this batch's rows into the reused buffers
+                        xb, yb = batches.gather(order[rows])
                     if batch_begin:
                         cbs.call("on_train_batch_begin", step, {})
                     output, batch_loss = self.train_step(xb, yb, gradient)
@@ -300,6 +303,28 @@ class Trainer:
 
 
 _metrics = metrics
+
+
+class _BatchBuffers:
+    """One batch of rows gathered into buffers allocated once per ``fit``.
+
+    Copying the whole shuffled data set every epoch (``x[order]``) costs a data-sized
+    allocation and a pass over all of it; gathering each batch when it is used touches
+    only the rows the step needs, into memory that stays in cache from step to step.
+    """
+
+    def __init__(self, x, y, batch_size):
+        self.x = np.empty((batch_size, *x.shape[1:]), x.dtype)
+        self.y = np.empty((batch_size, *y.shape[1:]), y.dtype)
+        self.source = x, y
+
+    def gather(self, rows):
+        x, y = self.source
+        m = rows.shape[0]
+        # mode="clip": the rows are valid by construction, and "raise" (the default)
+        # would gather into a temporary first and copy it into ``out``
+        return (np.take(x, rows, axis=0, out=self.x[:m], mode="clip"),
+                np.take(y, rows, axis=0, out=self.y[:m], mode="clip"))
 
 
 def _split_validation(model, x, y, fraction, method):
