@@ -192,15 +192,13 @@ class Trainer:
                     for kept, w in zip(snapshot, trainable):
                         np.copyto(kept, w)
                 learning_rate = self.optimizer.learning_rate
-                order = self.rng.permutation(n) if shuffle else None
+                if shuffle:
+                    batches.shuffle(self.rng.permutation(n))
                 totals = np.zeros(1 + len(self.metrics))
                 seen = 0
                 for step in range(steps):
                     rows = slice(step * batch_size, (step + 1) * batch_size)
-                    if order is None:
-                        xb, yb = x[rows], y[rows]
-                    else:  # gather this batch's rows into the reused buffers
-                        xb, yb = batches.gather(order[rows])
+                    xb, yb = batches.batch(rows) if shuffle else (x[rows], y[rows])
                     if batch_begin:
                         cbs.call("on_train_batch_begin", step, {})
                     output, batch_loss = self.train_step(xb, yb, gradient)
@@ -306,25 +304,42 @@ _metrics = metrics
 
 
 class _BatchBuffers:
-    """One batch of rows gathered into buffers allocated once per ``fit``.
+    """Shuffled batches gathered into buffers allocated once per ``fit``.
 
     Copying the whole shuffled data set every epoch (``x[order]``) costs a data-sized
     allocation and a pass over all of it; gathering each batch when it is used touches
     only the rows the step needs, into memory that stays in cache from step to step.
+    Data that fits in cache (up to 4 MiB) is still gathered once an epoch, into a
+    reused buffer: one call instead of one per step.
     """
 
-    def __init__(self, x, y, batch_size):
-        self.x = np.empty((batch_size, *x.shape[1:]), x.dtype)
-        self.y = np.empty((batch_size, *y.shape[1:]), y.dtype)
-        self.source = x, y
+    WHOLE_EPOCH_BYTES = 1 << 22
 
-    def gather(self, rows):
+    def __init__(self, x, y, batch_size):
+        self.source = x, y
+        self.per_epoch = x.nbytes + y.nbytes <= self.WHOLE_EPOCH_BYTES
+        rows = x.shape[0] if self.per_epoch else batch_size
+        self.x = np.empty((rows, *x.shape[1:]), x.dtype)
+        self.y = np.empty((rows, *y.shape[1:]), y.dtype)
+
+    def shuffle(self, order):
+        self.order = order
+        if self.per_epoch:
+            self._gather(order, self.x, self.y)
+
+    def batch(self, rows: slice):
+        if self.per_epoch:
+            return self.x[rows], self.y[rows]
+        index = self.order[rows]
+        m = index.shape[0]
+        return self._gather(index, self.x[:m], self.y[:m])
+
+    def _gather(self, index, x_out, y_out):
         x, y = self.source
-        m = rows.shape[0]
         # mode="clip": the rows are valid by construction, and "raise" (the default)
         # would gather into a temporary first and copy it into ``out``
-        return (np.take(x, rows, axis=0, out=self.x[:m], mode="clip"),
-                np.take(y, rows, axis=0, out=self.y[:m], mode="clip"))
+        return (x.take(index, axis=0, out=x_out, mode="clip"),
+                y.take(index, axis=0, out=y_out, mode="clip"))
 
 
 def _split_validation(model, x, y, fraction, method):

@@ -99,7 +99,7 @@ class Optimizer(Configurable):
             )
         lr = self.learning_rate
         t = self.iterations + 1
-        flat_grads = None if self._clipping else _flat_base(grads)
+        flat_grads = None if self._clipping else self._flat_gradients(grads)
         if self._flat is not None and flat_grads is not None and weights[0].base is self._flat:
             w, g = self._flat, flat_grads
             if w.size < KERNEL_MIN_SIZE or not kernels.step(
@@ -116,6 +116,13 @@ class Optimizer(Configurable):
             np.multiply(w, lr * self.weight_decay, out=buf)
             w -= buf
         self._step(w, g, state, lr, t, buf)
+
+    def _flat_gradients(self, grads):
+        """The flat array the gradients are views of (checked once, then recognised)."""
+        known = getattr(self, "_flat_grads", None)
+        if known is None or grads[0].base is not known:
+            known = self._flat_grads = _flat_base(grads)
+        return known
 
     @property
     def _clipping(self) -> bool:
