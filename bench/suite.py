@@ -66,6 +66,21 @@ def row_of(workload, timed, result_name="", floor=None):
     return row
 
 
+def limit_threads(n):
+    """Every peer on ``n`` threads: NumPy's and scikit-learn's BLAS and OpenMP pools
+    (threadpoolctl, for the whole process) and torch's intra-op pool."""
+    from threadpoolctl import threadpool_limits
+
+    if seed000.installed("torch"):
+        import torch
+
+        torch.set_num_threads(n)
+    import glassnet  # noqa: F401  (load NumPy's BLAS, then limit it)
+    if seed000.installed("sklearn"):
+        import sklearn.neural_network  # noqa: F401  (its BLAS and OpenMP runtime)
+    limit_threads.keep = threadpool_limits(n)
+
+
 def gemm_peak(size=2048, repeat=7):
     """Best float32 matrix-product rate on this machine, in FLOP/s (2 n³ per product)."""
     a = np.random.default_rng(0).standard_normal((size, size)).astype(np.float32)
@@ -105,13 +120,14 @@ def run_seed000(args, rows):
 
 
 def run_mnist(args, rows, peak):
-    data = mnist.load(args.mnist)
+    data = mnist.load(args.mnist, rows=args.mnist_rows)
     rows_n = len(data.x)
     for units, batch in ((400, 32), (400, 128), (64, 128)):
         skip = args.skip if units == 400 else (*args.skip, "sklearn", "keras")
         timed = alternate(mnist.train_peers(data, units, batch, skip), args.repeat, args.pause)
         floor = 6 * mnist.params(units) * rows_n / peak if peak else None
-        rows.append(row_of(f"MNIST 784-{units}-10, Adam, batch {batch}, one epoch", timed,
+        rows.append(row_of(f"MNIST 784-{units}-10, Adam, batch {batch}, one epoch"
+                           + (f" of {rows_n} rows" if args.mnist_rows else ""), timed,
                            "test accuracy", floor))
     timed = alternate(mnist.predict_peers(data, skip=args.skip), max(args.repeat, 7),
                       args.pause)
@@ -189,8 +205,15 @@ def main(argv=None):
                         help="peers to leave out")
     parser.add_argument("--only", nargs="*", choices=SECTIONS, help="run only these sections")
     parser.add_argument("--mnist", default=os.environ.get("GLASSNET_MNIST", mnist.DEFAULT_MNIST))
+    parser.add_argument("--mnist-rows", type=int,
+                        help="train the MNIST workloads on this many rows (quick checks)")
     parser.add_argument("--name", default="suite", help="results file name (default suite)")
+    parser.add_argument("--threads", type=int,
+                        help="limit every peer's BLAS / OpenMP / torch threads to this many "
+                             "(default: each library's own choice)")
     args = parser.parse_args(argv)
+    if args.threads:
+        limit_threads(args.threads)
     if args.quick:
         args.repeat = 3
     sections = set(args.only or [s for s in SECTIONS if s != "scaling" or args.scaling])
@@ -230,7 +253,8 @@ def main(argv=None):
         if name not in args.skip and seed000.installed(name):
             versions[name] = sys.modules[name].__version__
     command = "python bench/suite.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    header = {"command": command, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    header = {"command": command, "threads": args.threads,
+              "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "machine": about, "versions": versions, "repeat": args.repeat,
               "pause": args.pause, "gemm_peak_gflops": peak / 1e9 if peak else None}
     present = [p for p in PEERS[1:] if any(p in r for r in rows)]
@@ -242,8 +266,9 @@ def main(argv=None):
     about_line = (f"{about['cpu']}, {about['cores']} cores, Python {about['python']}, NumPy "
                   f"{about['numpy']}; BLAS: {blas_summary(about['blas'])}; "
                   + ", ".join(f"{k} {v}" for k, v in versions.items() if v))
+    threads = (f"; every peer limited to {args.threads} thread(s)" if args.threads else "")
     md = (f"`{command}`, {header['date']}, median of {args.repeat} (peers alternating "
-          f"round by round, {args.pause} s pause before each run)\n\n{about_line}"
+          f"round by round, {args.pause} s pause before each run{threads})\n\n{about_line}"
           + (f"; float32 GEMM peak {peak / 1e9:.0f} GFLOP/s" if peak else "")
           + f"\n\n{table}\n")
     with open(paths[0].replace(".json", ".md"), "w", encoding="utf-8") as f:

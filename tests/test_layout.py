@@ -18,7 +18,7 @@ LAYERS = [
     (0, ["errors", "validation", "_registry", "files", "rowops", "version"]),
     (1, ["activations", "losses", "initializers", "regularizers", "layers", "gradients",
          "tracing"]),
-    (2, ["model", "training", "saving", "modelfile", "summary", "optimizers", "metrics",
+    (2, ["model", "training", "batches", "saving", "modelfile", "summary", "optimizers", "metrics",
          "callbacks", "progress", "diagnosis"]),
     (3, ["data", "datasets", "spec", "exports"]),
     (4, ["plotting", "report"]),

@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from . import losses, metrics, optimizers
+from .batches import BatchBuffers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
 from .progress import ProgressBar
@@ -171,7 +172,7 @@ class Trainer:
         # weights; for very large models that copy would cost more memory than it is worth.
         keep_snapshot = sum(w.size for w in trainable) <= SNAPSHOT_LIMIT
         snapshot = [np.empty_like(w) for w in trainable] if keep_snapshot else None
-        batches = _BatchBuffers(x, y, batch_size) if shuffle else None
+        batches = BatchBuffers(x, y, batch_size) if shuffle else None
         self.stop_training = False
         self._stop_reason = None
         # Per-batch work beyond the step itself only when someone looks at it.
@@ -301,45 +302,6 @@ class Trainer:
 
 
 _metrics = metrics
-
-
-class _BatchBuffers:
-    """Shuffled batches gathered into buffers allocated once per ``fit``.
-
-    Copying the whole shuffled data set every epoch (``x[order]``) costs a data-sized
-    allocation and a pass over all of it; gathering each batch when it is used touches
-    only the rows the step needs, into memory that stays in cache from step to step.
-    Data that fits in cache (up to 4 MiB) is still gathered once an epoch, into a
-    reused buffer: one call instead of one per step.
-    """
-
-    WHOLE_EPOCH_BYTES = 1 << 22
-
-    def __init__(self, x, y, batch_size):
-        self.source = x, y
-        self.per_epoch = x.nbytes + y.nbytes <= self.WHOLE_EPOCH_BYTES
-        rows = x.shape[0] if self.per_epoch else batch_size
-        self.x = np.empty((rows, *x.shape[1:]), x.dtype)
-        self.y = np.empty((rows, *y.shape[1:]), y.dtype)
-
-    def shuffle(self, order):
-        self.order = order
-        if self.per_epoch:
-            self._gather(order, self.x, self.y)
-
-    def batch(self, rows: slice):
-        if self.per_epoch:
-            return self.x[rows], self.y[rows]
-        index = self.order[rows]
-        m = index.shape[0]
-        return self._gather(index, self.x[:m], self.y[:m])
-
-    def _gather(self, index, x_out, y_out):
-        x, y = self.source
-        # mode="clip": the rows are valid by construction, and "raise" (the default)
-        # would gather into a temporary first and copy it into ``out``
-        return (x.take(index, axis=0, out=x_out, mode="clip"),
-                y.take(index, axis=0, out=y_out, mode="clip"))
 
 
 def _split_validation(model, x, y, fraction, method):
