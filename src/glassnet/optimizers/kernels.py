@@ -198,22 +198,13 @@ def nadam_coefficients(beta_1, beta_2, t, u_product):
 
 
 def _nadam(opt, w, g, state, lr, t, decay, c):
-    coef_m, coef_g, v_scale, _ = nadam_coefficients(opt.beta_1, opt.beta_2, t,
-                                                    _u_product_before(opt, t))
+    # Π_t lives in the state, as in the rule, so both paths save and resume alike
+    coef_m, coef_g, v_scale, product = nadam_coefficients(opt.beta_1, opt.beta_2, t,
+                                                          float(state["u_product"]))
+    state["u_product"][...] = product
     get("nadam")(w, g, state["m"], state["v"], c(lr), c(1.0 - opt.beta_1),
                  c(1.0 - opt.beta_2), c(opt.epsilon), c(coef_m), c(coef_g), c(v_scale),
                  c(decay))
-
-
-def _u_product_before(opt, t):
-    """Π_{i<t} μ_i, remembered on the optimiser so each step costs one product."""
-    known_t, product = getattr(opt, "_kernel_u_product", (1, 1.0))
-    if known_t > t:
-        known_t, product = 1, 1.0
-    for i in range(known_t, t):
-        product *= opt.beta_1 * (1.0 - 0.5 * 0.96**i)
-    opt._kernel_u_product = (t, product)
-    return product
 
 
 BINDINGS = {"sgd": _sgd, "adagrad": _adagrad, "rmsprop": _rmsprop, "adadelta": _adadelta,
