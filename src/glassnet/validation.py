@@ -55,6 +55,9 @@ def as_array(name, value, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
             f"{name} must be numeric array-like, got {describe(value)}: {exc}") from None
     if array.dtype == object or array.dtype.kind in "USV":
         raise DataError(f"{name} must be numeric, got values of dtype {array.dtype}")
+    if array.dtype.kind == "c":
+        raise DataError(f"{name} must hold real numbers, got complex values (dtype "
+                        f"{array.dtype}); pass the real part or the magnitude explicitly")
     if ndim is not None and array.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
         raise ShapeError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
     if finite and array.dtype.kind == "f":
@@ -91,3 +94,33 @@ def first_non_finite(array: np.ndarray) -> tuple[int, ...] | None:
         if bad.size:
             return tuple(int(i) for i in np.unravel_index(start + bad[0], array.shape))
     return None
+
+
+def by_name(x, known, name="x"):
+    """A table with named columns (a pandas DataFrame) reordered to ``known`` names, as
+    an array; anything else, or unnamed columns, unchanged (matched by position)."""
+    columns = getattr(x, "columns", None)
+    if not known or columns is None or not hasattr(x, "to_numpy"):
+        return x
+    columns = [str(c) for c in columns]
+    if columns == list(known) or all(c.isdigit() for c in columns):
+        return x
+    missing = [n for n in known if n not in columns]
+    if missing:
+        raise DataError(f"{name} has no column(s) {', '.join(map(repr, missing))}; the model "
+                        f"was trained on columns {', '.join(map(repr, known))}")
+    return x[[list(x.columns)[columns.index(n)] for n in known]].to_numpy()
+
+
+def cast_in_range(x, dtype, name="x") -> np.ndarray:
+    """``x`` as ``dtype``; a DataError naming the cell if a finite value overflows it
+    (1e300 is finite in float64 and infinite in float32)."""
+    with np.errstate(over="ignore"):
+        cast = x.astype(dtype, copy=False)
+    bad = None if cast is x or x.dtype.kind != "f" else first_non_finite(cast)
+    if bad is None:
+        return cast
+    where = f"at row {bad[0]}, column {bad[1]}" if len(bad) == 2 else f"at index {bad}"
+    raise DataError(f"{name} holds {x[bad]:g} {where}, beyond the range of {cast.dtype} "
+                    f"(largest {np.finfo(cast.dtype).max:.4g}); scale the values, or use "
+                    "dtype='float64' (--dtype float64)")
