@@ -85,7 +85,33 @@ def blas_summary(info: list[dict]) -> str:
     return "; ".join(parts) or "unknown"
 
 
-def write_results(name: str, header: dict, rows: list[dict], columns: list[str]) -> list[str]:
+def median_time(fn, repeat: int) -> tuple[float, list[float], object]:
+    """Median of ``repeat`` timed calls of ``fn`` alone: (median, times, last result)."""
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times, result
+
+
+def write_results(name: str, rows: list[dict]) -> str:
+    """bench/results/<name>.json with the machine and date; returns its path."""
+    folder = os.path.join(HERE, "results")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{name}.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"machine": machine(), "date": time.strftime("%Y-%m-%d"), "rows": rows}, f,
+                  indent=1, default=str)
+    return path
+
+
+def print_table(rows: list[dict], columns: list[str]) -> None:
+    print(markdown_table(rows, [(c, c) for c in columns]))
+
+
+def write_suite_results(name: str, header: dict, rows: list[dict],
+                        columns: list[str]) -> list[str]:
     """bench/results/<name>.json (everything), .csv (one row per workload) and .md."""
     folder = os.path.join(HERE, "results")
     os.makedirs(folder, exist_ok=True)

@@ -37,7 +37,13 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mnist  # noqa: E402
 import seed000  # noqa: E402
-from _common import alternate, blas_summary, machine, markdown_table, write_results  # noqa: E402
+from _common import (  # noqa: E402
+    alternate,
+    blas_summary,
+    machine,
+    markdown_table,
+    write_suite_results,
+)
 from memory import memory_40000  # noqa: E402
 
 PEERS = ("glassnet", "torch", "sklearn", "keras", "numpy")
@@ -262,7 +268,7 @@ def main(argv=None):
     columns = ["workload", *PEERS, *(f"ratio_{p}" for p in PEERS[1:]), "floor",
                "glassnet_over_floor", "torch_over_floor", "result",
                *(f"{p}_result" for p in PEERS)]
-    paths = write_results(args.name, header, rows, columns)
+    paths = write_suite_results(args.name, header, rows, columns)
     about_line = (f"{about['cpu']}, {about['cores']} cores, Python {about['python']}, NumPy "
                   f"{about['numpy']}; BLAS: {blas_summary(about['blas'])}; "
                   + ", ".join(f"{k} {v}" for k, v in versions.items() if v))
