@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .i18n import _
+
 
 @dataclass
 class Diagnosis:
@@ -34,29 +36,34 @@ def diagnose(history: dict, rise=0.05, still_improving=0.05) -> Diagnosis:
     """
     loss = np.asarray(history.get("loss", []), dtype=float)
     if loss.size == 0:
-        return Diagnosis("no history", None, "No epochs were run.")
+        return Diagnosis("no history", None, _("No epochs were run."))
     val = np.asarray(history.get("val_loss", []), dtype=float)
     improving = _still_falling(loss, still_improving) or (
         val.size > 0 and _still_falling(val, still_improving))
     if val.size == 0:
         if improving:
-            return Diagnosis("under-fits", None, "Training loss was still falling at the end: "
-                             "train longer (no validation data to judge over-fitting).")
-        return Diagnosis("no validation data", None, "Training loss has levelled off; without "
-                         "validation data over-fitting cannot be judged.")
+            return Diagnosis("under-fits", None, _(
+                "Training loss was still falling at the end: train longer (no validation "
+                "data to judge over-fitting)."))
+        return Diagnosis("no validation data", None, _(
+            "Training loss has levelled off; without validation data over-fitting cannot "
+            "be judged."))
     best = int(np.nanargmin(val))
     best_value = val[best]
     rose = val[-1] > best_value * (1 + rise) and best < val.size - 1
     train_fell = loss[-1] < loss[best]
     if rose and train_fell:
         return Diagnosis("over-fits", best,
-                         f"Over-fits from epoch {best + 1}: validation loss rose from "
-                         f"{best_value:.4g} to {val[-1]:.4g} while training loss kept falling.")
+                         _("Over-fits from epoch {epoch}: validation loss rose from {best} "
+                           "to {last} while training loss kept falling.").format(
+                             epoch=best + 1, best=f"{best_value:.4g}", last=f"{val[-1]:.4g}"))
     if improving:
-        return Diagnosis("under-fits", best, "Under-fits: training and validation loss were "
-                         "still falling at the end; train longer or use a larger model.")
-    return Diagnosis("good", best, f"Good fit: validation loss is lowest at epoch {best + 1} "
-                     f"({best_value:.4g}) and did not rise after it.")
+        return Diagnosis("under-fits", best, _(
+            "Under-fits: training and validation loss were still falling at the end; train "
+            "longer or use a larger model."))
+    return Diagnosis("good", best, _(
+        "Good fit: validation loss is lowest at epoch {epoch} ({best}) and did not rise "
+        "after it.").format(epoch=best + 1, best=f"{best_value:.4g}"))
 
 
 def _still_falling(curve, share) -> bool:
