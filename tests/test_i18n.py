@@ -150,3 +150,19 @@ msgstr[0] "{n} 個のファイル"
                               ("{n} file", "{n} files"): ["{n} 個のファイル"]}
     with pytest.raises(ValueError, match="line 1"):
         parse_po("msgid Loss\n")
+
+
+def test_no_module_that_translates_rebinds_the_underscore():
+    """``handles, _ = ...`` in a module that imports ``_`` turns every later ``_("...")``
+    in that function into a call of whatever was unpacked."""
+    offenders = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imports = any(isinstance(n, ast.ImportFrom) and any(a.name == "_" for a in n.names)
+                      for n in ast.walk(tree))
+        if not imports:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+                offenders.append(f"{path.relative_to(SOURCE)}:{node.lineno}")
+    assert not offenders, "assigns to _: " + ", ".join(offenders)

@@ -190,4 +190,5 @@ def _string(literal: str, number: int) -> str:
         raise ValueError(f"line {number}: expected a quoted string, found {literal!r}")
     import ast
 
-    return ast.literal_eval(literal)  # a literal, never code; C escapes (\n, \", \\) read like Python's
+    # a literal, never code; C escapes (\n, \", \\) read as in Python
+    return ast.literal_eval(literal)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import ConfigError
+from .i18n import N_, _
 
 
 def categorical_accuracy(y_true, y_pred):
@@ -78,3 +79,20 @@ def resolve(name, loss_name: str):
         options = ", ".join(["accuracy", "crossentropy", *METRICS, *ALIASES])
         raise ConfigError(f"unknown metric {name!r}; expected one of: {options}")
     return name, METRICS[key]
+
+
+LABELS = {"loss": N_("loss"), "accuracy": N_("accuracy"), "crossentropy": N_("cross-entropy"),
+          "mae": N_("mean absolute error"), "mse": N_("mean squared error")}
+
+
+def metric_label(key: str) -> str:
+    """A history key in words, in the current language.
+
+    >>> metric_label("val_accuracy")
+    'validation accuracy'
+    """
+    name = key.removeprefix("val_")
+    text = _(LABELS[name]) if name in LABELS else name.replace("_", " ")
+    if key.startswith("val_"):
+        return _("validation {metric}").format(metric=text)
+    return _("training {metric}").format(metric=text)

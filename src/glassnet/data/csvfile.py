@@ -151,7 +151,8 @@ def read_table(path, encoding=None, delimiter=None) -> tuple[list[str], list[lis
         data.append((line, row))
     if not data:
         raise DataError(f"{path} has a header but no data rows")
-    return header, data, {"encoding": used, "delimiter": delimiter}
+    return header, data, {"encoding": used, "delimiter": delimiter,
+                          "blank_lines": len(rows) - len(numbered)}
 
 
 def _column_index(header, key, path, what):

@@ -3,7 +3,8 @@
 Seed 000's programs (i)–(ix) end with pictures and tables; ``write_run`` produces them
 all from a trained model: the model file, the history, the coefficient tables, the
 train/test split, predictions on the test part, every figure (PNG and SVG) and one
-``report.html`` holding all of it.
+``report.html`` holding all of it. The page opens with the picture: the verdict, the
+learning curves and the decision regions; numbers and tables follow.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ import numpy as np
 
 from .. import io as gio
 from ..diagnosis import diagnose
+from ..i18n import _
+from ..metrics import metric_label
 from .html import Report, png_bytes
+from .sections import data_story, original_units, settings_cards
+
+TABLE_ROWS, TABLE_COLUMNS = 40, 40  # larger coefficient tables: a corner, and the CSV file
 
 
 def confusion_matrix(labels, predicted, k) -> np.ndarray:
@@ -29,23 +35,9 @@ def history_rows(history):
                               for i, e in enumerate(history.epoch)]
 
 
-def best_metrics(history) -> dict:
-    h = history.history
-    out = {f"final {k}": v[-1] for k, v in h.items() if k not in ("epoch_time",)}
-    result = diagnose(h)
-    if result.best_epoch is not None:
-        out["best epoch (lowest val_loss)"] = result.best_epoch + 1
-        for k, v in h.items():
-            if k.startswith("val_"):
-                out[f"{k} at best epoch"] = v[result.best_epoch]
-    return out
-
-
 def write_run(out_dir, model, train, test, history, recorder=None, settings=None,
               seconds=None, figures=True, title=None, extra=None) -> dict:
     """Write the run's files into ``out_dir`` (which must exist); return their paths."""
-    from .. import plotting
-
     paths = {}
     join = lambda name: os.path.join(out_dir, name)  # noqa: E731
     model.save(join("model.glassnet"))
@@ -60,88 +52,199 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     if len(test):
         test.to_csv(join("test.csv"))
         paths["test"] = join("test.csv")
-        header, rows, _ = gio.prediction_table(model, test.feature_names, test.features)
+        header, rows, _probabilities = gio.prediction_table(model, test.feature_names,
+                                                            test.features)
         gio.write_csv(join("test-predictions.csv"), header, rows)
         paths["test_predictions"] = join("test-predictions.csv")
 
-    report = Report(title or f"glassnet run: {train.source or 'data'}")
+    report = Report(title or _("glassnet run: {data}").format(
+        data=os.path.basename(train.source or "data")))
     result = diagnose(history.history)
-    report.paragraph(result.message, css="verdict")
-    report.heading("Data")
-    report.items({
-        "source": train.source,
-        "rows (training / test)": f"{len(train)} / {len(test)}",
-        "features": ", ".join(train.feature_names),
-        "target": train.target_name + (f" ({train.n_classes} classes: "
-                                       f"{', '.join(train.class_names)})"
-                                       if train.is_classification else " (numeric)"),
-    })
-    report.heading("Model")
-    report.text_block(model.summary(print_fn=None))
-    report.heading("Settings")
-    report.items(settings or {})
-    report.heading("Results")
-    timing = {"training time": f"{seconds:.2f} s"} if seconds is not None else {}
-    report.items({**timing, **{k: (f"{v:.4g}" if isinstance(v, float) else v)
-                               for k, v in best_metrics(history).items()}})
+    report.verdict(result.message, result.verdict)
+    shown = _write_figures(model, train, test, history, recorder, join) if figures else []
+    first = [f for f in shown if f[3]]
+    if first:
+        report.figures([f[:3] for f in first])
+    report.items(_key_results(model, train, test, history, seconds))
+    if len(shown) > len(first):
+        report.heading(_("More figures"))
+        report.figures([f[:3] for f in shown if not f[3]], small=True)
+    paths["figures"] = [join(f[2][:-4] + ext) for f in shown for ext in (".png", ".svg")]
+
+    report.heading(_("Data"))
+    report.items(data_story(train, test, settings))
+    report.heading(_("Settings"))
+    report.items(settings_cards(model, settings, history))
     if train.is_classification:
-        for name, part in (("training", train), ("test", test)):
-            if not len(part):
-                continue
-            predicted = plotting.class_probabilities(model, part.features).argmax(axis=1)
-            matrix = confusion_matrix(part.labels, predicted, train.n_classes)
-            accuracy = np.trace(matrix) / matrix.sum()
-            report.table(["true \\ predicted", *train.class_names],
-                         [[c, *map(int, row)] for c, row in zip(train.class_names, matrix)],
-                         caption=f"Confusion matrix, {name} data (accuracy {accuracy:.3f})")
-    report.heading("Coefficients (seed 000, Table 66 layout: bias first, then one per input)")
-    for table in gio.coefficient_tables(model):
-        report.table(table["header"], table["rows"],
-                     caption=f"{table['layer']} ({table['activation']})", spec=".6g")
+        _confusion_tables(report, model, train, test)
+    paths["coefficients"] += _coefficients(report, model, out_dir)
+    report.heading(_("Model"))
+    report.text_block(model.summary(print_fn=None))
     for section in extra or []:
         section(report)
-
-    if figures:
-        report.heading("Figures")
-        for name, fig, caption in _figures(model, train, test, history, recorder):
-            if fig is None:
-                continue
-            report.figure(png_bytes(fig), caption)
-            paths.setdefault("figures", []).extend(plotting.save(fig, join(name)))
-    report.heading("Files")
-    report.paragraph("In this folder: model.glassnet (load with glassnet.load_model), "
-                     "model.json, history.csv, coefficients-*.csv, train.csv"
-                     + (", test.csv, test-predictions.csv" if len(test) else "")
-                     + ", and every figure as PNG and SVG.")
+    report.heading(_("Files"))
+    report.paragraph(_("In this folder: model.glassnet (load it with glassnet.load_model), "
+                       "model.json, history.csv, the coefficient tables as CSV, the training "
+                       "rows (train.csv), the test rows and their predictions when there is "
+                       "test data, and every figure as PNG and SVG."))
     report.write(join("report.html"))
     paths["report"] = join("report.html")
     return paths
 
 
+def _key_results(model, train, test, history, seconds) -> dict:
+    """Accuracy on each part, final and best values, epochs and time: the run in numbers."""
+    from .. import plotting
+
+    out = {}
+    if train.is_classification:
+        for label, part in ((_("Accuracy, training data"), train),
+                            (_("Accuracy, test data"), test)):
+            if len(part):
+                predicted = plotting.class_probabilities(model, part.features).argmax(axis=1)
+                out[label] = f"{np.mean(predicted == part.labels):.3f}"
+    h = history.history
+    for key, values in h.items():
+        if key not in ("epoch_time", "learning_rate", "accuracy", "val_accuracy") and values:
+            out[_("Final {metric}").format(metric=metric_label(key))] = f"{values[-1]:.4g}"
+    best = diagnose(h).best_epoch
+    if best is not None:
+        out[_("Lowest validation loss")] = _("{value} at epoch {epoch}").format(
+            value=f"{h['val_loss'][best]:.4g}", epoch=best + 1)
+    out[_("Epochs")] = str(len(history.epoch))
+    if seconds is not None:
+        out[_("Training time")] = _("{seconds} s").format(seconds=f"{seconds:.2f}")
+    return out
+
+
+def _confusion_tables(report, model, train, test):
+    from .. import plotting
+
+    tables = []
+    for name, part in ((_("training data"), train), (_("test data"), test)):
+        if not len(part):
+            continue
+        predicted = plotting.class_probabilities(model, part.features).argmax(axis=1)
+        matrix = confusion_matrix(part.labels, predicted, train.n_classes)
+        accuracy = np.trace(matrix) / matrix.sum()
+        tables.append(([_("true \\ predicted"), *train.class_names],
+                       [[c, *map(int, row)] for c, row in zip(train.class_names, matrix)],
+                       _("Confusion matrix, {data} (accuracy {accuracy})").format(
+                           data=name, accuracy=f"{accuracy:.3f}")))
+    report.heading(_("Confusion matrices"))
+    report.side_by_side(tables)
+
+
+def _coefficients(report, model, out_dir) -> list[str]:
+    """Every layer's coefficients; the first layer also in the data's own units."""
+    report.heading(_("Coefficients"))
+    report.paragraph(_("One row per cell: its bias, then one weight per input."), css="note")
+    tables = gio.coefficient_tables(model)
+    rewritten = original_units(model)
+    written = []
+    for i, table in enumerate(tables):
+        caption = _("Layer {layer} ({activation})").format(layer=table["layer"],
+                                                          activation=table["activation"])
+        file = f"coefficients-{table['layer']}.csv"
+        if i == 0 and rewritten is not None:
+            caption = _("Layer {layer} ({activation}), as learnt on scaled inputs").format(
+                layer=table["layer"], activation=table["activation"])
+        _table(report, table["header"], table["rows"], caption, file)
+        if i == 0 and rewritten is not None:
+            written += _original_units(report, model, table, rewritten, out_dir)
+    return written
+
+
+def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
+    kernel, bias, offset, scale, layer, method = rewritten
+    names = list((model.info or {}).get("feature_names")
+                 or [f"x{i + 1}" for i in range(model.input_dim)])
+    cells = [row[0] for row in table["rows"]]
+    header = [_("cell"), _("bias"), *names]
+    rows = [[cells[j], float(bias[j]), *(float(v) for v in kernel[:, j])]
+            for j in range(len(cells))]
+    file = f"coefficients-{layer.name}-original-units.csv"
+    gio.write_csv(os.path.join(out_dir, file), header, rows)
+    _table(report, header, rows, _("Layer {layer} ({activation}), rewritten for the inputs in "
+                                   "their original units").format(
+        layer=layer.name, activation=layer.activation.name), file)
+    if method == "standard":
+        scaling_header = [_("input"), _("mean"), _("standard deviation")]
+        note = _("Inputs were standardised with the training rows' means and standard "
+                 "deviations: x' = (x - mean) / SD. In original units each weight is divided "
+                 "by the SD, and the bias loses Σ weight × mean / SD.")
+    else:
+        scaling_header = [_("input"), _("minimum"), _("range (max - min)")]
+        note = _("Inputs were scaled to [0, 1] with the training rows' minima and ranges: "
+                 "x' = (x - min) / range. In original units each weight is divided by the "
+                 "range, and the bias loses Σ weight × min / range.")
+    scaling_rows = [[n, float(o), float(s)] for n, o, s in zip(names, offset, scale)]
+    scaling_file = "input-scaling.csv"
+    gio.write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows)
+    report.paragraph(note, css="note")
+    _table(report, scaling_header, scaling_rows, _("Input scaling"), scaling_file)
+    return [os.path.join(out_dir, file), os.path.join(out_dir, scaling_file)]
+
+
+def _table(report, header, rows, caption, file):
+    """A coefficient table, cut to a corner when large (the CSV file has all of it)."""
+    if len(rows) > TABLE_ROWS or len(header) > TABLE_COLUMNS + 1:
+        caption += " — " + _("first {rows} of {all_rows} rows and {columns} of {all_columns} "
+                             "columns; all of it is in {file}").format(
+            rows=min(len(rows), TABLE_ROWS), all_rows=len(rows),
+            columns=min(len(header) - 1, TABLE_COLUMNS), all_columns=len(header) - 1,
+            file=file)
+        header = header[:TABLE_COLUMNS + 1]
+        rows = [row[:TABLE_COLUMNS + 1] for row in rows[:TABLE_ROWS]]
+    report.table(header, rows, caption=caption, spec=".6g")
+
+
+def _write_figures(model, train, test, history, recorder, join):
+    """Draw, save (PNG + SVG) and return (png, caption, file name, first screen?)."""
+    from .. import plotting
+
+    out = []
+    for name, draw, caption, first in _figures(model, train, test, history, recorder):
+        fig = draw()
+        if fig is None:
+            continue
+        png = png_bytes(fig)
+        gio.atomic_write(join(f"{name}.png"), lambda f, data=png: f.write(data))
+        plotting.save(fig, join(name), formats=("svg",))
+        out.append((png, caption, f"{name}.png", first))
+    return out
+
+
 def _figures(model, train, test, history, recorder):
+    """(file name, drawing function, caption, on the first screen?) for each figure."""
     from .. import plotting
 
     everything = train if not len(test) else _concat(train, test)
-    yield "data", plotting.data_distribution(everything), "The data by class (seed 000, ii)."
-    yield ("learning-curves", plotting.learning_curves(history),
-           "Learning curves: training solid, validation dashed (seed 002).")
-    if recorder is not None:
-        yield ("coefficients", plotting.coefficient_trajectories(recorder, model),
-               "Every coefficient over the steps (seed 000, Fig 122).")
     two_d = model.input_dim == 2 and train.is_classification
+    yield ("learning-curves", lambda: plotting.learning_curves(history, title=_(
+        "Learning curves")), _("Learning curves: training solid, validation dashed."), True)
     if two_d:
-        yield ("decision-regions", plotting.decision_regions(model, everything),
-               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) contours "
-               "(seed 000, Fig 123).")
-        yield ("decision-regions-zoom", plotting.decision_regions(model, everything, zoom=0.5),
-               "The same, zoomed on the centre (seed 000, Fig 124).")
-        yield ("probability-maps", plotting.probability_maps(model, everything),
-               "Each class's probability over the plane (seed 000, Fig 125).")
-    if model.input_dim == 1 and not train.is_classification:
-        yield "model-curve", plotting.regression_curve(model, everything), "Model against data."
-    yield ("network", plotting.network_diagram(model, everything if two_d else None),
-           "The network: line width ∝ |weight|, blue positive, vermillion negative"
-           + ("; each cell shows its output over the input plane." if two_d else "."))
+        yield ("decision-regions", lambda: plotting.decision_regions(model, everything),
+               _("Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) "
+                 "contours."), True)
+    elif model.input_dim == 1 and not train.is_classification:
+        yield ("model-curve", lambda: plotting.regression_curve(model, everything),
+               _("The model's predictions against the data."), True)
+    yield ("data", lambda: plotting.data_distribution(everything), _("The data by class."),
+           not two_d and model.input_dim != 1)
+    if two_d:
+        yield ("decision-regions-zoom",
+               lambda: plotting.decision_regions(model, everything, zoom=0.5),
+               _("The same decision regions, zoomed on the centre."), False)
+        yield ("probability-maps", lambda: plotting.probability_maps(model, everything),
+               _("Each class's predicted probability over the plane."), False)
+    if recorder is not None:
+        yield ("coefficients", lambda: plotting.coefficient_trajectories(recorder, model),
+               _("Every coefficient over the epochs."), False)
+    yield ("network", lambda: plotting.network_diagram(model, everything if two_d else None),
+           _("The network: line width ∝ |weight|, blue positive, vermillion negative.")
+           + (" " + _("Each cell shows its output over the input plane.") if two_d else ""),
+           False)
 
 
 def _concat(a, b):
