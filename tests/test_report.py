@@ -41,7 +41,7 @@ def test_original_units_give_the_same_first_layer(method, rng):
     model.build(3)
     kernel, bias, *_ = original_units(model)
     hidden = model.layers[1]
-    scaled = norm.call(x) @ hidden.kernel + hidden.bias
+    scaled = norm.forward(x) @ hidden.kernel + hidden.bias
     np.testing.assert_allclose(x @ kernel + bias, scaled, rtol=1e-10, atol=1e-10)
 
 
@@ -105,7 +105,7 @@ def test_original_units_csv_reproduces_the_first_layer(fish_run):
     kernel = np.array([[float(v) for v in r[2:]] for r in rows[1:]]).T
     x = np.array([[30.0, 0.6], [60.0, 3.0]])
     hidden = model.layers[1]
-    expected = model.layers[0].call(x) @ hidden.kernel + hidden.bias
+    expected = model.layers[0].forward(x) @ hidden.kernel + hidden.bias
     np.testing.assert_allclose(x @ kernel + bias, expected, rtol=1e-4, atol=1e-4)
     scaling = list(csv.reader(open(fish_run / "input-scaling.csv", encoding="utf-8-sig")))
     assert scaling[0] == ["入力", "平均", "標準偏差"]

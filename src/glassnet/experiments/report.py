@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from .. import io as gio
+from ..files import write_csv
 from ..report import Report, png_bytes
 from .search import score
 
@@ -58,11 +58,11 @@ def write_compare(out_dir, results, title="glassnet compare") -> str:
     from ..plotting import save
 
     header, rows = summary_rows(results)
-    gio.write_csv(os.path.join(out_dir, "summary.csv"), header, rows)
+    write_csv(os.path.join(out_dir, "summary.csv"), header, rows)
     for r in results:
         keys = list(r["history"])
         safe = "".join(c if c.isalnum() else "-" for c in r["name"]).strip("-")
-        gio.write_csv(os.path.join(out_dir, f"history-{safe}.csv"), ["epoch", *keys],
+        write_csv(os.path.join(out_dir, f"history-{safe}.csv"), ["epoch", *keys],
                       [[e + 1, *(r["history"][k][e] for k in keys)]
                        for e in range(len(r["history"]["loss"]))])
     report = Report(title)
@@ -118,7 +118,7 @@ def write_search(out_dir, results, top=5) -> str:
     rows = [[i + 1, r["name"], r["spec"]["search"]["learning_rate"],
              r["spec"]["search"]["weight_decay"], score(r), r["best_epoch"] or 0, r["verdict"]]
             for i, r in enumerate(ranked)]
-    gio.write_csv(os.path.join(out_dir, "trials.csv"), header, rows)
+    write_csv(os.path.join(out_dir, "trials.csv"), header, rows)
     report = Report("glassnet random search")
     report.paragraph("Learning rate and weight decay drawn log-uniformly (Deep Learning from "
                      "Scratch, chapter 6); score = best validation accuracy.")

@@ -13,8 +13,9 @@ import os
 
 import numpy as np
 
-from .. import io as gio
+from .. import exports
 from ..diagnosis import diagnose
+from ..files import atomic_write, write_csv
 from ..i18n import _
 from ..metrics import metric_label
 from .html import Report, png_bytes
@@ -43,18 +44,18 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     model.save(join("model.glassnet"))
     paths["model"] = join("model.glassnet")
     header, rows = history_rows(history)
-    gio.write_csv(join("history.csv"), header, rows)
+    write_csv(join("history.csv"), header, rows)
     paths["history"] = join("history.csv")
-    paths["coefficients"] = gio.export_coefficients(model, out_dir)
-    gio.export_json(model, join("model.json"))
+    paths["coefficients"] = exports.export_coefficients(model, out_dir)
+    exports.export_json(model, join("model.json"))
     train.to_csv(join("train.csv"))
     paths["train"] = join("train.csv")
     if len(test):
         test.to_csv(join("test.csv"))
         paths["test"] = join("test.csv")
-        header, rows, _probabilities = gio.prediction_table(model, test.feature_names,
+        header, rows, _probabilities = exports.prediction_table(model, test.feature_names,
                                                             test.features)
-        gio.write_csv(join("test-predictions.csv"), header, rows)
+        write_csv(join("test-predictions.csv"), header, rows)
         paths["test_predictions"] = join("test-predictions.csv")
 
     report = Report(title or _("glassnet run: {data}").format(
@@ -139,7 +140,7 @@ def _coefficients(report, model, out_dir) -> list[str]:
     """Every layer's coefficients; the first layer also in the data's own units."""
     report.heading(_("Coefficients"))
     report.paragraph(_("One row per cell: its bias, then one weight per input."), css="note")
-    tables = gio.coefficient_tables(model)
+    tables = exports.coefficient_tables(model)
     rewritten = original_units(model)
     written = []
     for i, table in enumerate(tables):
@@ -164,7 +165,7 @@ def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
     rows = [[cells[j], float(bias[j]), *(float(v) for v in kernel[:, j])]
             for j in range(len(cells))]
     file = f"coefficients-{layer.name}-original-units.csv"
-    gio.write_csv(os.path.join(out_dir, file), header, rows)
+    write_csv(os.path.join(out_dir, file), header, rows)
     _table(report, header, rows, _("Layer {layer} ({activation}), rewritten for the inputs in "
                                    "their original units").format(
         layer=layer.name, activation=layer.activation.name), file)
@@ -180,7 +181,7 @@ def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
                  "range, and the bias loses Σ weight × min / range.")
     scaling_rows = [[n, float(o), float(s)] for n, o, s in zip(names, offset, scale)]
     scaling_file = "input-scaling.csv"
-    gio.write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows)
+    write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows)
     report.paragraph(note, css="note")
     _table(report, scaling_header, scaling_rows, _("Input scaling"), scaling_file)
     return [os.path.join(out_dir, file), os.path.join(out_dir, scaling_file)]
@@ -209,7 +210,7 @@ def _write_figures(model, train, test, history, recorder, join):
         if fig is None:
             continue
         png = png_bytes(fig)
-        gio.atomic_write(join(f"{name}.png"), lambda f, data=png: f.write(data))
+        atomic_write(join(f"{name}.png"), lambda f, data=png: f.write(data))
         plotting.save(fig, join(name), formats=("svg",))
         out.append((png, caption, f"{name}.png", first))
     return out
