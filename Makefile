@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test parity bench lint clean
+.PHONY: demo test chromium parity bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,16 @@ $(VENV)/.parity: pyproject.toml $(VENV)/.dev
 demo: $(VENV)/.installed
 	$(BIN)/glassnet demo --out runs/demo --overwrite
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest src tests
+
+# The report's layout test drives Debian's Chromium headless (through the playwright
+# package of the dev extra, never its own browser downloads). Installed here when missing
+# and apt-get can; without it that one test skips and says why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium is not installed: the report layout test will be skipped"
 
 # Parity tests against PyTorch: installs the pinned CPU build and makes a missing
 # torch a failure instead of a skip.

@@ -4,7 +4,7 @@ import ast
 import importlib.util
 import os
 import pathlib
-import string
+import re
 
 import pytest
 
@@ -20,16 +20,25 @@ def used_messages():
     for path in sorted(SOURCE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or not node.args:
+            if not isinstance(node, ast.Call):
                 continue
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
             literals = [a.value for a in node.args
                         if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-            if name in ("_", "gettext", "N_") and literals:
+            first = node.args[0] if node.args else None
+            if name in ("_", "gettext", "N_") and isinstance(first, ast.Constant) and literals:
                 found.setdefault(literals[0], f"{path.relative_to(SOURCE)}:{node.lineno}")
             elif name == "ngettext" and len(literals) >= 2:
                 found.setdefault(tuple(literals[:2]), f"{path.relative_to(SOURCE)}:{node.lineno}")
+            if path.parent.name == "cli":  # help texts are translated when the parser is built
+                texts = [k.value.value for k in node.keywords
+                         if k.arg in ("help", "description", "epilog")
+                         and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)]
+                if name == "add_argument_group" and literals:
+                    texts.append(literals[0])
+                for text in texts:
+                    found.setdefault(text, f"{path.relative_to(SOURCE)}:{node.lineno}")
     return found
 
 
@@ -39,13 +48,16 @@ def japanese():
 
 
 def fields(text):
-    return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+    """The {name} placeholders (help texts may hold JSON braces, which are not fields)."""
+    return sorted(re.findall(r"\{(\w*)\}", text))
 
 
 def test_the_scan_finds_messages():
     # guards the scan itself: if it found nothing, the next test would pass vacuously
     used = used_messages()
     assert "No epochs were run." in used  # diagnosis.py
+    assert "hidden cells per layer: 2, or 64,64 (default 2; 0 for none)" in used  # --hidden
+    assert "data split" in used  # a group title
 
 
 def test_every_message_in_the_code_has_a_japanese_entry():

@@ -192,3 +192,57 @@ def _string(literal: str, number: int) -> str:
 
     # a literal, never code; C escapes (\n, \", \\) read as in Python
     return ast.literal_eval(literal)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (East Asian W/F) characters take two.
+
+    >>> display_width("鯛"), display_width("tai"), display_width("シロザケ")
+    (2, 3, 8)
+    """
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else
+               0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``width`` terminal columns ('<' left, '>' right).
+
+    >>> pad("鯛", 4, ">") + "|"
+    '  鯛|'
+    """
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if align == ">" else text + fill
+
+
+_NO_LINE_START = set("、。，．）」』】〉》：；！？・ー,.;:!?)]")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns: Latin text breaks at spaces, Japanese between
+    any two characters (never before 、。）and the like).
+
+    >>> wrap("学習曲線と決定境界を描きます。", 10)
+    ['学習曲線と', '決定境界を', '描きます。']
+    >>> wrap("one two three", 7)
+    ['one two', 'three']
+    """
+    import re
+
+    tokens = re.findall(r"\s+|[^\s\u2e80-\uffef]+|.", text)
+    lines, line = [], ""
+    for token in tokens:
+        if token.isspace():
+            if line:
+                line += " "
+            continue
+        fits = display_width(line + token) <= width if line.strip() else True
+        if fits or (token[0] in _NO_LINE_START and len(token) == 1):
+            line += token
+        else:
+            lines.append(line.rstrip())
+            line = token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines

@@ -15,8 +15,6 @@ computed twice. Batches are taken from one permutation of the data per epoch.
 from __future__ import annotations
 
 import math
-import signal
-import threading
 import time
 import warnings
 
@@ -25,7 +23,7 @@ import numpy as np
 from . import losses, metrics, optimizers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
-from .progress import ProgressBar
+from .progress import Interrupt, ProgressBar
 from .validation import check_choice, check_number
 
 #: models with more trainable parameters than this keep no per-epoch weight snapshot
@@ -179,7 +177,7 @@ class Trainer:
         cbs.call("on_train_begin", {})
         # Overflow shows up as a non-finite loss, which stops training with a clear
         # message; NumPy's own overflow warnings would only add noise.
-        with _Interrupt() as interrupt, np.errstate(over="ignore", invalid="ignore"):
+        with Interrupt() as interrupt, np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(initial_epoch, epochs):
                 if self.stop_training or interrupt.requested:
                     break
@@ -327,28 +325,6 @@ def _split_validation(model, x, y, fraction, method):
     mask = np.zeros(n, dtype=bool)
     mask[val] = True
     return x[~mask], y[~mask], x[mask], y[mask]
-
-
-class _Interrupt:
-    """Turns Ctrl-C into a flag checked between steps, so a step is never cut in half."""
-
-    def __init__(self):
-        self.requested = False
-
-    def __enter__(self):
-        self._previous = None
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handler)
-        return self
-
-    def _handler(self, signum, frame):
-        if self.requested:  # a second Ctrl-C stops at once
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __exit__(self, *exc):
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
 
 
 def _unpack(model, x, y, name, remember=True):

@@ -9,11 +9,14 @@ GLASSNET_DEBUG=1 for its traceback).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
 from ..errors import GlassnetError
+from ..i18n import _, language
 from .common import Parser, UsageError
+from .helptext import add_common_options, early_language, translate
 
 
 def build_parser() -> Parser:
@@ -23,6 +26,8 @@ def build_parser() -> Parser:
                     "train feed-forward networks on CSV files and see every step.",
                     epilog="Run 'glassnet COMMAND --help' for the options of each command.")
     parser.add_argument("--version", action="version", version=_version())
+    add_common_options(parser, default=None)
+    parser.set_defaults(quiet=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     train.add_train(sub)
@@ -34,6 +39,9 @@ def build_parser() -> Parser:
     experiments.add_search(sub)
     data.add_datasets(sub)
     data.add_demo(sub)
+    for command in sub.choices.values():
+        add_common_options(command)
+    translate(parser)
     return parser
 
 
@@ -45,6 +53,13 @@ def _version():
 
 def run(argv=None) -> int:
     """Run the command line; return the exit code."""
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    lang = early_language(argv)  # before the parser exists, so --help is translated too
+    with language(lang) if lang else contextlib.nullcontext():
+        return _run(argv)
+
+
+def _run(argv) -> int:
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
@@ -53,7 +68,7 @@ def run(argv=None) -> int:
         print(f"glassnet: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("glassnet: interrupted", file=sys.stderr)
+        print(_("glassnet: interrupted; nothing was saved"), file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in glassnet, not in the user's input
         if os.environ.get("GLASSNET_DEBUG"):

@@ -80,8 +80,8 @@ def parse_rows(text, n_inputs, option="--input") -> np.ndarray:
     if os.path.exists(text):
         from ..data.csvfile import read_table
 
-        header, rows, _ = read_table(text)
-        values = [list(row) for _, row in rows]
+        header, rows, _detected = read_table(text)
+        values = [list(row) for _line, row in rows]
     else:
         values = [row.split(",") for row in text.replace(" ", "").split(";") if row]
     try:
@@ -153,6 +153,9 @@ def _publish(temp, final):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def print_results(final, report):
-    print(f"results in {final}")
-    print(f"report: {os.path.join(final, os.path.basename(report))}")
+def print_results(final, report=None):
+    from ..i18n import _
+
+    print(_("results in {folder}").format(folder=final))
+    if report:
+        print(_("report: {path}").format(path=os.path.join(final, os.path.basename(report))))

@@ -1,8 +1,9 @@
 """The report's words about a run: the data story, the settings that mattered, and the
 coefficients in both scales (as learnt on scaled inputs, and in the data's own units).
 
-``settings`` is the command line's choices as a dict with dashed keys (``learning-rate``,
-``training-ratio`` ...); anything missing is simply not shown.
+``settings`` is the command line's choices as a dict (``ModelSpec.to_dict()`` plus
+``training_ratio``, ``test_split``, ``validation``, ``encoding`` ...; dashes or
+underscores); anything missing is simply not shown.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ LOSSES = {"categorical_crossentropy": N_("cross-entropy (categorical)"),
 def data_story(train, test, settings: dict) -> dict:
     """Where the rows came from, which were skipped and why, and how they were split."""
     info = train.info or {}
-    settings = settings or {}
+    settings = _plain_keys(settings)
     story = {_("Data"): os.path.basename(train.source) if train.source else _("(in memory)")}
     if info.get("description"):
         story[_("Description")] = info["description"]
@@ -54,6 +55,10 @@ def data_story(train, test, settings: dict) -> dict:
     return story
 
 
+def _plain_keys(settings) -> dict:
+    return {str(k).replace("-", "_"): v for k, v in (settings or {}).items()}
+
+
 def _skipped(info, settings):
     """(count, reason) for every kind of row left out while reading."""
     out = []
@@ -68,8 +73,8 @@ def _skipped(info, settings):
 def _split_text(train, test, settings):
     n_train, n_test = len(train), len(test)
     counts = _("{train} training rows, {test} test rows").format(train=n_train, test=n_test)
-    ratio = settings.get("training-ratio", 1.0) or 1.0
-    share = settings.get("test-split") or 0.0
+    ratio = settings.get("training_ratio", 1.0) or 1.0
+    share = settings.get("test_split") or 0.0
     if settings.get("validation"):
         how = _("validation data from {file}").format(
             file=os.path.basename(str(settings["validation"])))
@@ -86,7 +91,7 @@ def _split_text(train, test, settings):
 
 def settings_cards(model, settings: dict, history) -> dict:
     """The choices that shaped the model, in words, with what was actually used."""
-    settings = settings or {}
+    settings = _plain_keys(settings)
     cards = {_("Network"): network_text(model)}
     scaling = _scaling_layer(model)
     if scaling is not None:
@@ -105,18 +110,18 @@ def settings_cards(model, settings: dict, history) -> dict:
         epochs += " (" + _("stopped early: {reason}").format(
             reason=str(history.stop_reason).replace("_", " ")) + ")"
     cards[_("Epochs")] = epochs
-    if settings.get("batch-size") is not None:
-        batch = str(settings["batch-size"])
-        cards[_("Batch size")] = _("all rows (batch gradient descent)") if batch == "full" \
-            else batch
+    if "batch_size" in settings:
+        batch = settings["batch_size"]
+        cards[_("Batch size")] = (_("all rows (batch gradient descent)")
+                                  if batch in (None, "full") else str(batch))
     penalties = [f"{k.upper()} {settings[k]:g}" for k in ("l1", "l2") if settings.get(k)]
     if settings.get("dropout"):
         penalties.append(_("dropout {rate}").format(rate=f"{settings['dropout']:g}"))
-    if settings.get("batch-norm"):
+    if settings.get("batch_norm"):
         penalties.append(_("batch normalisation"))
-    if settings.get("early-stopping") is not None:
+    if settings.get("early_stopping") is not None:
         penalties.append(_("early stopping after {n} epochs without improvement").format(
-            n=settings["early-stopping"]))
+            n=settings["early_stopping"]))
     cards[_("Regularisation")] = ", ".join(penalties) or _("none")
     if settings.get("gradient") == "numerical":
         cards[_("Gradients")] = _("numerical differentiation")
