@@ -178,3 +178,14 @@ def test_no_module_that_translates_rebinds_the_underscore():
             if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
                 offenders.append(f"{path.relative_to(SOURCE)}:{node.lineno}")
     assert not offenders, "assigns to _: " + ", ".join(offenders)
+
+
+def test_dataset_descriptions_have_japanese_and_no_markup():
+    """``glassnet datasets`` shows each description through the catalogue."""
+    from glassnet import datasets
+
+    po = japanese()
+    texts = datasets.describe().values()
+    assert not [t for t in texts if "`" in t]
+    missing = [t for t in texts if t not in po]
+    assert not missing, "no Japanese for dataset descriptions:\n" + "\n".join(missing)

@@ -36,7 +36,7 @@ def _sample(name: str, spread: float) -> Dataset:
 
 
 def sample2() -> Dataset:
-    """250 points (x1, x2) in 5 classes of 50, laid out as in seed 000's Table 67."""
+    """250 points (x1, x2) in 5 classes of 50: four corners and the centre of [-1, 1]²."""
     return _sample("sample2", SAMPLE2_SPREAD)
 
 
@@ -46,7 +46,7 @@ def sample3() -> Dataset:
 
 
 def xor() -> Dataset:
-    """Seed 003: buy (1) when exactly one of design and quality is good."""
+    """XOR: buy (1) when exactly one of design and quality is good."""
     features = np.array([[1.0, 1.0], [0.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
     return Dataset(features, np.array([0, 1, 1, 0]), ["design", "quality"],
                    ["not buy", "buy"], "decision", "builtin:xor",
@@ -54,7 +54,7 @@ def xor() -> Dataset:
 
 
 def steps() -> Dataset:
-    """Seed 002's 1-D example: 9 -> 500, 11 -> 500, 12 -> 1000, 14 -> 1000 (regression)."""
+    """A 1-D example: 9 -> 500, 11 -> 500, 12 -> 1000, 14 -> 1000 (regression)."""
     return Dataset(np.array([[9.0], [11.0], [12.0], [14.0]]),
                    np.array([[500.0], [500.0], [1000.0], [1000.0]]), ["x"], None, "y",
                    "builtin:steps", {"description": "seed 002: a step learned from 4 points"})
@@ -107,7 +107,7 @@ def spiral(n_samples=300, classes=3, noise=0.2, seed=0) -> Dataset:
 
 
 def blobs(n_samples=200, centers=3, spread=0.5, seed=0) -> Dataset:
-    """Gaussian blobs around ``centers`` random centres in [-3, 3]²."""
+    """Gaussian blobs around a chosen number of random centres in [-3, 3]²."""
     k = int(centers)
     n, rng = _size(n_samples, k), np.random.default_rng(seed)
     spread = _noise(spread)
@@ -140,8 +140,13 @@ def names() -> list[str]:
 
 
 def describe() -> dict[str, str]:
-    """Name -> one line about each built-in dataset."""
-    return {name: (fn.__doc__ or "").strip().splitlines()[0] for name, fn in BUILTIN.items()}
+    """Name -> one plain line about each built-in dataset (its docstring's first line,
+    without reStructuredText markup such as ``double backquotes``)."""
+    import re
+
+    first = {name: (fn.__doc__ or "").strip().splitlines()[0] for name, fn in BUILTIN.items()}
+    return {name: re.sub(r"(?::\w+:)?`{1,2}([^`]+)`{1,2}", r"\1", text)
+            for name, text in first.items()}
 
 
 def load(name: str, **params) -> Dataset:

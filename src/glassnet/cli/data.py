@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from ..i18n import _
 from .common import UsageError, print_results, result_folder
 
 
@@ -23,7 +24,7 @@ def cmd_datasets(args):
 
     if args.action == "list":
         for name, text in datasets.describe().items():
-            print(f"{name:<10} {text}")
+            print(f"{name:<10} {_(text)}")
         return 0
     if not args.name or not args.file:
         raise UsageError("usage: glassnet datasets export NAME FILE")

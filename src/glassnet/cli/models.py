@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 
+from ..i18n import _
 from .common import UsageError, load_data, parse_hidden, parse_rows
 
 #: The XOR network worked out by hand with ReLU cells (docs/seeds.md, seed 003): buy
@@ -49,7 +50,7 @@ def cmd_predict(args):
     model = load_model(args.model)
     if args.out and os.path.isdir(args.out):
         raise UsageError(f"--out {args.out} is a folder; give a file name")
-    header, rows, _ = predict_csv(model, args.data, args.out, encoding=args.encoding)
+    header, rows, _probabilities = predict_csv(model, args.data, args.out, encoding=args.encoding)
     if args.out:
         print(f"{len(rows)} predictions written to {args.out}")
     else:
@@ -101,12 +102,29 @@ def cmd_evaluate(args):
         predicted = class_probabilities(model, data.features).argmax(axis=1)
         classes = info["class_names"]
         matrix = confusion_matrix(data.labels, predicted, len(classes))
-        width = max(6, *(len(c) + 1 for c in classes))
-        print("confusion matrix (rows: true class, columns: predicted class)")
-        print(" " * width + "".join(f"{c:>{width}}" for c in classes))
-        for c, row in zip(classes, matrix):
-            print(f"{c:>{width}}" + "".join(f"{v:>{width}}" for v in row))
+        print(_("confusion matrix (rows: true class, columns: predicted class)"))
+        print(confusion_text(classes, matrix))
     return 0
+
+
+def confusion_text(classes, matrix) -> str:
+    """A confusion matrix for a terminal, aligned by display width (a kanji takes two
+    columns, so シロザケ is as wide as 8 Latin letters).
+
+    >>> print(confusion_text(["シロザケ", "cod"], [[5, 1], [0, 17]]))
+              シロザケ      cod
+     シロザケ        5        1
+          cod        0       17
+    """
+    from ..i18n import display_width, pad
+
+    names = [str(c) for c in classes]
+    width = max(4, *(display_width(c) + 1 for c in names), *(len(str(v)) + 1 for row in
+                                                             matrix for v in row))
+    lines = [" " * width + "".join(pad(c, width, ">") for c in names)]
+    lines += [pad(c, width, ">") + "".join(pad(str(int(v)), width, ">") for v in row)
+              for c, row in zip(names, matrix)]
+    return "\n".join(lines)
 
 
 # gradcheck ------------------------------------------------------------------------------------
