@@ -1,10 +1,11 @@
 """Everything one training run leaves behind, written into one folder.
 
 The two-layer discriminant analysis's programs (i)–(ix) (docs/seeds.md, seed 000) end
-with pictures and tables; ``write_run`` produces them all from a trained model: the model file, the history, the coefficient tables, the
-train/test split, predictions on the test part, every figure (PNG and SVG) and one
-``report.html`` holding all of it. The page opens with the picture: the verdict, the
-learning curves and the decision regions; numbers and tables follow.
+with pictures and tables; ``write_run`` produces them all from a trained model: the
+model file, the history, the coefficient tables, the train/test split, predictions on
+the test part, every figure (PNG and SVG) and one ``report.html`` holding all of it.
+The page opens with the picture: the verdict, the learning curves and the decision
+regions; numbers and tables follow.
 """
 
 from __future__ import annotations
