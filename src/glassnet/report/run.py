@@ -201,19 +201,23 @@ def _table(report, header, rows, caption, file):
     report.table(header, rows, caption=caption, spec=".6g")
 
 
-def _write_figures(model, train, test, history, recorder, join):
-    """Draw, save (PNG + SVG) and return (png, caption, file name, first screen?)."""
+def save_figure(fig, path_without_extension: str) -> bytes:
+    """Write ``fig`` as PNG and SVG beside the report; return the PNG bytes to embed."""
     from .. import plotting
 
+    png = png_bytes(fig)
+    atomic_write(f"{path_without_extension}.png", lambda f: f.write(png))
+    plotting.save(fig, path_without_extension, formats=("svg",))
+    return png
+
+
+def _write_figures(model, train, test, history, recorder, join):
+    """Draw, save (PNG + SVG) and return (png, caption, file name, first screen?)."""
     out = []
     for name, draw, caption, first in _figures(model, train, test, history, recorder):
         fig = draw()
-        if fig is None:
-            continue
-        png = png_bytes(fig)
-        atomic_write(join(f"{name}.png"), lambda f, data=png: f.write(data))
-        plotting.save(fig, join(name), formats=("svg",))
-        out.append((png, caption, f"{name}.png", first))
+        if fig is not None:
+            out.append((save_figure(fig, join(name)), caption, f"{name}.png", first))
     return out
 
 
