@@ -11,7 +11,7 @@ import base64
 import html
 import io
 
-from ..i18n import _, get_language, ngettext
+from ..i18n import _, display_width, get_language, ngettext
 
 CSS = """
 *,*::before,*::after{box-sizing:border-box}
@@ -30,12 +30,13 @@ grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr))}
 figure{margin:0;min-width:0}figure img{display:block;width:100%;height:auto;
 border:1px solid #e4e4e4;background:#fff}
 figcaption{font-size:.88em;color:#555;margin-top:.3em}
-.scroll{overflow-x:auto;max-width:100%;margin:.6em 0}
+div.table{margin:.8em 0;max-width:100%;min-width:0}
+.scroll{overflow-x:auto;max-width:100%}
 .tables{display:flex;flex-wrap:wrap;gap:0 1.5em;align-items:flex-start}
-.tables>.scroll{flex:0 1 auto}
+.tables>div.table{flex:0 1 auto}
 table{border-collapse:collapse;font-size:.88em}
-caption{caption-side:top;text-align:left;color:#555;padding-bottom:.2em;
-white-space:normal;min-width:12em}
+p.caption{color:#555;font-size:.88em;margin:0 0 .25em}
+.item{white-space:nowrap}
 td,th{border:1px solid #ccc;padding:.2em .55em;text-align:right;white-space:nowrap;
 font-variant-numeric:tabular-nums}
 th{background:#f0f4f8}td.text,th.text{text-align:left}
@@ -60,22 +61,23 @@ def _cell(value, spec=".4g"):
 
 
 def _value(value) -> str:
-    """A card's value: text, or a list (folded with a count when long)."""
+    """A card's value: text, or a list (folded with a count when long); a list's items
+    never break inside (a class name stays on one line)."""
     if not isinstance(value, (list, tuple)):
         return html.escape(str(value))
-    items = [str(v) for v in value]
+    items = [f'<span class="item">{html.escape(str(v))}</span>' for v in value]
     if len(items) <= LIST_LIMIT:
-        return html.escape(", ".join(items))
+        return ", ".join(items)
     head = ", ".join(items[:LIST_LIMIT // 2])
     summary = ngettext("{n} item", "{n} items", len(items)).format(n=len(items))
-    return (f"<details><summary>{html.escape(summary)}: {html.escape(head)}, …</summary>"
-            f"{html.escape(', '.join(items))}</details>")
+    return (f"<details><summary>{html.escape(summary)}: {head}, …</summary>"
+            f"{', '.join(items)}</details>")
 
 
 def _wide(value) -> str:
     """Long values take a whole row of cards instead of wrapping in a narrow one."""
     text = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
-    return ' class="wide"' if len(text) > 36 else ""
+    return ' class="wide"' if display_width(text) > 22 else ""
 
 
 class Report:
@@ -117,9 +119,10 @@ class Report:
         head = "".join(f'<th class="text">{html.escape(str(h))}</th>' if i == 0 else
                        f"<th>{html.escape(str(h))}</th>" for i, h in enumerate(header))
         body = "".join("<tr>" + "".join(_cell(v, spec) for v in row) + "</tr>" for row in rows)
-        cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-        self.parts.append(f'<div class="scroll"><table>{cap}<thead><tr>{head}</tr></thead>'
-                          f"<tbody>{body}</tbody></table></div>")
+        # the caption sits above the scrolling box, so it wraps in the page's width
+        cap = f'<p class="caption">{html.escape(caption)}</p>' if caption else ""
+        self.parts.append(f'<div class="table">{cap}<div class="scroll"><table><thead><tr>'
+                          f"{head}</tr></thead><tbody>{body}</tbody></table></div></div>")
 
     def figure(self, png: bytes, caption: str, href: str | None = None):
         self.figures([(png, caption, href)])

@@ -148,19 +148,26 @@ def _coefficients(report, model, out_dir) -> list[str]:
         caption = _("Layer {layer} ({activation})").format(layer=table["layer"],
                                                           activation=table["activation"])
         file = f"coefficients-{table['layer']}.csv"
+        header = [_("cell"), _("bias"), *table["header"][2:]]
         if i == 0 and rewritten is not None:
             caption = _("Layer {layer} ({activation}), as learnt on scaled inputs").format(
                 layer=table["layer"], activation=table["activation"])
-        _table(report, table["header"], table["rows"], caption, file)
+            header[2:] = [(_("{name} (standardised)") if rewritten[5] == "standard" else
+                           _("{name} (min-max)")).format(name=n) for n in _input_names(model)]
+        _table(report, header, table["rows"], caption, file)
         if i == 0 and rewritten is not None:
             written += _original_units(report, model, table, rewritten, out_dir)
     return written
 
 
+def _input_names(model) -> list[str]:
+    return list((model.info or {}).get("feature_names")
+                or [f"x{i + 1}" for i in range(model.input_dim)])
+
+
 def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
     kernel, bias, offset, scale, layer, method = rewritten
-    names = list((model.info or {}).get("feature_names")
-                 or [f"x{i + 1}" for i in range(model.input_dim)])
+    names = _input_names(model)
     cells = [row[0] for row in table["rows"]]
     header = [_("cell"), _("bias"), *names]
     rows = [[cells[j], float(bias[j]), *(float(v) for v in kernel[:, j])]
