@@ -65,7 +65,7 @@ def _run(argv) -> int:
         return int(args.func(args) or 0)
     except (GlassnetError, OSError) as exc:
         message = str(exc) if isinstance(exc, GlassnetError) else _os_message(exc)
-        print(f"glassnet: error: {message}", file=sys.stderr)
+        print(_("glassnet: error: {message}").format(message=message), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(_("glassnet: interrupted; nothing was saved"), file=sys.stderr)
@@ -73,8 +73,8 @@ def _run(argv) -> int:
     except Exception as exc:  # a bug in glassnet, not in the user's input
         if os.environ.get("GLASSNET_DEBUG"):
             raise
-        print(f"glassnet: internal error: {type(exc).__name__}: {exc} "
-              "(set GLASSNET_DEBUG=1 to see the traceback)", file=sys.stderr)
+        print(_("glassnet: internal error: {error} (set GLASSNET_DEBUG=1 to see the "
+                "traceback)").format(error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
 
 

@@ -33,7 +33,8 @@ def cmd_datasets(args):
     if os.path.isdir(args.file):
         raise UsageError(f"{args.file} is a folder; give a file name")
     data = datasets.export(args.name, args.file, **params)
-    print(f"wrote {len(data)} rows of {args.name} to {args.file}")
+    print(_("wrote {n} rows of {name} to {file}").format(n=len(data), name=args.name,
+                                                         file=args.file))
     return 0
 
 
