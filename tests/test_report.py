@@ -144,3 +144,28 @@ def test_report_fits_phone_and_desktop_screens(fish_run, tmp_path):
                 page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=True)
         finally:
             chromium.close()
+
+
+def test_wide_data_folds_long_lists_and_cuts_big_tables(tmp_path, rng):
+    """60 inputs: the input names fold into a counted list, the first layer's table
+    shows a corner and names the CSV file that holds all of it."""
+    from glassnet.data import Dataset
+    from glassnet.report import write_run
+    from glassnet.spec import ModelSpec, train
+
+    names = [f"px{i}" for i in range(60)]
+    data = Dataset(rng.normal(size=(80, 60)), rng.integers(0, 3, 80), names,
+                   ["a", "b", "c"], "digit", "wide.csv")
+    model, history = train(ModelSpec(hidden=[45], epochs=2), data)
+    empty = Dataset(data.features[:0], data.labels[:0], names, data.class_names, "digit")
+    with language("en"):
+        write_run(tmp_path, model, data, empty, history, figures=False)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<summary>60 items: " in page and ">px59</span>" in page
+    assert ("first 40 of 45 rows; first 40 of 61 columns; all of it is in "
+            "coefficients-dense.csv") in page
+    assert "(softmax) — first 40 of 46 columns; all of it is in coefficients-dense_1" in page
+    assert page.count("<th>px") == 39 * 2  # both scales: the bias and 39 inputs each
+    rows = list(csv.reader(open(tmp_path / "coefficients-dense-original-units.csv",
+                                encoding="utf-8-sig")))
+    assert len(rows) == 1 + 45 and len(rows[0]) == 2 + 60  # the file has every number

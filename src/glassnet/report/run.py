@@ -197,14 +197,18 @@ def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
 
 def _table(report, header, rows, caption, file):
     """A coefficient table, cut to a corner when large (the CSV file has all of it)."""
-    if len(rows) > TABLE_ROWS or len(header) > TABLE_COLUMNS + 1:
-        caption += " — " + _("first {rows} of {all_rows} rows and {columns} of {all_columns} "
-                             "columns; all of it is in {file}").format(
-            rows=min(len(rows), TABLE_ROWS), all_rows=len(rows),
-            columns=min(len(header) - 1, TABLE_COLUMNS), all_columns=len(header) - 1,
-            file=file)
+    cut = []
+    if len(rows) > TABLE_ROWS:
+        cut.append(_("first {rows} of {all_rows} rows").format(rows=TABLE_ROWS,
+                                                                all_rows=len(rows)))
+        rows = rows[:TABLE_ROWS]
+    if len(header) > TABLE_COLUMNS + 1:  # the first column names the rows
+        cut.append(_("first {columns} of {all_columns} columns").format(
+            columns=TABLE_COLUMNS, all_columns=len(header) - 1))
         header = header[:TABLE_COLUMNS + 1]
-        rows = [row[:TABLE_COLUMNS + 1] for row in rows[:TABLE_ROWS]]
+        rows = [row[:TABLE_COLUMNS + 1] for row in rows]
+    if cut:
+        caption += " — " + "; ".join(cut + [_("all of it is in {file}").format(file=file)])
     report.table(header, rows, caption=caption, spec=".6g")
 
 
