@@ -166,11 +166,12 @@ def test_terminal_shows_a_bar_with_eta_and_ctrl_c_saves(tmp_path):
 def test_second_ctrl_c_still_leaves_the_last_good_model(tmp_path):
     out = tmp_path / "run"
     term = Terminal("train", "sample2", "--epochs", "1000000", "--out", out)
-    term.expect(r"\d+/1000000")
+    term.expect(r"[1-9]\d*/1000000")
     term.proc.send_signal(signal.SIGINT)
     term.expect("Stopping after this step")
     term.proc.send_signal(signal.SIGINT)  # during the last step or while writing
     assert term.wait() == 130, term.text
+    assert (out / "model.glassnet").exists(), term.text
     model = glassnet.load_model(out / "model.glassnet")
     assert model.predict([[0.5, 0.5]]).shape == (1, 5)
     assert not (out / "decision-regions.png").exists()  # the slow figures were skipped

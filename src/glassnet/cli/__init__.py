@@ -39,6 +39,9 @@ def build_parser() -> Parser:
     experiments.add_search(sub)
     data.add_datasets(sub)
     data.add_demo(sub)
+    from ..playground import add_parser as add_playground
+
+    add_playground(sub)
     for command in sub.choices.values():
         add_common_options(command)
     translate(parser)

@@ -152,8 +152,6 @@ def cmd_train(args):
         history = fit_model(model, spec, train, validation, callbacks=[recorder, *shown],
                             verbose=args.verbose)
         seconds = time.perf_counter() - started
-        if not history.epoch:
-            raise KeyboardInterrupt  # stopped before the first epoch: nothing worth keeping
         settings = {"data": args.data, "target": train.target_name,
                     "training_ratio": args.training_ratio, "test_split": args.test_split,
                     "stratify": args.stratify, "validation": args.validation,
@@ -173,8 +171,11 @@ def cmd_train(args):
 def _write_results(stop, folder, model, train, test, history, recorder, settings, seconds,
                    figures, title) -> dict:
     """write_run; a Ctrl-C while it runs leaves the saved model (and what else is done)."""
+    stop.raise_again = True  # from here on a second Ctrl-C interrupts the writing
+    if not history.epoch:
+        return _model_only(folder, model, _("Stopped within the first epoch: the model is "
+                                            "saved; there is no report."))
     try:
-        stop.raise_again = True  # from here on a second Ctrl-C interrupts the writing
         if stop.presses >= 2:  # it came during the last step: skip the slow figures
             figures = False
         from ..report import write_run
@@ -182,11 +183,16 @@ def _write_results(stop, folder, model, train, test, history, recorder, settings
         return write_run(folder.temp, model, train, test, history, recorder, settings,
                          seconds, figures=figures, title=title)
     except KeyboardInterrupt:
-        if not os.path.exists(folder.path("model.glassnet")):
-            model.save(folder.path("model.glassnet"))
-        os.write(2, (_("Interrupted while writing: the model is saved; the report and "
-                       "figures are left out.") + "\n").encode("utf-8", "replace"))
-        return {"model": folder.path("model.glassnet")}
+        return _model_only(folder, model, _("Interrupted while writing: the model is saved; "
+                                            "the report and figures are left out."))
+
+
+def _model_only(folder, model, note) -> dict:
+    path = folder.path("model.glassnet")
+    if not os.path.exists(path):
+        model.save(path)
+    os.write(2, (note + "\n").encode("utf-8", "replace"))  # also safe inside a handler
+    return {"model": path}
 
 
 def _print_summary(history, seconds, final, paths, interrupted):
