@@ -31,7 +31,9 @@ def used_messages():
                 found.setdefault(literals[0], f"{path.relative_to(SOURCE)}:{node.lineno}")
             elif name == "ngettext" and len(literals) >= 2:
                 found.setdefault(tuple(literals[:2]), f"{path.relative_to(SOURCE)}:{node.lineno}")
-            if path.parent.name == "cli":  # help texts are translated when the parser is built
+            # help texts are translated when the parser is built (cli/helptext.py), in the
+            # command modules and wherever else a command is added (the playground)
+            if path.parent.name == "cli" or name in ("add_parser", "add_argument"):
                 texts = [k.value.value for k in node.keywords
                          if k.arg in ("help", "description", "epilog")
                          and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)]
