@@ -245,9 +245,11 @@ def _figures(model, train, test, history, recorder):
                _("Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) "
                  "contours."), True)
     elif model.input_dim == 1 and not train.is_classification:
-        yield ("model-curve", lambda: plotting.regression_curve(model, everything),
+        yield ("model-curve", lambda: plotting.regression_curve(
+            model, everything, title=_("Model against data")),
                _("The model's predictions against the data."), True)
-    yield ("data", lambda: plotting.data_distribution(everything), _("The data by class."),
+    yield ("data", lambda: plotting.data_distribution(everything),
+           _("The data by class.") if train.is_classification else _("The data."),
            not two_d and model.input_dim != 1)
     if two_d:
         yield ("decision-regions-zoom",

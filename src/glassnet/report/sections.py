@@ -25,7 +25,10 @@ def data_story(train, test, settings: dict) -> dict:
     """Where the rows came from, which were skipped and why, and how they were split."""
     info = train.info or {}
     settings = _plain_keys(settings)
-    story = {_("Data"): os.path.basename(train.source) if train.source else _("(in memory)")}
+    source = train.source or ""
+    story = {_("Data"): (_("{name} (built-in)").format(name=source.removeprefix("builtin:"))
+                         if source.startswith("builtin:") else
+                         os.path.basename(source) if source else _("(in memory)"))}
     if info.get("description"):
         story[_("Description")] = info["description"]
     if info.get("encoding"):
