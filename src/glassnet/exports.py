@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from .errors import DataError
-from .files import json_default, write_bytes, write_csv
+from .files import check_output_file, json_default, write_bytes, write_csv
 from .modelfile import FORMAT
 
 
@@ -127,10 +127,16 @@ def prediction_table(model, names, x):
     return header, rows, p
 
 
-def predict_csv(model, path, out=None, encoding=None, delimiter=None):
-    """Predict every row of a CSV; write the table to ``out`` when given; return it."""
+def predict_csv(model, path, out=None, encoding=None, delimiter=None, overwrite=True):
+    """Predict every row of a CSV; write the table to ``out`` when given; return it.
+
+    ``out`` is never the input file; with ``overwrite=False`` an existing ``out`` is
+    not replaced either (``ResultsError``).
+    """
+    if out is not None:
+        check_output_file(out, [path], overwrite, "out")
     names, x = read_features(model, path, encoding, delimiter)
     header, rows, p = prediction_table(model, names, x)
     if out is not None:
-        write_csv(out, header, rows)
+        write_csv(out, header, rows, overwrite)
     return header, rows, p

@@ -275,6 +275,13 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
         callbacks.append(EarlyStopping(monitor="loss" if validation is None else "val_loss",
                                        patience=spec.early_stopping,
                                        restore_best_weights=True))
+    if not data.is_classification:  # 1e300 in a float32 model: say so, do not train on inf
+        from .validation import cast_in_range
+
+        for part in (data, validation):
+            if part is not None:
+                cast_in_range(part.labels, model.dtype,
+                              f"{part.source or 'the data'}, target {part.target_name!r},")
     target = target_scaling(spec, model, data)
     if target is not None:
         unfold_target_scaling(model, *target)  # continue in standardised units

@@ -67,8 +67,12 @@ def _run(argv) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except (GlassnetError, OSError) as exc:
+        from ..sanitize import label
+
         message = str(exc) if isinstance(exc, GlassnetError) else _os_message(exc)
-        print(_("glassnet: error: {message}").format(message=message), file=sys.stderr)
+        # One line, whatever names the message quotes: no escape sequences, no breaks.
+        print(_("glassnet: error: {message}").format(message=label(message, 2000)),
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(_("glassnet: interrupted; nothing was saved"), file=sys.stderr)
@@ -76,8 +80,11 @@ def _run(argv) -> int:
     except Exception as exc:  # a bug in glassnet, not in the user's input
         if os.environ.get("GLASSNET_DEBUG"):
             raise
+        from ..sanitize import label
+
         print(_("glassnet: internal error: {error} (set GLASSNET_DEBUG=1 to see the "
-                "traceback)").format(error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+                "traceback)").format(error=f"{type(exc).__name__}: {label(exc, 2000)}"),
+              file=sys.stderr)
         return 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+from ..sanitize import terminal
 from .common import UsageError, check_positive, parse_hidden, print_results, result_folder
 
 
@@ -122,22 +123,28 @@ def compare_specs(args) -> list[dict]:
     return [{**base, "name": f"hidden {h}", "hidden": parse_hidden(h)} for h in args.hidden]
 
 
-def run_and_report(specs, write, out, overwrite=False, jobs=1):
-    """Run the trials and write their report into the result folder ``out``."""
+def _inputs(args) -> list:
+    """The files a compare or search run reads (its result folder may not hold them)."""
+    return [getattr(args, name, None) for name in ("data", "config", "mnist")]
+
+
+def run_and_report(specs, write, out, overwrite=False, jobs=1, what="experiments", inputs=()):
+    """Run the trials and write their report into the result folder ``out`` (which may
+    not hold ``inputs``, the files the trials read)."""
     from ..experiments import run_trials
 
     check_positive("--jobs", jobs)
 
     def progress(done, total, result):
-        print(f"  [{done}/{total}] {result['name']}: {result['seconds']:.1f} s, "
-              f"{result['verdict']}", flush=True)
+        print(terminal(f"  [{done}/{total}] {result['name']}: {result['seconds']:.1f} s, "
+                       f"{result['verdict']}"), flush=True)
 
-    with result_folder(out, overwrite) as folder:
+    with result_folder(out, overwrite, what, inputs) as folder:
         results = run_trials(specs, jobs=jobs, progress=progress)
         report = write(folder.temp, results)
         with open(folder.path("results.json"), "w", encoding="utf-8") as f:
             json.dump(results, f, ensure_ascii=False, indent=1)
-    print_results(folder.final, report)
+    print_results(folder, report)
     return results
 
 
@@ -149,7 +156,7 @@ def cmd_compare(args):
     print(f"comparing {len(specs)} models ({args.jobs} job{'s' if args.jobs > 1 else ''})")
     run_and_report(specs, lambda out, results: write_compare(
         out, results, f"glassnet compare: {name}"), args.out or os.path.join("runs", name),
-        args.overwrite, args.jobs)
+        args.overwrite, args.jobs, "compare", _inputs(args))
     return 0
 
 
@@ -189,5 +196,5 @@ def cmd_search(args):
         raise UsageError(str(exc)) from None
     print(f"random search: {len(specs)} trials ({args.jobs} job{'s' if args.jobs > 1 else ''})")
     run_and_report(specs, write_search, args.out or os.path.join("runs", "search"),
-                   args.overwrite, args.jobs)
+                   args.overwrite, args.jobs, "search", _inputs(args))
     return 0

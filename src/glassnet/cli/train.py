@@ -67,6 +67,9 @@ def add_train(sub):
     s.add_argument("--stratify", action="store_true", help="keep class shares in --test-split")
     s.add_argument("--validation", metavar="FILE", help="a CSV with the same columns to "
                    "validate on")
+    s.add_argument("--max-classes", type=int, default=None, metavar="N",
+                   help="most distinct labels a class column may have (default 100); more "
+                   "usually means an ID or free-text column")
     s.add_argument("--missing", default="error", choices=["error", "drop", "mean"],
                    help="what to do with empty cells")
     s.add_argument("--encoding", help="file encoding (detected by default)")
@@ -122,8 +125,11 @@ def validation_file(path, data, encoding=None):
 
 
 def cmd_train(args):
+    import warnings
+
     from .. import callbacks
     from ..spec import build_model, fit_model
+    from ..training import DivergedWarning
 
     if args.epochs < 1:
         raise UsageError(f"--epochs must be >= 1, got {args.epochs}")
@@ -134,7 +140,7 @@ def cmd_train(args):
         optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
         nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
         gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
-    data = load_data(args.data, args.target, args.encoding, args.missing)
+    data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes)
     train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
     validation = (validation_file(args.validation, data, args.encoding) if args.validation
                   else test if len(test) else None)
@@ -145,12 +151,15 @@ def cmd_train(args):
         RunProgress(spec.epochs, steps=math.ceil(len(train) / (spec.batch_size or len(train))))]
     # Ctrl-C: say at once what happens; the step in progress finishes, then the results
     # are written; a second Ctrl-C skips the figures and report but keeps the model.
-    with result_folder(out, args.overwrite) as folder, Interrupt(announce=_(
-            "Stopping after this step, then writing the results. Press Ctrl-C again to "
-            "skip the figures and the report (the model is kept)."), raise_again=False) as stop:
+    with result_folder(out, args.overwrite, "train", [args.data, args.validation]) as folder, \
+            Interrupt(announce=_("Stopping after this step, then writing the results. Press "
+                                 "Ctrl-C again to skip the figures and the report (the model "
+                                 "is kept)."), raise_again=False) as stop:
         started = time.perf_counter()
-        history = fit_model(model, spec, train, validation, callbacks=[recorder, *shown],
-                            verbose=args.verbose)
+        with warnings.catch_warnings():  # printed below, once, with the summary
+            warnings.simplefilter("ignore", DivergedWarning)
+            history = fit_model(model, spec, train, validation, callbacks=[recorder, *shown],
+                                verbose=args.verbose)
         seconds = time.perf_counter() - started
         settings = {"data": args.data, "target": train.target_name,
                     "training_ratio": args.training_ratio, "test_split": args.test_split,
@@ -164,7 +173,7 @@ def cmd_train(args):
                                f"glassnet: {os.path.basename(args.data)}")
     interrupted = stop.requested
     if not args.quiet:
-        _print_summary(history, seconds, folder.final, paths, interrupted)
+        _print_summary(history, seconds, folder, paths, interrupted)
     return 130 if interrupted else 0
 
 
@@ -195,7 +204,7 @@ def _model_only(folder, model, note) -> dict:
     return {"model": path}
 
 
-def _print_summary(history, seconds, final, paths, interrupted):
+def _print_summary(history, seconds, folder, paths, interrupted):
     from ..metrics import metric_label
 
     last = {k: v[-1] for k, v in history.history.items() if k not in ("epoch_time",
@@ -205,6 +214,10 @@ def _print_summary(history, seconds, final, paths, interrupted):
         epochs=len(history.epoch), seconds=f"{seconds:.2f}", summary=summary))
     if interrupted:
         print(_("interrupted: the results so far are saved"))
+    elif history.stop_reason == "diverged":
+        from ..diagnosis import divergence
+
+        print(divergence(history.history, history.params.get("first_loss")))
     elif history.stop_reason:
         print(_("stopped early: {reason}").format(reason=history.stop_reason.replace("_", " ")))
-    print_results(final, paths.get("report"))
+    print_results(folder, paths.get("report"))

@@ -22,7 +22,10 @@ from ..metrics import metric_label
 from .html import Report, png_bytes
 from .sections import data_story, original_units, settings_cards
 
+# Beyond these a report stays readable (and small) by pointing to the CSV files.
 TABLE_ROWS, TABLE_COLUMNS = 40, 40  # larger coefficient tables: a corner, and the CSV file
+MAX_MATRIX = 30      # classes in a confusion matrix
+MAX_PANELS = 12      # classes with a probability map each
 
 
 def confusion_matrix(labels, predicted, k) -> np.ndarray:
@@ -61,7 +64,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
 
     report = Report(title or _("glassnet run: {data}").format(
         data=os.path.basename(train.source or "data")))
-    result = diagnose(history.history)
+    result = diagnose(history.history, start=history.params.get("first_loss"))
     report.verdict(result.message, result.verdict)
     shown = _write_figures(model, train, test, history, recorder, join) if figures else []
     first = [f for f in shown if f[3]]
@@ -77,7 +80,11 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     report.items(data_story(train, test, settings))
     report.heading(_("Settings"))
     report.items(settings_cards(model, settings, history))
-    if train.is_classification:
+    if train.is_classification and train.n_classes > MAX_MATRIX:
+        report.heading(_("Confusion matrices"))
+        report.paragraph(_("{n} classes: too many for a confusion matrix here; the "
+                           "predictions are in the CSV files.").format(n=train.n_classes))
+    elif train.is_classification:
         _confusion_tables(report, model, train, test)
     paths["coefficients"] += _coefficients(report, model, out_dir)
     report.heading(_("Model"))
@@ -109,7 +116,7 @@ def _key_results(model, train, test, history, seconds) -> dict:
     for key, values in h.items():
         if key not in ("epoch_time", "learning_rate", "accuracy", "val_accuracy") and values:
             out[_("Final {metric}").format(metric=metric_label(key))] = f"{values[-1]:.4g}"
-    best = diagnose(h).best_epoch
+    best = diagnose(h, start=history.params.get("first_loss")).best_epoch
     if best is not None:
         out[_("Lowest validation loss")] = _("{value} at epoch {epoch}").format(
             value=f"{h['val_loss'][best]:.4g}", epoch=best + 1)
@@ -255,8 +262,9 @@ def _figures(model, train, test, history, recorder):
         yield ("decision-regions-zoom",
                lambda: plotting.decision_regions(model, everything, zoom=0.5),
                _("The same decision regions, zoomed on the centre."), False)
-        yield ("probability-maps", lambda: plotting.probability_maps(model, everything),
-               _("Each class's predicted probability over the plane."), False)
+        if train.n_classes <= MAX_PANELS:
+            yield ("probability-maps", lambda: plotting.probability_maps(model, everything),
+                   _("Each class's predicted probability over the plane."), False)
     if recorder is not None:
         yield ("coefficients", lambda: plotting.coefficient_trajectories(recorder, model),
                _("Every coefficient over the epochs."), False)
