@@ -27,13 +27,13 @@ demo: $(VENV)/.installed
 test: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest src tests
 
-# The report's layout test drives Debian's Chromium headless (through the playwright
-# package of the dev extra, never its own browser downloads). Installed here when missing
-# and apt-get can; without it that one test skips and says why.
+# The browser tests (the report's layout, the playground) drive Debian's Chromium headless
+# through the playwright package of the dev extra, never its own browser downloads.
+# Installed here when missing and apt-get can; without it those tests skip and say why.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
 	  [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
-	  || echo "chromium is not installed: the report layout test will be skipped"
+	  || echo "chromium is not installed: the browser tests will be skipped"
 
 # Parity tests against PyTorch: installs the pinned CPU build and makes a missing
 # torch a failure instead of a skip.
