@@ -109,11 +109,20 @@ def read_features(model, path, encoding=None, delimiter=None):
     return expected, x
 
 
+def class_probabilities(model, x) -> np.ndarray:
+    """(n, K) class probabilities; a single sigmoid output (two classes, Keras's and
+    MLPClassifier's binary network) becomes [1 - p, p]."""
+    p = np.asarray(model.predict(x), dtype=np.float64)
+    if p.shape[1] == 1:
+        p = np.hstack([1.0 - p, p])
+    return p
+
+
 def prediction_table(model, names, x):
     """Header and rows: the inputs, one probability column per class, the prediction."""
     info = model.info or {}
-    p = model.predict(x)
     classes = info.get("class_names")
+    p = class_probabilities(model, x) if classes else model.predict(x)
     if classes:
         header = [*names, *(f"p_{c}" for c in classes), "predicted"]
         rows = [[*map(float, xi), *map(float, pi), classes[int(np.argmax(pi))]]
