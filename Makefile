@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test parity bench lint clean
+.PHONY: demo test chromium parity bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,16 @@ $(VENV)/.fast: pyproject.toml $(VENV)/.installed
 demo: $(VENV)/.fast
 	$(BIN)/glassnet demo --out runs/demo --overwrite
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest src tests
+
+# The browser tests (the report's layout, the playground) drive Debian's Chromium headless
+# through the playwright package of the dev extra, never its own browser downloads.
+# Installed here when missing and apt-get can; without it those tests skip and say why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium is not installed: the browser tests will be skipped"
 
 # Parity tests against PyTorch: installs the pinned CPU build and makes a missing
 # torch a failure instead of a skip.

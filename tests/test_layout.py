@@ -16,7 +16,7 @@ ROOT = os.path.join(os.path.dirname(__file__), os.pardir, "src", "glassnet")
 #: (layer number, module name prefixes), bottom first; the README's "Layout" section
 LAYERS = [
     (0, ["errors", "validation", "_registry", "files", "rowops", "version", "utils",
-         "results", "sanitize"]),
+         "results", "sanitize", "i18n"]),
     (1, ["activations", "losses", "initializers", "regularizers", "layers", "gradients",
          "tracing"]),
     (2, ["model", "training", "batches", "saving", "modelfile", "modelcheck", "summary",

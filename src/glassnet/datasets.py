@@ -151,8 +151,13 @@ def names() -> list[str]:
 
 
 def describe() -> dict[str, str]:
-    """Name -> one line about each built-in dataset."""
-    return {name: (fn.__doc__ or "").strip().splitlines()[0] for name, fn in BUILTIN.items()}
+    """Name -> one plain line about each built-in dataset (its docstring's first line,
+    without reStructuredText markup such as ``double backquotes``)."""
+    import re
+
+    first = {name: (fn.__doc__ or "").strip().splitlines()[0] for name, fn in BUILTIN.items()}
+    return {name: re.sub(r"(?::\w+:)?`{1,2}([^`]+)`{1,2}", r"\1", text)
+            for name, text in first.items()}
 
 
 def load(name: str, **params) -> Dataset:

@@ -67,7 +67,7 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
     from . import exports, plotting
     from .files import write_csv
     from .plotting.grid import class_probabilities, probability_grid, region_areas
-    from .report import Report, png_bytes
+    from .report import Report, save_figure
 
     report = Report("glassnet demo: a two-layer network separating 5 classes, trained three "
                     "ways")
@@ -86,7 +86,8 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
         os.makedirs(folder)
         print(f"{name}: training three ways ...", file=stream)
         runs = train_three_ways(data, epochs)
-        report.heading(f"{name}: {data.info['description']}")
+        about = data.info["description"]
+        report.heading(about if about.startswith(name) else f"{name}: {about}")
         rows = []
         for label, (model, history, _, seconds) in runs.items():
             h = history.history
@@ -98,48 +99,56 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
                               table["rows"])
             print(f"  {label:<16} {seconds:6.2f} s  loss {h['loss'][-1]:.4f}  accuracy "
                   f"{h['accuracy'][-1]:.3f}", file=stream)
+        analytic, numerical = runs["analytic"][0], runs["numerical"][0]
+        keras_like = runs["mini-batch SGD"][0]
+        # Pictures first: the loss curves and the decision regions of two methods.
+        figure = lambda fig, file, folder=folder: save_figure(  # noqa: E731
+            fig, os.path.join(folder, file))
+        report.figures([
+            (figure(plotting.compare_runs({label: run[1] for label, run in runs.items()},
+                                          title=f"{name}: mean cross-entropy per step"),
+                    "loss-per-step"),
+             "Loss per step of the three methods; analytic and numerical coincide.",
+             f"{name}/loss-per-step.png"),
+            *((figure(plotting.decision_regions(runs[label][0], data, title=f"{name}, "
+                                                f"{label}: p = 0.5 and 0.95"),
+                      f"regions-{label.replace(' ', '-')}"),
+               f"Decision regions, {label}: each class's p = 0.5 (solid) and 0.95 (dashed) "
+               "contours.", f"{name}/regions-{label.replace(' ', '-')}.png")
+              for label in ("analytic", "mini-batch SGD"))])
         report.table(["method", "seconds", "final loss", "final accuracy"], rows,
                      caption="Time and result of each method (the original article measured "
                      "838 s numerical, 62 s analytic, 3.5 s Keras)")
-        analytic, numerical = runs["analytic"][0], runs["numerical"][0]
         gap = max(float(np.abs(a - b).max()) for a, b in
                   zip(analytic.get_weights(), numerical.get_weights()))
         report.paragraph(f"Largest difference between the analytic and the numerical "
                          f"coefficients: {gap:.1e} (the original article: identical to six "
                          "digits).")
-        per_method = {label: exports.coefficient_tables(run[0]) for label, run in runs.items()}
-        for i, layer in enumerate(("layer 1 (a)", "layer 2 (b)")):
-            report.side_by_side([
-                (tables[i]["header"], tables[i]["rows"], f"Coefficients, {label}: {layer}")
-                for label, tables in per_method.items()], spec=".6g")
-        report.figure(png_bytes(plotting.compare_runs(
-            {label: run[1] for label, run in runs.items()},
-            title=f"{name}: mean cross-entropy per step")),
-            "Loss per step of the three methods; analytic and numerical coincide.")
-        report.figure(png_bytes(plotting.coefficient_trajectories(
-            runs["analytic"][2], analytic, title=f"{name}: coefficients, analytic")),
-            "How every coefficient moved during training (analytic).")
-        keras_like = runs["mini-batch SGD"][0]
-        for label in ("analytic", "mini-batch SGD"):
-            fig = plotting.decision_regions(runs[label][0], data,
-                                            title=f"{name}, {label}: p = 0.5 and 0.95")
-            report.figure(png_bytes(fig), f"Decision regions, {label}: each class's "
-                          "p = 0.5 (solid) and 0.95 (dashed) contours")
-            plotting.save(fig, os.path.join(folder, f"regions-{label.replace(' ', '-')}"))
-        fig = plotting.decision_regions(keras_like, data, zoom=0.5,
-                                        title=f"{name}, mini-batch SGD, zoomed")
-        report.figure(png_bytes(fig), "Zoomed on the centre, where class 5 lives.")
-        plotting.save(fig, os.path.join(folder, "regions-zoom"))
+        report.figures([
+            (figure(plotting.decision_regions(keras_like, data, zoom=0.5, title=f"{name}, "
+                                              "mini-batch SGD, zoomed"), "regions-zoom"),
+             "Zoomed on the centre, where class 5 lives.", f"{name}/regions-zoom.png"),
+            (figure(plotting.probability_maps(keras_like, data, points=grid, title=f"{name}: "
+                                              "probability of each class"),
+                    "probability-maps"),
+             "Each class's probability; dots: the 5 × 5 grid of the table below.",
+             f"{name}/probability-maps.png"),
+            (figure(plotting.coefficient_trajectories(runs["analytic"][2], analytic,
+                                                      title=f"{name}: coefficients, "
+                                                      "analytic"), "coefficients-analytic"),
+             "How every coefficient moved during training (analytic).",
+             f"{name}/coefficients-analytic.png")], small=True)
         p = class_probabilities(keras_like, grid)
         header = ["x1", "x2", *(f"p{c}" for c in data.class_names)]
         table67 = [[*map(float, x), *map(float, row)] for x, row in zip(grid, p)]
         write_csv(os.path.join(folder, "table67.csv"), header, table67)
         report.table(header, table67, caption="Class probabilities on a 5 × 5 grid "
                      "(mini-batch SGD model)", spec=".4f")
-        fig = plotting.probability_maps(keras_like, data, points=grid,
-                                        title=f"{name}: probability of each class")
-        report.figure(png_bytes(fig), "Each class's probability; dots: the 5 × 5 grid above.")
-        plotting.save(fig, os.path.join(folder, "probability-maps"))
+        per_method = {label: exports.coefficient_tables(run[0]) for label, run in runs.items()}
+        for i, layer in enumerate(("layer 1 (a)", "layer 2 (b)")):
+            report.side_by_side([
+                (tables[i]["header"], tables[i]["rows"], f"Coefficients, {label}: {layer}")
+                for label, tables in per_method.items()], spec=".6g")
         _, _, P = probability_grid(keras_like, *window, resolution=200)
         areas[name] = region_areas(P)
     report.heading("sample2 against sample3: what twice the spread does")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .i18n import _
+
 
 @dataclass
 class Diagnosis:
@@ -40,7 +42,7 @@ def diagnose(history: dict, rise=0.05, still_improving=0.05, start=None) -> Diag
     """
     loss = np.asarray(history.get("loss", []), dtype=float)
     if loss.size == 0:
-        return Diagnosis("no history", None, "No epochs were run.")
+        return Diagnosis("no history", None, _("No epochs were run."))
     diverged = divergence(history, start)
     if diverged:
         return Diagnosis("diverged", None, diverged)
@@ -49,23 +51,28 @@ def diagnose(history: dict, rise=0.05, still_improving=0.05, start=None) -> Diag
         val.size > 0 and _still_falling(val, still_improving))
     if val.size == 0:
         if improving:
-            return Diagnosis("under-fits", None, "Training loss was still falling at the end: "
-                             "train longer (no validation data to judge over-fitting).")
-        return Diagnosis("no validation data", None, "Training loss has levelled off; without "
-                         "validation data over-fitting cannot be judged.")
+            return Diagnosis("under-fits", None, _(
+                "Training loss was still falling at the end: train longer (no validation "
+                "data to judge over-fitting)."))
+        return Diagnosis("no validation data", None, _(
+            "Training loss has levelled off; without validation data over-fitting cannot "
+            "be judged."))
     best = int(np.nanargmin(val))
     best_value = val[best]
     rose = val[-1] > best_value * (1 + rise) and best < val.size - 1
     train_fell = loss[-1] < loss[best]
     if rose and train_fell:
         return Diagnosis("over-fits", best,
-                         f"Over-fits from epoch {best + 1}: validation loss rose from "
-                         f"{best_value:.4g} to {val[-1]:.4g} while training loss kept falling.")
+                         _("Over-fits from epoch {epoch}: validation loss rose from {best} "
+                           "to {last} while training loss kept falling.").format(
+                             epoch=best + 1, best=f"{best_value:.4g}", last=f"{val[-1]:.4g}"))
     if improving:
-        return Diagnosis("under-fits", best, "Under-fits: training and validation loss were "
-                         "still falling at the end; train longer or use a larger model.")
-    return Diagnosis("good", best, f"Good fit: validation loss is lowest at epoch {best + 1} "
-                     f"({best_value:.4g}) and did not rise after it.")
+        return Diagnosis("under-fits", best, _(
+            "Under-fits: training and validation loss were still falling at the end; train "
+            "longer or use a larger model."))
+    return Diagnosis("good", best, _(
+        "Good fit: validation loss is lowest at epoch {epoch} ({best}) and did not rise "
+        "after it.").format(epoch=best + 1, best=f"{best_value:.4g}"))
 
 
 def _still_falling(curve, share) -> bool:
@@ -97,31 +104,34 @@ def divergence(history: dict, start=None, above_start=1.5, given_back=0.5, swing
     if loss.size < 1:
         return None
     rates = history.get("learning_rate") or []
-    rate = f" ({float(rates[-1]):.4g})" if rates else ""
-    hint = (f"; the learning rate{rate} is too large: try one 10 times smaller "
-            "(training longer will not help)")
+    hint = (_("the learning rate ({rate}) is too large: try one 10 times smaller (training "
+              "longer will not help)").format(rate=f"{float(rates[-1]):.4g}") if rates else
+            _("the learning rate is too large: try one 10 times smaller (training longer "
+              "will not help)"))
     if not np.isfinite(loss).all():
-        return "Diverged: the training loss became infinite or NaN" + hint + "."
+        return _("Diverged: the training loss became infinite or NaN; {hint}.").format(hint=hint)
     last = loss[-1]
     # One batch's loss is noisy: before the first update it must be far exceeded.
     if start is not None and math.isfinite(start) and last > 10 * start > 0:
-        return (f"Diverged: the training loss rose from {start:.4g} (before the first "
-                f"update) to {last:.4g}" + hint + ".")
+        return _("Diverged: the training loss rose from {start} (before the first update) to "
+                 "{last}; {hint}.").format(start=f"{start:.4g}", last=f"{last:.4g}", hint=hint)
     if loss.size < 2:
         return None
     start, low = loss[0], loss.min()
     if last > above_start * start and last > start + 1e-12:
-        return (f"Diverged: the training loss rose from {start:.4g} to {last:.4g}" + hint
-                + ".")
+        return _("Diverged: the training loss rose from {start} to {last}; {hint}.").format(
+            start=f"{start:.4g}", last=f"{last:.4g}", hint=hint)
     if low < start and last > 1.5 * low and last - low > given_back * (start - low):
         best = int(np.argmin(loss))
-        return (f"Diverged: the training loss fell to {low:.4g} (epoch {best + 1}) and rose "
-                f"back to {last:.4g}" + hint + ".")
+        return _("Diverged: the training loss fell to {low} (epoch {epoch}) and rose back to "
+                 "{last}; {hint}.").format(low=f"{low:.4g}", epoch=best + 1,
+                                           last=f"{last:.4g}", hint=hint)
     tail = loss[-max(6, loss.size // 3):] if loss.size >= 6 else loss[:0]
     if tail.size >= 6:
         steps = np.diff(tail)
         flips = np.mean(np.sign(steps[1:]) != np.sign(steps[:-1]))
         if flips > 0.6 and np.abs(steps).mean() > swing * np.abs(tail).mean():
-            return (f"Diverged: the training loss oscillates between {tail.min():.4g} and "
-                    f"{tail.max():.4g} over the last {tail.size} epochs" + hint + ".")
+            return _("Diverged: the training loss oscillates between {low} and {high} over "
+                     "the last {n} epochs; {hint}.").format(
+                low=f"{tail.min():.4g}", high=f"{tail.max():.4g}", n=tail.size, hint=hint)
     return None

@@ -322,7 +322,9 @@ class ResultFolder:
     @property
     def message(self) -> str:
         """What happened, for the user: where the results are and what they replaced."""
-        text = f"results in {self.final}"
+        from .i18n import _
+
+        text = _("results in {folder}").format(folder=self.final)
         if self.replaced:
             text += f" (replaced the earlier {_describe(self.replaced)})"
         return text

@@ -15,8 +15,6 @@ computed twice. Batches are taken from one permutation of the data per epoch.
 from __future__ import annotations
 
 import math
-import signal
-import threading
 import time
 import warnings
 
@@ -28,7 +26,7 @@ from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
 from .fallback import Fallback, NonFiniteLossWarning
 from .fitdata import _split_validation, _unpack, row_weights
-from .progress import ProgressBar
+from .progress import Interrupt, ProgressBar
 from .validation import check_choice, check_number
 
 
@@ -203,7 +201,7 @@ class Trainer:
         cbs.call("on_train_begin", {})
         # Overflow shows up as a non-finite loss, which stops training with a clear
         # message; NumPy's own overflow warnings would only add noise.
-        with _Interrupt() as interrupt, np.errstate(over="ignore", invalid="ignore"):
+        with Interrupt() as interrupt, np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(initial_epoch, epochs):
                 if self.stop_training or interrupt.requested:
                     break
@@ -345,28 +343,6 @@ class Trainer:
 
 
 _metrics = metrics
-
-
-class _Interrupt:
-    """Turns Ctrl-C into a flag checked between steps, so a step is never cut in half."""
-
-    def __init__(self):
-        self.requested = False
-
-    def __enter__(self):
-        self._previous = None
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handler)
-        return self
-
-    def _handler(self, signum, frame):
-        if self.requested:  # a second Ctrl-C stops at once
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __exit__(self, *exc):
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
 
 
 __all__ = ["DivergedWarning", "NonFiniteLossWarning", "ShapeError", "Trainer"]

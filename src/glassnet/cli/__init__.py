@@ -9,11 +9,14 @@ GLASSNET_DEBUG=1 for its traceback).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
 from ..errors import GlassnetError
+from ..i18n import _, language
 from .common import Parser, UsageError
+from .helptext import add_common_options, early_language, translate
 
 
 def build_parser() -> Parser:
@@ -23,6 +26,8 @@ def build_parser() -> Parser:
                     "train feed-forward networks on CSV files and see every step.",
                     epilog="Run 'glassnet COMMAND --help' for the options of each command.")
     parser.add_argument("--version", action="version", version=_version())
+    add_common_options(parser, default=None)
+    parser.set_defaults(quiet=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     train.add_train(sub)
@@ -37,6 +42,9 @@ def build_parser() -> Parser:
     from ..playground import add_parser as add_playground
 
     add_playground(sub)
+    for command in sub.choices.values():
+        add_common_options(command)
+    translate(parser)
     return parser
 
 
@@ -48,6 +56,13 @@ def _version():
 
 def run(argv=None) -> int:
     """Run the command line; return the exit code."""
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    lang = early_language(argv)  # before the parser exists, so --help is translated too
+    with language(lang) if lang else contextlib.nullcontext():
+        return _run(argv)
+
+
+def _run(argv) -> int:
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
@@ -56,18 +71,20 @@ def run(argv=None) -> int:
 
         message = str(exc) if isinstance(exc, GlassnetError) else _os_message(exc)
         # One line, whatever names the message quotes: no escape sequences, no breaks.
-        print(f"glassnet: error: {label(message, 2000)}", file=sys.stderr)
+        print(_("glassnet: error: {message}").format(message=label(message, 2000)),
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("glassnet: interrupted", file=sys.stderr)
+        print(_("glassnet: interrupted; nothing was saved"), file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in glassnet, not in the user's input
         if os.environ.get("GLASSNET_DEBUG"):
             raise
         from ..sanitize import label
 
-        print(f"glassnet: internal error: {type(exc).__name__}: {label(exc, 2000)} "
-              "(set GLASSNET_DEBUG=1 to see the traceback)", file=sys.stderr)
+        print(_("glassnet: internal error: {error} (set GLASSNET_DEBUG=1 to see the "
+                "traceback)").format(error=f"{type(exc).__name__}: {label(exc, 2000)}"),
+              file=sys.stderr)
         return 1
 
 

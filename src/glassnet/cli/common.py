@@ -123,23 +123,31 @@ def add_column_options(p, features=True):
 def print_matrix(classes, matrix, file=None):
     """A confusion matrix on the terminal, aligned for full-width (Japanese) names;
     names from a user's file are shown escaped and cut (``sanitize.label``)."""
-    import unicodedata
-
+    from ..i18n import _
     from ..sanitize import label
 
-    def width(text):
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    print(_("confusion matrix (rows: true class, columns: predicted class)"), file=file)
+    print(confusion_text([label(str(c), 24) for c in classes], matrix), file=file)
 
-    def right(text, n):
-        return " " * (n - width(text)) + text
 
-    classes = [label(str(c), 24) for c in classes]
-    n = max(6, *(width(c) + 1 for c in classes),
-            *(len(str(v)) + 1 for row in matrix for v in row))
-    print("confusion matrix (rows: true class, columns: predicted class)", file=file)
-    print(" " * n + "".join(right(c, n) for c in classes), file=file)
-    for c, row in zip(classes, matrix):
-        print(right(c, n) + "".join(right(str(v), n) for v in row), file=file)
+def confusion_text(classes, matrix) -> str:
+    """A confusion matrix for a terminal, aligned by display width (a kanji takes two
+    columns, so シロザケ is as wide as 8 Latin letters).
+
+    >>> print(confusion_text(["シロザケ", "cod"], [[5, 1], [0, 17]]))
+              シロザケ      cod
+     シロザケ        5        1
+          cod        0       17
+    """
+    from ..i18n import display_width, pad
+
+    names = [str(c) for c in classes]
+    width = max(4, *(display_width(c) + 1 for c in names), *(len(str(v)) + 1 for row in
+                                                             matrix for v in row))
+    lines = [" " * width + "".join(pad(c, width, ">") for c in names)]
+    lines += [pad(c, width, ">") + "".join(pad(str(int(v)), width, ">") for v in row)
+              for c, row in zip(names, matrix)]
+    return "\n".join(lines)
 
 
 def parse_hidden(text, option="--hidden") -> list[int]:
@@ -173,8 +181,8 @@ def parse_rows(text, n_inputs, option="--input") -> np.ndarray:
     if os.path.exists(text):
         from ..data.csvfile import read_table
 
-        header, rows, _ = read_table(text)
-        values = [list(row) for _, row in rows]
+        header, rows, _detected = read_table(text)
+        values = [list(row) for _line, row in rows]
     else:
         values = [row.split(",") for row in text.replace(" ", "").split(";") if row]
     try:
@@ -218,7 +226,11 @@ def output_file(path, overwrite=False, inputs=(), option="--out"):
                              option)
 
 
-def print_results(folder, report):
+def print_results(folder, report=None):
     """Where the results went (and what they replaced), and the report's path."""
+    from ..i18n import _
+
     print(terminal(folder.message))
-    print(terminal(f"report: {folder.final_path(os.path.basename(report))}"))
+    if report:
+        print(terminal(_("report: {path}").format(
+            path=folder.final_path(os.path.basename(report)))))

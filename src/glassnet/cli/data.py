@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from ..i18n import _
 from .common import UsageError, output_file, print_results, result_folder
 
 
@@ -24,7 +25,7 @@ def cmd_datasets(args):
 
     if args.action == "list":
         for name, text in datasets.describe().items():
-            print(f"{name:<10} {text}")
+            print(f"{name:<10} {_(text)}")
         return 0
     if not args.name or not args.file:
         raise UsageError("usage: glassnet datasets export NAME FILE")
@@ -32,7 +33,8 @@ def cmd_datasets(args):
                                 ("seed", args.seed)) if v is not None}
     output_file(args.file, args.overwrite, option="FILE")
     data = datasets.export(args.name, args.file, args.overwrite, **params)
-    print(f"wrote {len(data)} rows of {args.name} to {args.file}")
+    print(_("wrote {n} rows of {name} to {file}").format(n=len(data), name=args.name,
+                                                         file=args.file))
     return 0
 
 

@@ -3,9 +3,12 @@ history, coefficient tables, split, figures and one report)."""
 
 from __future__ import annotations
 
+import math
 import os
 import time
 
+from ..i18n import _
+from ..progress import Interrupt, RunProgress
 from .common import (
     UsageError,
     add_column_options,
@@ -146,7 +149,6 @@ def cmd_train(args):
     import warnings
 
     from .. import callbacks
-    from ..report import write_run
     from ..spec import build_model, fit_model
     from ..training import DivergedWarning
 
@@ -170,43 +172,78 @@ def cmd_train(args):
                   if args.validation else test if len(test) else None)
     model = build_model(spec, train)
     out = args.out or os.path.join("runs", os.path.splitext(os.path.basename(args.data))[0])
-    with result_folder(out, args.overwrite, "train", [args.data, args.validation]) as folder:
-        recorder = callbacks.Recorder(every="epoch")
+    recorder = callbacks.Recorder(every="epoch")
+    shown = [] if args.quiet or args.verbose else [
+        RunProgress(spec.epochs, steps=math.ceil(len(train) / (spec.batch_size or len(train))))]
+    # Ctrl-C: say at once what happens; the step in progress finishes, then the results
+    # are written; a second Ctrl-C skips the figures and report but keeps the model.
+    with result_folder(out, args.overwrite, "train", [args.data, args.validation]) as folder, \
+            Interrupt(announce=_("Stopping after this step, then writing the results. Press "
+                                 "Ctrl-C again to skip the figures and the report (the model "
+                                 "is kept)."), raise_again=False) as stop:
         started = time.perf_counter()
         with warnings.catch_warnings():  # printed below, once, with the summary
             warnings.simplefilter("ignore", DivergedWarning)
-            history = fit_model(model, spec, train, validation, callbacks=[recorder],
+            history = fit_model(model, spec, train, validation, callbacks=[recorder, *shown],
                                 verbose=args.verbose)
         seconds = time.perf_counter() - started
         settings = {"data": args.data, "target": train.target_name,
-                    "split": _split_text(args), **spec.to_dict(),
-                    "learning rate": model.optimizer.learning_rate}
+                    "training_ratio": args.training_ratio, "test_split": args.test_split,
+                    "stratify": args.stratify, "validation": args.validation,
+                    "encoding": args.encoding, "missing": args.missing, **spec.to_dict(),
+                    "learning_rate": model.optimizer.learning_rate}
         model.info["training"] = {**model.info.get("training", {}), "seconds": round(seconds, 3),
                                   "stop_reason": history.stop_reason}
-        paths = write_run(folder.temp, model, train, test, history, recorder, settings,
-                          seconds, figures=not args.no_figures,
-                          title=f"glassnet: {os.path.basename(args.data)}",
-                          split=args.split_files)
+        paths = _write_results(stop, folder, model, train, test, history, recorder, settings,
+                               seconds, not args.no_figures,
+                               f"glassnet: {os.path.basename(args.data)}", args.split_files)
+    interrupted = stop.requested
+    if not args.quiet:
+        _print_summary(history, seconds, folder, paths, interrupted)
+    return 130 if interrupted else 0
+
+
+def _write_results(stop, folder, model, train, test, history, recorder, settings, seconds,
+                   figures, title, split="auto") -> dict:
+    """write_run; a Ctrl-C while it runs leaves the saved model (and what else is done)."""
+    stop.raise_again = True  # from here on a second Ctrl-C interrupts the writing
+    if not history.epoch:
+        return _model_only(folder, model, _("Stopped within the first epoch: the model is "
+                                            "saved; there is no report."))
+    try:
+        if stop.presses >= 2:  # it came during the last step: skip the slow figures
+            figures = False
+        from ..report import write_run
+
+        return write_run(folder.temp, model, train, test, history, recorder, settings,
+                         seconds, figures=figures, title=title, split=split)
+    except KeyboardInterrupt:
+        return _model_only(folder, model, _("Interrupted while writing: the model is saved; "
+                                            "the report and figures are left out."))
+
+
+def _model_only(folder, model, note) -> dict:
+    path = folder.path("model.glassnet")
+    if not os.path.exists(path):
+        model.save(path)
+    os.write(2, (note + "\n").encode("utf-8", "replace"))  # also safe inside a handler
+    return {"model": path}
+
+
+def _print_summary(history, seconds, folder, paths, interrupted):
+    from ..metrics import metric_label
+
     last = {k: v[-1] for k, v in history.history.items() if k not in ("epoch_time",
                                                                        "learning_rate")}
-    summary = ", ".join(f"{k} {v:.4g}" for k, v in last.items())
-    print(f"trained {len(history.epoch)} epochs in {seconds:.2f} s: {summary}")
-    if history.stop_reason == "diverged":
+    summary = ", ".join(f"{metric_label(k)} {v:.4g}" for k, v in last.items())
+    print(_("trained {epochs} epochs in {seconds} s: {summary}").format(
+        epochs=len(history.epoch), seconds=f"{seconds:.2f}", summary=summary))
+    if interrupted:
+        print(_("interrupted: the results so far are saved"))
+    elif history.stop_reason == "diverged":
         from ..diagnosis import divergence
 
         print(divergence(history.history, history.params.get("first_loss")))
     elif history.stop_reason:
-        print(f"stopped early: {history.stop_reason.replace('_', ' ')}")
-    print_results(folder, paths["report"])
-    return 0
-
-
-def _split_text(args) -> str:
-    if args.validation:
-        return f"validation file {args.validation}"
-    if args.test_split:
-        return f"random {args.test_split:g} test part" + (", stratified" if args.stratify
-                                                          else "")
-    if args.training_ratio != 1.0:
-        return f"first {args.training_ratio:g} of the rows train, the rest test"
-    return "all rows train"
+        print(_("stopped early: {reason}").format(reason=history.stop_reason.replace("_", " ")))
+    print_results(folder, paths.get("report"))

@@ -131,14 +131,16 @@ def _parse(path, encoding, delimiter, limit, raw=None):
         if delimiter is None:
             delimiter = sniff_delimiter("".join(first))
         reader = csv.reader(itertools.chain(first, lines), delimiter=delimiter, strict=True)
-        numbered = []
+        numbered, blank = [], 0
         try:
             for row in reader:
                 if any(cell.strip() for cell in row):  # skip blank lines and ",,,," rows
                     numbered.append((reader.line_num, row))
+                else:
+                    blank += 1
         except csv.Error as exc:
             raise DataError(f"{path}, line {reader.line_num}: not valid CSV ({exc})") from None
-    return numbered, delimiter
+    return numbered, delimiter, blank
 
 
 def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_CHARS,
@@ -179,7 +181,7 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
         candidates = ["utf-8", "cp932"]
     for used in candidates:
         try:
-            numbered, delimiter = _parse(path, used, delimiter, max_line, raw)
+            numbered, delimiter, blank = _parse(path, used, delimiter, max_line, raw)
             break
         except UnicodeDecodeError as exc:
             if encoding is not None:
@@ -222,7 +224,7 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
         data.append((line, row))
     if not data:
         raise DataError(f"{path} has a header but no data rows")
-    return header, data, {"encoding": used, "delimiter": delimiter}
+    return header, data, {"encoding": used, "delimiter": delimiter, "blank_lines": blank}
 
 
 def _column_index(header, key, path, what):

@@ -38,6 +38,7 @@ from .base import (
     top_k_categorical_accuracy,
 )
 from .confusion import AUC, F1Score, FBetaScore, Precision, Recall
+from .labels import LABELS, metric_label
 
 
 class _CompiledF1(F1Score):
@@ -122,9 +123,9 @@ def get(identifier):
 
 __all__ = [
     "AUC", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "F1Score", "FBetaScore",
-    "METRICS", "MeanMetricWrapper", "Metric", "Precision", "Recall",
+    "LABELS", "METRICS", "MeanMetricWrapper", "Metric", "Precision", "Recall",
     "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "TopKCategoricalAccuracy",
     "binary_accuracy", "categorical_accuracy", "choose_accuracy", "get", "mean_absolute_error",
-    "mean_squared_error", "resolve", "sparse_categorical_accuracy",
+    "mean_squared_error", "metric_label", "resolve", "sparse_categorical_accuracy",
     "sparse_top_k_categorical_accuracy", "top_k_categorical_accuracy",
 ]

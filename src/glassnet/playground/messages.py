@@ -9,9 +9,7 @@ LC_MESSAGES/playground.po``). English is the msgid itself, so English needs no f
 
 from __future__ import annotations
 
-import ast
 import os
-import re
 
 LOCALE = os.path.join(os.path.dirname(__file__), "locale")
 LANGUAGES = ("en", "ja")
@@ -19,16 +17,10 @@ LANGUAGES = ("en", "ja")
 
 def read_po(path) -> dict[str, str]:
     """msgid -> msgstr of a .po file (plain entries; untranslated ones left out)."""
+    from ..i18n import parse_po
+
     with open(path, encoding="utf-8") as f:
-        text = f.read()
-    messages = {}
-    pattern = re.compile(r'^msgid\s+((?:".*"\s*)+)^msgstr\s+((?:".*"\s*)+)', re.M)
-    for msgid, msgstr in pattern.findall(text):
-        key = "".join(ast.literal_eval(part) for part in re.findall(r'".*"', msgid))
-        value = "".join(ast.literal_eval(part) for part in re.findall(r'".*"', msgstr))
-        if key and value:
-            messages[key] = value
-    return messages
+        return {k: v for k, v in parse_po(f.read()).items() if isinstance(k, str)}
 
 
 def catalogue(lang: str) -> dict:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..diagnosis import diagnose
+from ..i18n import _
+from ..metrics import LABELS, metric_label
 from .grid import class_probabilities, limits, probability_grid
 from .projection import sample_rows
 from .style import colour, marker, pyplot
@@ -116,7 +118,7 @@ def _metric_panels(history):
     return ["loss"] + [k for k in keys if k != "loss"]
 
 
-def learning_curves(history, title="Learning curves"):
+def learning_curves(history, title=None):
     """Training solid, validation dashed, lowest validation loss marked (seed 002)."""
     plt = pyplot()
     history = getattr(history, "history", history)
@@ -125,19 +127,20 @@ def learning_curves(history, title="Learning curves"):
     epochs = np.arange(1, len(history["loss"]) + 1)
     result = diagnose(history)
     for ax, key in zip(axes[0], panels):
-        ax.plot(epochs, history[key], color=colour(0), lw=1.8, label=f"training {key}")
+        ax.plot(epochs, history[key], color=colour(0), lw=1.8, label=metric_label(key))
         if f"val_{key}" in history:
             ax.plot(epochs, history[f"val_{key}"], color=colour(1), lw=1.8, ls="--",
-                    label=f"validation {key}")
+                    label=metric_label(f"val_{key}"))
         if result.best_epoch is not None:
             ax.axvline(result.best_epoch + 1, color="0.4", ls=":", lw=1.2,
-                       label=f"lowest val_loss (epoch {result.best_epoch + 1})")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(key)
-        ax.set_title(key.replace("_", " "))
+                       label=_("lowest validation loss (epoch {epoch})").format(
+                           epoch=result.best_epoch + 1))
+        ax.set_xlabel(_("epoch"))
+        ax.set_ylabel(_(LABELS.get(key, key)))
+        ax.set_title(_(LABELS.get(key, key.replace("_", " "))))
         ax.grid(alpha=0.25)
         ax.legend(fontsize=8)
-    fig.suptitle(title)
+    fig.suptitle(title or _("Learning curves"))
     fig.text(0.5, -0.02, result.message, ha="center", va="top", fontsize=9, wrap=True)
     fig.tight_layout()
     return fig
@@ -257,7 +260,7 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
         names = dataset.feature_names[:2] if plane is None else plane.labels
         ax.set_xlabel(names[0])
         ax.set_ylabel(names[1])
-    handles, _ = ax.get_legend_handles_labels()
+    handles, _labels = ax.get_legend_handles_labels()
     handles = handles[:MAX_LEGEND] + [
         Line2D([], [], color="0.2", ls=styles.get(level, ":"), label=f"p = {level}")
         for level in levels]
@@ -265,7 +268,7 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
               framealpha=0.95, ncol=1 if len(handles) <= 18 else 2)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
-    ax.set_title(title or ("Decision regions" + (" (zoomed)" if zoom < 1 else "")))
+    ax.set_title(title or (_("Decision regions (zoomed)") if zoom < 1 else _("Decision regions")))
     fig.tight_layout()
     return fig
 
@@ -305,7 +308,7 @@ def probability_maps(model, dataset, points=None, resolution=200, title=None, pl
         ax.set_xlabel(axis[0], fontsize=8)
         ax.set_ylabel(axis[1], fontsize=8)
         fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
-    fig.suptitle(title or "Probability of each class (white: p = 0.5 solid, 0.95 dashed)")
+    fig.suptitle(title or _("Probability of each class (white: p = 0.5 solid, 0.95 dashed)"))
     fig.tight_layout()
     return fig
 

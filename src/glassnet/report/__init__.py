@@ -1,6 +1,6 @@
 """Reports: one self-contained HTML file per run."""
 
 from .html import Report, png_bytes
-from .run import confusion_matrix, write_run
+from .run import confusion_matrix, save_figure, write_run
 
-__all__ = ["Report", "confusion_matrix", "png_bytes", "write_run"]
+__all__ = ["Report", "confusion_matrix", "png_bytes", "save_figure", "write_run"]

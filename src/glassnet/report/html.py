@@ -1,4 +1,9 @@
-"""A self-contained HTML report: text, tables and figures (embedded PNGs) in one file."""
+"""A self-contained HTML report: text, tables and figures (embedded PNGs) in one file.
+
+The page reads on a phone (390 px) as on a desktop (1600 px): figures sit in a grid that
+wraps to one column, tables scroll inside their own box instead of widening the page,
+label/value lists are cards that reflow, and every figure links to its full-size file.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,44 @@ import base64
 import html
 import io
 
+from ..i18n import _, display_width, get_language, ngettext
+
 CSS = """
+*,*::before,*::after{box-sizing:border-box}
 body{font-family:"glassnet-ja","DejaVu Sans","Hiragino Sans","Yu Gothic","Noto Sans CJK JP",
-sans-serif;
-max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;border-bottom:2px solid #0072B2;padding-bottom:.2em}
-h2{font-size:1.25em;margin-top:1.8em;color:#0072B2}
-table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
-td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+sans-serif;max-width:1240px;margin:0 auto;padding:1rem clamp(.6rem,3vw,2rem);color:#222;
+line-height:1.5;overflow-wrap:break-word}
+h1{font-size:clamp(1.25rem,4.5vw,1.8rem);border-bottom:2px solid #0072B2;
+padding-bottom:.2em;margin:.2em 0 .5em;overflow-wrap:anywhere}
+h2{font-size:1.2rem;margin:1.8em 0 .5em;color:#0072B2}
+.verdict{font-weight:bold;border-left:5px solid #009E73;background:#eef8f4;
+padding:.6em .9em;margin:.5em 0 1em}
+.verdict.over-fits,.verdict.under-fits{border-color:#D55E00;background:#fcf0e8}
+.figures{display:grid;gap:1rem;margin:.5em 0;
+grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr))}
+.figures.small{grid-template-columns:repeat(auto-fit,minmax(min(100%,20rem),1fr))}
+figure{margin:0;min-width:0}figure img{display:block;width:100%;height:auto;
+border:1px solid #e4e4e4;background:#fff}
+figcaption{font-size:.88em;color:#555;margin-top:.3em}
+div.table{margin:.8em 0;max-width:100%;min-width:0}
+.scroll{overflow-x:auto;max-width:100%}
+.tables{display:flex;flex-wrap:wrap;gap:0 1.5em;align-items:flex-start}
+.tables>div.table{flex:0 1 auto}
+table{border-collapse:collapse;font-size:.88em}
+p.caption{color:#555;font-size:.88em;margin:0 0 .25em}
+.item{white-space:nowrap}
+td,th{border:1px solid #ccc;padding:.2em .55em;text-align:right;white-space:nowrap;
+font-variant-numeric:tabular-nums}
 th{background:#f0f4f8}td.text,th.text{text-align:left}
-figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}
-figcaption{font-size:.9em;color:#555}.note{color:#555;font-size:.9em}
-.verdict{font-weight:bold}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}
-dl{grid-template-columns:repeat(3,max-content minmax(6em,auto))}dt{color:#555}dd{margin:0}
-.row{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}
+dl.cards{display:grid;gap:.5em 1.5em;margin:.5em 0;
+grid-template-columns:repeat(auto-fill,minmax(min(100%,10.5rem),1fr))}
+dl.cards>div{min-width:0}dl.cards>div.wide{grid-column:1/-1}dt{color:#555;font-size:.85em}dd{margin:0}
+details summary{cursor:pointer}
+pre{overflow-x:auto;background:#f7f7f7;padding:.6em;font-size:.85em}
+.note{color:#555;font-size:.9em}
 """
+
+LIST_LIMIT = 12  # longer lists (784 pixel names) fold into a <details> with a count
 
 
 def _cell(value, spec=".4g"):
@@ -32,9 +60,32 @@ def _cell(value, spec=".4g"):
     return f'<td class="text">{html.escape(str(value))}</td>'
 
 
+def _value(value) -> str:
+    """A card's value: text, or a list (folded with a count when long); a list's items
+    never break inside (a class name stays on one line)."""
+    if not isinstance(value, (list, tuple)):
+        return html.escape(str(value))
+    items = [f'<span class="item">{html.escape(str(v))}</span>' for v in value]
+    if len(items) <= LIST_LIMIT:
+        return ", ".join(items)
+    head = ", ".join(items[:LIST_LIMIT // 2])
+    summary = ngettext("{n} item", "{n} items", len(items)).format(n=len(items))
+    return (f"<details><summary>{html.escape(summary)}: {head}, …</summary>"
+            f"{', '.join(items)}</details>")
+
+
+def _wide(value) -> str:
+    """Long values take a whole row of cards instead of wrapping in a narrow one."""
+    text = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    return ' class="wide"' if display_width(text) > 22 else ""
+
+
 class Report:
-    def __init__(self, title: str):
+    """An HTML page built part by part; ``render`` returns it, ``write`` saves it."""
+
+    def __init__(self, title: str, lang: str | None = None):
         self.title = title
+        self.lang = lang or get_language()
         self.parts: list[str] = []
 
     def heading(self, text):
@@ -44,41 +95,60 @@ class Report:
         cls = f' class="{css}"' if css else ""
         self.parts.append(f"<p{cls}>{html.escape(text)}</p>")
 
+    def verdict(self, text, kind=""):
+        """The one-sentence judgement of the run, at the top of the page."""
+        self.paragraph(text, css=f"verdict {kind.replace(' ', '-')}".strip())
+
     def items(self, pairs: dict):
-        rows = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>"
-                       for k, v in pairs.items())
-        self.parts.append(f"<dl>{rows}</dl>")
+        """Label/value cards that reflow with the width; list values fold when long."""
+        rows = "".join(f"<div{_wide(v)}><dt>{html.escape(str(k))}</dt><dd>{_value(v)}</dd>"
+                       "</div>" for k, v in pairs.items())
+        self.parts.append(f'<dl class="cards">{rows}</dl>')
 
     def side_by_side(self, tables, spec=".4g"):
-        """Several (header, rows, caption) tables in one row, like seed 000's Table 66."""
+        """Several (header, rows, caption) tables in one row that wraps on narrow screens."""
         start = len(self.parts)
         for header, rows, caption in tables:
             self.table(header, rows, caption, spec)
         inner = "".join(self.parts[start:])
         del self.parts[start:]
-        self.parts.append(f'<div class="row">{inner}</div>')
+        self.parts.append(f'<div class="tables">{inner}</div>')
 
     def table(self, header, rows, caption=None, spec=".4g"):
-        """A table; ``spec`` formats floats (".4g" four significant digits, ".4f" ...)."""
+        """A table in its own scrolling box; ``spec`` formats floats (".4g", ".4f" ...)."""
         head = "".join(f'<th class="text">{html.escape(str(h))}</th>' if i == 0 else
                        f"<th>{html.escape(str(h))}</th>" for i, h in enumerate(header))
         body = "".join("<tr>" + "".join(_cell(v, spec) for v in row) + "</tr>" for row in rows)
-        cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-        self.parts.append(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-                          "</table>")
+        # the caption sits above the scrolling box, so it wraps in the page's width
+        cap = f'<p class="caption">{html.escape(caption)}</p>' if caption else ""
+        self.parts.append(f'<div class="table">{cap}<div class="scroll"><table><thead><tr>'
+                          f"{head}</tr></thead><tbody>{body}</tbody></table></div></div>")
 
-    def figure(self, png: bytes, caption: str):
-        data = base64.b64encode(png).decode("ascii")
-        self.parts.append(f'<figure><img src="data:image/png;base64,{data}" '
-                          f'alt="{html.escape(caption)}"><figcaption>{html.escape(caption)}'
-                          "</figcaption></figure>")
+    def figure(self, png: bytes, caption: str, href: str | None = None):
+        self.figures([(png, caption, href)])
+
+    def figures(self, items, small=False):
+        """Figures (png bytes, caption, link to the full-size file or None) in a grid."""
+        cells = []
+        for png, caption, href in items:
+            data = base64.b64encode(png).decode("ascii")
+            img = f'<img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
+            link = ""
+            if href:
+                img = f'<a href="{html.escape(href)}">{img}</a>'
+                link = f' <a href="{html.escape(href)}">{html.escape(_("full size"))}</a>'
+            cells.append(f"<figure>{img}<figcaption>{html.escape(caption)}{link}"
+                         "</figcaption></figure>")
+        css = "figures small" if small else "figures"
+        self.parts.append(f'<div class="{css}">{"".join(cells)}</div>')
 
     def text_block(self, text):
         self.parts.append(f"<pre>{html.escape(text)}</pre>")
 
     def render(self) -> str:
         body = f"<h1>{html.escape(self.title)}</h1>{''.join(self.parts)}"
-        return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        return (f'<!DOCTYPE html><html lang="{self.lang}"><head><meta charset="utf-8">'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">'
                 f"<title>{html.escape(self.title)}</title><style>{_font_face(body)}{CSS}"
                 f"</style></head><body>{body}</body></html>")
 

@@ -1,10 +1,11 @@
 """Everything one training run leaves behind, written into one folder.
 
 The two-layer discriminant analysis's programs (i)–(ix) (docs/seeds.md, seed 000) end
-with pictures and tables; ``write_run`` produces them
-all from a trained model: the model file, the history, the coefficient tables, the
-train/test split, predictions on the test part, every figure (PNG and SVG) and one
-``report.html`` holding all of it.
+with pictures and tables; ``write_run`` produces them all from a trained model: the
+model file, the history, the coefficient tables, the train/test split, predictions on
+the test part, every figure (PNG and SVG) and one ``report.html`` holding all of it.
+The page opens with the picture: the verdict, the learning curves and the decision
+regions; numbers and tables follow.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import os
 import numpy as np
 
 from .. import exports
-from ..data.columns import summarize
 from ..diagnosis import diagnose
-from ..files import write_csv
+from ..files import atomic_write, write_csv
+from ..i18n import _
+from ..metrics import metric_label
 from .html import Report, png_bytes
+from .sections import data_story, original_units, settings_cards
 
 # Beyond these a report stays readable (and small) by pointing to the CSV files.
+TABLE_ROWS, TABLE_COLUMNS = 40, 40  # larger coefficient tables: a corner, and the CSV file
 MAX_MATRIX = 30      # classes in a confusion matrix
-MAX_CELLS = 20_000   # numbers in a coefficient table
 
 
 def confusion_matrix(labels, predicted, k) -> np.ndarray:
@@ -36,38 +39,11 @@ def history_rows(history):
                               for i, e in enumerate(history.epoch)]
 
 
-def narrow_table(table, limit=12):
-    """A coefficient table with at most ``limit`` input columns (those with the largest
-    mean |weight| over the cells, in their order): header, rows, inputs left out."""
-    header, rows = table["header"], table["rows"]
-    inputs = len(header) - 2
-    if inputs <= limit:
-        return header, rows, 0
-    weights = np.abs(np.array([row[2:] for row in rows], dtype=np.float64)).mean(axis=0)
-    keep = np.sort(np.argsort(-weights, kind="stable")[:limit]) + 2
-    return ([header[0], header[1], *(header[j] for j in keep)],
-            [[row[0], row[1], *(row[j] for j in keep)] for row in rows], inputs - limit)
-
-
-def best_metrics(history) -> dict:
-    h = history.history
-    out = {f"final {k}": v[-1] for k, v in h.items() if k not in ("epoch_time",)}
-    result = diagnose(h)
-    if result.best_epoch is not None:
-        out["best epoch (lowest val_loss)"] = result.best_epoch + 1
-        for k, v in h.items():
-            if k.startswith("val_"):
-                out[f"{k} at best epoch"] = v[result.best_epoch]
-    return out
-
-
 def write_run(out_dir, model, train, test, history, recorder=None, settings=None,
               seconds=None, figures=True, title=None, extra=None, split="auto") -> dict:
     """Write the run's files into ``out_dir`` (which must exist); return their paths.
 
-    ``split`` says how the train/test split is saved (see ``io.export_split``)."""
-    from .. import plotting
-
+    ``split`` says how the train/test split is saved (see ``exports.export_split``)."""
     paths = {}
     join = lambda name: os.path.join(out_dir, name)  # noqa: E731
     model.save(join("model.glassnet"))
@@ -80,79 +56,195 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     written, split_note = exports.export_split(out_dir, model, train, test, split)
     paths.update(written)
 
-    report = Report(title or f"glassnet run: {train.source or 'data'}")
+    report = Report(title or _("glassnet run: {data}").format(
+        data=os.path.basename(train.source or "data")))
     result = diagnose(history.history, start=history.params.get("first_loss"))
-    report.paragraph(result.message, css="verdict")
-    report.heading("Data")
-    report.items({
-        "source": train.source,
-        "rows (training / test)": f"{len(train)} / {len(test)}",
-        "features": summarize(train.feature_names),
-        **({"ID columns (carried, not inputs)": ", ".join(train.id_names)}
-           if train.id_names else {}),
-        **({"ignored columns": ", ".join(train.info["columns"]["ignored"])}
-           if (train.info.get("columns") or {}).get("ignored") else {}),
-        "target": train.target_name + (f" ({train.n_classes} classes: "
-                                       f"{_some(train.class_names)})"
-                                       if train.is_classification else " (numeric)"),
-    })
-    report.heading("Model")
-    report.text_block(model.summary(print_fn=None))
-    report.heading("Settings")
-    report.items(settings or {})
-    report.heading("Results")
-    timing = {"training time": f"{seconds:.2f} s"} if seconds is not None else {}
-    report.items({**timing, **{k: (f"{v:.4g}" if isinstance(v, float) else v)
-                               for k, v in best_metrics(history).items()}})
+    report.verdict(result.message, result.verdict)
+    shown = _write_figures(model, train, test, history, recorder, join) if figures else []
+    first = [f for f in shown if f[3]]
+    if first:
+        report.figures([f[:3] for f in first])
+    report.items(_key_results(model, train, test, history, seconds))
+    if len(shown) > len(first):
+        report.heading(_("More figures"))
+        report.figures([f[:3] for f in shown if not f[3]], small=True)
+    paths["figures"] = [join(f[2][:-4] + ext) for f in shown for ext in (".png", ".svg")]
+
+    report.heading(_("Data"))
+    report.items(data_story(train, test, settings))
+    report.heading(_("Settings"))
+    report.items(settings_cards(model, settings, history))
     if train.is_classification and train.n_classes > MAX_MATRIX:
-        report.paragraph(f"{train.n_classes} classes: too many for a confusion matrix here; "
-                         "the predictions are in the CSV files.")
+        report.heading(_("Confusion matrices"))
+        report.paragraph(_("{n} classes: too many for a confusion matrix here; the "
+                           "predictions are in the CSV files.").format(n=train.n_classes))
     elif train.is_classification:
-        for name, part in (("training", train), ("test", test)):
-            if not len(part):
-                continue
-            predicted = plotting.class_probabilities(model, part.features).argmax(axis=1)
-            matrix = confusion_matrix(part.labels, predicted, train.n_classes)
-            accuracy = np.trace(matrix) / matrix.sum()
-            report.table(["true \\ predicted", *train.class_names],
-                         [[c, *map(int, row)] for c, row in zip(train.class_names, matrix)],
-                         caption=f"Confusion matrix, {name} data (accuracy {accuracy:.3f})")
-    report.heading("Coefficients: one row per cell, bias first, then one weight per input")
-    for table in exports.coefficient_tables(model):
-        header, rows, left_out = narrow_table(table)
-        if len(rows) * len(header) > MAX_CELLS:
-            report.paragraph(f"{table['layer']}: {len(rows)} cells × "
-                             f"{len(table['header'])} columns, in coefficients-"
-                             f"{table['layer']}.csv (too large to show here).")
-            continue
-        report.table(header, rows, spec=".6g",
-                     caption=f"{table['layer']} ({table['activation']})" + (
-                         f": the {len(header) - 2} inputs with the largest weights; all "
-                         f"{len(header) - 2 + left_out} in coefficients-{table['layer']}.csv"
-                         if left_out else ""))
+        _confusion_tables(report, model, train, test)
+    paths["coefficients"] += _coefficients(report, model, out_dir)
+    report.heading(_("Model"))
+    report.text_block(model.summary(print_fn=None))
     for section in extra or []:
         section(report)
-
-    if figures:
-        report.heading("Figures")
-        from ..plotting.selection import run_figures
-
-        for name, fig, caption in run_figures(model, train, test, history, recorder):
-            if fig is None:
-                continue
-            report.figure(png_bytes(fig), caption)
-            paths.setdefault("figures", []).extend(plotting.save(fig, join(name)))
-    report.heading("Files")
-    files = [os.path.basename(p) for key in ("train", "test", "split", "test_predictions")
-             if (p := paths.get(key))]
-    report.paragraph("In this folder: model.glassnet (load with glassnet.load_model), "
-                     "model.json, history.csv, coefficients-*.csv, " + ", ".join(files)
-                     + ", and every figure as PNG and SVG. " + split_note)
+    report.heading(_("Files"))
+    report.paragraph(_("In this folder: model.glassnet (load it with glassnet.load_model), "
+                       "model.json, history.csv, the coefficient tables as CSV, the split "
+                       "(the rows themselves, or their numbers when that is smaller), the "
+                       "test predictions when there is test data, and every figure as PNG "
+                       "and SVG.") + (" " + split_note if split_note else ""))
     report.write(join("report.html"))
     paths["report"] = join("report.html")
     return paths
 
 
-def _some(names, shown=20) -> str:
-    return ", ".join(names[:shown]) + (f", … ({len(names) - shown} more)"
-                                       if len(names) > shown else "")
+def _key_results(model, train, test, history, seconds) -> dict:
+    """Accuracy on each part, final and best values, epochs and time: the run in numbers."""
+    from .. import plotting
+
+    out = {}
+    if train.is_classification:
+        for label, part in ((_("Accuracy, training data"), train),
+                            (_("Accuracy, test data"), test)):
+            if len(part):
+                predicted = plotting.class_probabilities(model, part.features).argmax(axis=1)
+                out[label] = f"{np.mean(predicted == part.labels):.3f}"
+    h = history.history
+    for key, values in h.items():
+        if key not in ("epoch_time", "learning_rate", "accuracy", "val_accuracy") and values:
+            out[_("Final {metric}").format(metric=metric_label(key))] = f"{values[-1]:.4g}"
+    best = diagnose(h, start=history.params.get("first_loss")).best_epoch
+    if best is not None:
+        out[_("Lowest validation loss")] = _("{value} at epoch {epoch}").format(
+            value=f"{h['val_loss'][best]:.4g}", epoch=best + 1)
+    out[_("Epochs")] = str(len(history.epoch))
+    if seconds is not None:
+        out[_("Training time")] = _("{seconds} s").format(seconds=f"{seconds:.2f}")
+    return out
+
+
+def _confusion_tables(report, model, train, test):
+    from .. import plotting
+
+    tables = []
+    for name, part in ((_("training data"), train), (_("test data"), test)):
+        if not len(part):
+            continue
+        predicted = plotting.class_probabilities(model, part.features).argmax(axis=1)
+        matrix = confusion_matrix(part.labels, predicted, train.n_classes)
+        accuracy = np.trace(matrix) / matrix.sum()
+        tables.append(([_("true \\ predicted"), *train.class_names],
+                       [[c, *map(int, row)] for c, row in zip(train.class_names, matrix)],
+                       _("Confusion matrix, {data} (accuracy {accuracy})").format(
+                           data=name, accuracy=f"{accuracy:.3f}")))
+    report.heading(_("Confusion matrices"))
+    report.side_by_side(tables)
+
+
+def _coefficients(report, model, out_dir) -> list[str]:
+    """Every layer's coefficients; the first layer also in the data's own units."""
+    report.heading(_("Coefficients"))
+    report.paragraph(_("One row per cell: its bias, then one weight per input."), css="note")
+    tables = exports.coefficient_tables(model)
+    rewritten = original_units(model)
+    written = []
+    for i, table in enumerate(tables):
+        caption = _("Layer {layer} ({activation})").format(layer=table["layer"],
+                                                          activation=table["activation"])
+        file = f"coefficients-{table['layer']}.csv"
+        header = [_("cell"), _("bias"), *table["header"][2:]]
+        if i == 0 and rewritten is not None:
+            caption = _("Layer {layer} ({activation}), as learnt on scaled inputs").format(
+                layer=table["layer"], activation=table["activation"])
+            header[2:] = [(_("{name} (standardised)") if rewritten[5] == "standard" else
+                           _("{name} (min-max)")).format(name=n) for n in _input_names(model)]
+        _table(report, header, table["rows"], caption, file)
+        if i == 0 and rewritten is not None:
+            written += _original_units(report, model, table, rewritten, out_dir)
+    return written
+
+
+def _input_names(model) -> list[str]:
+    return list((model.info or {}).get("feature_names")
+                or [f"x{i + 1}" for i in range(model.input_dim)])
+
+
+def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
+    kernel, bias, offset, scale, layer, method = rewritten
+    names = _input_names(model)
+    cells = [row[0] for row in table["rows"]]
+    header = [_("cell"), _("bias"), *names]
+    rows = [[cells[j], float(bias[j]), *(float(v) for v in kernel[:, j])]
+            for j in range(len(cells))]
+    file = f"coefficients-{layer.name}-original-units.csv"
+    write_csv(os.path.join(out_dir, file), header, rows)
+    _table(report, header, rows, _("Layer {layer} ({activation}), rewritten for the inputs in "
+                                   "their original units").format(
+        layer=layer.name, activation=layer.activation.name), file)
+    if method == "standard":
+        scaling_header = [_("input"), _("mean"), _("standard deviation")]
+        note = _("Inputs were standardised with the training rows' means and standard "
+                 "deviations: x' = (x - mean) / SD. In original units each weight is divided "
+                 "by the SD, and the bias loses Σ weight × mean / SD.")
+    else:
+        scaling_header = [_("input"), _("minimum"), _("range (max - min)")]
+        note = _("Inputs were scaled to [0, 1] with the training rows' minima and ranges: "
+                 "x' = (x - min) / range. In original units each weight is divided by the "
+                 "range, and the bias loses Σ weight × min / range.")
+    scaling_rows = [[n, float(o), float(s)] for n, o, s in zip(names, offset, scale)]
+    scaling_file = "input-scaling.csv"
+    write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows)
+    report.paragraph(note, css="note")
+    _table(report, scaling_header, scaling_rows, _("Input scaling"), scaling_file)
+    return [os.path.join(out_dir, file), os.path.join(out_dir, scaling_file)]
+
+
+def _table(report, header, rows, caption, file):
+    """A coefficient table, cut to a corner when large (the CSV file has all of it)."""
+    cut = []
+    if len(rows) > TABLE_ROWS:
+        cut.append(_("first {rows} of {all_rows} rows").format(rows=TABLE_ROWS,
+                                                                all_rows=len(rows)))
+        rows = rows[:TABLE_ROWS]
+    if len(header) > TABLE_COLUMNS + 1:  # the first column names the rows
+        cut.append(_("first {columns} of {all_columns} columns").format(
+            columns=TABLE_COLUMNS, all_columns=len(header) - 1))
+        header = header[:TABLE_COLUMNS + 1]
+        rows = [row[:TABLE_COLUMNS + 1] for row in rows]
+    if cut:
+        caption += " — " + "; ".join(cut + [_("all of it is in {file}").format(file=file)])
+    report.table(header, rows, caption=caption, spec=".6g")
+
+
+def save_figure(fig, path_without_extension: str) -> bytes:
+    """Write ``fig`` as PNG and SVG beside the report; return the PNG bytes to embed."""
+    from .. import plotting
+
+    png = png_bytes(fig)
+    atomic_write(f"{path_without_extension}.png", lambda f: f.write(png))
+    plotting.save(fig, path_without_extension, formats=("svg",))
+    return png
+
+
+def _write_figures(model, train, test, history, recorder, join):
+    """Draw, save (PNG + SVG) and return (png, caption, file name, first screen?)."""
+    out = []
+    for name, draw, caption, first in _figures(model, train, test, history, recorder):
+        fig = draw()
+        if fig is not None:
+            out.append((save_figure(fig, join(name)), caption, f"{name}.png", first))
+    return out
+
+
+#: figures shown on the report's first screen (with the verdict)
+FIRST_SCREEN = ("learning-curves", "decision-regions", "model-curve")
+
+
+def _figures(model, train, test, history, recorder):
+    """(file name, drawing function, caption, on the first screen?) for each figure; which
+    figures suit the data's size is ``plotting.selection``'s choice."""
+    from ..plotting.selection import run_figures
+
+    drawn = list(run_figures(model, train, test, history, recorder))
+    names = {name for name, fig, _caption in drawn if fig is not None}
+    for name, fig, caption in drawn:
+        first = name in FIRST_SCREEN or (name == "data" and not names & set(FIRST_SCREEN[1:]))
+        yield name, (lambda fig=fig: fig), caption, first
