@@ -103,22 +103,37 @@ def build(spec: dict, n_inputs: int, n_outputs: int, classification: bool, x_tra
     return model, s
 
 
-def run_trial(spec: dict) -> dict:
-    """Train the model a spec describes; return a JSON-able result."""
+def data_key(spec: dict) -> str:
+    """The canonical JSON of a spec's data: trials with the same key share one split."""
     import json
-
-    from ..diagnosis import diagnose
 
     if "data" not in spec:
         raise ConfigError(f"trial {spec.get('name', '?')!r} has no 'data'")
-    x, y, xv, yv, names, classification = load_split(json.dumps(spec["data"], sort_keys=True))
+    return json.dumps(spec["data"], sort_keys=True)
+
+
+def run_trial(spec: dict, split=None) -> dict:
+    """Train the model a spec describes; return a JSON-able result.
+
+    ``split`` is the data already loaded (what ``load_split`` returns for the spec's
+    data), as a sweep sends it to cluster workers that cannot read the data file; by
+    default the trial loads its data itself, once per process.
+    A spec with ``"prune"`` (set by a sweep's median rule, see ``search``) stops early
+    when it falls behind the median of the reference trials.
+    """
+    from ..diagnosis import diagnose
+    from .pruning import pruning_callbacks
+
+    key = data_key(spec)
+    x, y, xv, yv, names, classification = split if split is not None else load_split(key)
     n_outputs = len(names) if classification else y.shape[1]
     tracemalloc.start()
     try:
         model, settings = build(spec, x.shape[1], n_outputs, classification, x)
         started = time.perf_counter()
         history = model.fit(x, y, epochs=settings["epochs"], batch_size=settings["batch_size"],
-                            validation_data=(xv, yv), verbose=0)
+                            validation_data=(xv, yv), verbose=0,
+                            callbacks=pruning_callbacks(spec.get("prune")))
         seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -144,3 +159,13 @@ def run_trial(spec: dict) -> dict:
         "best": {k: v[best] for k, v in h.items() if best is not None and k.startswith("val_")},
         "stop_reason": history.stop_reason,
     }
+
+
+def score(result) -> float:
+    """Higher is better: best validation accuracy, else minus the best validation loss."""
+    h = result["history"]
+    if "val_accuracy" in h:
+        values = [v for v in h["val_accuracy"] if np.isfinite(v)]
+        return max(values) if values else float("-inf")
+    values = [v for v in h.get("val_loss", []) if np.isfinite(v)]
+    return -min(values) if values else float("-inf")

@@ -1,0 +1,223 @@
+"""Sweeps: engines (joblib, Dask), the journal, resuming, samplers and the median rule."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from glassnet.errors import ConfigError, DataError
+from glassnet.experiments import describe, grid_specs, random_specs, run_search, run_sweep, score
+from glassnet.experiments.journal import JOURNAL, Journal, read_journal, trial_key
+from glassnet.experiments.pruning import MedianStopping, median_rule
+
+MNIST = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist.npz")
+needs_mnist = pytest.mark.skipif(not os.path.exists(MNIST),
+                                 reason="../shared/data/mnist.npz is not present")
+MOONS = {"data": {"source": "moons", "split_seed": 0}, "hidden": [8], "epochs": 5,
+         "batch_size": 16, "optimizer": {"name": "sgd"}}
+
+
+def comparable(result):
+    """A result without the fields that measure the machine rather than the model."""
+    h = {k: v for k, v in result["history"].items() if k != "epoch_time"}
+    return result["name"], h, result["params"], result["verdict"], result["stop_reason"]
+
+
+# -- journal ----------------------------------------------------------------------------
+def test_journal_round_trip_and_torn_last_line(tmp_path):
+    path = tmp_path / JOURNAL
+    journal = Journal(path)
+    records = [{"key": "a", "trial": 0, "result": {"x": 0.1, "y": [1e-300, float("inf")]}},
+               {"key": "b", "trial": 1, "result": {"名前": "モデル"}}]
+    for record in records:
+        journal.append(record)
+    assert read_journal(path) == records  # floats come back bit for bit
+    with open(path, "ab") as f:
+        f.write(b'{"key": "c", "trial": 2, "res')  # a crash in the middle of a write
+    assert read_journal(path) == records
+    Journal(path).append({"key": "d", "trial": 3, "result": {}})
+    assert [r["key"] for r in read_journal(path)] == ["a", "b", "d"]
+    lines = path.read_bytes().split(b"\n")
+    assert len(lines) == 4 and lines[-1] == b""
+
+
+def test_journal_damage_in_the_middle_is_named(tmp_path):
+    path = tmp_path / JOURNAL
+    path.write_text('{"key": "a", "result": {}}\nnot json\n{"key": "b", "result": {}}\n',
+                    encoding="utf-8")
+    with pytest.raises(DataError, match="line 2: expected a JSON record"):
+        read_journal(path)
+
+
+def test_trial_key_ignores_key_order_and_sees_every_value():
+    assert trial_key({"a": 1, "b": [2, 3]}) == trial_key({"b": [2, 3], "a": 1})
+    assert trial_key({"a": 1.0}) != trial_key({"a": 1.0000000000000002})
+
+
+def test_out_dir_is_not_silently_reused_nor_resumed_from_nothing(tmp_path):
+    specs = random_specs(MOONS, trials=1)
+    run_sweep(specs, out_dir=tmp_path / "s")
+    with pytest.raises(ConfigError, match="already holds a sweep"):
+        run_sweep(specs, out_dir=tmp_path / "s")
+    with pytest.raises(ConfigError, match="holds no sweep journal"):
+        run_sweep(specs, out_dir=tmp_path / "empty", resume=True)
+
+
+# -- engines: identical numbers -----------------------------------------------------------
+@needs_mnist
+def test_joblib_one_and_two_workers_and_a_dask_local_cluster_agree_bit_for_bit():
+    pytest.importorskip("distributed")
+    base = {"data": {"source": "mnist", "path": MNIST, "train_rows": 300,
+                     "validation_rows": 300, "split_seed": 0},
+            "hidden": [64, 32], "scale": "none", "epochs": 2, "batch_size": 32}
+    specs = random_specs(base, trials=3, learning_rate=(1e-3, 1e-1), seed=2)
+    one = [comparable(r) for r in run_sweep(specs, jobs=1)]
+    two = [comparable(r) for r in run_sweep(specs, jobs=2)]
+    dask = [comparable(r) for r in run_sweep(specs, jobs=2, scheduler="local")]
+    assert one == two == dask
+    assert len({json.dumps(c[1]) for c in one}) == 3  # three different trials
+
+
+def test_progress_counts_and_best_so_far():
+    seen = []
+    results = run_sweep(random_specs(MOONS, trials=3, seed=4), progress=seen.append)
+    assert [(s["done"], s["left"]) for s in seen] == [(0, 3), (1, 2), (2, 1), (3, 0)]
+    assert seen[0]["eta"] is None and seen[-1]["eta"] == 0
+    assert seen[-1]["best"]["score"] == max(score(r) for r in results)
+    line = describe(seen[1])
+    lr = results[0]["spec"]["search"]["learning_rate"]
+    assert line.startswith("[1/3 done, 1 running, 2 left]") and f"lr {lr:.3g}" in line
+    assert f"score {score(results[0]):.4g}" in line
+
+
+# -- a killed sweep resumes -------------------------------------------------------------
+KILLED = """
+import sys
+from glassnet.experiments import random_specs, run_sweep
+base = {{"data": {{"source": "moons", "split_seed": 0}}, "hidden": [16], "epochs": {epochs},
+        "batch_size": 8, "optimizer": {{"name": "sgd"}}}}
+if __name__ == "__main__":
+    run_sweep(random_specs(base, trials=8, seed=5), out_dir=sys.argv[1], jobs=2,
+              resume=len(sys.argv) > 2)
+"""
+
+
+def test_a_killed_sweep_resumes_without_rerunning_finished_trials(tmp_path):
+    epochs = 50
+    script = tmp_path / "sweep.py"
+    script.write_text(KILLED.format(epochs=epochs), encoding="utf-8")
+    out = tmp_path / "run"
+    # its own session, so that the worker processes it leaves behind can be ended after
+    runner = subprocess.Popen([sys.executable, str(script), str(out)], start_new_session=True)
+    journal = out / JOURNAL
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and runner.poll() is None:
+        if journal.exists() and len(read_journal(journal)) >= 2:
+            break
+        time.sleep(0.05)
+    runner.send_signal(signal.SIGKILL)
+    runner.wait()
+    try:
+        os.killpg(runner.pid, signal.SIGKILL)  # the orphaned workers
+    except ProcessLookupError:
+        pass
+    before = read_journal(journal)
+    assert 2 <= len(before) < 8, "the sweep should have been killed mid-way"
+
+    base = {"data": {"source": "moons", "split_seed": 0}, "hidden": [16], "epochs": epochs,
+            "batch_size": 8, "optimizer": {"name": "sgd"}}
+    specs = random_specs(base, trials=8, seed=5)
+    ran = []
+    resumed = run_sweep(specs, out_dir=out, jobs=2, resume=True,
+                        progress=lambda s: s["result"] and ran.append(s["result"]["name"]))
+    finished_before = {r["result"]["name"] for r in before}
+    assert not finished_before & set(ran)
+    assert sorted(ran + list(finished_before)) == sorted(s["name"] for s in specs)
+    after = read_journal(journal)
+    assert len(after) == 8 and len({r["key"] for r in after}) == 8
+    assert after[:len(before)] == before  # the journal was only appended to
+    uninterrupted = run_sweep(specs, jobs=1)
+    assert [comparable(r) for r in resumed] == [comparable(r) for r in uninterrupted]
+
+
+# -- samplers -----------------------------------------------------------------------------
+def test_random_search_draws_log_uniformly():
+    specs = random_specs(MOONS, trials=200, learning_rate=(1e-4, 1e-1),
+                         weight_decay=(1e-6, 1e-2), seed=3)
+    lr = np.log10([s["optimizer"]["learning_rate"] for s in specs])
+    assert lr.min() >= -4 and lr.max() <= -1 and abs(lr.mean() + 2.5) < 0.15
+    assert [s["l2"] for s in specs] == [s["search"]["weight_decay"] for s in specs]
+    assert specs == random_specs(MOONS, trials=200, learning_rate=(1e-4, 1e-1),
+                                 weight_decay=(1e-6, 1e-2), seed=3)
+
+
+def test_grid_is_log_spaced_and_fits_in_the_trials():
+    specs = grid_specs(MOONS, trials=20, learning_rate=(1e-4, 1e-1), weight_decay=(1e-6, 1e-2))
+    lrs = sorted({s["search"]["learning_rate"] for s in specs})
+    wds = sorted({s["search"]["weight_decay"] for s in specs})
+    assert len(specs) == 20 and len(lrs) == 4 and len(wds) == 5
+    assert np.allclose(lrs, [1e-4, 1e-3, 1e-2, 1e-1]) and np.allclose(wds, np.logspace(-6, -2, 5))
+    assert len(grid_specs(MOONS, trials=7)) == 6  # 2 × 3
+
+
+def test_tpe_is_independent_of_workers_and_resumes_from_its_journals(tmp_path):
+    pytest.importorskip("optuna")
+    options = dict(sampler="tpe", trials=6, learning_rate=(1e-3, 1.0), seed=1, wave=2)
+    out = tmp_path / "tpe"
+    first = run_search(MOONS, out_dir=out, jobs=1, **options)
+    assert (out / "optuna-journal.log").exists()
+    two = run_search(MOONS, jobs=2, **options)
+    assert [comparable(r) for r in first] == [comparable(r) for r in two]
+    assert len({r["spec"]["search"]["learning_rate"] for r in first}) == 6
+    # lose the last two trials of our journal: resuming runs exactly those again, with
+    # the settings Optuna's journal remembers
+    journal = out / JOURNAL
+    lines = journal.read_bytes().split(b"\n")
+    journal.write_bytes(b"\n".join(lines[:4]) + b"\n")
+    ran = []
+    again = run_search(MOONS, out_dir=out, resume=True, **options,
+                       progress=lambda s: s["result"] and ran.append(s["result"]["name"]))
+    assert len(ran) == 2
+    assert [comparable(r) for r in again] == [comparable(r) for r in first]
+
+
+# -- the median rule -----------------------------------------------------------------------
+class _Model:
+    stop_training = False
+    _stop_reason = None
+
+
+def test_median_stopping_stops_only_behind_the_median_after_the_warm_up():
+    rule = median_rule([{"val_accuracy": [0.5, 0.6, 0.7, 0.8]},
+                        {"val_accuracy": [0.3, 0.5, 0.9, 0.9]},
+                        {"val_accuracy": [0.2, 0.4, 0.6, 0.7]}], "val_accuracy", after=2)
+    assert rule["median"] == [0.3, 0.5, 0.7, 0.8]
+    stop = MedianStopping(rule["monitor"], rule["median"], rule["after"])
+    stop.set_model(_Model())
+    stop.on_train_begin()
+    stop.on_epoch_end(0, {"val_accuracy": 0.1})  # behind, but in the warm-up
+    assert not stop.model.stop_training
+    stop.on_epoch_end(1, {"val_accuracy": 0.5})  # level with the median: goes on
+    assert not stop.model.stop_training
+    stop.on_epoch_end(2, {"val_accuracy": 0.65})  # best so far 0.65 < 0.7
+    assert stop.model.stop_training and stop.model._stop_reason == "pruned"
+
+
+def test_pruned_search_is_deterministic_and_stops_hopeless_trials():
+    base = {**MOONS, "epochs": 10}
+    options = dict(trials=8, learning_rate=(1e-5, 1.0), seed=0, prune=True, prune_startup=4)
+    one = run_search(base, jobs=1, **options)
+    two = run_search(base, jobs=2, **options)
+    assert [comparable(r) for r in one] == [comparable(r) for r in two]
+    assert all(r["stop_reason"] is None for r in one[:4])  # the reference runs in full
+    pruned = [r for r in one[4:] if r["stop_reason"] == "pruned"]
+    assert pruned, "a learning rate as low as 1e-5 should be hopeless"
+    median = one[4]["spec"]["prune"]["median"]
+    for r in pruned:
+        epochs = len(r["history"]["val_accuracy"])
+        assert 2 <= epochs < 10 and max(r["history"]["val_accuracy"]) < median[epochs - 1]
