@@ -158,6 +158,8 @@ def run_trial(spec: dict, split=None) -> dict:
         "final": {k: v[-1] for k, v in h.items() if k not in ("epoch_time",)},
         "best": {k: v[best] for k, v in h.items() if best is not None and k.startswith("val_")},
         "stop_reason": history.stop_reason,
+        "training_rows": int(len(x)),
+        "validation_rows": int(len(xv)),
     }
 
 
