@@ -14,8 +14,15 @@ import numpy as np
 
 from .. import io as gio
 from ..report import Report, png_bytes
-from .reading import (best_validation_loss, fit_reading, loss_key, ranked, search_notes,
-                      setup, shared_and_varied)
+from .reading import (
+    best_validation_loss,
+    fit_reading,
+    loss_key,
+    ranked,
+    search_notes,
+    setup,
+    shared_and_varied,
+)
 from .runner import SHORT
 from .trial import score
 
