@@ -75,7 +75,7 @@ def test_aliases_and_errors():
     assert activations.get(None).name == "linear"
     with pytest.raises(ConfigError, match="unknown activation 'relux'.*expected one of"):
         activations.get("relux")
-    with pytest.raises(ConfigError, match="alpha must be >= 0, got -1"):
+    with pytest.raises(ConfigError, match="negative_slope must be >= 0, got -1"):
         activations.get({"name": "leaky_relu", "alpha": -1})
     with pytest.raises(ValueError, match="must be a name"):
         activations.get(3)

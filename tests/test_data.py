@@ -85,7 +85,7 @@ def test_normalization_is_fitted_on_training_rows_and_saved(tmp_path):
     minmax = Normalization("minmax")
     minmax.adapt(train.features)
     minmax.build(2, None, "float64")
-    out = minmax.call(train.features)
+    out = minmax.forward(train.features)
     np.testing.assert_allclose(out.min(0), 0, atol=1e-12)
     np.testing.assert_allclose(out.max(0), 1)
 

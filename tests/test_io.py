@@ -96,7 +96,7 @@ def test_refuses_weights_of_another_architecture(tmp_path):
     with zipfile.ZipFile(tmp_path / "m.glassnet") as z:
         config = json.loads(z.read("config.json"))
     rewrite(tmp_path / "m.glassnet", tmp_path / "mixed.glassnet", **{"weights.npz": foreign})
-    with pytest.raises(DataError, match=r"must have shape \(2,\) for this architecture|"
+    with pytest.raises(DataError, match=r"weights.npz holds \d+ arrays, config.json lists|"
                                         r"must have shape .* got"):
         load_model(tmp_path / "mixed.glassnet")
     config["model"]["layers"][1]["config"]["units"] = 7

@@ -62,7 +62,7 @@ def test_fused_loss_and_delta(name, activation, rng):
     t, _ = make_case(name, rng)
     logits = rng.normal(size=(6, 4))
     probabilities = activations.get(activation)(logits)
-    assert loss.from_logits(t, logits) == pytest.approx(loss(t, probabilities), rel=1e-10)
+    assert loss.value_from_logits(t, logits) == pytest.approx(loss(t, probabilities), rel=1e-10)
     dense_t = np.eye(4)[t] if t.ndim == 1 else t
     count = 6 if activation == "softmax" else 24
     np.testing.assert_allclose(loss.delta_from_logits(t, logits),
@@ -84,7 +84,7 @@ def test_fused_losses_finite_at_extreme_logits(name, dtype):
         t = np.array([1, 1])
     else:
         t = np.array([[0.0, 1.0], [0.0, 1.0]], dtype=dtype)
-    value = loss.from_logits(t, logits)
+    value = loss.value_from_logits(t, logits)
     delta = loss.delta_from_logits(t, logits)
     assert np.isfinite(value) and np.isfinite(delta).all()
     # the wrong row costs about 2000 nats (softmax) / 1000 per unit (sigmoid); the right one 0

@@ -30,6 +30,9 @@ __version__ = "0.1.0"
 __all__ = [
     "ConfigError",
     "Dataset",
+    "ModelSpec",
+    "build_model",
+    "train",
     "DataError",
     "GlassnetError",
     "Sequential",
@@ -67,10 +70,13 @@ _LAZY = {
     "training_ratio": (".data", "training_ratio"),
     "trace": (".tracing", "trace"),
     "format_trace": (".tracing", "format_trace"),
-    "load_model": (".io", "load_model"),
-    "predict_csv": (".io", "predict_csv"),
-    "export_coefficients": (".io", "export_coefficients"),
-    "export_json": (".io", "export_json"),
+    "load_model": (".model", "load_model"),
+    "predict_csv": (".exports", "predict_csv"),
+    "export_coefficients": (".exports", "export_coefficients"),
+    "export_json": (".exports", "export_json"),
+    "ModelSpec": (".spec", "ModelSpec"),
+    "build_model": (".spec", "build_model"),
+    "train": (".spec", "train"),
 }
 
 

@@ -272,9 +272,7 @@ class ModelCheckpoint(_Monitor):
                 return
             self.best = value
         if self.save_weights_only:
-            from .io import save_weights
-
-            save_weights(self.model, path)
+            self.model.save_weights(path)
         else:
             self.model.save(path)
         if self.verbose:

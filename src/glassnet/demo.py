@@ -63,7 +63,8 @@ def train_three_ways(data, epochs=1000):
 
 def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
     """Write the demo's files and report into ``out_dir``; return the report's path."""
-    from . import io as gio
+    from . import exports
+    from .files import write_csv
     from . import plotting
     from .plotting.grid import class_probabilities, probability_grid, region_areas
     from .report import Report, png_bytes
@@ -89,8 +90,8 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
             h = history.history
             rows.append([label, seconds, h["loss"][-1], h["accuracy"][-1]])
             model.save(os.path.join(folder, f"{label.replace(' ', '-')}.glassnet"))
-            for table in gio.coefficient_tables(model):
-                gio.write_csv(os.path.join(folder, f"coefficients-{label.replace(' ', '-')}-"
+            for table in exports.coefficient_tables(model):
+                write_csv(os.path.join(folder, f"coefficients-{label.replace(' ', '-')}-"
                                            f"{table['layer']}.csv"), table["header"],
                               table["rows"])
             print(f"  {label:<16} {seconds:6.2f} s  loss {h['loss'][-1]:.4f}  accuracy "
@@ -103,7 +104,7 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
                   zip(analytic.get_weights(), numerical.get_weights()))
         report.paragraph(f"Largest difference between the analytic and the numerical "
                          f"coefficients: {gap:.1e} (seed 000: identical to six digits).")
-        per_method = {label: gio.coefficient_tables(run[0]) for label, run in runs.items()}
+        per_method = {label: exports.coefficient_tables(run[0]) for label, run in runs.items()}
         for i, layer in enumerate(("layer 1 (a)", "layer 2 (b)")):
             report.side_by_side([
                 (tables[i]["header"], tables[i]["rows"], f"Table 66, {label}: {layer}")
@@ -129,7 +130,7 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
         p = class_probabilities(keras_like, grid)
         header = ["x1", "x2", *(f"p{c}" for c in data.class_names)]
         table67 = [[*map(float, x), *map(float, row)] for x, row in zip(grid, p)]
-        gio.write_csv(os.path.join(folder, "table67.csv"), header, table67)
+        write_csv(os.path.join(folder, "table67.csv"), header, table67)
         report.table(header, table67, caption="Table 67: class probabilities on a 5 × 5 grid "
                      "(mini-batch SGD model)", spec=".4f")
         fig = plotting.probability_maps(keras_like, data, points=grid,

@@ -46,14 +46,15 @@ def numerical_gradients(model, x, y, loss, epsilon=None, *, draw_noise=True,
     loss = losses.get(loss)
     layers = model.layers
     if draw_noise:
-        model._forward(x, training=True)
+        model.forward(x, training=True)
     h = epsilon if epsilon is not None else default_epsilon(model.dtype)
-    fused = model._fused(loss)
+    fused = model.fuses(loss)
 
-    # Inputs of every layer in the unperturbed network, computed once.
+    # Inputs of every layer in the unperturbed network, computed once (explicit weights:
+    # nothing cached, the last dropout masks replayed).
     inputs = [x]
     for layer in layers[:-1]:
-        inputs.append(layer.call(inputs[-1], training=True))
+        inputs.append(layer.forward(inputs[-1], training=True, weights=layer.weights))
 
     gradients = []
     for li, layer in enumerate(layers):
@@ -88,11 +89,12 @@ def _stacked_loss(layers, first, x, weights, y, loss, fused):
     """Mean loss of each perturbed network in a stack, shape (2B,)."""
     last = len(layers) - 1
     h = x
-    for i in range(first, len(layers)):
-        h = layers[i].call(
-            h, weights if i == first else None, training=True, activate=not (fused and i == last)
-        )
-    return loss.from_logits(y, h) if fused else loss(y, h)
+    for i in range(first, last):
+        h = layers[i].forward(h, True, weights if i == first else layers[i].weights)
+    out_weights = weights if first == last else layers[last].weights
+    if fused:  # the loss takes the output layer's weighted sum, as in training
+        return loss.value_from_logits(y, layers[last].weighted_sum(h, out_weights))
+    return loss(y, layers[last].forward(h, True, out_weights))
 
 
 #: below this norm a gradient array counts as zero in ``relative_error``

@@ -1,8 +1,11 @@
 """``Sequential``: layers stacked one after another, Keras style.
 
-The engine part of the model lives here: building, forward and backward passes,
-weights in Keras order, gradients by backprop or by numerical differentiation, and
-the JSON config. Training (``compile``/``fit``) is in ``training.py``.
+The model's own computation lives here: building (every weight a view into one flat
+array, every gradient into another), the forward pass with the loss, backprop down
+the layers, gradients by backprop or by numerical differentiation, weights in Keras
+order, the JSON config, and files (``save`` / ``load_model``). Training —
+``compile`` / ``fit`` / ``evaluate`` / ``train_on_batch`` — is inherited from
+``training.Trainer``, as Keras's ``Model`` inherits its trainer.
 """
 
 from __future__ import annotations
@@ -11,15 +14,16 @@ import json
 
 import numpy as np
 
-from . import losses
+from . import losses, modelfile, saving
 from .errors import ConfigError, ShapeError, describe
 from .layers import Layer, deserialize, serialize
+from .training import Trainer
 from .validation import as_array, check_choice, check_number
 
 DTYPES = ("float32", "float64")
 
 
-class Sequential:
+class Sequential(Trainer):
     """A feed-forward network: ``layers[0]`` reads the input, ``layers[-1]`` is the output.
 
     Parameters
@@ -37,7 +41,8 @@ class Sequential:
 
     Examples
     --------
-    Seed 000's network: 2 inputs, 2 sigmoid cells, 5 softmax cells.
+    The two-layer network of the discriminant analysis (docs/seeds.md): 2 inputs,
+    2 sigmoid cells, 5 softmax cells.
 
     >>> from glassnet.layers import Dense
     >>> model = Sequential([Dense(2, "sigmoid", kernel_initializer="uniform"),
@@ -60,14 +65,10 @@ class Sequential:
         self.layers: list[Layer] = []
         self.input_dim = None
         self.built = False
-        self.loss = None  # set by compile()
-        self.optimizer = None
-        self.metrics = []
-        self.compiled = False
-        self.history = None
         #: JSON-able facts saved with the model: feature and class names, preprocessing,
-        #: training settings (filled by the data and CLI layers)
+        #: the model spec, training settings (filled by the data and front-end layers)
         self.info: dict = {}
+        Trainer.__init__(self)
         for layer in layers or []:
             self.add(layer)
         if input_dim is not None:
@@ -99,7 +100,28 @@ class Sequential:
         for layer in self.layers:
             layer.build(dim, self.rng, self.dtype)
             dim = layer.output_dim
+        self._arrange_weights()
         self.built = True
+
+    def _arrange_weights(self) -> None:
+        """Move every trainable weight into one flat array (``flat_weights``) and every
+        gradient into another (``flat_gradients``), leaving views in the layers, so an
+        optimiser can update all weights in one pass. Values are kept."""
+        trainable = [(layer, i) for layer in self.layers
+                     for i, t in enumerate(layer.trainable) if t]
+        size = sum(layer.weights[i].size for layer, i in trainable)
+        self.flat_weights = np.empty(size, self.dtype)
+        self.flat_gradients = np.zeros(size, self.dtype)
+        start = 0
+        for layer, i in trainable:
+            w = layer.weights[i]
+            view = self.flat_weights[start:start + w.size].reshape(w.shape)
+            view[...] = w
+            layer.weights[i] = view
+            layer.grads[i] = self.flat_gradients[start:start + w.size].reshape(w.shape)
+            start += w.size
+        self._trainable = [layer.weights[i] for layer, i in trainable]
+        self._gradients = [layer.grads[i] for layer, i in trainable]
 
     @property
     def output_dim(self) -> int:
@@ -141,33 +163,51 @@ class Sequential:
         return y.astype(self.dtype, copy=False)
 
     # Forward and backward -------------------------------------------------------------
-    def _forward(self, x, training=False):
+    def forward(self, x, training=False) -> np.ndarray:
+        """The network's output for the rows of ``x`` (no checks; see ``predict``)."""
         for layer in self.layers:
-            x = layer.forward(x, training=training)
+            x = layer.forward(x, training)
         return x
 
-    def _forward_loss(self, x, y, loss, training=True):
-        """Forward pass and mean loss (plus penalties): returns (output, loss value).
+    def forward_loss(self, x, t, loss, training=True, sample_weight=None):
+        """Forward pass and loss: returns ``(output, E, δ)``.
 
-        When the output activation fuses with the loss, the output layer stops at its
-        logits and the loss computes probabilities, value and output delta in one go;
-        the delta waits in ``self._delta`` for ``_backward``.
+        E is the mean loss plus the penalties; δ = ∂E/∂α, the gradient at the output
+        layer's weighted sum (its output, for a layer without activation). When the
+        output activation fuses with the loss (softmax + cross-entropy), the output
+        layer stops at its weighted sum and the loss computes the probabilities, E and
+        seed 000's δ2 = z - t in one pass.
         """
-        fused = self._fused(loss)
-        last = len(self.layers) - 1
-        for i, layer in enumerate(self.layers):
-            x = layer.forward(x, training=training, activate=not (fused and i == last))
-        if fused:
-            value, output, self._delta = loss.fused(y, x)
+        for layer in self.layers[:-1]:
+            x = layer.forward(x, training)
+        out = self.layers[-1]
+        if self.fuses(loss):
+            value, y, delta = loss.fused(t, out.weighted_sum(x), sample_weight)
         else:
-            output, value, self._delta = x, loss(y, x), None
-        return output, float(value) + self.penalty()
+            y = out.forward(x, training)
+            value = loss(t, y, sample_weight)
+            delta = loss.gradient(t, y, sample_weight).astype(self.dtype, copy=False)  # ∂E/∂y
+            if out.activation is not None:
+                delta = out.activation.backward(delta, out.alpha, y)  # δ = ∂E/∂y ⊙ f'(α)
+        return y, float(value) + self.penalty(), delta
 
-    def _fused(self, loss) -> bool:
+    def backward(self, delta) -> list:
+        """Backprop from δ at the output layer down to the first; every layer's ``grads``
+        receive ∂E/∂weight. Returns the gradients sent down, one per layer: the δ that
+        entered each layer from above (``[..., ∂E/∂y of the second last layer, δ]``)."""
+        sent = [delta]
+        last = len(self.layers) - 1
+        # seed 000: ∂E/∂b_kj = δ2_k y_j at the output, then δ1_j = σ'(α_j) Σk δ2_k b_kj
+        grad = self.layers[-1].backward_delta(delta, input_grad=last > 0)
+        for i in range(last - 1, -1, -1):
+            sent.append(grad)
+            grad = self.layers[i].backward(grad, input_grad=i > 0)
+        return sent[::-1]
+
+    def fuses(self, loss) -> bool:
         """True when the output activation and the loss fuse (softmax + cross-entropy)."""
-        return loss.fused_activation is not None and (
-            self.layers[-1].output_activation == loss.fused_activation
-        )
+        activation = self.layers[-1].activation
+        return activation is not None and loss.fuses_with(activation.name)
 
     def penalty(self) -> float:
         """Sum of every layer's regularisation penalty."""
@@ -176,20 +216,6 @@ class Sequential:
     @property
     def _penalized(self) -> bool:
         return any(reg is not None for layer in self.layers for reg in layer.regularizers())
-
-    def _backward(self, y, output, loss) -> None:
-        """Backprop after ``_forward_loss``: fill every layer's ``grads`` with ∂E/∂weight."""
-        last = self.layers[-1]
-        many = len(self.layers) > 1
-        if self._delta is not None:
-            # seed 000: δ2 = z - t at the output's pre-activation (averaged over N)
-            grad = last.backward_preactivation(self._delta, need_input_grad=many)
-        else:
-            grad = last.backward(loss.gradient(y, output).astype(self.dtype, copy=False),
-                                 need_input_grad=many)
-        # seed 001: δ1 = (W2ᵀ δ2) ⊙ f1'(z1), layer by layer down to the first
-        for i in range(len(self.layers) - 2, -1, -1):
-            grad = self.layers[i].backward(grad, need_input_grad=i > 0)
 
     def compute_gradients(self, x, y, method="analytic", loss=None, epsilon=None,
                           _draw_noise=True):
@@ -200,7 +226,7 @@ class Sequential:
         x, y : array-like
             Features (n_samples, n_features) and targets.
         method : {"analytic", "numerical"}
-            Backprop, or central differences over every parameter (seed 000).
+            Backprop, or central differences over every parameter.
         loss : str or Loss, optional
             Defaults to the compiled loss.
         epsilon : float, optional
@@ -210,16 +236,21 @@ class Sequential:
         -------
         list of ndarray aligned with ``get_weights()`` (zeros for non-trainable ones).
         """
+        from .gradients import numerical_gradients
+
         check_choice("method", method, ("analytic", "numerical"))
         loss = self._resolve_loss(loss)
         x = self._inputs(x)
         y = self._targets(y, loss, x.shape[0])
         if method == "numerical":
-            from .gradients import numerical_gradients
-
             return numerical_gradients(self, x, y, loss, epsilon, draw_noise=_draw_noise)
-        output, _ = self._forward_loss(x, y, loss, training=True)
-        self._backward(y, output, loss)
+        # A training pass moves batch normalisation's moving averages; a gradient
+        # computation must not, so they are put back afterwards.
+        frozen = [(w, w.copy()) for layer in self.layers
+                  for w, t in zip(layer.weights, layer.trainable) if not t]
+        self.backward(self.forward_loss(x, y, loss, training=True)[2])
+        for w, saved in frozen:
+            w[...] = saved
         return [
             g.copy() if g is not None else np.zeros_like(w)
             for layer in self.layers
@@ -233,56 +264,6 @@ class Sequential:
             return self.loss
         return losses.get(loss)
 
-    # Training (training.py) -----------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
-        """Choose the optimiser (name or object), the loss and the metrics to report."""
-        from . import training
-
-        training.compile(self, optimizer, loss, metrics)
-
-    def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None, validation_split=0.0,
-            shuffle=True, verbose=1, callbacks=None, gradient="analytic", initial_epoch=0,
-            validation_method="last"):
-        """Train for ``epochs`` passes over ``(x, y)``; returns a ``History``.
-
-        Parameters
-        ----------
-        x, y : array-like, or a Dataset as x (then y stays unset; its feature and class
-            names are kept in ``model.info`` and saved with the model)
-        batch_size : int or None
-            Rows per step; ``None`` is the full batch (seed 000's gradient descent).
-        validation_data : tuple (x_val, y_val), optional
-        validation_split : float
-            Fraction of rows held out for validation, chosen by ``validation_method``:
-            ``"last"`` (Keras: the last rows, before shuffling), ``"random"`` or
-            ``"stratified"`` (the same fraction of every class, seeded).
-        shuffle : bool
-            Reshuffle the rows before every epoch (seeded by the model's seed).
-        verbose : {0, 1, 2}
-            Silent, a live progress bar, or one line per epoch.
-        callbacks : list of Callback
-        gradient : {"analytic", "numerical"}
-            Backprop, or seed 000's numerical differentiation.
-        initial_epoch : int
-            Epoch to start counting from (to resume training).
-
-        Training stops early, keeping the last finite weights, if the loss becomes NaN
-        or infinite (models above 2**24 parameters keep no fallback copy); Ctrl-C stops
-        after the current step. ``History.stop_reason`` says
-        why training ended early.
-        """
-        from . import training
-
-        return training.fit(self, x, y, epochs, batch_size, validation_data, validation_split,
-                            shuffle, verbose, callbacks, gradient, initial_epoch,
-                            validation_method)
-
-    def evaluate(self, x, y=None, batch_size=None, verbose=0, return_dict=False):
-        """Loss and metrics on ``(x, y)``: a float, a list [loss, *metrics] or a dict."""
-        from . import training
-
-        return training.evaluate(self, x, y, batch_size, verbose, return_dict)
-
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """Outputs of the network for the rows of ``x`` (inference mode).
 
@@ -291,11 +272,11 @@ class Sequential:
         """
         x = self._inputs(x)
         if batch_size is None or batch_size >= x.shape[0]:
-            return self._forward(x, training=False)
+            return self.forward(x, training=False)
         batch_size = check_number("batch_size", batch_size, minimum=1, integer=True)
         out = np.empty((x.shape[0], self.output_dim), dtype=self.dtype)
         for start in range(0, x.shape[0], batch_size):
-            out[start:start + batch_size] = self._forward(x[start:start + batch_size])
+            out[start:start + batch_size] = self.forward(x[start:start + batch_size])
         return out
 
     # Weights --------------------------------------------------------------------------
@@ -340,8 +321,10 @@ class Sequential:
         for new, old in zip(arrays, current):
             old[...] = new
 
-    def _trainable_weights(self) -> list[np.ndarray]:
-        return [w for layer in self.layers for w, t in zip(layer.weights, layer.trainable) if t]
+    def weight_names(self) -> list[str]:
+        """Names of the weights in ``get_weights()`` order, like ``"dense.kernel"``."""
+        return [f"{layer.name}.{name}" for layer in self.layers
+                for name, _ in zip(layer.weight_names, layer.weights)]
 
     def get_random_state(self) -> dict:
         """JSON-able states of the model's generator and of each layer's own."""
@@ -355,16 +338,18 @@ class Sequential:
             if layer.name in state.get("layers", {}):
                 layer._rng.bit_generator.state = state["layers"][layer.name]
 
+    # Files ----------------------------------------------------------------------------
     def save(self, path, include_optimizer=True) -> None:
-        """Save structure, weights, compile settings and ``info`` to one file (atomic)."""
-        from .io import save_model
+        """Save structure, weights, compile settings and ``info`` to one file (atomic):
+        a zip of ``config.json`` and ``weights.npz`` that never holds code."""
+        self._require_built("save()")
+        modelfile.write(path, saving.file_config(self), self.weights,
+                        saving.optimizer_state(self) if include_optimizer else None)
 
-        save_model(self, path, include_optimizer)
-
-    def weight_names(self) -> list[str]:
-        """Names of the weights in ``get_weights()`` order, like ``"dense.kernel"``."""
-        return [f"{layer.name}.{name}" for layer in self.layers
-                for name, _ in zip(layer.weight_names, layer.weights)]
+    def save_weights(self, path) -> None:
+        """Only the weights, as an ``.npz`` of plain arrays (atomic)."""
+        self._require_built("save_weights()")
+        saving.write_weights(path, self.weights)
 
     # Description ----------------------------------------------------------------------
     def summary(self, print_fn=print) -> str:
@@ -372,17 +357,12 @@ class Sequential:
         self._require_built("summary()")
         rows = [("Layer (type)", "Output shape", "Param #", "Activation")]
         for layer in self.layers:
-            rows.append((
-                f"{layer.name} ({type(layer).__name__})",
-                f"(None, {layer.output_dim})",
-                str(layer.count_params()),
-                layer.output_activation or "",
-            ))
+            rows.append((f"{layer.name} ({type(layer).__name__})", f"(None, {layer.output_dim})",
+                         str(layer.count_params()),
+                         layer.activation.name if layer.activation is not None else ""))
         widths = [max(len(r[c]) for r in rows) for c in range(4)]
         line = "  ".join("-" * w for w in widths)
-        body = [
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows
-        ]
+        body = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
         total = self.count_params()
         trainable = sum(w.size for layer in self.layers
                         for w, t in zip(layer.weights, layer.trainable) if t)
@@ -399,31 +379,35 @@ class Sequential:
 
     def get_config(self) -> dict:
         """The model's structure as a JSON-serialisable dict (no weights)."""
-        return {
-            "name": self.name,
-            "input_dim": self.input_dim,
-            "seed": self.seed,
-            "dtype": str(self.dtype),
-            "layers": [serialize(layer) for layer in self.layers],
-        }
+        return {"name": self.name, "input_dim": self.input_dim, "seed": self.seed,
+                "dtype": str(self.dtype), "layers": [serialize(layer) for layer in self.layers]}
 
     @classmethod
     def from_config(cls, config: dict) -> Sequential:
         if not isinstance(config, dict) or "layers" not in config:
             raise ConfigError(f"a Sequential config needs a 'layers' list, got {config!r}")
-        return cls(
-            [deserialize(layer) for layer in config["layers"]],
-            input_dim=config.get("input_dim"),
-            seed=config.get("seed"),
-            dtype=config.get("dtype", "float32"),
-            name=config.get("name"),
-        )
+        return cls([deserialize(layer) for layer in config["layers"]],
+                   input_dim=config.get("input_dim"), seed=config.get("seed"),
+                   dtype=config.get("dtype", "float32"), name=config.get("name"))
 
     def to_json(self) -> str:
         return json.dumps(self.get_config(), ensure_ascii=False)
 
     def __repr__(self) -> str:
         return f"Sequential({self.layers!r}, input_dim={self.input_dim}, dtype='{self.dtype}')"
+
+
+def load_model(path, compile=True) -> Sequential:
+    """Read a model written by ``Sequential.save``; every check fails with DataError."""
+    config, weights, state = modelfile.read(path)
+    try:
+        model = Sequential.from_config(config["model"])
+    except (ValueError, TypeError, KeyError) as exc:
+        raise saving.invalid(path, f"the model config is not valid: {exc}") from None
+    if not model.built:
+        raise saving.invalid(path, "the model config has no input_dim")
+    saving.restore(model, path, config, weights, state if compile else None, compile)
+    return model
 
 
 def _is_dtype(value) -> bool:

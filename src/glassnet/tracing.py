@@ -24,7 +24,7 @@ import numpy as np
 class LayerTrace:
     """What one layer did to a batch of rows.
 
-    ``weighted_sum`` is the pre-activation x · kernel + bias (None for layers without
+    ``weighted_sum`` is α = x · kernel + bias (None for layers without
     weights); ``output`` is what the layer passes on.
     """
 
@@ -48,11 +48,11 @@ def trace(model, x) -> list[LayerTrace]:
         steps.append(LayerTrace(
             layer=layer.name,
             kind=type(layer).__name__,
-            activation=layer.output_activation,
+            activation=None if layer.activation is None else layer.activation.name,
             inputs=h,
             kernel=None if kernel is None else kernel.copy(),
             bias=None if getattr(layer, "bias", None) is None else layer.bias.copy(),
-            weighted_sum=layer.preactivation.copy() if kernel is not None else None,
+            weighted_sum=layer.alpha.copy() if kernel is not None else None,
             output=out.copy(),
         ))
         h = out

@@ -1,8 +1,10 @@
-"""``compile`` / ``fit`` / ``evaluate``: the training loop, Keras's calling conventions.
+"""The training loop with Keras's calling conventions: ``Trainer``, which
+``Sequential`` inherits (as Keras's ``Model`` inherits its trainer).
 
-One training step, in the words of seed 000:
+One training step (``train_step``), in the words of the two-layer derivation this
+project starts from (docs/seeds.md):
 
-1. forward the batch (α, y, β, z for every row),
+1. forward the batch (α, y, β, z for every row) and the mean loss E,
 2. backprop the error δ from the output down (or differentiate numerically),
 3. update every coefficient: w ← w - lr ∂E/∂w (or the optimiser's rule).
 
@@ -23,7 +25,6 @@ import numpy as np
 from . import losses, metrics, optimizers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
-from .layers import Layer
 from .progress import ProgressBar
 from .validation import check_choice, check_number
 
@@ -35,22 +36,270 @@ class NonFiniteLossWarning(RuntimeWarning):
     """Training stopped because the loss became NaN or infinite."""
 
 
-def compile(model, optimizer="rmsprop", loss=None, metrics_=None):
-    if loss is None:
-        raise ConfigError("compile() needs a loss, e.g. loss='categorical_crossentropy'")
-    model.optimizer = optimizers.get(optimizer)
-    model.loss = losses.get(loss)
-    names = metrics_ or []
-    if isinstance(names, str):
-        names = [names]
-    model.metrics = [metrics.resolve(name, model.loss.name) for name in names]
-    model.compiled = True
+class Trainer:
+    """``compile`` / ``fit`` / ``evaluate`` / ``train_on_batch`` for a model that has
+    ``forward_loss``, ``backward``, ``layers``, ``rng`` and its trainable weights and
+    gradients as the aligned lists ``_trainable`` / ``_gradients``."""
+
+    def __init__(self):
+        self.loss = None  # set by compile()
+        self.optimizer = None
+        self.metrics = []
+        self.compiled = False
+        self.history = None
+        self.stop_training = False
+        self._stop_reason = None
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
+        """Choose the optimiser (name or object), the loss and the metrics to report."""
+        if loss is None:
+            raise ConfigError("compile() needs a loss, e.g. loss='categorical_crossentropy'")
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = losses.get(loss)
+        names = metrics or []
+        if isinstance(names, str):
+            names = [names]
+        self.metrics = [_metrics.resolve(name, self.loss.name) for name in names]
+        self.compiled = True
+
+    def _require_compiled(self, what):
+        if not self.compiled:
+            raise ConfigError(f"{what}() needs a compiled model: call model.compile("
+                              "optimizer=..., loss=...) first")
+
+    # One step ---------------------------------------------------------------------------
+    def train_step(self, x, t, gradient="analytic"):
+        """Forward, differentiate, update, on one batch; returns ``(output, E)``.
+
+        A non-finite loss leaves the weights untouched (the caller decides what to do).
+        """
+        # 1. forward: α, y, β, z for every row, the mean loss E and δ at the output
+        output, value, delta = self.forward_loss(x, t, self.loss, training=True)
+        if not math.isfinite(value):
+            return output, value
+        # 2. ∂E/∂w for every coefficient: backprop, or perturb each one
+        if gradient == "analytic":
+            self.backward(delta)
+        else:
+            self._numerical_gradients(x, t)
+        # 3. update: w ← w - lr ∂E/∂w, or the optimiser's own rule
+        self.optimizer.apply(self._trainable, self._gradients)
+        return output, value
+
+    def _numerical_gradients(self, x, t):
+        from .gradients import numerical_gradients
+
+        numerical = numerical_gradients(self, x, t, self.loss, draw_noise=False)
+        trainable = [tr for layer in self.layers for tr in layer.trainable]
+        for g, ng in zip(self._gradients, (ng for ng, tr in zip(numerical, trainable) if tr)):
+            g[...] = ng
+
+    def train_on_batch(self, x, y, return_dict=False):
+        """One training step on ``(x, y)``; the loss (and metrics) of that batch."""
+        self._require_compiled("train_on_batch")
+        x = self._inputs(x)
+        y = self._targets(y, self.loss, x.shape[0])
+        with np.errstate(over="ignore", invalid="ignore"):
+            output, value = self.train_step(x, y)
+        values = [value, *(float(fn(y, output).mean()) for _, fn in self.metrics)]
+        return self._result(values, return_dict)
+
+    def test_on_batch(self, x, y, return_dict=False):
+        """Loss (and metrics) on one batch in inference mode; nothing changes."""
+        return self.evaluate(x, y, return_dict=return_dict)
+
+    # Whole runs -------------------------------------------------------------------------
+    def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None,
+            validation_split=0.0, shuffle=True, verbose=1, callbacks=None, gradient="analytic",
+            initial_epoch=0, validation_method="last"):
+        """Train for ``epochs`` passes over ``(x, y)``; returns a ``History``.
+
+        Parameters
+        ----------
+        x, y : array-like, or a Dataset as x (then y stays unset; its feature and class
+            names are kept in ``model.info`` and saved with the model)
+        batch_size : int or None
+            Rows per step; ``None`` is the full batch (gradient descent).
+        validation_data : tuple (x_val, y_val) or Dataset, optional
+        validation_split : float
+            Fraction of rows held out for validation, chosen by ``validation_method``:
+            ``"last"`` (Keras: the last rows, before shuffling), ``"random"`` or
+            ``"stratified"`` (the same fraction of every class, seeded).
+        shuffle : bool
+            Reshuffle the rows before every epoch (seeded by the model's seed).
+        verbose : {0, 1, 2}
+            Silent, a live progress bar, or one line per epoch.
+        callbacks : list of Callback
+        gradient : {"analytic", "numerical"}
+            Backprop, or numerical differentiation of every weight.
+        initial_epoch : int
+            Epoch to start counting from (to resume training).
+
+        Training stops early, keeping the last finite weights, if the loss becomes NaN
+        or infinite (models above 2**24 parameters keep no fallback copy); Ctrl-C stops
+        after the current step. ``History.stop_reason`` says why training ended early.
+        """
+        self._require_compiled("fit")
+        loss = self.loss
+        x, y = _unpack(self, x, y, "x")
+        x = self._inputs(x)
+        y = self._targets(y, loss, x.shape[0])
+        epochs = check_number("epochs", epochs, minimum=0, integer=True)
+        initial_epoch = check_number("initial_epoch", initial_epoch, minimum=0, integer=True)
+        verbose = check_choice("verbose", verbose, (0, 1, 2))
+        gradient = check_choice("gradient", gradient, ("analytic", "numerical"))
+        x, y, x_val, y_val = self._validation(x, y, validation_data, validation_split,
+                                              validation_method)
+        n = x.shape[0]
+        if batch_size is None:
+            batch_size = n  # full batch: gradient descent
+        batch_size = min(check_number("batch_size", batch_size, minimum=1, integer=True), n)
+        steps = math.ceil(n / batch_size)
+        # Validation in chunks of about 4M activations, so a wide layer does not need a
+        # (rows × width) array for the whole validation set at once.
+        widest = max(layer.output_dim for layer in self.layers)
+        eval_rows = max(batch_size, min(n if x_val is None else x_val.shape[0],
+                                        (1 << 22) // widest))
+
+        history = History()
+        history.params = {"epochs": epochs, "steps": steps, "batch_size": batch_size,
+                          "gradient": gradient, "samples": n, "initial_epoch": initial_epoch}
+        cbs = CallbackList([history, *(callbacks or [])], self)
+        progress = ProgressBar(epochs, steps, verbose)
+        trainable = self._trainable
+        # A copy of the weights at each epoch start lets a NaN loss fall back to finite
+        # weights; for very large models that copy would cost more memory than it is worth.
+        keep_snapshot = sum(w.size for w in trainable) <= SNAPSHOT_LIMIT
+        self.stop_training = False
+        self._stop_reason = None
+        # Per-batch work beyond the step itself only when someone looks at it.
+        batch_begin = cbs.wants("on_train_batch_begin")
+        batch_end = cbs.wants("on_train_batch_end") or verbose == 1
+
+        cbs.call("on_train_begin", {})
+        # Overflow shows up as a non-finite loss, which stops training with a clear
+        # message; NumPy's own overflow warnings would only add noise.
+        with _Interrupt() as interrupt, np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(initial_epoch, epochs):
+                if self.stop_training or interrupt.requested:
+                    break
+                cbs.call("on_epoch_begin", epoch, {})
+                progress.epoch_begin(epoch)
+                started = time.perf_counter()
+                snapshot = [w.copy() for w in trainable] if keep_snapshot else None
+                learning_rate = self.optimizer.learning_rate
+                if shuffle:
+                    order = self.rng.permutation(n)
+                    x_epoch, y_epoch = x[order], y[order]  # one gather per epoch, then views
+                else:
+                    x_epoch, y_epoch = x, y
+                totals = np.zeros(1 + len(self.metrics))
+                seen = 0
+                for step in range(steps):
+                    xb = x_epoch[step * batch_size:(step + 1) * batch_size]
+                    yb = y_epoch[step * batch_size:(step + 1) * batch_size]
+                    if batch_begin:
+                        cbs.call("on_train_batch_begin", step, {})
+                    output, batch_loss = self.train_step(xb, yb, gradient)
+                    if not math.isfinite(batch_loss):
+                        _stop_non_finite(self, epoch, step, batch_loss, snapshot,
+                                         learning_rate, progress)
+                        break
+                    m = xb.shape[0]
+                    seen += m
+                    totals[0] += batch_loss * m
+                    for i, (_, fn) in enumerate(self.metrics, start=1):
+                        totals[i] += float(fn(yb, output).sum())
+                    if batch_end:
+                        logs = self._logs(totals / seen)
+                        cbs.call("on_train_batch_end", step, dict(logs, loss=batch_loss))
+                        progress.batch_end(step + 1, logs)
+                    if interrupt.requested:
+                        self._stop_reason = "interrupted"
+                        break
+                if self._stop_reason in ("non_finite_loss", "interrupted"):
+                    if self._stop_reason == "interrupted":
+                        progress.message(f"\nTraining interrupted in epoch {epoch + 1}; the "
+                                         "model keeps the weights of the last finished step.")
+                    break
+                if seen == 0:
+                    break
+                logs = self._logs(totals / seen)
+                if x_val is not None:
+                    val = self._evaluate_arrays(x_val, y_val, eval_rows)
+                    logs.update({f"val_{k}": v for k, v in val.items()})
+                logs["learning_rate"] = learning_rate
+                logs["epoch_time"] = time.perf_counter() - started
+                cbs.call("on_epoch_end", epoch, logs)
+                progress.epoch_end(logs)
+        history.stop_reason = self._stop_reason
+        # What produced these weights travels with the model into its file.
+        self.info.setdefault("training", {}).update(
+            {k: history.params[k] for k in ("epochs", "batch_size", "gradient", "samples")},
+            epochs_run=len(history.epoch), stop_reason=history.stop_reason,
+            validation=("data" if validation_data is not None else
+                        f"split {validation_split} ({validation_method})" if validation_split
+                        else None))
+        cbs.call("on_train_end", {})
+        self.history = history
+        return history
+
+    def _validation(self, x, y, validation_data, split, method):
+        """(x, y, x_val, y_val) from ``validation_data`` or a split of the rows."""
+        if validation_data is not None and hasattr(validation_data, "features"):
+            validation_data = _unpack(self, validation_data, None, "validation_data",
+                                      remember=False)
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise ConfigError("validation_data must be a tuple (x_val, y_val)")
+            x_val = self._inputs(validation_data[0], "validation_data x")
+            y_val = self._targets(validation_data[1], self.loss, x_val.shape[0],
+                                  "validation_data y")
+            return x, y, x_val, y_val
+        if split:
+            return _split_validation(self, x, y, split, method)
+        return x, y, None, None
+
+    def evaluate(self, x, y=None, batch_size=None, verbose=0, return_dict=False):
+        """Loss (with penalties) and metrics on ``(x, y)`` in inference mode: a float, a
+        list [loss, *metrics] or a dict."""
+        self._require_compiled("evaluate")
+        x, y = _unpack(self, x, y, "x", remember=False)
+        x = self._inputs(x)
+        y = self._targets(y, self.loss, x.shape[0])
+        size = None if batch_size is None else check_number("batch_size", batch_size,
+                                                             minimum=1, integer=True)
+        return self._result(list(self._evaluate_arrays(x, y, size).values()), return_dict)
+
+    def _evaluate_arrays(self, x, y, batch_size=None) -> dict:
+        n = x.shape[0]
+        size = n if batch_size is None else batch_size
+        totals = np.zeros(1 + len(self.metrics))
+        penalty = self.penalty()
+        for start in range(0, n, size):
+            xb, yb = x[start:start + size], y[start:start + size]
+            output, value, _ = self.forward_loss(xb, yb, self.loss, training=False)
+            totals[0] += (value - penalty) * xb.shape[0]
+            for i, (_, fn) in enumerate(self.metrics, start=1):
+                totals[i] += float(fn(yb, output).sum())
+        values = totals / n
+        values[0] += penalty
+        return self._logs(values)
+
+    def _logs(self, values) -> dict:
+        logs = {"loss": float(values[0])}
+        for (name, _), v in zip(self.metrics, values[1:]):
+            logs[name] = float(v)
+        return logs
+
+    def _result(self, values, return_dict):
+        result = self._logs(values)
+        if return_dict:
+            return result
+        return result["loss"] if len(result) == 1 else list(result.values())
 
 
-def _require_compiled(model, what):
-    if not getattr(model, "compiled", False):
-        raise ConfigError(f"{what}() needs a compiled model: call model.compile(optimizer=..., "
-                          "loss=...) first")
+_metrics = metrics
 
 
 def _split_validation(model, x, y, fraction, method):
@@ -102,151 +351,6 @@ class _Interrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validation_split=0.0,
-        shuffle=True, verbose=1, callbacks=None, gradient="analytic", initial_epoch=0,
-        validation_method="last"):
-    _require_compiled(model, "fit")
-    loss = model.loss
-    x, y = _unpack(model, x, y, "x")
-    x = model._inputs(x)
-    y = model._targets(y, loss, x.shape[0])
-    epochs = check_number("epochs", epochs, minimum=0, integer=True)
-    initial_epoch = check_number("initial_epoch", initial_epoch, minimum=0, integer=True)
-    verbose = check_choice("verbose", verbose, (0, 1, 2))
-    gradient = check_choice("gradient", gradient, ("analytic", "numerical"))
-
-    if validation_data is not None and hasattr(validation_data, "features"):
-        validation_data = _unpack(model, validation_data, None, "validation_data",
-                                  remember=False)
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ConfigError("validation_data must be a tuple (x_val, y_val)")
-        x_val = model._inputs(validation_data[0], "validation_data x")
-        y_val = model._targets(validation_data[1], loss, x_val.shape[0], "validation_data y")
-    elif validation_split:
-        x, y, x_val, y_val = _split_validation(model, x, y, validation_split, validation_method)
-    else:
-        x_val = y_val = None
-
-    n = x.shape[0]
-    if batch_size is None:
-        batch_size = n  # full batch: seed 000's gradient descent
-    batch_size = min(check_number("batch_size", batch_size, minimum=1, integer=True), n)
-    steps = math.ceil(n / batch_size)
-    # Validation in chunks of about 4M activations, so a wide layer does not need a
-    # (rows × width) array for the whole validation set at once.
-    widest = max(layer.output_dim for layer in model.layers)
-    eval_rows = max(batch_size, min(x.shape[0] if x_val is None else x_val.shape[0],
-                                    (1 << 22) // widest))
-
-    history = History()
-    history.params = {"epochs": epochs, "steps": steps, "batch_size": batch_size,
-                      "gradient": gradient, "samples": n, "initial_epoch": initial_epoch}
-    cbs = CallbackList([history, *(callbacks or [])], model)
-    progress = ProgressBar(epochs, steps, verbose)
-    trainable = model._trainable_weights()
-    # A copy of the weights at each epoch start lets a NaN loss fall back to finite
-    # weights; for very large models that copy would cost more memory than it is worth.
-    keep_snapshot = sum(w.size for w in trainable) <= SNAPSHOT_LIMIT
-    grads_of = [g for layer in model.layers for g in layer.grads if g is not None]
-    is_trainable = [t for layer in model.layers for t in layer.trainable]
-    model.stop_training = False
-    model._stop_reason = None
-    # Per-batch work beyond the step itself only when someone looks at it.
-    batch_begin = cbs.wants("on_train_batch_begin")
-    batch_end = cbs.wants("on_train_batch_end") or verbose == 1
-    stateful = [layer for layer in model.layers
-                if type(layer).update_state is not Layer.update_state]
-
-    cbs.call("on_train_begin", {})
-    # Overflow shows up as a non-finite loss, which stops training with a clear message;
-    # NumPy's own overflow warnings would only add noise.
-    with _Interrupt() as interrupt, np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(initial_epoch, epochs):
-            if model.stop_training or interrupt.requested:
-                break
-            cbs.call("on_epoch_begin", epoch, {})
-            progress.epoch_begin(epoch)
-            started = time.perf_counter()
-            snapshot = [w.copy() for w in trainable] if keep_snapshot else None
-            learning_rate = model.optimizer.learning_rate
-            if shuffle:
-                order = model.rng.permutation(n)
-                x_epoch, y_epoch = x[order], y[order]  # one gather per epoch, then views
-            else:
-                x_epoch, y_epoch = x, y
-            totals = np.zeros(1 + len(model.metrics))
-            seen = 0
-            for step in range(steps):
-                xb = x_epoch[step * batch_size:(step + 1) * batch_size]
-                yb = y_epoch[step * batch_size:(step + 1) * batch_size]
-                if batch_begin:
-                    cbs.call("on_train_batch_begin", step, {})
-                # 1. forward: α, y, β, z for every row, and the mean loss E
-                output, batch_loss = model._forward_loss(xb, yb, loss, training=True)
-                if not math.isfinite(batch_loss):
-                    _stop_non_finite(model, epoch, step, batch_loss, trainable, snapshot,
-                                     learning_rate, progress)
-                    break
-                # 2. ∂E/∂w for every coefficient: backprop, or perturb each one
-                _differentiate(model, xb, yb, output, loss, gradient, grads_of, is_trainable)
-                # 3. update: w ← w - lr ∂E/∂w, or the optimiser's own rule
-                model.optimizer.apply(trainable, grads_of)
-                for layer in stateful:
-                    layer.update_state()
-                m = xb.shape[0]
-                seen += m
-                totals[0] += batch_loss * m
-                for i, (_, fn) in enumerate(model.metrics, start=1):
-                    totals[i] += float(fn(yb, output).sum())
-                if batch_end:
-                    logs = _logs(model, totals / seen)
-                    cbs.call("on_train_batch_end", step, dict(logs, loss=batch_loss))
-                    progress.batch_end(step + 1, logs)
-                if interrupt.requested:
-                    model._stop_reason = "interrupted"
-                    break
-            if model._stop_reason in ("non_finite_loss", "interrupted"):
-                if model._stop_reason == "interrupted":
-                    progress.message(f"\nTraining interrupted in epoch {epoch + 1}; the model "
-                                     "keeps the weights of the last finished step.")
-                break
-            if seen == 0:
-                break
-            logs = _logs(model, totals / seen)
-            if x_val is not None:
-                val = evaluate(model, x_val, y_val, batch_size=eval_rows, return_dict=True,
-                               _checked=True)
-                logs.update({f"val_{k}": v for k, v in val.items()})
-            logs["learning_rate"] = learning_rate
-            logs["epoch_time"] = time.perf_counter() - started
-            cbs.call("on_epoch_end", epoch, logs)
-            progress.epoch_end(logs)
-    history.stop_reason = model._stop_reason
-    # What produced these weights travels with the model into its file.
-    model.info.setdefault("training", {}).update(
-        {k: history.params[k] for k in ("epochs", "batch_size", "gradient", "samples")},
-        epochs_run=len(history.epoch), stop_reason=history.stop_reason,
-        validation=("data" if validation_data is not None else
-                    f"split {validation_split} ({validation_method})" if validation_split
-                    else None))
-    cbs.call("on_train_end", {})
-    model.history = history
-    return history
-
-
-def _differentiate(model, x, y, output, loss, gradient, grads_of, is_trainable):
-    """Fill every layer's ``grads`` after a forward pass, by either method."""
-    if gradient == "analytic":
-        model._backward(y, output, loss)
-        return
-    from .gradients import numerical_gradients
-
-    numerical = numerical_gradients(model, x, y, loss, draw_noise=False)
-    for g, ng in zip(grads_of, (ng for ng, t in zip(numerical, is_trainable) if t)):
-        g[...] = ng
-
-
 def _unpack(model, x, y, name, remember=True):
     """A Dataset (anything with ``features`` and ``labels``) -> arrays, in the form the
     loss wants; its feature and class names are remembered in ``model.info``."""
@@ -262,8 +366,9 @@ def _unpack(model, x, y, name, remember=True):
     return x.features, x.targets_for(model.loss)
 
 
-def _stop_non_finite(model, epoch, step, value, trainable, snapshot, learning_rate, progress):
+def _stop_non_finite(model, epoch, step, value, snapshot, learning_rate, progress):
     """Stop on a NaN/inf loss, keeping the last finite weights."""
+    trainable = model._trainable
     if not all(np.isfinite(w).all() for w in trainable):
         if snapshot is None:
             kept = "non-finite weights (too large a model to keep a copy; reload a checkpoint)"
@@ -276,44 +381,10 @@ def _stop_non_finite(model, epoch, step, value, trainable, snapshot, learning_ra
     message = (f"loss became {value} at epoch {epoch + 1}, step {step + 1}; training stopped "
                f"and the model keeps {kept}. Hint: the learning rate ({learning_rate:.4g}) may "
                "be too large; try one 10 times smaller, or scale the inputs.")
-    warnings.warn(message, NonFiniteLossWarning, stacklevel=3)
+    warnings.warn(message, NonFiniteLossWarning, stacklevel=4)
     progress.message(message)
     model.stop_training = True
     model._stop_reason = "non_finite_loss"
 
 
-def _logs(model, values):
-    logs = {"loss": float(values[0])}
-    for (name, _), v in zip(model.metrics, values[1:]):
-        logs[name] = float(v)
-    return logs
-
-
-def evaluate(model, x, y=None, batch_size=None, verbose=0, return_dict=False, _checked=False):
-    """Loss (with penalties) and metrics on ``(x, y)`` in inference mode."""
-    _require_compiled(model, "evaluate")
-    loss = model.loss
-    if not _checked:
-        x, y = _unpack(model, x, y, "x", remember=False)
-        x = model._inputs(x)
-        y = model._targets(y, loss, x.shape[0])
-    n = x.shape[0]
-    size = n if batch_size is None else check_number("batch_size", batch_size, minimum=1,
-                                                      integer=True)
-    totals = np.zeros(1 + len(model.metrics))
-    penalty = model.penalty()
-    for start in range(0, n, size):
-        xb, yb = x[start:start + size], y[start:start + size]
-        output, value = model._forward_loss(xb, yb, loss, training=False)
-        totals[0] += (value - penalty) * xb.shape[0]
-        for i, (_, fn) in enumerate(model.metrics, start=1):
-            totals[i] += float(fn(yb, output).sum())
-    values = totals / n
-    values[0] += model.penalty()
-    result = _logs(model, values)
-    if return_dict:
-        return result
-    return result["loss"] if len(result) == 1 else list(result.values())
-
-
-__all__ = ["NonFiniteLossWarning", "ShapeError", "compile", "evaluate", "fit"]
+__all__ = ["NonFiniteLossWarning", "ShapeError", "Trainer"]

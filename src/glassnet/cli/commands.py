@@ -367,7 +367,7 @@ def add_predict(sub):
 
 def cmd_predict(args):
     from .. import load_model
-    from ..io import predict_csv
+    from ..exports import predict_csv
 
     model = load_model(args.model)
     if args.out and os.path.isdir(args.out):

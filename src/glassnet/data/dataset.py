@@ -68,6 +68,27 @@ class Dataset:
                        None if self.class_names is None else list(self.class_names),
                        self.target_name, self.source, dict(self.info))
 
+    def aligned_to(self, reference: Dataset) -> Dataset:
+        """This dataset with its class labels re-indexed into ``reference``'s class order
+        (a validation or test file may list its classes in another order, or lack some).
+        """
+        if not reference.is_classification or self.class_names == reference.class_names:
+            return self
+        if not self.is_classification:
+            raise DataError(f"{self.source or 'this data'} has a numeric target, but the "
+                            "training data has classes")
+        unknown = [c for c in self.class_names if c not in reference.class_names]
+        if unknown:
+            raise DataError(f"{self.source or 'this data'}: class(es) "
+                            f"{', '.join(map(repr, unknown))} do not occur in the training "
+                            f"data (classes {', '.join(map(repr, reference.class_names))})")
+        mapping = np.array([reference.class_names.index(c) for c in self.class_names],
+                           dtype=np.intp)
+        aligned = self.subset(slice(None))
+        aligned.labels = mapping[self.labels]
+        aligned.class_names = list(reference.class_names)
+        return aligned
+
     def label_text(self) -> list[str]:
         if self.is_classification:
             return [self.class_names[i] for i in self.labels]
@@ -76,7 +97,7 @@ class Dataset:
     def to_csv(self, path) -> None:
         """Write features and the target column (class names) as UTF-8 CSV with a BOM,
         which Excel, Japanese Excel included, opens with the names intact."""
-        from ..io import atomic_write
+        from ..files import write_bytes
 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -87,8 +108,7 @@ class Dataset:
                   else self.labels)
         for row, label in zip(self.features, labels):
             writer.writerow([*(repr(float(v)) for v in row), *label])
-        data = buffer.getvalue().encode("utf-8-sig")
-        atomic_write(path, lambda f: f.write(data))
+        write_bytes(path, buffer.getvalue().encode("utf-8-sig"))
 
 
 def as_dataset(obj, target=None) -> Dataset:

@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from .. import io as gio
+from ..files import write_csv
 from ..report import Report, png_bytes
 from .reading import (
     best_validation_loss,
@@ -74,7 +74,7 @@ def _write_histories(out_dir, results):
     for r in results:
         keys = list(r["history"])
         safe = "".join(c if c.isalnum() else "-" for c in r["name"]).strip("-")
-        gio.write_csv(os.path.join(out_dir, f"history-{safe}.csv"), ["epoch", *keys],
+        write_csv(os.path.join(out_dir, f"history-{safe}.csv"), ["epoch", *keys],
                       [[e + 1, *(r["history"][k][e] for k in keys)]
                        for e in range(len(r["history"]["loss"]))])
 
@@ -111,7 +111,7 @@ def write_compare(out_dir, results, title="glassnet compare") -> str:
     from ..plotting import save
 
     header, rows = summary_rows(results)
-    gio.write_csv(os.path.join(out_dir, "summary.csv"), header, rows)
+    write_csv(os.path.join(out_dir, "summary.csv"), header, rows)
     _write_histories(out_dir, results)
     report = Report(title)
     report.paragraph("Every model trained on the same data and split, with the same seed. "
@@ -229,7 +229,7 @@ def write_search(out_dir, results, top=5, title="glassnet search", sampler="rand
     from ..plotting import save
 
     header, rows = search_rows(results)
-    gio.write_csv(os.path.join(out_dir, "trials.csv"), header, rows)
+    write_csv(os.path.join(out_dir, "trials.csv"), header, rows)
     how = {"random": "drawn log-uniformly (Deep Learning from Scratch, chapter 6)",
            "grid": "on a log-spaced grid",
            "tpe": "proposed by Optuna's TPE sampler from the trials before"}[sampler]

@@ -1,14 +1,25 @@
 """The layer contract: ``forward(x)`` / ``backward(grad) -> grad_x``, side by side.
 
-A layer keeps only what its backward needs (its input, pre-activation, output).
+A layer keeps only what its backward needs (its input, weighted sum α, output y).
 Weights live in ``self.weights`` in Keras order (Dense: kernel, bias) and the
 gradients of the trainable ones in ``self.grads``, aligned, written in place by
-``backward`` so the optimiser can read them without new allocations.
+``backward`` so the optimiser reads them without new allocations. Inside a model every
+weight is a view into one flat array of the model's (and every gradient into another),
+so an optimiser can update all of them in one pass.
 
-``call(x, weights, training)`` is the same forward computation as a pure function of
-explicit weights, with no caching. Numerical differentiation uses it with *stacks*
-of perturbed weights (a leading axis of length B), so that one vectorised forward
-pass evaluates B perturbed networks at once.
+``forward(x, training, weights)`` has two uses. With ``weights=None`` it is the
+layer's computation on its own weights, keeping what ``backward`` needs. With explicit
+weights it evaluates the same formula on them and keeps nothing; they may be *stacks*
+(a leading axis of length B), so that one vectorised pass evaluates B perturbed
+networks at once (numerical differentiation), and random layers replay the noise of
+their last ``forward`` so that the perturbed networks are the one backprop saw.
+
+Layers that end in an activation (``Dense``, ``Activation``) have an ``activation``
+and split in two steps, as seed 000's derivation does (docs/seeds.md): the weighted
+sum α = ``weighted_sum(x)`` and y = f(α). ``backward(∂E/∂y)`` first forms
+δ = ∂E/∂y ⊙ f'(α) and hands it to ``backward_delta(δ)``; a model whose loss is fused
+with the output activation (softmax + cross-entropy: δ = z - t) enters at
+``backward_delta`` directly.
 """
 
 from __future__ import annotations
@@ -24,6 +35,8 @@ class Layer:
 
     #: names of the weights in Keras order, e.g. ("kernel", "bias")
     weight_names: tuple[str, ...] = ()
+    #: the activation the layer ends with (an ``activations.Activation``), or None
+    activation = None
 
     def __init__(self, name: str | None = None):
         if name is not None and not isinstance(name, str):
@@ -54,35 +67,18 @@ class Layer:
         return []
 
     # Computation ------------------------------------------------------------------
-    def forward(self, x: np.ndarray, training: bool = False, activate: bool = True):
-        """Output for ``x``, caching what backward needs. With ``activate=False`` a layer
-        that ends in an activation stops at its pre-activation (the model does that for
-        an output activation fused with the loss)."""
+    def forward(self, x: np.ndarray, training: bool = False, weights=None) -> np.ndarray:
+        """Output for ``x``; see the module docstring for ``weights``."""
         raise NotImplementedError
 
-    def backward(self, grad_output: np.ndarray, need_input_grad: bool = True):
+    def backward(self, grad_output: np.ndarray, input_grad: bool = True):
+        """Given ∂E/∂(output), write ∂E/∂weight into ``grads``; return ∂E/∂x (or None
+        when ``input_grad`` is False: the first layer's input needs no gradient)."""
         raise NotImplementedError
 
-    def call(self, x, weights=None, training=False, activate=True):
-        """Pure forward pass with explicit (possibly stacked) weights; no caching."""
-        raise NotImplementedError
-
-    def update_state(self) -> None:
-        """Update non-trainable state (moving averages) after a training step."""
-
-    #: name of the activation this layer ends with (for fused output deltas)
-    @property
-    def output_activation(self) -> str | None:
-        return None
-
-    @property
-    def preactivation(self):
-        """The pre-activation cached by the last forward pass."""
-        raise NotImplementedError
-
-    def backward_preactivation(self, delta, need_input_grad=True):
-        """Backward from ∂E/∂(pre-activation) instead of ∂E/∂(output)."""
-        raise NotImplementedError
+    def backward_delta(self, delta: np.ndarray, input_grad: bool = True):
+        """Backward from δ = ∂E/∂α; for a layer without activation α is its output."""
+        return self.backward(delta, input_grad)
 
     # Regularisation -------------------------------------------------------------------
     def regularizers(self) -> list:
@@ -99,7 +95,7 @@ class Layer:
 
     # Stacked weights for numerical differentiation ---------------------------------
     def stack_for_broadcast(self, index: int, stack: np.ndarray) -> np.ndarray:
-        """Reshape a stack (B, *shape) of weight ``index`` so it broadcasts in ``call``.
+        """Reshape a stack (B, *shape) of weight ``index`` so it broadcasts in ``forward``.
 
         Vectors (biases, γ, β) act along the last axis of (B, N, units) activations,
         so they get a sample axis: (B, units) -> (B, 1, units). Kernels broadcast as

@@ -77,43 +77,38 @@ class Dense(Layer):
         return regs + [self.bias_regularizer] if self.use_bias else regs
 
     # forward / backward, side by side -------------------------------------------------
-    def forward(self, x, training=False, activate=True):
-        self._x = x
-        z = x @ self.weights[0]  # α = x · a  (seed 000: α_j = Σ_i a_ji x_i)
+    def forward(self, x, training=False, weights=None):
+        alpha = self.weighted_sum(x, weights)
+        y = self.activation.forward(alpha)  # y = f(α)
+        if weights is None:
+            self.alpha, self.y = alpha, y
+        return y
+
+    def backward(self, grad_output, input_grad=True):
+        # δ = ∂E/∂y ⊙ f'(α); for a hidden layer ∂E/∂y arrives from the layer above as
+        # Σk δ2_k b_kj, which makes this seed 000's δ1_j = σ'(α_j) Σk δ2_k b_kj
+        delta = self.activation.backward(grad_output, self.alpha, self.y)
+        return self.backward_delta(delta, input_grad)
+
+    def weighted_sum(self, x, weights=None):
+        """α = x · kernel + bias for every row (seed 000: α_j = Σ_i a_ji x_i + a_j0)."""
+        if weights is not None:  # explicit, maybe stacked weights: broadcast, keep nothing
+            return x @ weights[0] + weights[1] if self.use_bias else x @ weights[0]
+        alpha = x @ self.weights[0]  # Σ_i a_ji x_i
         if self.use_bias:
-            z += self.weights[1]  # ... + a_j0 (the dummy input x0 = 1)
-        self._z = z
-        self._y = self.activation.forward(z) if activate else None  # y = f(α)
-        return self._y if activate else z
+            alpha += self.weights[1]  # + a_j0 (the dummy input x0 = 1)
+        self.x = x
+        return alpha
 
-    def backward(self, grad_output, need_input_grad=True):
-        delta = self.activation.backward(grad_output, self._z, self._y)  # δ = ∂E/∂y ⊙ f'(α)
-        return self.backward_preactivation(delta, need_input_grad)
-
-    def backward_preactivation(self, delta, need_input_grad=True):
+    def backward_delta(self, delta, input_grad=True):
         # ∂E/∂a_ji = Σ_n δ_nj x_ni   and   ∂E/∂a_j0 = Σ_n δ_nj   (E already averaged)
-        np.matmul(self._x.T, delta, out=self.grads[0])
+        np.matmul(self.x.T, delta, out=self.grads[0])
         if self.use_bias:
             delta.sum(axis=0, out=self.grads[1])
         self.add_penalty_gradients()
-        if not need_input_grad:
+        if not input_grad:
             return None
-        return delta @ self.weights[0].T  # ∂E/∂x_i = Σ_j δ_j a_ji: sent to the layer below
-
-    def call(self, x, weights=None, training=False, activate=True):
-        kernel, *rest = self.weights if weights is None else weights
-        z = x @ kernel
-        if self.use_bias:
-            z = z + rest[0]
-        return self.activation.forward(z) if activate else z
-
-    @property
-    def output_activation(self):
-        return self.activation.name
-
-    @property
-    def preactivation(self):
-        return self._z
+        return delta @ self.weights[0].T  # Σ_j δ_j a_ji: ∂E/∂x_i, sent to the layer below
 
     def get_config(self):
         return {
@@ -133,7 +128,7 @@ class Activation(Layer):
     """Applies an activation function on its own: y = f(x).
 
     >>> import numpy as np
-    >>> Activation("relu").call(np.array([-1.0, 2.0])).tolist()
+    >>> Activation("relu").forward(np.array([-1.0, 2.0])).tolist()
     [0.0, 2.0]
     """
 
@@ -141,27 +136,20 @@ class Activation(Layer):
         super().__init__(name)
         self.activation = activations.get(activation)
 
-    def forward(self, x, training=False, activate=True):
-        self._x = x
-        self._y = self.activation.forward(x) if activate else None
-        return self._y if activate else x
+    def forward(self, x, training=False, weights=None):
+        y = self.activation.forward(x)  # y = f(α): the input is the weighted sum α
+        if weights is None:
+            self.alpha, self.y = x, y
+        return y
 
-    def backward(self, grad_output, need_input_grad=True):
-        return self.activation.backward(grad_output, self._x, self._y)
+    def backward(self, grad_output, input_grad=True):
+        return self.activation.backward(grad_output, self.alpha, self.y)  # ∂E/∂y ⊙ f'(α)
 
-    def backward_preactivation(self, delta, need_input_grad=True):
+    def weighted_sum(self, x, weights=None):
+        return x
+
+    def backward_delta(self, delta, input_grad=True):
         return delta
-
-    def call(self, x, weights=None, training=False, activate=True):
-        return self.activation.forward(x) if activate else x
-
-    @property
-    def output_activation(self):
-        return self.activation.name
-
-    @property
-    def preactivation(self):
-        return self._x
 
     def get_config(self):
         return {"name": self.name, "activation": self.activation.get_config()}

@@ -23,7 +23,7 @@ class Normalization(Layer):
     >>> layer = Normalization("minmax")
     >>> layer.adapt(np.array([[0.0, 10.0], [2.0, 30.0]]))
     >>> layer.build(2, None, "float64")   # a model does this when it builds
-    >>> layer.call(np.array([[1.0, 20.0]])).tolist()
+    >>> layer.forward(np.array([[1.0, 20.0]])).tolist()
     [[0.5, 0.5]]
     """
 
@@ -60,15 +60,12 @@ class Normalization(Layer):
             offset, scale = np.zeros(self.input_dim), np.ones(self.input_dim)
         return [np.asarray(offset, self.dtype).copy(), np.asarray(scale, self.dtype).copy()]
 
-    def forward(self, x, training=False, activate=True):
-        return (x - self.weights[0]) / self.weights[1]
-
-    def backward(self, grad_output, need_input_grad=True):
-        return grad_output / self.weights[1] if need_input_grad else None
-
-    def call(self, x, weights=None, training=False, activate=True):
+    def forward(self, x, training=False, weights=None):
         offset, scale = self.weights if weights is None else weights
-        return (x - offset) / scale
+        return (x - offset) / scale  # y = (x - offset) / scale
+
+    def backward(self, grad_output, input_grad=True):
+        return grad_output / self.weights[1] if input_grad else None
 
     def get_config(self):
         return {"name": self.name, "method": self.method}

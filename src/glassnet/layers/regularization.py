@@ -15,8 +15,8 @@ class Dropout(Layer):
     and scale the survivors by 1/(1 - rate); at inference, do nothing.
 
     The mask comes from the model's seeded generator (or from ``seed``), so the same
-    seed gives the same masks. ``call`` reuses the mask of the last ``forward`` so that
-    numerical differentiation sees the same network as backprop.
+    seed gives the same masks. A forward pass with explicit weights (numerical
+    differentiation) reuses the mask of the last one, so it sees the network backprop saw.
 
     >>> import numpy as np
     >>> layer = Dropout(0.5, seed=0)
@@ -36,22 +36,19 @@ class Dropout(Layer):
         super().build(input_dim, rng, dtype)
         self._rng = np.random.default_rng(self.seed) if self.seed is not None else rng.spawn(1)[0]
 
-    def forward(self, x, training=False, activate=True):
+    def forward(self, x, training=False, weights=None):
         if not training or self.rate == 0.0:
-            self._mask = None
+            if weights is None:
+                self._mask = None
             return x
-        keep = 1.0 - self.rate
-        self._mask = (self._rng.random(x.shape, dtype=np.float64) < keep).astype(x.dtype)
-        self._mask /= x.dtype.type(keep)
-        return x * self._mask
+        if weights is None:  # a new mask; explicit weights replay the last one
+            keep = 1.0 - self.rate
+            self._mask = (self._rng.random(x.shape, dtype=np.float64) < keep).astype(x.dtype)
+            self._mask /= x.dtype.type(keep)
+        return x if self._mask is None else x * self._mask
 
-    def backward(self, grad_output, need_input_grad=True):
+    def backward(self, grad_output, input_grad=True):
         return grad_output if self._mask is None else grad_output * self._mask
-
-    def call(self, x, weights=None, training=False, activate=True):
-        if not training or self._mask is None:
-            return x
-        return x * self._mask
 
     def get_config(self):
         return {"name": self.name, "rate": self.rate, "seed": self.seed}
@@ -63,7 +60,8 @@ class BatchNormalization(Layer):
 
     While training, μ_B and σ²_B are the batch mean and (biased) variance of each
     feature, and the moving averages move toward them by ``1 - momentum`` after each
-    step (Keras's convention); at inference the moving averages are used.
+    step (Keras's convention), inside the training forward pass; at inference the moving
+    averages are used.
     Weights in Keras order: gamma, beta, moving_mean, moving_variance (the last two
     are not trainable).
     """
@@ -87,31 +85,32 @@ class BatchNormalization(Layer):
         self.trainable = [self.scale, self.center, False, False]
         return weights
 
-    def _normalize(self, x, gamma, beta, training):
+    def forward(self, x, training=False, weights=None):
+        gamma, beta, moving_mean, moving_variance = self.weights if weights is None else weights
         if training:
             mean = x.mean(axis=-2, keepdims=True)  # μ_B over the samples of the batch
             var = x.var(axis=-2, keepdims=True)  # σ²_B (biased, as Keras)
         else:
-            mean, var = self.weights[2], self.weights[3]
+            mean, var = moving_mean, moving_variance
         inv_std = 1.0 / np.sqrt(var + self.epsilon)
-        x_hat = (x - mean) * inv_std
-        return x_hat, inv_std, mean, var
+        x_hat = (x - mean) * inv_std  # x̂ = (x - μ) / √(σ² + ε)
+        if weights is None:
+            self._x_hat, self._inv_std, self._training = x_hat, inv_std, training
+            if training:  # moving averages step toward the batch's: m ← m·p + μ_B·(1 - p)
+                p = self.dtype.type(self.momentum)
+                moving_mean *= p
+                moving_mean += (1 - p) * mean[0]
+                moving_variance *= p
+                moving_variance += (1 - p) * var[0]
+        return gamma * x_hat + beta  # y = γ x̂ + β
 
-    def forward(self, x, training=False, activate=True):
-        gamma, beta = self.weights[0], self.weights[1]
-        x_hat, inv_std, mean, var = self._normalize(x, gamma, beta, training)
-        self._x_hat, self._inv_std, self._training = x_hat, inv_std, training
-        if training:
-            self._batch_mean, self._batch_var = mean[0], var[0]
-        return gamma * x_hat + beta
-
-    def backward(self, grad_output, need_input_grad=True):
+    def backward(self, grad_output, input_grad=True):
         gamma, x_hat = self.weights[0], self._x_hat
         if self.grads[0] is not None:
             (grad_output * x_hat).sum(axis=0, out=self.grads[0])  # ∂E/∂γ = Σ δ x̂
         if self.grads[1] is not None:
             grad_output.sum(axis=0, out=self.grads[1])  # ∂E/∂β = Σ δ
-        if not need_input_grad:
+        if not input_grad:
             return None
         grad_x_hat = grad_output * gamma
         if not self._training:
@@ -123,19 +122,6 @@ class BatchNormalization(Layer):
             - grad_x_hat.sum(axis=0)
             - x_hat * (grad_x_hat * x_hat).sum(axis=0)
         )
-
-    def update_state(self):
-        if getattr(self, "_training", False):
-            m = self.dtype.type(self.momentum)
-            self.weights[2] *= m
-            self.weights[2] += (1 - m) * self._batch_mean
-            self.weights[3] *= m
-            self.weights[3] += (1 - m) * self._batch_var
-
-    def call(self, x, weights=None, training=False, activate=True):
-        gamma, beta = (self.weights if weights is None else weights)[:2]
-        x_hat = self._normalize(x, gamma, beta, training)[0]
-        return gamma * x_hat + beta
 
     def get_config(self):
         return {

@@ -65,7 +65,7 @@ def save(fig, path_without_extension: str, formats=("png", "svg")) -> list[str]:
     """Write the figure as PNG and SVG (atomically) and close it."""
     import io
 
-    from ..io import atomic_write
+    from ..files import atomic_write
 
     paths = []
     for fmt in formats:

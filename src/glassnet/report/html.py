@@ -83,10 +83,9 @@ class Report:
                 f"</style></head><body>{body}</body></html>")
 
     def write(self, path):
-        from ..io import atomic_write
+        from ..files import write_bytes
 
-        data = self.render().encode("utf-8")
-        atomic_write(path, lambda f: f.write(data))
+        write_bytes(path, self.render().encode("utf-8"))
 
 
 def _font_face(text: str) -> str:

@@ -12,7 +12,8 @@ import os
 
 import numpy as np
 
-from .. import io as gio
+from .. import exports
+from ..files import write_csv
 from ..diagnosis import diagnose
 from .html import Report, png_bytes
 
@@ -51,17 +52,17 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     model.save(join("model.glassnet"))
     paths["model"] = join("model.glassnet")
     header, rows = history_rows(history)
-    gio.write_csv(join("history.csv"), header, rows)
+    write_csv(join("history.csv"), header, rows)
     paths["history"] = join("history.csv")
-    paths["coefficients"] = gio.export_coefficients(model, out_dir)
-    gio.export_json(model, join("model.json"))
+    paths["coefficients"] = exports.export_coefficients(model, out_dir)
+    exports.export_json(model, join("model.json"))
     train.to_csv(join("train.csv"))
     paths["train"] = join("train.csv")
     if len(test):
         test.to_csv(join("test.csv"))
         paths["test"] = join("test.csv")
-        header, rows, _ = gio.prediction_table(model, test.feature_names, test.features)
-        gio.write_csv(join("test-predictions.csv"), header, rows)
+        header, rows, _ = exports.prediction_table(model, test.feature_names, test.features)
+        write_csv(join("test-predictions.csv"), header, rows)
         paths["test_predictions"] = join("test-predictions.csv")
 
     report = Report(title or f"glassnet run: {train.source or 'data'}")
@@ -95,7 +96,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
                          [[c, *map(int, row)] for c, row in zip(train.class_names, matrix)],
                          caption=f"Confusion matrix, {name} data (accuracy {accuracy:.3f})")
     report.heading("Coefficients (seed 000, Table 66 layout: bias first, then one per input)")
-    for table in gio.coefficient_tables(model):
+    for table in exports.coefficient_tables(model):
         report.table(table["header"], table["rows"],
                      caption=f"{table['layer']} ({table['activation']})", spec=".6g")
     for section in extra or []:
