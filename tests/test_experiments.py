@@ -125,3 +125,62 @@ def test_seed002_one_dimensional_generalisation():
     nearest = np.where(np.abs(predicted - 500) < np.abs(predicted - 1000), 500, 1000)
     assert nearest.tolist() == [500] * 5 + [1000] * 5
     assert np.abs(predicted - nearest).max() < 50
+
+
+# -- the report agrees with its numbers ------------------------------------------------------
+def _result(name, loss, val_loss, verdict, **extra):
+    h = {"loss": loss, "crossentropy": loss, "val_loss": val_loss,
+         "val_crossentropy": val_loss, "val_accuracy": [0.5] * len(loss)}
+    best = int(np.argmin(val_loss))
+    return {"name": name, "history": h, "verdict": verdict, "best_epoch": best + 1,
+            "stop_reason": None, "spec": {"data": {"source": "moons"}}, **extra}
+
+
+def test_a_risen_validation_loss_is_never_called_a_good_fit():
+    from glassnet.experiments.reading import fit_reading
+
+    # the compare report's "Large + L2": the final validation loss 56 % above its minimum,
+    # the training loss not falling after it (so diagnosis did not call it over-fitting)
+    r = _result("Large + L2", [1.0, 0.5, 0.52, 0.55], [1.0, 0.5, 0.6, 0.78], "good")
+    reading = fit_reading(r)
+    assert reading["label"] == "unsettled" and abs(reading["rise"] - 0.56) < 1e-12
+    assert "56% above" in reading["sentence"] and "did not rise" not in reading["sentence"]
+    flat = fit_reading(_result("flat", [1.0, 0.5, 0.4, 0.3], [1.0, 0.5, 0.45, 0.46], "good"))
+    assert flat["label"] == "good" and "within 2.2% of it" in flat["sentence"]
+    last = fit_reading(_result("last", [1.0, 0.5, 0.4, 0.3], [1.0, 0.5, 0.45, 0.44], "good"))
+    assert "lowest at the last epoch (4, 0.44)" in last["sentence"]
+    over = fit_reading(_result("over", [1.0, 0.5, 0.4, 0.3], [1.0, 0.5, 0.6, 0.7], "over-fits"))
+    assert over["label"] == "over-fits" and "+40%" in over["sentence"]
+
+
+def test_search_notes_say_ties_and_last_epoch_bests():
+    from glassnet.experiments.reading import ranked, search_notes
+
+    results = [_result(f"trial {i}", [1.0, 0.5], [1.0, v], "good", validation_rows=40)
+               for i, v in enumerate([0.7, 0.6, 0.8])]
+    for r, acc in zip(results, [0.875, 0.875, 0.8]):
+        r["history"]["val_accuracy"] = [0.5, acc]
+    notes = search_notes(results)
+    assert notes[0].startswith("2 of 3 trials tie at the best score 0.875")
+    assert "steps of 0.025" in notes[0]
+    assert notes[1].startswith("For 3 of 3 trials the best epoch is the last")
+    assert [r["name"] for r in ranked(results)] == ["trial 1", "trial 0", "trial 2"]
+
+
+def test_search_report_states_the_setup_and_sorts_every_trial(tmp_path):
+    from glassnet.experiments import grid_specs, run_sweep
+    from glassnet.experiments.report import SORT_SCRIPT, write_search
+
+    base = {"data": {"source": "moons", "split_seed": 0}, "hidden": [4], "epochs": 3,
+            "batch_size": 16, "dropout": 0.1, "optimizer": {"name": "sgd"}}
+    results = run_sweep(grid_specs(base, trials=4, learning_rate=(1e-2, 1e-1)))
+    path = write_search(str(tmp_path), results, top=2, sampler="grid")
+    html = open(path, encoding="utf-8").read()
+    assert html.count('<table class="sortable">') == 1 and html.count(SORT_SCRIPT) == 1
+    for fact in ("<dt>dataset</dt><dd>moons</dd>", "<dt>dropout rate</dt><dd>0.1</dd>",
+                 "<dt>epochs</dt><dd>3</dd>", "<dt>optimiser</dt><dd>sgd</dd>",
+                 "<dt>training rows</dt><dd>160</dd>", "log-spaced grid"):
+        assert fact in html
+    rows = (tmp_path / "trials.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 5 and rows[0].startswith("rank,trial,lr,decay,score")
+    assert (tmp_path / "search.png").exists()

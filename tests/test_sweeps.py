@@ -221,3 +221,36 @@ def test_pruned_search_is_deterministic_and_stops_hopeless_trials():
     for r in pruned:
         epochs = len(r["history"]["val_accuracy"])
         assert 2 <= epochs < 10 and max(r["history"]["val_accuracy"]) < median[epochs - 1]
+
+
+# -- a sweep's folder: plan, journal, results, report ---------------------------------------
+def test_a_sweep_folder_resumes_from_its_plan_alone(tmp_path):
+    from glassnet.experiments.plan import PLAN, compare_plan, run_experiment
+
+    specs = [{**MOONS, "name": f"hidden {h}", "hidden": [h]} for h in (2, 8)]
+    out = str(tmp_path / "cmp")
+    results, report = run_experiment(compare_plan(specs), out)
+    assert os.path.exists(report) and os.path.exists(os.path.join(out, PLAN))
+    assert json.loads(open(os.path.join(out, "results.json"), encoding="utf-8").read())[1][
+        "name"] == "hidden 8"
+    ran = []
+    again, _ = run_experiment(None, out, resume=True,
+                              progress=lambda s: s["result"] and ran.append(s["result"]))
+    assert ran == [] and [comparable(r) for r in again] == [comparable(r) for r in results]
+    with pytest.raises(ConfigError, match=r"other settings \(specs differ\)"):
+        run_experiment(compare_plan(specs[:1]), out, resume=True)
+    with pytest.raises(ConfigError, match="is not empty"):
+        run_experiment(compare_plan(specs), out)
+
+
+def test_an_unfinished_sweep_folder_points_at_resume(tmp_path):
+    from glassnet.experiments.plan import run_experiment, search_plan
+
+    out = str(tmp_path / "s")
+    plan = search_plan(MOONS, sampler="random", trials=2, seed=3)
+    run_experiment(plan, out, report=False)
+    os.remove(os.path.join(out, "results.json"))  # as if killed before the end
+    with pytest.raises(ConfigError, match="an unfinished sweep: add --resume"):
+        run_experiment(plan, out)
+    results, report = run_experiment(plan, out, resume=True)
+    assert len(results) == 2 and report.endswith("report.html")
