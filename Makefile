@@ -24,7 +24,7 @@ $(VENV)/.parity: pyproject.toml $(VENV)/.dev
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/glassnet demo --out runs/demo
+	$(BIN)/glassnet demo --out runs/demo --overwrite
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest src tests

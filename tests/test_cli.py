@@ -204,7 +204,7 @@ def test_existing_results_are_not_overwritten(tmp_path, capsys):
 
 
 def test_internal_errors_exit_1(monkeypatch, capsys):
-    from glassnet.cli import commands
+    from glassnet.cli import data as commands
 
     def broken(args):
         raise ZeroDivisionError("oops")

@@ -151,9 +151,3 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
     path = os.path.join(out_dir, "report.html")
     report.write(path)
     return path
-
-
-if __name__ == "__main__":
-    from .cli import main
-
-    main(["demo", *sys.argv[1:]])

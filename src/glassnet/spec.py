@@ -40,6 +40,11 @@ from .validation import check_choice, check_number
 
 #: activations for which "auto" initial weights are He's (else Glorot's)
 RELU_FAMILY = ("relu", "leaky_relu", "elu", "relu6", "selu", "gelu", "swish", "silu")
+#: The starting point of experiments (generalisation studies on MNIST and the like):
+#: what a trial spec leaves out is taken from here, then from ``ModelSpec``'s defaults.
+EXPERIMENT_DEFAULTS = {"hidden": [16], "activation": "relu", "kernel_initializer": "auto",
+                       "optimizer": {"name": "adam", "learning_rate": 1e-3}, "epochs": 20,
+                       "batch_size": 32}
 #: keys a per-layer dict in ``hidden`` may hold
 LAYER_KEYS = ("units", "activation", "dropout", "batch_norm", "l1", "l2", "kernel_initializer")
 
@@ -375,5 +380,5 @@ def _plain(value):
     return value
 
 
-__all__ = ["ModelSpec", "build_model", "fit_model", "fold_target_scaling", "output_of",
+__all__ = ["EXPERIMENT_DEFAULTS", "ModelSpec", "build_model", "fit_model", "fold_target_scaling", "output_of",
            "target_scaling", "train", "unfold_target_scaling"]

@@ -1,29 +1,23 @@
-"""The ``glassnet`` command: seed 000's whole workflow from the shell.
+"""The ``glassnet`` command: the whole workflow from the shell.
 
-Errors in arguments or data print one line on stderr and exit with 2, having written
-nothing; an internal error exits with 1 (set GLASSNET_DEBUG=1 for its traceback).
+One module per group of commands (``train``, ``models``: predict / evaluate /
+gradcheck / trace, ``experiments``: compare / search, ``data``: datasets / demo) and
+``common`` for what they share. Errors in arguments or data print one line on stderr
+and exit with 2, having written nothing; an internal error exits with 1 (set
+GLASSNET_DEBUG=1 for its traceback).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 from ..errors import GlassnetError
-
-
-class UsageError(GlassnetError, ValueError):
-    """A command-line argument is wrong."""
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, no usage dump
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+from .common import Parser, UsageError
 
 
 def build_parser() -> Parser:
-    from . import commands
+    from . import data, experiments, models, train
 
     parser = Parser(prog="glassnet", description="A see-through neural-network workbench: "
                     "train feed-forward networks on CSV files and see every step.",
@@ -31,15 +25,15 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    commands.add_train(sub)
-    commands.add_predict(sub)
-    commands.add_evaluate(sub)
-    commands.add_gradcheck(sub)
-    commands.add_trace(sub)
-    commands.add_compare(sub)
-    commands.add_search(sub)
-    commands.add_datasets(sub)
-    commands.add_demo(sub)
+    train.add_train(sub)
+    models.add_predict(sub)
+    models.add_evaluate(sub)
+    models.add_gradcheck(sub)
+    models.add_trace(sub)
+    experiments.add_compare(sub)
+    experiments.add_search(sub)
+    data.add_datasets(sub)
+    data.add_demo(sub)
     return parser
 
 
@@ -76,3 +70,6 @@ def _os_message(exc: OSError) -> str:
 
 def main(argv=None):
     sys.exit(run(argv))
+
+
+__all__ = ["UsageError", "build_parser", "main", "run"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 from ..errors import ConfigError
 from ..files import write_bytes
@@ -66,11 +67,13 @@ def _canonical(plan):
     return json.loads(json.dumps(plan, sort_keys=True))
 
 
-def start(plan, out_dir, resume=False) -> dict:
+def start(plan, out_dir, resume=False, overwrite=False) -> dict:
     """Prepare ``out_dir`` for ``plan`` and return the plan to run.
 
-    A new sweep needs a new or empty folder; ``resume`` needs the folder of an earlier
-    sweep, and its plan is the one that runs (a ``plan`` given too must agree with it).
+    A new sweep needs a new or empty folder, or with ``overwrite`` the folder of an
+    earlier sweep (recognised by its plan), which is then removed: nothing else is ever
+    replaced. ``resume`` needs the folder of an earlier sweep, and its plan is the one
+    that runs (a ``plan`` given too must agree with it).
     """
     if resume:
         saved = load_plan(out_dir)
@@ -85,21 +88,24 @@ def start(plan, out_dir, resume=False) -> dict:
         raise ConfigError("expected a sweep plan with kind 'compare' or 'search'")
     if os.path.lexists(out_dir) and not os.path.isdir(out_dir):
         raise ConfigError(f"{out_dir} exists and is not a folder")
+    if overwrite and os.path.isfile(os.path.join(out_dir, PLAN)):
+        load_plan(out_dir)  # a sweep glassnet wrote, not a folder that happens to hold a file
+        shutil.rmtree(out_dir)
     if os.path.isdir(out_dir) and os.listdir(out_dir):
         hint = (" (an unfinished sweep: add --resume to finish it)"
                 if os.path.exists(os.path.join(out_dir, JOURNAL)) else "")
         raise ConfigError(f"{out_dir} is not empty{hint}; a new sweep needs a new or empty "
-                          "folder")
+                          "folder, or the folder of an earlier sweep with --overwrite")
     os.makedirs(out_dir, exist_ok=True)
     write_bytes(os.path.join(out_dir, PLAN),
                 json.dumps(plan, ensure_ascii=False, indent=1).encode("utf-8"))
     return _canonical(plan)
 
 
-def run_experiment(plan, out_dir, jobs=1, scheduler=None, resume=False, progress=None,
-                   report=True):
+def run_experiment(plan, out_dir, jobs=1, scheduler=None, resume=False, overwrite=False,
+                   progress=None, report=True):
     """Run (or resume) a sweep in ``out_dir``; return ``(results, report path or None)``."""
-    plan = start(plan, out_dir, resume)
+    plan = start(plan, out_dir, resume, overwrite)
     options = {"out_dir": out_dir, "jobs": jobs, "scheduler": scheduler, "resume": resume,
                "progress": progress}
     if plan["kind"] == "compare":

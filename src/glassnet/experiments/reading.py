@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .trial import DEFAULTS, score
+from ..spec import EXPERIMENT_DEFAULTS
+from .trial import score
 
 RISE = 0.05  # as diagnosis: a validation loss more than 5 % above its minimum has risen
 
@@ -75,8 +76,10 @@ def fit_reading(result) -> dict:
 def setup(result: dict) -> dict:
     """A trial's setup in words: dataset, rows, model, penalties, optimiser, epochs."""
     spec = result["spec"]
-    s = {**DEFAULTS, **spec}
-    data = s["data"]
+    # the model as built (every default filled in), else the trial spec over the defaults
+    s = {"l2": 0.0, "dropout": 0.0, "seed": None, **EXPERIMENT_DEFAULTS, **spec,
+         **(result.get("model_spec") or {})}
+    data = spec.get("data", {})
     source = data.get("source", "?")
     dataset = "MNIST" if source == "mnist" else str(source).replace("\\", "/").split("/")[-1]
     optimizer = s["optimizer"] if isinstance(s["optimizer"], dict) else {"name": s["optimizer"]}
@@ -86,7 +89,8 @@ def setup(result: dict) -> dict:
         "training rows": result.get("training_rows") or data.get("train_rows") or "all",
         "validation rows": result.get("validation_rows") or data.get("validation_rows") or
         f"{data.get('validation', 0.2):.0%} of the rows",
-        "hidden layers": "-".join(map(str, s["hidden"])) or "none",
+        "hidden layers": "-".join(str(h["units"] if isinstance(h, dict) else h)
+                                  for h in s["hidden"]) or "none",
         "activation": s["activation"],
         "L2 strength": s["l2"],
         "dropout rate": s["dropout"],

@@ -1,15 +1,18 @@
 """What a trial is: a JSON-able spec in, a JSON-able result out, nothing shared.
 
-A spec names its data (a built-in dataset, a CSV file or MNIST, with an optional
-subsample and validation split), the model (hidden layers, activation, penalties,
-dropout), the optimiser, epochs, batch size and seed. ``run_trial(spec)`` builds and
-trains that model and returns its history, timing, size, peak memory and verdict.
+A trial spec names its data (a built-in dataset, a CSV file or MNIST, with an optional
+subsample and validation split) and a model: every key of ``glassnet.spec.ModelSpec``
+(hidden layers, activation, penalties, dropout, optimiser, epochs, batch size, seed,
+...), missing ones taken from ``spec.EXPERIMENT_DEFAULTS``; ``weight_decay`` is handed
+to the optimiser. ``run_trial(spec)`` builds that model through the library's one
+builder, trains it and returns its history, timing, size, peak memory and verdict.
 Because both sides are plain data, any executor — a loop, a process pool, a cluster —
 can run trials without knowing anything else about them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 import tracemalloc
@@ -18,26 +21,16 @@ import numpy as np
 
 from ..errors import ConfigError
 
-DEFAULTS = {
-    "hidden": [16],
-    "activation": "relu",
-    "l1": 0.0,
-    "l2": 0.0,
-    "dropout": 0.0,
-    "batch_norm": False,
-    "scale": "standard",
-    "optimizer": {"name": "adam", "learning_rate": 1e-3},
-    "epochs": 20,
-    "batch_size": 32,
-    "seed": 0,
-    "dtype": "float32",
-}
+#: keys of a trial spec that describe the trial, not the model
+TRIAL_KEYS = ("name", "data", "search", "weight_decay", "prune")
 
 
 @functools.lru_cache(maxsize=4)
 def load_split(data_key: str):
-    """(x_train, y_train, x_val, y_val, names) for a data spec; cached per process."""
+    """(train, validation) Datasets for a data spec; cached per process."""
     import json
+
+    from ..data import Dataset
 
     data = json.loads(data_key)
     source = data["source"]
@@ -52,8 +45,10 @@ def load_split(data_key: str):
             x, y = x[pick], y[pick]
         if n_val:
             xv, yv = xv[:n_val], yv[:n_val]
-        names = [str(d) for d in range(10)]
-        return x, y.astype(np.intp), xv, yv.astype(np.intp), names, True
+        names = [f"px{i}" for i in range(x.shape[1])]
+        classes = [str(d) for d in range(10)]
+        return (Dataset(x, y.astype(np.intp), names, classes, "digit", "mnist"),
+                Dataset(xv, yv.astype(np.intp), names, classes, "digit", "mnist"))
     from ..datasets import load_any  # a CSV path or a built-in name
 
     dataset = load_any(source, data.get("target"))
@@ -61,46 +56,23 @@ def load_split(data_key: str):
     if data.get("train_rows"):
         order = order[: data["train_rows"] + int(data.get("validation_rows") or 0)]
     n_val = int(data.get("validation_rows") or round(len(order) * data.get("validation", 0.2)))
-    val, train = order[:n_val], order[n_val:]
-    if dataset.is_classification:
-        return (dataset.features[train], dataset.labels[train], dataset.features[val],
-                dataset.labels[val], dataset.class_names, True)
-    return (dataset.features[train], dataset.labels[train], dataset.features[val],
-            dataset.labels[val], None, False)
+    return dataset.subset(order[n_val:]), dataset.subset(order[:n_val])
 
 
-def build(spec: dict, n_inputs: int, n_outputs: int, classification: bool, x_train):
-    from .. import Sequential, optimizers
-    from ..layers import BatchNormalization, Dense, Dropout, Normalization
+def model_spec(spec: dict, classification: bool):
+    """The ModelSpec of a trial spec (trial keys dropped, experiment defaults filled in)."""
+    from ..spec import EXPERIMENT_DEFAULTS, ModelSpec
 
-    s = {**DEFAULTS, **spec}
-    layers = []
-    if s["scale"] != "none":
-        norm = Normalization(s["scale"])
-        norm.adapt(x_train)
-        layers.append(norm)
-    penalty = ({"name": "l1_l2", "l1": s["l1"], "l2": s["l2"]} if s["l1"] or s["l2"]
-               else None)
-    for units in s["hidden"]:
-        layers.append(Dense(units, s["activation"], kernel_initializer="he_uniform"
-                            if s["activation"] in ("relu", "leaky_relu") else "glorot_uniform",
-                            kernel_regularizer=penalty))
-        if s["batch_norm"]:
-            layers.append(BatchNormalization())
-        if s["dropout"]:
-            layers.append(Dropout(s["dropout"]))
-    layers.append(Dense(n_outputs, "softmax" if classification else "linear",
-                        kernel_regularizer=penalty))
-    model = Sequential(layers, input_dim=n_inputs, seed=s["seed"], dtype=s["dtype"])
-    optimizer = s["optimizer"]
-    if isinstance(optimizer, str):
-        optimizer = {"name": optimizer}
-    if "weight_decay" in s and s["weight_decay"]:
-        optimizer = {**optimizer, "weight_decay": s["weight_decay"]}
-    model.compile(optimizers.get(dict(optimizer)),
-                  "sparse_categorical_crossentropy" if classification else "mse",
-                  ["accuracy", "crossentropy"] if classification else ["mae"])
-    return model, s
+    values = {**EXPERIMENT_DEFAULTS, **{k: v for k, v in spec.items() if k not in TRIAL_KEYS}}
+    optimizer = values["optimizer"]
+    optimizer = {"name": optimizer} if isinstance(optimizer, str) else dict(optimizer)
+    if spec.get("weight_decay"):
+        optimizer["weight_decay"] = spec["weight_decay"]
+    values["optimizer"] = optimizer
+    if classification and "metrics" not in spec:
+        # Fits are judged on the data term alone, so regularised models compare fairly.
+        values["metrics"] = ["accuracy", "crossentropy"]
+    return ModelSpec.from_dict(values)
 
 
 def data_key(spec: dict) -> str:
@@ -118,21 +90,20 @@ def run_trial(spec: dict, split=None) -> dict:
     ``split`` is the data already loaded (what ``load_split`` returns for the spec's
     data), as a sweep sends it to cluster workers that cannot read the data file; by
     default the trial loads its data itself, once per process.
-    A spec with ``"prune"`` (set by a sweep's median rule, see ``search``) stops early
+    A spec with ``"prune"`` (set by a sweep's median rule, see ``pruning``) stops early
     when it falls behind the median of the reference trials.
     """
     from ..diagnosis import diagnose
+    from ..spec import build_model, fit_model
     from .pruning import pruning_callbacks
 
-    key = data_key(spec)
-    x, y, xv, yv, names, classification = split if split is not None else load_split(key)
-    n_outputs = len(names) if classification else y.shape[1]
+    train, validation = split if split is not None else load_split(data_key(spec))
+    settings = model_spec(spec, train.is_classification)
     tracemalloc.start()
     try:
-        model, settings = build(spec, x.shape[1], n_outputs, classification, x)
+        model = build_model(settings, train)
         started = time.perf_counter()
-        history = model.fit(x, y, epochs=settings["epochs"], batch_size=settings["batch_size"],
-                            validation_data=(xv, yv), verbose=0,
+        history = fit_model(model, settings, train, validation,
                             callbacks=pruning_callbacks(spec.get("prune")))
         seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
@@ -146,8 +117,10 @@ def run_trial(spec: dict, split=None) -> dict:
     result = diagnose(data_loss)
     best = result.best_epoch
     return {
-        "name": spec.get("name") or "-".join(map(str, settings["hidden"])),
+        "name": spec.get("name") or "-".join(str(layer["units"])
+                                             for layer in settings.layers()),
         "spec": spec,
+        "model_spec": dataclasses.asdict(settings),
         "history": h,
         "seconds": seconds,
         "params": model.count_params(),
@@ -158,8 +131,8 @@ def run_trial(spec: dict, split=None) -> dict:
         "final": {k: v[-1] for k, v in h.items() if k not in ("epoch_time",)},
         "best": {k: v[best] for k, v in h.items() if best is not None and k.startswith("val_")},
         "stop_reason": history.stop_reason,
-        "training_rows": int(len(x)),
-        "validation_rows": int(len(xv)),
+        "training_rows": len(train),
+        "validation_rows": len(validation),
     }
 
 

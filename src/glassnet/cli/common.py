@@ -1,0 +1,158 @@
+"""What every command shares: the parser class, user errors, argument parsers for
+plain values, loading data, and one way to write a result folder.
+
+Helpers here take plain values, never the argparse namespace, so the library calls
+they wrap can be read without the command line in mind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+
+import numpy as np
+
+from ..errors import GlassnetError
+
+
+class UsageError(GlassnetError, ValueError):
+    """A command-line argument is wrong."""
+
+
+class Parser(argparse.ArgumentParser):
+    """One-line errors, no abbreviated options, and "did you mean" for unknown ones."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message):  # one line, no usage dump
+        if message.startswith("unrecognized arguments:"):
+            unknown = message.split(":", 1)[1].split()
+            known = [o for action in self._actions for o in action.option_strings]
+            hints = [difflib.get_close_matches(u.split("=")[0], known, n=1)
+                     for u in unknown if u.startswith("-")]
+            hint = ", ".join(h[0] for h in hints if h)
+            if hint:
+                message += f" (did you mean {hint}?)"
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def load_data(source, target=None, encoding=None, missing="error"):
+    """A built-in dataset name or a CSV path -> Dataset."""
+    from ..datasets import load_any
+
+    return load_any(source, target, encoding, missing)
+
+
+def parse_hidden(text, option="--hidden") -> list[int]:
+    """'2' or '64,64' -> [2] or [64, 64]; '0' or 'none' -> [] (no hidden layer)."""
+    if text.strip() in ("", "0", "none"):
+        return []
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise UsageError(f"{option} must be cell counts like 2 or 64,64, got {text!r}") from None
+    if any(s < 1 for s in sizes):
+        raise UsageError(f"{option} cell counts must be >= 1, got {text!r}")
+    return sizes
+
+
+def parse_batch(text, option="--batch-size"):
+    """A row count, or 'full' (None: gradient descent on every row at once)."""
+    if text in ("full", "none", "all"):
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{option} must be a number or 'full', got {text!r}") from None
+    if value < 1:
+        raise UsageError(f"{option} must be >= 1 or 'full', got {text!r}")
+    return value
+
+
+def parse_rows(text, n_inputs, option="--input") -> np.ndarray:
+    """'1,1;0,1' or a CSV file -> (n, n_inputs) array."""
+    if os.path.exists(text):
+        from ..data.csvfile import read_table
+
+        header, rows, _ = read_table(text)
+        values = [list(row) for _, row in rows]
+    else:
+        values = [row.split(",") for row in text.replace(" ", "").split(";") if row]
+    try:
+        array = np.array([[float(v) for v in row] for row in values])
+    except ValueError:
+        raise UsageError(f"{option} must be numbers like '1,1;0,1' or a CSV file, got "
+                         f"{text!r}") from None
+    if array.ndim != 2 or array.shape[1] != n_inputs:
+        raise UsageError(f"{option} rows must have {n_inputs} values each, got {text!r}")
+    return array
+
+
+def check_positive(option, value):
+    if value is not None and value < 1:
+        raise UsageError(f"{option} must be >= 1, got {value}")
+    return value
+
+
+class _Folder:
+    def __init__(self, final, temp):
+        self.final, self.temp = final, temp
+
+    def path(self, name) -> str:
+        """Where a file of the result goes while it is being built."""
+        return os.path.join(self.temp, name)
+
+    def final_path(self, name) -> str:
+        """Where it will be once published."""
+        return os.path.join(self.final, name)
+
+
+@contextmanager
+def result_folder(out, overwrite=False):
+    """Build a command's results in a temporary sibling folder and publish them at the
+    end: nothing is written if the command fails, and an existing result folder is
+    replaced only with ``overwrite`` and only once the new results are complete.
+
+    >>> import tempfile, os
+    >>> with result_folder(os.path.join(tempfile.mkdtemp(), "run")) as folder:
+    ...     _ = open(folder.path("a.txt"), "w").write("x")
+    >>> sorted(os.listdir(folder.final))
+    ['a.txt']
+    """
+    final = os.path.abspath(out)
+    if os.path.exists(final) and not os.path.isdir(final):
+        raise UsageError(f"--out {final} exists and is not a folder")
+    if os.path.isdir(final) and os.listdir(final) and not overwrite:
+        raise UsageError(f"--out {final} is not empty; choose another folder or pass "
+                         "--overwrite to replace it")
+    parent = os.path.dirname(final)
+    os.makedirs(parent, exist_ok=True)
+    temp = tempfile.mkdtemp(prefix=f".{os.path.basename(final)}.partial-", dir=parent)
+    try:
+        yield _Folder(final, temp)
+        _publish(temp, final)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _publish(temp, final):
+    """Move the finished results into place (replacing old ones only at the very end)."""
+    old = None
+    if os.path.exists(final):
+        old = f"{final}.old-{os.getpid()}"
+        os.replace(final, old)
+    os.replace(temp, final)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def print_results(final, report):
+    print(f"results in {final}")
+    print(f"report: {os.path.join(final, os.path.basename(report))}")

@@ -1,0 +1,229 @@
+"""``glassnet compare`` and ``glassnet search``: many trainings on the same data."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from .common import UsageError, check_positive, parse_hidden, print_results
+
+
+def _experiment_options(p):
+    p.add_argument("--epochs", type=int, help="epochs per model (default: the preset's, or 20)")
+    p.add_argument("--batch-size", type=int, help="rows per step")
+    p.add_argument("--subsample", type=int, help="training rows to use (quick versions)")
+    p.add_argument("--validation-rows", type=int, help="validation rows to use")
+    p.add_argument("--mnist", help="path to mnist.npz (else $GLASSNET_DATA or the cache)")
+    p.add_argument("--jobs", type=int, default=1, help="trials run at once, in worker "
+                   "processes (with --scheduler local: the cluster's workers); results do "
+                   "not depend on it")
+    p.add_argument("--scheduler", default=os.environ.get("GLASSNET_SCHEDULER") or None,
+                   metavar="ADDRESS", help="run the trials on a Dask cluster: 'local' starts "
+                   "one on this machine, tcp://host:8786 uses a running one (default: "
+                   "$GLASSNET_SCHEDULER; needs pip install 'glassnet[cluster]')")
+    p.add_argument("--resume", metavar="DIR", help="finish the sweep in DIR (a folder an "
+                   "earlier, stopped run left): finished trials are not run again, the "
+                   "settings come from DIR")
+    p.add_argument("--out", help="output folder (also where the sweep's journal is kept "
+                   "while it runs)")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier sweep in "
+                   "--out (only a folder glassnet's compare or search wrote)")
+    p.add_argument("--target", help="target column of a CSV")
+    p.add_argument("--seed", type=int, default=0)
+
+
+def add_compare(sub):
+    p = sub.add_parser("compare", help="train several models on the same data and compare "
+                       "their learning curves",
+                       description="Train several configurations on the same data and split "
+                       "and report overlaid learning curves, a table of final and best metrics, "
+                       "time, size, peak memory and a verdict per model. Models come from "
+                       "--preset, --config FILE (JSON or TOML: a list of models) or repeated "
+                       "--hidden flags.")
+    p.add_argument("data", nargs="?", help="CSV file or built-in dataset (presets use MNIST; "
+                   "not needed with --resume)")
+    p.add_argument("--preset", choices=["capacity", "overfit"], help="capacity: MNIST with "
+                   "400, 4000 and 40000 cells; overfit: tiny to large networks, then the "
+                   "large one with L2 and dropout")
+    p.add_argument("--config", help="JSON or TOML file: {\"models\": [{\"name\": ..., "
+                   "\"hidden\": [64, 64], \"dropout\": 0.5, ...}], plus shared settings}")
+    p.add_argument("--hidden", action="append", help="a model's hidden layers, e.g. 16 or "
+                   "64,64 (repeat for each model)")
+    p.add_argument("--activation", default="relu")
+    p.add_argument("--optimizer", default="adam")
+    p.add_argument("--learning-rate", type=float, default=1e-3)
+    _experiment_options(p)
+    p.set_defaults(func=cmd_compare)
+
+
+def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None) -> dict:
+    """The data part of a trial spec; the data is loaded once here so a bad file fails
+    now, with a clear message, not later in a worker."""
+    from ..datasets import load_any
+
+    if source is None:
+        raise UsageError("give DATA (a CSV file or built-in dataset) or --preset")
+    load_any(source, target)
+    spec = {"source": os.path.abspath(source) if os.path.exists(source) else source,
+            "split_seed": seed}
+    if target is not None:
+        spec["target"] = target
+    if subsample:
+        spec["train_rows"] = subsample
+    if validation_rows:
+        spec["validation_rows"] = validation_rows
+    return spec
+
+
+def read_config(path):
+    """(shared settings, list of model dicts) from a JSON or TOML file."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        if path.endswith(".toml"):
+            import tomllib
+
+            config = tomllib.loads(raw.decode("utf-8"))
+        else:
+            config = json.loads(raw.decode("utf-8"))
+    except ImportError:
+        raise UsageError("TOML needs Python 3.11 or newer; use a JSON file") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: not valid {'TOML' if path.endswith('.toml') else 'JSON'} "
+                         f"({exc})") from None
+    models = config.get("models") if isinstance(config, dict) else config
+    if not isinstance(models, list) or not models or not all(isinstance(m, dict)
+                                                             for m in models):
+        raise UsageError(f"{path}: expected a list of models under 'models'")
+    shared = ({k: v for k, v in config.items() if k != "models"} if isinstance(config, dict)
+              else {})
+    return shared, models
+
+
+def compare_specs(args) -> list[dict]:
+    from ..experiments import preset
+
+    if args.preset:
+        if args.config or args.hidden:
+            raise UsageError("--preset cannot be combined with --config or --hidden")
+        specs = preset(args.preset, subsample=args.subsample, epochs=args.epochs,
+                       path=args.mnist, validation_rows=args.validation_rows,
+                       batch_size=args.batch_size)
+        if args.mnist is None:
+            from ..data.mnist import load_mnist
+
+            load_mnist(download_missing=True)  # a clear error now if MNIST is nowhere
+        return specs
+    base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
+                              args.validation_rows),
+            "activation": args.activation, "seed": args.seed,
+            "optimizer": {"name": args.optimizer, "learning_rate": args.learning_rate}}
+    for key in ("epochs", "batch_size"):
+        if getattr(args, key) is not None:
+            base[key] = getattr(args, key)
+    if args.config:
+        shared, models = read_config(args.config)
+        return [{**base, **shared, **m, "name": m.get("name") or f"model {i + 1}"}
+                for i, m in enumerate(models)]
+    if not args.hidden:
+        raise UsageError("give models with --hidden (repeatable), --config FILE or --preset")
+    return [{**base, "name": f"hidden {h}", "hidden": parse_hidden(h)} for h in args.hidden]
+
+
+def run_and_report(plan, out, args):
+    """Run (or resume) the sweep ``plan`` in the folder ``out``, printing its progress."""
+    from ..experiments import describe
+    from ..experiments.plan import run_experiment
+
+    check_positive("--jobs", args.jobs)
+    if args.resume and args.overwrite:
+        raise UsageError("--resume finishes a sweep, --overwrite starts one afresh: give one")
+    engine = (f"Dask cluster at {args.scheduler}" if args.scheduler and args.scheduler !=
+              "local" else f"{args.jobs} worker{'s' if args.jobs > 1 else ''}" + (
+                  " on a local Dask cluster" if args.scheduler else ""))
+    print(f"{'resuming' if args.resume else 'running'} the sweep in {out} ({engine})",
+          flush=True)
+
+    def progress(status):
+        print("  " + describe(status), flush=True)
+
+    results, report = run_experiment(plan, out, jobs=args.jobs, scheduler=args.scheduler,
+                                     resume=bool(args.resume), overwrite=args.overwrite,
+                                     progress=progress)
+    print_results(os.path.abspath(out), report)
+    return results
+
+
+def _out(args, name):
+    if args.resume:
+        if args.out and os.path.abspath(args.out) != os.path.abspath(args.resume):
+            raise UsageError("--resume DIR continues in DIR; leave out --out or give the same "
+                             "folder")
+        return args.resume
+    return args.out or os.path.join("runs", name)
+
+
+def cmd_compare(args):
+    from ..experiments.plan import compare_plan
+
+    name = args.preset or "compare"
+    given = args.data or args.preset or args.config or args.hidden
+    plan = None
+    if given or not args.resume:
+        specs = compare_specs(args)
+        plan = compare_plan(specs, f"glassnet compare: {name}")
+        print(f"comparing {len(specs)} models")
+    run_and_report(plan, _out(args, name), args)
+    return 0
+
+
+def add_search(sub):
+    p = sub.add_parser("search", help="search learning rate and weight decay (random, grid "
+                       "or TPE)",
+                       description="Try learning rates and weight decays (random: drawn "
+                       "log-uniformly, as in Deep Learning from Scratch, chapter 6; grid: a "
+                       "log-spaced grid; tpe: proposed by Optuna from the trials before), train "
+                       "one model per trial and report the best trials, the score against each "
+                       "setting and a sortable table of every trial.")
+    p.add_argument("data", nargs="?", help="CSV file or built-in dataset (not needed with "
+                   "--resume)")
+    p.add_argument("--trials", type=int, default=20)
+    p.add_argument("--sampler", choices=["random", "grid", "tpe"], default="random",
+                   help="how trials are chosen (tpe needs pip install 'glassnet[tune]')")
+    p.add_argument("--prune", action="store_true", help="stop hopeless trials early: after "
+                   "a fifth of the epochs, a trial whose best score so far is below the median "
+                   "of the first 5 trials at the same epoch stops (median rule)")
+    p.add_argument("--lr-range", type=float, nargs=2, default=[1e-6, 1e-1],
+                   metavar=("LOW", "HIGH"))
+    p.add_argument("--wd-range", type=float, nargs=2, default=[1e-8, 1e-2],
+                   metavar=("LOW", "HIGH"), help="weight decay (L2 penalty) range")
+    p.add_argument("--hidden", default="100,100")
+    p.add_argument("--activation", default="relu")
+    p.add_argument("--optimizer", default="sgd")
+    _experiment_options(p)
+    p.set_defaults(func=cmd_search)
+
+
+def cmd_search(args):
+    from ..experiments.plan import search_plan
+
+    plan = None
+    if args.data or not args.resume:
+        base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
+                                  args.validation_rows),
+                "hidden": parse_hidden(args.hidden), "activation": args.activation,
+                "seed": args.seed, "optimizer": {"name": args.optimizer}}
+        for key in ("epochs", "batch_size"):
+            if getattr(args, key) is not None:
+                base[key] = getattr(args, key)
+        check_positive("--trials", args.trials)
+        plan = search_plan(base, f"glassnet search ({args.sampler})", sampler=args.sampler,
+                           trials=args.trials, learning_rate=list(args.lr_range),
+                           weight_decay=list(args.wd_range), seed=args.seed, prune=args.prune)
+        print(f"{args.sampler} search: {args.trials} trials" + (
+            ", hopeless ones stopped early (median rule)" if args.prune else ""))
+    run_and_report(plan, _out(args, "search"), args)
+    return 0

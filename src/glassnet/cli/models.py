@@ -1,0 +1,238 @@
+"""Commands on a saved (or hand-typed) model: ``predict``, ``evaluate``, ``gradcheck``
+and ``trace``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import numpy as np
+
+from .common import UsageError, load_data, parse_hidden, parse_rows
+
+#: The XOR network worked out by hand with ReLU cells (docs/seeds.md, seed 003): buy
+#: when exactly one of design and quality is good.
+XOR_NETWORK = {
+    "input_names": ["design", "quality"],
+    "layers": [
+        {"activation": "relu", "cells": [{"weights": [5, 5], "bias": -5},
+                                         {"weights": [-5, -5], "bias": 5}]},
+        {"activation": "relu", "cells": [{"weights": [-10, -10], "bias": 10}]},
+    ],
+}
+
+
+def _model_and_data(sub, name, data_help, func, **texts):
+    p = sub.add_parser(name, **texts)
+    p.add_argument("model", help="a .glassnet model file")
+    p.add_argument("data", help=data_help)
+    p.add_argument("--encoding", help="file encoding (detected by default)")
+    p.set_defaults(func=func)
+    return p
+
+
+# predict / evaluate -------------------------------------------------------------------------
+def add_predict(sub):
+    p = _model_and_data(sub, "predict", "CSV file with the model's input columns", cmd_predict,
+                        help="class probabilities (or values) for new rows",
+                        description="Predict every row of DATA (a CSV with the training "
+                        "columns, matched by name) and write the inputs, one probability "
+                        "column per class and the predicted class.")
+    p.add_argument("--out", help="write the table here (default: print it)")
+
+
+def cmd_predict(args):
+    from ..exports import predict_csv
+    from ..model import load_model
+
+    model = load_model(args.model)
+    if args.out and os.path.isdir(args.out):
+        raise UsageError(f"--out {args.out} is a folder; give a file name")
+    header, rows, _ = predict_csv(model, args.data, args.out, encoding=args.encoding)
+    if args.out:
+        print(f"{len(rows)} predictions written to {args.out}")
+    else:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([[f"{v:.6g}" if isinstance(v, float) else v for v in row]
+                          for row in rows])
+    return 0
+
+
+def add_evaluate(sub):
+    _model_and_data(sub, "evaluate", "CSV file with the input columns and the target column",
+                    cmd_evaluate, help="loss, accuracy and confusion matrix on labelled rows")
+
+
+def cmd_evaluate(args):
+    from ..data import Dataset, load_csv
+    from ..model import load_model
+    from ..report import confusion_matrix
+
+    model = load_model(args.model)
+    info = model.info or {}
+    target = info.get("target_name")
+    if target is None:
+        raise UsageError(f"{args.model} does not record its target column; it was not "
+                         "trained on a dataset")
+    if not model.compiled:
+        raise UsageError(f"{args.model} has no loss saved with it; cannot evaluate")
+    task = "classification" if info.get("class_names") else "regression"
+    data = load_csv(args.data, target=target, encoding=args.encoding, task=task)
+    names = info.get("feature_names")
+    if names and data.feature_names != names:
+        order = [data.feature_names.index(n) if n in data.feature_names else None
+                 for n in names]
+        if None in order or len(data.feature_names) != len(names):
+            raise UsageError(f"{args.data}: columns {data.feature_names} do not match the "
+                             f"model's inputs {names}")
+        data.features, data.feature_names = data.features[:, order], list(names)
+    if task == "classification":
+        reference = Dataset(data.features, data.labels, names, info["class_names"], target)
+        data = data.aligned_to(reference)
+    results = model.evaluate(data, return_dict=True)
+    print(f"{len(data)} rows: " + ", ".join(f"{k} {v:.4g}" for k, v in results.items()))
+    if task == "classification":
+        from ..plotting.grid import class_probabilities
+
+        predicted = class_probabilities(model, data.features).argmax(axis=1)
+        classes = info["class_names"]
+        matrix = confusion_matrix(data.labels, predicted, len(classes))
+        width = max(6, *(len(c) + 1 for c in classes))
+        print("confusion matrix (rows: true class, columns: predicted class)")
+        print(" " * width + "".join(f"{c:>{width}}" for c in classes))
+        for c, row in zip(classes, matrix):
+            print(f"{c:>{width}}" + "".join(f"{v:>{width}}" for v in row))
+    return 0
+
+
+# gradcheck ------------------------------------------------------------------------------------
+def add_gradcheck(sub):
+    p = sub.add_parser("gradcheck", help="compare backprop with numerical differentiation",
+                       description="Compute every gradient twice, by backprop and by central "
+                       "differences, in float64, and print the relative error per layer "
+                       "(below 1e-7 when backprop is right). Exit status 1 if it is not.")
+    p.add_argument("data", nargs="?", default="sample2", help="CSV or built-in dataset "
+                   "(default sample2)")
+    p.add_argument("--target", help="target column of a CSV")
+    p.add_argument("--model", help="check a saved model instead of a new one")
+    p.add_argument("--hidden", default="4,3", help="hidden cells of the new model (default 4,3)")
+    p.add_argument("--activation", default="tanh")
+    p.add_argument("--rows", type=int, default=32, help="rows used (default 32)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_gradcheck)
+
+
+def cmd_gradcheck(args):
+    from .. import gradient_errors, losses
+    from ..model import Sequential, load_model
+    from ..spec import ModelSpec, build_model
+
+    data = load_data(args.data, args.target)
+    rows = data.subset(slice(0, max(1, args.rows)))
+    if args.model:
+        saved = load_model(args.model)
+        config = saved.get_config()
+        config["dtype"] = "float64"
+        model = Sequential.from_config(config)
+        model.set_weights(saved.get_weights())
+        loss = saved.loss if saved.compiled else None
+    else:
+        # Biases drawn at random, so no gradient is zero by symmetry.
+        spec = ModelSpec(hidden=parse_hidden(args.hidden), activation=args.activation,
+                         kernel_initializer="auto", bias_initializer="normal", scale="none",
+                         seed=args.seed, dtype="float64")
+        model = build_model(spec, rows)
+        loss = model.loss
+    if loss is None:
+        loss = losses.get("categorical_crossentropy" if data.is_classification
+                          else "mean_squared_error")
+    table = gradient_errors(model, rows.features, rows.targets_for(loss), loss=loss)
+    print(f"gradient check on {len(rows)} rows of {args.data}, loss {loss.name}, float64")
+    print(f"{'layer':<24}{'weight':<10}{'shape':<12}{'relative error':>16}{'max abs error':>16}")
+    for row in table:
+        print(f"{row['layer']:<24}{row['weight']:<10}{str(row['shape']):<12}"
+              f"{row['relative_error']:>16.2e}{row['max_abs_error']:>16.2e}")
+    worst = max(r["relative_error"] for r in table)
+    ok = worst < 1e-7
+    print(f"maximum relative error {worst:.2e}: {'PASS' if ok else 'FAIL'} (threshold 1e-7)")
+    return 0 if ok else 1
+
+
+# trace ----------------------------------------------------------------------------------------
+def add_trace(sub):
+    p = sub.add_parser("trace", help="every cell's weighted sum and activation for given "
+                       "input rows, as tables",
+                       description="Print, for each input row, each layer and each cell: "
+                       "inputs × weights + bias = weighted sum -> activation. The weights come "
+                       "from a model file or a small JSON file typed by hand; "
+                       "'--weights xor' is the XOR network built by hand with ReLU cells.")
+    p.add_argument("model", nargs="?", help="a .glassnet model file")
+    p.add_argument("--weights", help="JSON file with hand-typed weights, or 'xor'")
+    p.add_argument("--input", help="rows like '1,1;0,1;1,0;0,0' or a CSV file (required)")
+    p.add_argument("--show-example", action="store_true", help="print the JSON format of "
+                   "hand-typed weights (the XOR network) and exit")
+    p.set_defaults(func=cmd_trace)
+
+
+def model_from_weights(spec, source):
+    """A float64 model from hand-typed weights: ``{"layers": [{"activation": ...,
+    "cells": [{"weights": [...], "bias": ...}]}]}`` (or ``kernel``/``bias`` arrays)."""
+    from ..layers import Dense
+    from ..model import Sequential
+
+    try:
+        layers, weights = [], []
+        n_inputs = None
+        for i, layer in enumerate(spec["layers"]):
+            if "cells" in layer:
+                kernel = np.array([cell["weights"] for cell in layer["cells"]], float).T
+                bias = np.array([cell.get("bias", 0.0) for cell in layer["cells"]], float)
+            else:
+                kernel = np.array(layer["kernel"], float)
+                bias = np.array(layer.get("bias", np.zeros(kernel.shape[1])), float)
+            if n_inputs is None:
+                n_inputs = kernel.shape[0]
+            layers.append(Dense(kernel.shape[1], layer.get("activation", "linear"),
+                                name=layer.get("name", f"layer {i + 1}")))
+            weights += [kernel, bias]
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise UsageError(f"{source}: expected {{'layers': [{{'activation': ..., 'cells': "
+                         f"[{{'weights': [...], 'bias': ...}}]}}]}} ({exc})") from None
+    model = Sequential(layers, input_dim=n_inputs, dtype="float64")
+    model.set_weights(weights)
+    model.info["feature_names"] = spec.get("input_names")
+    return model
+
+
+def cmd_trace(args):
+    from ..model import load_model
+    from ..tracing import format_trace, trace
+
+    if args.show_example:
+        print(json.dumps(XOR_NETWORK, indent=1))
+        return 0
+    if bool(args.model) == bool(args.weights):
+        raise UsageError("give a model file or --weights FILE (one of them)")
+    if not args.input:
+        raise UsageError("--input is required: rows like '1,1;0,1' or a CSV file")
+    if args.weights in ("xor", "seed003"):  # "seed003": the name before docs/seeds.md
+        model = model_from_weights(XOR_NETWORK, "xor")
+    elif args.weights:
+        try:
+            with open(args.weights, encoding="utf-8") as f:
+                spec = json.load(f)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{args.weights}: not valid JSON ({exc})") from None
+        model = model_from_weights(spec, args.weights)
+    else:
+        model = load_model(args.model)
+    rows = parse_rows(args.input, model.input_dim)
+    names = (model.info or {}).get("feature_names") or [f"x{i + 1}" for i in
+                                                         range(model.input_dim)]
+    labels = [", ".join(f"{n}={v:g}" for n, v in zip(names, row)) for row in rows]
+    print(format_trace(trace(model, rows), row_labels=labels), end="")
+    return 0

@@ -1,0 +1,173 @@
+"""``glassnet train``: a CSV file or a built-in dataset to a result folder (model,
+history, coefficient tables, split, figures and one report)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from .common import UsageError, load_data, parse_batch, parse_hidden, print_results, \
+    result_folder
+
+
+def add_train(sub):
+    p = sub.add_parser("train", help="train a network on a CSV file or a built-in dataset",
+                       description="Train a feed-forward network and write the model, history, "
+                       "coefficient tables, split, figures and report.html into --out. "
+                       "The defaults are the Keras program of the two-layer discriminant "
+                       "analysis: 2 sigmoid cells, 'uniform' initial weights, SGD with "
+                       "learning rate 0.5, 1000 epochs, batches of 100.")
+    p.add_argument("data", help="CSV file (first line = column names) or a built-in dataset "
+                   "name (see 'glassnet datasets')")
+    p.add_argument("--target", help="column to predict, by name or index (default: the last)")
+    p.add_argument("--out", default=None, help="output folder (default runs/<data name>)")
+    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    g = p.add_argument_group("model")
+    g.add_argument("--hidden", default="2", help="hidden cells per layer: 2, or 64,64 "
+                   "(default 2; 0 for none)")
+    g.add_argument("--activation", default="sigmoid", help="hidden activation (default sigmoid)")
+    g.add_argument("--output", default="auto", help="output activation: auto (softmax for "
+                   "classes, linear for numbers) or a name")
+    g.add_argument("--loss", default="auto", help="auto (categorical cross-entropy or mean "
+                   "squared error) or a loss name")
+    g.add_argument("--init", default="uniform", help="initial kernel weights (default "
+                   "uniform: Keras's U(-0.05, 0.05); 'auto' picks He or Glorot)")
+    g.add_argument("--scale", default="standard", choices=["standard", "minmax", "none"],
+                   help="feature scaling fitted on the training rows (default standard)")
+    g.add_argument("--l1", type=float, default=0.0, help="L1 penalty on kernels")
+    g.add_argument("--l2", type=float, default=0.0, help="L2 penalty on kernels")
+    g.add_argument("--dropout", type=float, default=0.0, help="dropout rate after each hidden "
+                   "layer")
+    g.add_argument("--batch-norm", action="store_true", help="batch normalisation after each "
+                   "hidden layer")
+    g.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    t = p.add_argument_group("training")
+    t.add_argument("--optimizer", default="sgd", help="sgd, adam, rmsprop, adagrad, adadelta, "
+                   "adamw (default sgd)")
+    t.add_argument("--learning-rate", "--lr", type=float, default=None,
+                   help="learning rate (default 0.5 for sgd, else the optimiser's default)")
+    t.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
+    t.add_argument("--nesterov", action="store_true", help="Nesterov momentum")
+    t.add_argument("--epochs", type=int, default=1000)
+    t.add_argument("--batch-size", default="100", help="rows per step, or 'full' for batch "
+                   "gradient descent (default 100)")
+    t.add_argument("--gradient", default="analytic", choices=["analytic", "numerical"],
+                   help="backprop, or numerical differentiation of every weight")
+    t.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
+                   help="stop when the validation loss has not improved for PATIENCE epochs, "
+                   "keeping the best weights")
+    t.add_argument("--seed", type=int, default=0)
+    s = p.add_argument_group("data split")
+    s.add_argument("--training-ratio", type=float, default=1.0, help="the first fraction of "
+                   "rows trains, the rest tests, in file order (default 1: all rows train)")
+    s.add_argument("--test-split", type=float, default=0.0, help="hold out this random "
+                   "fraction as test data (used as validation data too)")
+    s.add_argument("--stratify", action="store_true", help="keep class shares in --test-split")
+    s.add_argument("--validation", metavar="FILE", help="a CSV with the same columns to "
+                   "validate on")
+    s.add_argument("--missing", default="error", choices=["error", "drop", "mean"],
+                   help="what to do with empty cells")
+    s.add_argument("--encoding", help="file encoding (detected by default)")
+    p.add_argument("--no-figures", action="store_true", help="skip the figures (faster)")
+    p.add_argument("--verbose", type=int, default=0, choices=[0, 1, 2],
+                   help="training progress: 0 none, 1 bar, 2 a line per epoch")
+    p.set_defaults(func=cmd_train)
+
+
+def model_spec(*, hidden, activation, output, loss, init, scale, l1, l2, dropout, batch_norm,
+               dtype, optimizer, learning_rate, momentum, nesterov, epochs, batch_size,
+               gradient, early_stopping, seed):
+    """The ModelSpec of the train command's options."""
+    from ..spec import ModelSpec
+
+    config = {"name": optimizer}
+    if learning_rate is None and optimizer == "sgd":
+        learning_rate = 0.5  # the Keras program's SGD(lr=0.5)
+    if learning_rate is not None:
+        config["learning_rate"] = learning_rate
+    if momentum or nesterov:
+        if optimizer != "sgd":
+            raise UsageError("--momentum and --nesterov go with --optimizer sgd")
+        config.update(momentum=momentum, nesterov=nesterov)
+    return ModelSpec.from_dict(dict(
+        hidden=hidden, activation=activation, output_activation=output, loss=loss,
+        kernel_initializer=init, scale=scale, l1=l1, l2=l2, dropout=dropout,
+        batch_norm=batch_norm, dtype=dtype, optimizer=config, epochs=epochs,
+        batch_size=batch_size, gradient=gradient, early_stopping=early_stopping, seed=seed))
+
+
+def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
+    """(train, test): the first rows in file order, or a random (stratified) part."""
+    from ..data import train_test_split, training_ratio as first_rows
+
+    if test_split:
+        if training_ratio != 1.0:
+            raise UsageError("use either --training-ratio or --test-split, not both")
+        return train_test_split(data, test_split, stratify=stratify, seed=seed)
+    return first_rows(data, training_ratio)
+
+
+def validation_file(path, data, encoding=None):
+    """A second CSV with the training columns, its classes in the training order."""
+    from ..data import load_csv
+
+    validation = load_csv(path, target=data.target_name, encoding=encoding)
+    if validation.feature_names != data.feature_names:
+        raise UsageError(f"{path}: columns {validation.feature_names} differ from the training "
+                         f"columns {data.feature_names}")
+    return validation.aligned_to(data)
+
+
+def cmd_train(args):
+    from .. import callbacks
+    from ..report import write_run
+    from ..spec import build_model, fit_model
+
+    if args.epochs < 1:
+        raise UsageError(f"--epochs must be >= 1, got {args.epochs}")
+    spec = model_spec(
+        hidden=parse_hidden(args.hidden), activation=args.activation, output=args.output,
+        loss=args.loss, init=args.init, scale=args.scale, l1=args.l1, l2=args.l2,
+        dropout=args.dropout, batch_norm=args.batch_norm, dtype=args.dtype,
+        optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
+        nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
+        gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
+    data = load_data(args.data, args.target, args.encoding, args.missing)
+    train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
+    validation = (validation_file(args.validation, data, args.encoding) if args.validation
+                  else test if len(test) else None)
+    model = build_model(spec, train)
+    out = args.out or os.path.join("runs", os.path.splitext(os.path.basename(args.data))[0])
+    with result_folder(out, args.overwrite) as folder:
+        recorder = callbacks.Recorder(every="epoch")
+        started = time.perf_counter()
+        history = fit_model(model, spec, train, validation, callbacks=[recorder],
+                            verbose=args.verbose)
+        seconds = time.perf_counter() - started
+        settings = {"data": args.data, "target": train.target_name,
+                    "split": _split_text(args), **spec.to_dict(),
+                    "learning rate": model.optimizer.learning_rate}
+        model.info["training"] = {**model.info.get("training", {}), "seconds": round(seconds, 3),
+                                  "stop_reason": history.stop_reason}
+        paths = write_run(folder.temp, model, train, test, history, recorder, settings,
+                          seconds, figures=not args.no_figures,
+                          title=f"glassnet: {os.path.basename(args.data)}")
+    last = {k: v[-1] for k, v in history.history.items() if k not in ("epoch_time",
+                                                                       "learning_rate")}
+    summary = ", ".join(f"{k} {v:.4g}" for k, v in last.items())
+    print(f"trained {len(history.epoch)} epochs in {seconds:.2f} s: {summary}")
+    if history.stop_reason:
+        print(f"stopped early: {history.stop_reason.replace('_', ' ')}")
+    print_results(folder.final, paths["report"])
+    return 0
+
+
+def _split_text(args) -> str:
+    if args.validation:
+        return f"validation file {args.validation}"
+    if args.test_split:
+        return f"random {args.test_split:g} test part" + (", stratified" if args.stratify
+                                                          else "")
+    if args.training_ratio != 1.0:
+        return f"first {args.training_ratio:g} of the rows train, the rest test"
+    return "all rows train"
