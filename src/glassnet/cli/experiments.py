@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 from .common import UsageError, check_positive, parse_hidden, print_results
 
@@ -150,9 +151,14 @@ def run_and_report(plan, out, args):
     def progress(status):
         print("  " + describe(status), flush=True)
 
-    results, report = run_experiment(plan, out, jobs=args.jobs, scheduler=args.scheduler,
-                                     resume=bool(args.resume), overwrite=args.overwrite,
-                                     progress=progress)
+    try:
+        results, report = run_experiment(plan, out, jobs=args.jobs,
+                                         scheduler=args.scheduler, resume=bool(args.resume),
+                                         overwrite=args.overwrite, progress=progress)
+    except KeyboardInterrupt:
+        print(f"glassnet: stopped; the finished trials are kept in {out}: finish the sweep "
+              f"with `glassnet {args.command} --resume {out}`", file=sys.stderr)
+        raise
     print_results(os.path.abspath(out), report)
     return results
 

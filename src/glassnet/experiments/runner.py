@@ -156,7 +156,10 @@ class Sweep:
         keys = [trial_key(spec) for spec in specs]
         results = [self.finished.get(key) for key in keys]
         self.results += [r for r in results if r is not None]
-        todo = [i for i, r in enumerate(results) if r is None]
+        # Longest first: the last trials to start are then short ones, and workers finish
+        # together (dispatch order changes no number, only the wall time).
+        todo = sorted((i for i, r in enumerate(results) if r is None),
+                      key=lambda i: -_cost(specs[i]))
         first = self.count
         self.count += len(specs)
         self._report(None)
@@ -187,6 +190,14 @@ class Sweep:
     def _report(self, result):
         if self.progress is not None:
             self.progress(self.status(result))
+
+
+def _cost(spec) -> float:
+    """A rough relative cost of a trial: epochs times the weights between hidden layers
+    (the input width is not known before the data is loaded)."""
+    units = [h.get("units", 0) if isinstance(h, dict) else h for h in spec.get("hidden", [16])]
+    weights = sum(units[:1]) + sum(a * b for a, b in zip(units, units[1:]))
+    return float(spec.get("epochs", 20)) * max(1, weights)
 
 
 def run_one(position, spec, split=None):
