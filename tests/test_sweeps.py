@@ -146,16 +146,6 @@ def test_a_killed_sweep_resumes_without_rerunning_finished_trials(tmp_path):
 
 
 # -- samplers -----------------------------------------------------------------------------
-def test_random_search_draws_log_uniformly():
-    specs = random_specs(MOONS, trials=200, learning_rate=(1e-4, 1e-1),
-                         weight_decay=(1e-6, 1e-2), seed=3)
-    lr = np.log10([s["optimizer"]["learning_rate"] for s in specs])
-    assert lr.min() >= -4 and lr.max() <= -1 and abs(lr.mean() + 2.5) < 0.15
-    assert [s["l2"] for s in specs] == [s["search"]["weight_decay"] for s in specs]
-    assert specs == random_specs(MOONS, trials=200, learning_rate=(1e-4, 1e-1),
-                                 weight_decay=(1e-6, 1e-2), seed=3)
-
-
 def test_grid_is_log_spaced_and_fits_in_the_trials():
     specs = grid_specs(MOONS, trials=20, learning_rate=(1e-4, 1e-1), weight_decay=(1e-6, 1e-2))
     lrs = sorted({s["search"]["learning_rate"] for s in specs})

@@ -6,10 +6,10 @@ Dask cluster, with a ``journal`` to resume from), ``search`` proposes trials and
 """
 
 from .presets import PRESETS, capacity, overfit, preset
-from .runner import Sweep, describe, run_sweep, run_trials
+from .runner import Sweep, describe, run_sweep
 from .search import SAMPLERS, grid_specs, random_specs, run_search
 from .trial import run_trial, score
 
 __all__ = ["PRESETS", "SAMPLERS", "Sweep", "capacity", "describe", "grid_specs", "overfit",
-           "preset", "random_specs", "run_search", "run_sweep", "run_trial", "run_trials",
+           "preset", "random_specs", "run_search", "run_sweep", "run_trial",
            "score"]

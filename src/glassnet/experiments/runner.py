@@ -59,12 +59,6 @@ def run_sweep(specs, out_dir=None, jobs=1, scheduler=None, resume=False,
         return sweep.run(specs)
 
 
-def run_trials(specs, jobs=1, progress=None) -> list[dict]:
-    """``run_sweep`` without a journal (the older interface, kept for callers)."""
-    return run_sweep(specs, jobs=jobs, progress=(lambda s: progress(
-        s["done"], s["total"], s["result"]) if s["result"] else None) if progress else None)
-
-
 class Sweep:
     """An engine, a journal and the progress of one sweep, run wave by wave.
 
@@ -91,6 +85,9 @@ class Sweep:
             self.journal = Journal(path)
         self.count = 0            # trials of this sweep seen so far, journaled or run
         self.ran, self.started = 0, None
+        # estimated costs (see _cost) of the trials run here, of those still to run, and
+        # the mean over every trial seen, for the ETA
+        self.cost_ran = self.cost_pending = self.cost_mean = 0.0
 
     # -- engine ------------------------------------------------------------------------
     def __enter__(self):
@@ -158,10 +155,12 @@ class Sweep:
         self.results += [r for r in results if r is not None]
         # Longest first: the last trials to start are then short ones, and workers finish
         # together (dispatch order changes no number, only the wall time).
-        todo = sorted((i for i, r in enumerate(results) if r is None),
-                      key=lambda i: -_cost(specs[i]))
+        costs = [_cost(spec) for spec in specs]
+        todo = sorted((i for i, r in enumerate(results) if r is None), key=lambda i: -costs[i])
         first = self.count
         self.count += len(specs)
+        self.cost_mean += (sum(costs) - len(specs) * self.cost_mean) / self.count
+        self.cost_pending += sum(costs[i] for i in todo)
         self._report(None)
         for position, result in self._execute([specs[i] for i in todo]):
             i = todo[position]
@@ -171,6 +170,8 @@ class Sweep:
             self.finished[keys[i]] = result
             self.results.append(result)
             self.ran += 1
+            self.cost_ran += costs[i]
+            self.cost_pending -= costs[i]
             self._report(result)
         return results
 
@@ -181,9 +182,11 @@ class Sweep:
         left = total - done
         elapsed = time.monotonic() - self.started
         best = max(self.results, key=score, default=None)
+        # the time so far, scaled by the estimated work left over the work done here
+        work_left = self.cost_pending + max(0, total - self.count) * self.cost_mean
         return {"total": total, "done": done, "running": min(self.capacity, self.count - done),
                 "left": left, "elapsed": elapsed,
-                "eta": elapsed / self.ran * left if self.ran else None,
+                "eta": elapsed * max(0.0, work_left) / self.cost_ran if self.ran else None,
                 "best": best and {"name": best["name"], "score": score(best)},
                 "result": result}
 
@@ -193,11 +196,15 @@ class Sweep:
 
 
 def _cost(spec) -> float:
-    """A rough relative cost of a trial: epochs times the weights between hidden layers
-    (the input width is not known before the data is loaded)."""
-    units = [h.get("units", 0) if isinstance(h, dict) else h for h in spec.get("hidden", [16])]
-    weights = sum(units[:1]) + sum(a * b for a, b in zip(units, units[1:]))
-    return float(spec.get("epochs", 20)) * max(1, weights)
+    """A rough relative cost of a trial: epochs times rows times weights. Before the data
+    is loaded the widths are guessed: 784 inputs for MNIST, else 10; 10 outputs."""
+    data = spec.get("data") or {}
+    inputs = 784 if data.get("source") == "mnist" else 10
+    units = [inputs, *(h.get("units", 0) if isinstance(h, dict) else h
+                       for h in spec.get("hidden", [16])), 10]
+    weights = sum(a * b for a, b in zip(units, units[1:]))
+    rows = data.get("train_rows") or 1000
+    return float(spec.get("epochs", 20)) * rows * weights
 
 
 def run_one(position, spec, split=None):
