@@ -65,9 +65,8 @@ def fit_reading(result) -> dict:
                             "not its best."}
     if verdict == "under-fits":
         return {"label": verdict, "rise": rise,
-                "sentence": f"Under-fits: training and validation loss were still falling at "
-                            f"the end (validation loss {where}); train longer or use a "
-                            "larger model."}
+                "sentence": f"Still improving: the loss was still falling at the end "
+                            f"(validation loss {where}); more epochs would help."}
     ends = "and ends there" if best == epochs - 1 else f"and ends within {rise:.1%} of it"
     return {"label": "good", "rise": rise, "sentence": f"Good fit: validation loss {where} "
             f"{ends}."}
