@@ -70,8 +70,11 @@ def test_out_dir_is_not_silently_reused_nor_resumed_from_nothing(tmp_path):
 
 # -- engines: identical numbers -----------------------------------------------------------
 @needs_mnist
-def test_joblib_one_and_two_workers_and_a_dask_local_cluster_agree_bit_for_bit():
+def test_joblib_one_and_two_workers_and_a_dask_local_cluster_agree_bit_for_bit(monkeypatch):
     pytest.importorskip("distributed")
+    from glassnet.experiments.runner import Sweep
+    from glassnet.experiments.trial import data_key, load_split
+
     base = {"data": {"source": "mnist", "path": MNIST, "train_rows": 300,
                      "validation_rows": 300, "split_seed": 0},
             "hidden": [64, 32], "scale": "none", "epochs": 2, "batch_size": 32}
@@ -80,6 +83,16 @@ def test_joblib_one_and_two_workers_and_a_dask_local_cluster_agree_bit_for_bit()
     two = [comparable(r) for r in run_sweep(specs, jobs=2)]
     dask = [comparable(r) for r in run_sweep(specs, jobs=2, scheduler="local")]
     assert one == two == dask
+    # as when the workers cannot read the file: the split is broadcast to them once
+    scattered = []
+
+    def scatter_all(sweep, specs):
+        scattered.append({data_key(s): load_split(data_key(s)) for s in specs})
+        return scattered[-1]
+
+    monkeypatch.setattr(Sweep, "_scattered_splits", scatter_all)
+    sent = [comparable(r) for r in run_sweep(specs, jobs=2, scheduler="local")]
+    assert len(scattered) == 1 and len(scattered[0]) == 1 and sent == one
     assert len({json.dumps(c[1]) for c in one}) == 3  # three different trials
 
 
