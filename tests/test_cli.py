@@ -56,7 +56,8 @@ def test_train_writes_every_result(tmp_path, fish, capsys):
     assert header == ["cell", "bias", "体長 (standardised)", "体重 (standardised)"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") == 7
-    assert "Confusion matrix, test data" in html and "鯛" in html and "Table 66" in html
+    assert "Confusion matrix, test data" in html and "鯛" in html
+    assert "Coefficients: one row per cell, bias first" in html
     # the Japanese glyphs travel inside the report, so any browser shows them
     import base64
     import io
@@ -69,6 +70,25 @@ def test_train_writes_every_result(tmp_path, fish, capsys):
     assert set("体長重魚種鯛鮭鯵") <= covered
     assert len(list(csv.reader(open(out / "train.csv", encoding="utf-8-sig")))) == 1 + 66
     assert len(list(csv.reader(open(out / "test.csv", encoding="utf-8-sig")))) == 1 + 24
+
+
+def test_help_speaks_plain_words(capsys):
+    """No private references (docs/seeds.md) in any command's --help."""
+    from glassnet.cli import build_parser
+
+    parser = build_parser()
+    texts = [parser.format_help()]
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    texts += [p.format_help() for p in sub.choices.values()]
+    assert len(texts) == 10
+    for jargon in ("seed 00", "Table 6", "Fig 12", "TrainingRatio"):
+        assert not [t for t in texts if jargon.lower() in t.lower()], jargon
+
+
+def test_abbreviated_and_unknown_options_are_refused(capsys):
+    code, io = glassnet_cmd("train", "xor", "--drop", "0.5", capsys=capsys)
+    assert code == 2 and "unrecognized arguments: --drop" in io.err
+    assert "did you mean --dropout?" in io.err and io.err.count("\n") == 1
 
 
 def test_train_reproduces_seed000_keras_defaults(tmp_path, capsys):
@@ -152,8 +172,14 @@ def test_demo_writes_one_report(tmp_path, capsys):
     assert code == 0, io.err
     assert f"report: {tmp_path / 'demo' / 'report.html'}" in io.out
     html = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
-    assert "Table 67" in html and "Fig 121" in html and "sample3" in html
+    assert "Class probabilities on a 5 × 5 grid" in html and "sample3" in html
+    assert "Loss per step of the three methods" in html
+    for jargon in ("Table 6", "Fig 12", "seed 00"):  # plain words only (docs/seeds.md)
+        assert jargon not in html
     assert set(os.listdir(tmp_path)) == {"demo"}  # no temporary folder left
+    # a second demo into the same folder needs --overwrite
+    code, io = glassnet_cmd("demo", "--out", tmp_path / "demo", "--epochs", "5", capsys=capsys)
+    assert code == 2 and "--overwrite" in io.err
 
 
 @pytest.mark.parametrize("content,message", ERRORS)

@@ -173,3 +173,19 @@ def test_predict_csv_errors_write_nothing(tmp_path, text, message):
     with pytest.raises(DataError, match=message):
         glassnet.predict_csv(model, tmp_path / "new.csv", tmp_path / "out.csv")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_model_file_from_before_the_relayering_still_loads():
+    """Written by glassnet before the core was re-layered (commit 59d8e75): leaky_relu's
+    slope under its old name 'alpha', batch norm, dropout, scaling, Adam state."""
+    import os
+
+    here = os.path.join(os.path.dirname(__file__), "data")
+    expected = json.load(open(os.path.join(here, "before-relayering.json")))
+    model = load_model(os.path.join(here, "before-relayering.glassnet"))
+    np.testing.assert_allclose(model.predict(np.array(expected["x"])),
+                               expected["predictions"], rtol=1e-6)
+    assert model.layers[1].activation.negative_slope == 0.1
+    assert model.optimizer.iterations == 25
+    result = model.evaluate(glassnet.datasets.load("sample2"), return_dict=True)
+    assert result == pytest.approx(expected["evaluate"], rel=1e-6)

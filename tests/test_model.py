@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 
+import glassnet
 from glassnet import ConfigError, DataError, Sequential, ShapeError
 from glassnet.layers import Activation, BatchNormalization, Dense, Dropout
 
@@ -133,3 +134,45 @@ def test_config_round_trips_through_json(rng):
     again.set_weights(model.get_weights())
     x = rng.normal(size=(6, 3))
     np.testing.assert_array_equal(again.predict(x), model.predict(x))
+
+
+def test_weights_and_gradients_are_views_of_two_flat_arrays():
+    model = Sequential([Dense(3, "tanh"), Dense(2, "softmax")], input_dim=4, seed=0)
+    assert model.flat_weights.size == model.count_params() == 4 * 3 + 3 + 3 * 2 + 2
+    model.flat_weights[:] = np.arange(model.flat_weights.size)
+    assert model.layers[0].kernel.ravel().tolist() == list(range(12))
+    assert model.layers[1].bias.tolist() == [21.0, 22.0]  # after 12 + 3 + 6 values
+    x, y = np.ones((5, 4)), np.eye(2)[[0, 1, 0, 1, 1]]
+    model.compute_gradients(x, y, loss="categorical_crossentropy")
+    start = 0
+    for layer in model.layers:
+        for g in layer.grads:
+            np.testing.assert_array_equal(model.flat_gradients[start:start + g.size], g.ravel())
+            start += g.size
+
+
+def test_backward_returns_the_deltas_down_the_layers(rng):
+    """δ2 = (z - t)/N at the output (softmax fused with cross-entropy); the gradient sent
+    to the hidden layer is δ2 Bᵀ (the Σk δ2_k b_kj of the derivation)."""
+    model = Sequential([Dense(3, "sigmoid"), Dense(4, "softmax")], input_dim=2, seed=0,
+                       dtype="float64")
+    x, t = rng.normal(size=(6, 2)), np.eye(4)[[0, 1, 2, 3, 0, 1]]
+    z, value, delta = model.forward_loss(x, t, glassnet.losses.get("categorical_crossentropy"))
+    np.testing.assert_allclose(delta, (z - t) / 6)
+    sent = model.backward(delta)
+    assert len(sent) == 2 and sent[1] is delta
+    np.testing.assert_allclose(sent[0], delta @ model.layers[1].kernel.T)
+
+
+def test_train_on_batch_is_one_step_of_fit():
+    data = glassnet.datasets.load("sample2")
+    a = Sequential([Dense(2, "sigmoid"), Dense(5, "softmax")], input_dim=2, seed=0)
+    b = Sequential([Dense(2, "sigmoid"), Dense(5, "softmax")], input_dim=2, seed=0)
+    for m in (a, b):
+        m.compile(glassnet.optimizers.SGD(0.5), "categorical_crossentropy", ["accuracy"])
+    loss, accuracy = a.train_on_batch(data.features, data.one_hot())
+    history = b.fit(data, epochs=1, batch_size=None, shuffle=False, verbose=0)
+    assert loss == pytest.approx(history.history["loss"][0], rel=1e-6)
+    assert accuracy == pytest.approx(history.history["accuracy"][0])
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)

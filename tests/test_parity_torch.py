@@ -25,7 +25,7 @@ def torch_mirror(torch, model):
         modules.append(linear)
         name = layer.activation.name
         if name == "leaky_relu":
-            modules.append(torch.nn.LeakyReLU(layer.activation.alpha))
+            modules.append(torch.nn.LeakyReLU(layer.activation.negative_slope))
         elif name != "softmax":
             modules.append(getattr(torch.nn, TORCH_ACT[name])())
     return torch.nn.Sequential(*modules)

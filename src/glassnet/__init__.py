@@ -24,8 +24,7 @@ from . import (
 from .errors import ConfigError, DataError, GlassnetError, ShapeError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
 from .model import Sequential
-
-__version__ = "0.1.0"
+from .version import __version__  # noqa: F401
 
 __all__ = [
     "ConfigError",

@@ -31,12 +31,16 @@ def _sample(name: str, spread: float) -> Dataset:
     return Dataset(
         features=features[order], labels=labels[order], feature_names=["x1", "x2"],
         class_names=["1", "2", "3", "4", "5"], target_name="class", source=f"builtin:{name}",
-        info={"description": f"seed 000 {name}: 5 classes x 50 points, spread {spread}"},
+        info={"description": f"{name}: 5 classes x 50 points around (±0.5, ±0.5) and "
+                             f"(0, 0), spread {spread}"},
     )
 
 
 def sample2() -> Dataset:
-    """250 points (x1, x2) in 5 classes of 50, laid out as in seed 000's Table 67."""
+    """250 points in 5 classes of 50: upper right, upper left, lower left, lower right, centre.
+
+    The sample of the two-layer discriminant analysis (docs/seeds.md, seed 000).
+    """
     return _sample("sample2", SAMPLE2_SPREAD)
 
 
@@ -46,18 +50,25 @@ def sample3() -> Dataset:
 
 
 def xor() -> Dataset:
-    """Seed 003: buy (1) when exactly one of design and quality is good."""
+    """XOR: buy (1) when exactly one of design and quality is good.
+
+    The example worked by hand with ReLU cells (docs/seeds.md, seed 003).
+    """
     features = np.array([[1.0, 1.0], [0.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
     return Dataset(features, np.array([0, 1, 1, 0]), ["design", "quality"],
                    ["not buy", "buy"], "decision", "builtin:xor",
-                   {"description": "seed 003: XOR of design and quality"})
+                   {"description": "XOR: buy when exactly one of design and quality is good"})
 
 
 def steps() -> Dataset:
-    """Seed 002's 1-D example: 9 -> 500, 11 -> 500, 12 -> 1000, 14 -> 1000 (regression)."""
+    """A step learned from 4 points: 9 and 11 -> 500, 12 and 14 -> 1000 (regression).
+
+    The one-dimensional generalisation example (docs/seeds.md, seed 002).
+    """
     return Dataset(np.array([[9.0], [11.0], [12.0], [14.0]]),
                    np.array([[500.0], [500.0], [1000.0], [1000.0]]), ["x"], None, "y",
-                   "builtin:steps", {"description": "seed 002: a step learned from 4 points"})
+                   "builtin:steps",
+                   {"description": "a step learned from 4 points: 9, 11 -> 500; 12, 14 -> 1000"})
 
 
 def _teaching(name, features, labels, class_names, seed, **params):
@@ -107,7 +118,7 @@ def spiral(n_samples=300, classes=3, noise=0.2, seed=0) -> Dataset:
 
 
 def blobs(n_samples=200, centers=3, spread=0.5, seed=0) -> Dataset:
-    """Gaussian blobs around ``centers`` random centres in [-3, 3]²."""
+    """Gaussian blobs around random centres in [-3, 3]² (3 centres by default)."""
     k = int(centers)
     n, rng = _size(n_samples, k), np.random.default_rng(seed)
     spread = _noise(spread)

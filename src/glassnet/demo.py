@@ -1,10 +1,11 @@
-"""Seed 000 end to end: ``glassnet demo`` (or ``python -m glassnet.demo``).
+"""The two-layer discriminant analysis end to end (docs/seeds.md, seed 000):
+``glassnet demo``.
 
 On the built-in sample2 data, train the 2-2-5 sigmoid/softmax network three ways —
 analytic and numerical batch gradient descent and Keras-style mini-batch SGD (batch
 100), all lr 0.5 for 1000 steps — compare their times, coefficients and loss curves,
-predict Table 67's 5 × 5 grid, repeat on sample3 (twice the spread), and write every
-table and figure into one report.
+predict the class probabilities on a 5 × 5 grid (the seed's Table 67), repeat on
+sample3 (twice the spread), and write every table and figure into one report.
 """
 
 from __future__ import annotations
@@ -63,18 +64,19 @@ def train_three_ways(data, epochs=1000):
 
 def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
     """Write the demo's files and report into ``out_dir``; return the report's path."""
-    from . import exports
+    from . import exports, plotting
     from .files import write_csv
-    from . import plotting
     from .plotting.grid import class_probabilities, probability_grid, region_areas
     from .report import Report, png_bytes
 
-    report = Report("glassnet demo: seed 000's discriminant analysis, three ways")
+    report = Report("glassnet demo: a two-layer network separating 5 classes, trained three "
+                    "ways")
     report.paragraph(
         "A 2-layer network (2 sigmoid cells, 5 softmax cells, Keras's 'uniform' initial "
         f"weights) learns 5 classes of 2-D points. lr 0.5, {epochs} steps. 'analytic' and "
         "'numerical' are batch gradient descent with backprop and with central differences; "
-        "'mini-batch SGD' is seed 000's Keras program (batch 100). float64 throughout.")
+        "'mini-batch SGD' is the same network as a Keras program would train it (batch 100). "
+        "float64 throughout.")
     grid = table67_grid()
     window = ((-1.0, 1.0), (-1.0, 1.0))
     areas = {}
@@ -97,45 +99,46 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
             print(f"  {label:<16} {seconds:6.2f} s  loss {h['loss'][-1]:.4f}  accuracy "
                   f"{h['accuracy'][-1]:.3f}", file=stream)
         report.table(["method", "seconds", "final loss", "final accuracy"], rows,
-                     caption="Time and result of each method (the seed's author measured "
+                     caption="Time and result of each method (the original article measured "
                      "838 s numerical, 62 s analytic, 3.5 s Keras)")
         analytic, numerical = runs["analytic"][0], runs["numerical"][0]
         gap = max(float(np.abs(a - b).max()) for a, b in
                   zip(analytic.get_weights(), numerical.get_weights()))
         report.paragraph(f"Largest difference between the analytic and the numerical "
-                         f"coefficients: {gap:.1e} (seed 000: identical to six digits).")
+                         f"coefficients: {gap:.1e} (the original article: identical to six "
+                         "digits).")
         per_method = {label: exports.coefficient_tables(run[0]) for label, run in runs.items()}
         for i, layer in enumerate(("layer 1 (a)", "layer 2 (b)")):
             report.side_by_side([
-                (tables[i]["header"], tables[i]["rows"], f"Table 66, {label}: {layer}")
+                (tables[i]["header"], tables[i]["rows"], f"Coefficients, {label}: {layer}")
                 for label, tables in per_method.items()], spec=".6g")
         report.figure(png_bytes(plotting.compare_runs(
             {label: run[1] for label, run in runs.items()},
-            title=f"{name}: mean cross-entropy per step (Fig 121)")),
-            "Fig 121: loss per step of the three methods; analytic and numerical coincide.")
+            title=f"{name}: mean cross-entropy per step")),
+            "Loss per step of the three methods; analytic and numerical coincide.")
         report.figure(png_bytes(plotting.coefficient_trajectories(
-            runs["analytic"][2], analytic, title=f"{name}: coefficients, analytic (Fig 122)")),
-            "Fig 122: how every coefficient moved during training (analytic).")
+            runs["analytic"][2], analytic, title=f"{name}: coefficients, analytic")),
+            "How every coefficient moved during training (analytic).")
         keras_like = runs["mini-batch SGD"][0]
         for label in ("analytic", "mini-batch SGD"):
             fig = plotting.decision_regions(runs[label][0], data,
                                             title=f"{name}, {label}: p = 0.5 and 0.95")
-            report.figure(png_bytes(fig), f"Decision regions, {label} (Fig 123"
-                          + (", 126)" if name == "sample3" else ")"))
+            report.figure(png_bytes(fig), f"Decision regions, {label}: each class's "
+                          "p = 0.5 (solid) and 0.95 (dashed) contours")
             plotting.save(fig, os.path.join(folder, f"regions-{label.replace(' ', '-')}"))
         fig = plotting.decision_regions(keras_like, data, zoom=0.5,
-                                        title=f"{name}, mini-batch SGD, zoomed (Fig 124)")
-        report.figure(png_bytes(fig), "Fig 124: zoomed on the centre, where class 5 lives.")
+                                        title=f"{name}, mini-batch SGD, zoomed")
+        report.figure(png_bytes(fig), "Zoomed on the centre, where class 5 lives.")
         plotting.save(fig, os.path.join(folder, "regions-zoom"))
         p = class_probabilities(keras_like, grid)
         header = ["x1", "x2", *(f"p{c}" for c in data.class_names)]
         table67 = [[*map(float, x), *map(float, row)] for x, row in zip(grid, p)]
         write_csv(os.path.join(folder, "table67.csv"), header, table67)
-        report.table(header, table67, caption="Table 67: class probabilities on a 5 × 5 grid "
+        report.table(header, table67, caption="Class probabilities on a 5 × 5 grid "
                      "(mini-batch SGD model)", spec=".4f")
         fig = plotting.probability_maps(keras_like, data, points=grid,
-                                        title=f"{name}: probability of each class (Fig 125)")
-        report.figure(png_bytes(fig), "Fig 125: each class's probability; dots: Table 67's grid.")
+                                        title=f"{name}: probability of each class")
+        report.figure(png_bytes(fig), "Each class's probability; dots: the 5 × 5 grid above.")
         plotting.save(fig, os.path.join(folder, "probability-maps"))
         _, _, P = probability_grid(keras_like, *window, resolution=200)
         areas[name] = region_areas(P)
@@ -146,8 +149,9 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
                   "sample3 p≥0.95"], rows,
                  caption="Share of the square [-1, 1]² where each class reaches p = 0.5 and "
                  "0.95 (mini-batch SGD models)")
-    report.paragraph("As seed 000 found: with twice the spread the classes overlap more, the "
-                     "0.95 regions shrink or vanish and class 5's 0.5 region becomes small.")
+    report.paragraph("As the original article found: with twice the spread the classes overlap "
+                     "more, the 0.95 regions shrink or vanish and class 5's 0.5 region becomes "
+                     "small.")
     path = os.path.join(out_dir, "report.html")
     report.write(path)
     return path

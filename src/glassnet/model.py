@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 
-from . import losses, modelfile, saving
+from . import losses
 from .errors import ConfigError, ShapeError, describe
 from .layers import Layer, deserialize, serialize
 from .training import Trainer
@@ -219,23 +219,11 @@ class Sequential(Trainer):
 
     def compute_gradients(self, x, y, method="analytic", loss=None, epsilon=None,
                           _draw_noise=True):
-        """Gradients of the mean loss (plus penalties) w.r.t. every weight.
-
-        Parameters
-        ----------
-        x, y : array-like
-            Features (n_samples, n_features) and targets.
-        method : {"analytic", "numerical"}
-            Backprop, or central differences over every parameter.
-        loss : str or Loss, optional
-            Defaults to the compiled loss.
-        epsilon : float, optional
-            Step of the central differences (numerical method only).
-
-        Returns
-        -------
-        list of ndarray aligned with ``get_weights()`` (zeros for non-trainable ones).
-        """
+        """Gradients of the mean loss (plus penalties) w.r.t. every weight, by backprop
+        (``method="analytic"``) or central differences with step ``epsilon``
+        (``"numerical"``), for features ``x`` and targets ``y``; ``loss`` defaults to the
+        compiled one. A list aligned with ``get_weights()`` (zeros for non-trainable
+        weights)."""
         from .gradients import numerical_gradients
 
         check_choice("method", method, ("analytic", "numerical"))
@@ -265,11 +253,7 @@ class Sequential(Trainer):
         return losses.get(loss)
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
-        """Outputs of the network for the rows of ``x`` (inference mode).
-
-        ``batch_size`` bounds memory on large inputs; by default everything goes in
-        one pass.
-        """
+        """Outputs for the rows of ``x`` (inference); ``batch_size`` bounds memory."""
         x = self._inputs(x)
         if batch_size is None or batch_size >= x.shape[0]:
             return self.forward(x, training=False)
@@ -282,10 +266,8 @@ class Sequential(Trainer):
     # Weights --------------------------------------------------------------------------
     def _require_built(self, what):
         if not self.built:
-            raise ConfigError(
-                f"{what} needs a built model: give Sequential(input_dim=...) or call "
-                "build(input_dim) first"
-            )
+            raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
+                              "call build(input_dim) first")
 
     @property
     def weights(self) -> list[np.ndarray]:
@@ -342,37 +324,26 @@ class Sequential(Trainer):
     def save(self, path, include_optimizer=True) -> None:
         """Save structure, weights, compile settings and ``info`` to one file (atomic):
         a zip of ``config.json`` and ``weights.npz`` that never holds code."""
+        from . import modelfile, saving
+
         self._require_built("save()")
         modelfile.write(path, saving.file_config(self), self.weights,
                         saving.optimizer_state(self) if include_optimizer else None)
 
     def save_weights(self, path) -> None:
         """Only the weights, as an ``.npz`` of plain arrays (atomic)."""
+        from . import saving
+
         self._require_built("save_weights()")
         saving.write_weights(path, self.weights)
 
     # Description ----------------------------------------------------------------------
     def summary(self, print_fn=print) -> str:
         """Print (and return) a table of layers, output shapes and parameter counts."""
+        from .summary import summary_text
+
         self._require_built("summary()")
-        rows = [("Layer (type)", "Output shape", "Param #", "Activation")]
-        for layer in self.layers:
-            rows.append((f"{layer.name} ({type(layer).__name__})", f"(None, {layer.output_dim})",
-                         str(layer.count_params()),
-                         layer.activation.name if layer.activation is not None else ""))
-        widths = [max(len(r[c]) for r in rows) for c in range(4)]
-        line = "  ".join("-" * w for w in widths)
-        body = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-        total = self.count_params()
-        trainable = sum(w.size for layer in self.layers
-                        for w, t in zip(layer.weights, layer.trainable) if t)
-        text = "\n".join([
-            f'Model: "{self.name}"  (input: {self.input_dim} features, dtype {self.dtype})',
-            line, body[0], line, *body[1:], line,
-            f"Total params: {total}",
-            f"Trainable params: {trainable}",
-            f"Non-trainable params: {total - trainable}",
-        ])
+        text = summary_text(self)
         if print_fn is not None:
             print_fn(text)
         return text
@@ -399,6 +370,8 @@ class Sequential(Trainer):
 
 def load_model(path, compile=True) -> Sequential:
     """Read a model written by ``Sequential.save``; every check fails with DataError."""
+    from . import modelfile, saving
+
     config, weights, state = modelfile.read(path)
     try:
         model = Sequential.from_config(config["model"])

@@ -23,7 +23,7 @@ def file_config(model) -> dict:
     """Everything but the arrays: structure, compile settings, weight list, ``info`` and
     the generator states (so training resumed from the file draws the same shuffles and
     dropout masks as training that never stopped)."""
-    from . import __version__
+    from .version import __version__
 
     compiled = None
     if model.compiled:

@@ -380,5 +380,6 @@ def _plain(value):
     return value
 
 
-__all__ = ["EXPERIMENT_DEFAULTS", "ModelSpec", "build_model", "fit_model", "fold_target_scaling", "output_of",
-           "target_scaling", "train", "unfold_target_scaling"]
+__all__ = ["EXPERIMENT_DEFAULTS", "ModelSpec", "build_model", "fit_model",
+           "fold_target_scaling", "output_of", "target_scaling", "train",
+           "unfold_target_scaling"]

@@ -38,7 +38,7 @@ def build_parser() -> Parser:
 
 
 def _version():
-    from .. import __version__
+    from ..version import __version__
 
     return f"glassnet {__version__}"
 

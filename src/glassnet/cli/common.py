@@ -33,13 +33,26 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage dump
         if message.startswith("unrecognized arguments:"):
             unknown = message.split(":", 1)[1].split()
-            known = [o for action in self._actions for o in action.option_strings]
+            known = _option_names(self)
             hints = [difflib.get_close_matches(u.split("=")[0], known, n=1)
                      for u in unknown if u.startswith("-")]
             hint = ", ".join(h[0] for h in hints if h)
             if hint:
                 message += f" (did you mean {hint}?)"
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _option_names(parser) -> list[str]:
+    """Every option of a parser and of its subcommands (argparse reports unknown options
+    of a subcommand from the top-level parser)."""
+    names = []
+    for action in parser._actions:
+        names += action.option_strings
+        choices = getattr(action, "choices", None)
+        for sub in (choices.values() if isinstance(choices, dict) else ()):
+            if isinstance(sub, argparse.ArgumentParser):
+                names += _option_names(sub)
+    return names
 
 
 def load_data(source, target=None, encoding=None, missing="error"):

@@ -127,7 +127,8 @@ def add_gradcheck(sub):
 
 
 def cmd_gradcheck(args):
-    from .. import gradient_errors, losses
+    from .. import losses
+    from ..gradients import gradient_errors
     from ..model import Sequential, load_model
     from ..spec import ModelSpec, build_model
 

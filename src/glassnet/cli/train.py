@@ -6,8 +6,7 @@ from __future__ import annotations
 import os
 import time
 
-from .common import UsageError, load_data, parse_batch, parse_hidden, print_results, \
-    result_folder
+from .common import UsageError, load_data, parse_batch, parse_hidden, print_results, result_folder
 
 
 def add_train(sub):
@@ -98,7 +97,8 @@ def model_spec(*, hidden, activation, output, loss, init, scale, l1, l2, dropout
 
 def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
     """(train, test): the first rows in file order, or a random (stratified) part."""
-    from ..data import train_test_split, training_ratio as first_rows
+    from ..data import train_test_split
+    from ..data import training_ratio as first_rows
 
     if test_split:
         if training_ratio != 1.0:

@@ -115,7 +115,7 @@ def write_compare(out_dir, results, title="glassnet compare") -> str:
     _write_histories(out_dir, results)
     report = Report(title)
     report.paragraph("Every model trained on the same data and split, with the same seed. "
-                     "Verdicts read the learning curves (seed 002): over-fitting when the "
+                     "Verdicts read the learning curves: over-fitting when the "
                      "validation loss rises after its minimum while the training loss keeps "
                      "falling. For classifiers the curves and verdicts use the cross-entropy "
                      "alone, without L1/L2 penalties, so regularised models compare fairly.")

@@ -1,6 +1,7 @@
 """Everything one training run leaves behind, written into one folder.
 
-Seed 000's programs (i)–(ix) end with pictures and tables; ``write_run`` produces them
+The two-layer discriminant analysis's programs (i)–(ix) (docs/seeds.md, seed 000) end
+with pictures and tables; ``write_run`` produces them
 all from a trained model: the model file, the history, the coefficient tables, the
 train/test split, predictions on the test part, every figure (PNG and SVG) and one
 ``report.html`` holding all of it.
@@ -13,8 +14,8 @@ import os
 import numpy as np
 
 from .. import exports
-from ..files import write_csv
 from ..diagnosis import diagnose
+from ..files import write_csv
 from .html import Report, png_bytes
 
 
@@ -95,7 +96,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
             report.table(["true \\ predicted", *train.class_names],
                          [[c, *map(int, row)] for c, row in zip(train.class_names, matrix)],
                          caption=f"Confusion matrix, {name} data (accuracy {accuracy:.3f})")
-    report.heading("Coefficients (seed 000, Table 66 layout: bias first, then one per input)")
+    report.heading("Coefficients: one row per cell, bias first, then one weight per input")
     for table in exports.coefficient_tables(model):
         report.table(table["header"], table["rows"],
                      caption=f"{table['layer']} ({table['activation']})", spec=".6g")
@@ -123,21 +124,21 @@ def _figures(model, train, test, history, recorder):
     from .. import plotting
 
     everything = train if not len(test) else _concat(train, test)
-    yield "data", plotting.data_distribution(everything), "The data by class (seed 000, ii)."
+    yield "data", plotting.data_distribution(everything), "The data by class."
     yield ("learning-curves", plotting.learning_curves(history),
-           "Learning curves: training solid, validation dashed (seed 002).")
+           "Learning curves: training solid, validation dashed.")
     if recorder is not None:
         yield ("coefficients", plotting.coefficient_trajectories(recorder, model),
-               "Every coefficient over the steps (seed 000, Fig 122).")
+               "Every coefficient over the epochs.")
     two_d = model.input_dim == 2 and train.is_classification
     if two_d:
         yield ("decision-regions", plotting.decision_regions(model, everything),
-               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) contours "
-               "(seed 000, Fig 123).")
+               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) "
+               "contours.")
         yield ("decision-regions-zoom", plotting.decision_regions(model, everything, zoom=0.5),
-               "The same, zoomed on the centre (seed 000, Fig 124).")
+               "The same, zoomed on the centre.")
         yield ("probability-maps", plotting.probability_maps(model, everything),
-               "Each class's probability over the plane (seed 000, Fig 125).")
+               "Each class's probability over the plane.")
     if model.input_dim == 1 and not train.is_classification:
         yield "model-curve", plotting.regression_curve(model, everything), "Model against data."
     yield ("network", plotting.network_diagram(model, everything if two_d else None),

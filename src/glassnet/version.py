@@ -1,0 +1,3 @@
+"""The version of glassnet (ground floor: model files record it)."""
+
+__version__ = "0.1.0"
