@@ -10,7 +10,9 @@
 2. Speed-up with two workers against the serial run, on seed 002's capacity preset in a
    quick version (Dense 400 / 4000 / 40000, ``--subsample`` rows, one epoch) and on a
    search of 8 trials of equal size. Three trials of very unequal size cannot be
-   sped up beyond (sum of trial times) / (longest trial): the table shows that bound.
+   sped up beyond (sum of trial times) / (longest trial): the table shows that bound,
+   and how many cores two processes really got at the time (two busy loops at once
+   against one alone), since other work on the machine takes cores too.
 
 Prints tables and writes bench/results/sweeps.json. Run on a quiet machine: other
 processes on the same cores make the speed-up look worse than it is.
@@ -104,6 +106,42 @@ def speedup(name, specs):
     return rows
 
 
+def busy() -> str:
+    """How busy the machine is: other processes on the same cores slow the workers down
+    and make a speed-up look worse than it is."""
+    text = f"load average {os.getloadavg()[0]:.1f}"
+    try:
+        with open("/proc/pressure/cpu", encoding="ascii") as f:  # Linux: time spent waiting
+            some = f.readline().split()[2]  # "avg60=..."
+        text += f", CPU pressure {some.split('=')[1]} % of the last minute"
+    except (OSError, IndexError):
+        pass
+    return text
+
+
+def _spin(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def available_parallelism(n=3_000_000) -> float:
+    """How many cores two processes really get now: 2 x (one spin alone) / (two spins at
+    once). 2.0 on an idle two-core machine; about 1.0 when other work fills the cores."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [1000, 1000]))  # start both workers
+        started = time.perf_counter()
+        pool.submit(_spin, n).result()
+        alone = time.perf_counter() - started
+        started = time.perf_counter()
+        list(pool.map(_spin, [n, n]))
+        both = time.perf_counter() - started
+    return 2 * alone / both
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=100)
@@ -111,7 +149,7 @@ def main(argv=None):
     parser.add_argument("--mnist", default=DEFAULT_MNIST)
     parser.add_argument("--skip-speedup", action="store_true")
     args = parser.parse_args(argv)
-    print(f"# Sweep engines ({machine()})\n")
+    print(f"# Sweep engines ({machine()}; {busy()})\n")
     rows = overhead(args.trials)
     print_table(rows, ["engine", "start-up s", "trials", "wall s", "ms per trial",
                        "training ms per trial", "overhead ms per trial", "note"])
@@ -123,12 +161,17 @@ def main(argv=None):
                              weight_decay=(1e-6, 1e-3), seed=0)
         for spec in equal:
             spec["optimizer"]["name"] = "adam"
+        cores = available_parallelism()
         speed = speedup("capacity, quick (3 unequal trials)", quick) + speedup(
             "search of 8 Dense(4000) trials", equal)
+        for row in speed:
+            row["cores available"] = cores
         print()
         print_table(speed, ["workload", "engine", "wall s", "speed-up",
-                            "bound with 2 workers", "longest trial s", "note"])
-    print("\nwritten:", write_results("sweeps", rows + speed))
+                            "bound with 2 workers", "cores available", "longest trial s",
+                            "note"])
+    print(f"\nafter: {busy()}")
+    print("written:", write_results("sweeps", rows + speed + [{"machine load": busy()}]))
 
 
 if __name__ == "__main__":

@@ -303,6 +303,10 @@ def test_compare_on_a_dask_cluster_started_apart(tmp_path, capsys):
             [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nworkers", "2",
              "--nthreads", "1", "--no-dashboard"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:  # both workers, on a loaded machine too
+            client.wait_for_workers(2, timeout=120)
         args = ["compare", "moons", "--hidden", "4", "--hidden", "16,16", "--epochs", "4"]
         assert run(args + ["--scheduler", address, "--out", str(tmp_path / "c")]) == 0, \
             capsys.readouterr().err
@@ -344,3 +348,8 @@ def test_data_a_cluster_cannot_read_is_sent_once_not_per_trial(tmp_path):
     assert sweep._scattered_splits(specs) == {}
     sent = comparable(run_one(0, specs[0], splits[data_key(specs[0])])[1])
     assert sent == comparable(run_one(0, specs[0])[1])
+
+
+def test_a_scheduler_that_is_not_an_address_is_named():
+    with pytest.raises(ConfigError, match="expected 'local' or a Dask scheduler address"):
+        run_sweep(random_specs(MOONS, trials=1), scheduler="my-cluster")

@@ -215,6 +215,9 @@ def run_one(position, spec, split=None):
         return position, run_trial(spec, split)
 
 
+WAIT_FOR_WORKERS = 120  # seconds a cluster may take to give its first worker
+
+
 def _dask_client(scheduler, jobs):
     try:
         from distributed import Client, LocalCluster
@@ -222,18 +225,32 @@ def _dask_client(scheduler, jobs):
         raise ConfigError("scheduler: running on a Dask cluster needs the 'cluster' extra "
                           "(pip install 'glassnet[cluster]')") from None
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        import dask
+
+        # Any free port for the scheduler's web page (8787 may be another cluster's); no
+        # statistical profiler in the workers (it wakes every 10 ms and takes the
+        # interpreter lock from the trial).
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=":0")
         return Client(cluster), cluster
     if "://" not in scheduler and ":" not in scheduler:
         raise ConfigError(f"scheduler: expected 'local' or a Dask scheduler address such as "
                           f"tcp://host:8786, got {scheduler!r}")
     try:
-        return Client(scheduler, timeout=10), None
+        client = Client(scheduler, timeout=30)
     except OSError as exc:
         raise ConfigError(f"scheduler: no Dask scheduler answers at {scheduler} ({exc}); "
                           "start one with `dask scheduler` and workers with `dask worker "
                           f"{scheduler}`") from None
+    try:
+        client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+    except TimeoutError:
+        client.close()
+        raise ConfigError(f"scheduler: no Dask worker joined {scheduler} within "
+                          f"{WAIT_FOR_WORKERS} s; start workers with `dask worker "
+                          f"{scheduler} --nthreads 1`") from None
+    return client, None
 
 
 def describe(status) -> str:
