@@ -189,6 +189,26 @@ def test_tpe_is_independent_of_workers_and_resumes_from_its_journals(tmp_path):
     assert [comparable(r) for r in again] == [comparable(r) for r in first]
 
 
+def test_tpe_stopped_between_ask_and_tell_resumes_with_the_same_proposals(tmp_path):
+    pytest.importorskip("optuna")
+    options = dict(sampler="tpe", trials=6, learning_rate=(1e-3, 1.0), seed=2, wave=2)
+    whole = run_search(MOONS, **options)
+
+    def stop_after_three(status):
+        if status["done"] == 3:
+            raise KeyboardInterrupt  # trial 3 is journaled; trial 4 asked, never told
+
+    out = tmp_path / "tpe"
+    with pytest.raises(KeyboardInterrupt):
+        run_search(MOONS, out_dir=out, progress=stop_after_three, **options)
+    assert len(read_journal(out / JOURNAL)) == 3
+    ran = []
+    resumed = run_search(MOONS, out_dir=out, resume=True, **options,
+                         progress=lambda s: s["result"] and ran.append(s["result"]["name"]))
+    assert ran == ["trial 4", "trial 5", "trial 6"]
+    assert [comparable(r) for r in resumed] == [comparable(r) for r in whole]
+
+
 # -- the median rule -----------------------------------------------------------------------
 class _Model:
     stop_training = False
