@@ -31,6 +31,7 @@ import time
 from ..errors import ConfigError
 from ..validation import check_number
 from .journal import JOURNAL, Journal, read_journal, trial_key
+from .reading import fit_reading
 from .trial import data_key, load_split, run_trial, score
 
 
@@ -263,10 +264,11 @@ def describe(status) -> str:
     if r is not None:
         searched = ", ".join(f"{SHORT.get(k, k)} {v:.3g}" for k, v in
                              r["spec"].get("search", {}).items())
-        stopped = f", pruned at epoch {len(r['history']['loss'])}" if r.get(
-            "stop_reason") == "pruned" else ""
+        label = fit_reading(r)["label"]  # the word the report will use
+        if label == "pruned":
+            label = f"stopped by the median rule at epoch {len(r['history']['loss'])}"
         parts.append(f"{r['name']}: {searched + ', ' if searched else ''}"
-                     f"score {score(r):.4g}, {r['verdict']}{stopped}, {r['seconds']:.1f} s")
+                     f"score {score(r):.4g}, {label}, {r['seconds']:.1f} s")
     if status["best"]:
         parts.append(f"best {status['best']['name']} ({status['best']['score']:.4g})")
     eta = status["eta"]
