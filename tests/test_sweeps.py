@@ -64,8 +64,11 @@ def test_out_dir_is_not_silently_reused_nor_resumed_from_nothing(tmp_path):
     run_sweep(specs, out_dir=tmp_path / "s")
     with pytest.raises(ConfigError, match="already holds a sweep"):
         run_sweep(specs, out_dir=tmp_path / "s")
-    with pytest.raises(ConfigError, match="holds no sweep journal"):
-        run_sweep(specs, out_dir=tmp_path / "empty", resume=True)
+    with pytest.raises(ConfigError, match="is not a folder"):
+        run_sweep(specs, out_dir=tmp_path / "missing", resume=True)
+    (tmp_path / "killed-before-any-trial-ended").mkdir()
+    assert len(run_sweep(specs, out_dir=tmp_path / "killed-before-any-trial-ended",
+                         resume=True)) == 1
 
 
 # -- engines: identical numbers -----------------------------------------------------------

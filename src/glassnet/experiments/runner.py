@@ -75,9 +75,9 @@ class Sweep:
         self.client = self.cluster = None
         if out_dir is not None:
             path = os.path.join(out_dir, JOURNAL)
-            if resume and not os.path.exists(path):
-                raise ConfigError(f"resume: {out_dir} holds no sweep journal ({JOURNAL}); "
-                                  "expected the result folder of an earlier sweep")
+            if resume and not os.path.isdir(out_dir):
+                raise ConfigError(f"resume: {out_dir} is not a folder; expected the result "
+                                  "folder of an earlier sweep")
             if not resume and os.path.exists(path):
                 raise ConfigError(f"{out_dir} already holds a sweep ({JOURNAL}); resume it "
                                   "(--resume) or choose another folder")
