@@ -177,3 +177,41 @@ def test_search_report_states_the_setup_and_sorts_every_trial(tmp_path):
     rows = (tmp_path / "trials.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 5 and rows[0].startswith("rank,trial,lr,decay,score")
     assert (tmp_path / "search.png").exists()
+
+
+FAKE_DOM = """
+const rows = [["trial 2", "0.5", "-"], ["trial 10", "12", "1e-05"], ["trial 1", "3e-05", "2"]]
+  .map(cells => ({cells: cells.map(t => ({textContent: t}))}));
+const body = {rows, appendChild(r) { rows.splice(rows.indexOf(r), 1); rows.push(r); }};
+const table = {tBodies: [body]};
+const heads = [0, 1, 2].map(i => ({cellIndex: i, dataset: {}, style: {},
+  closest: () => table, addEventListener(kind, f) { this.click = f; }}));
+global.document = {querySelectorAll: () => heads};
+eval(require("fs").readFileSync(process.argv[2], "utf8"));
+const column = i => JSON.stringify(rows.map(r => r.cells[i].textContent));
+heads[1].click(); console.log(column(1));
+heads[1].click(); console.log(column(1));
+heads[0].click(); console.log(column(0));
+"""
+
+
+def test_the_trial_table_sorts_numbers_as_numbers(tmp_path):
+    """The page's sorting script, run by Node on a stand-in for the table."""
+    import shutil
+    import subprocess
+
+    from glassnet.experiments.report import SORT_SCRIPT
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    script = tmp_path / "sort.js"
+    script.write_text(SORT_SCRIPT.removeprefix("<script>").removesuffix("</script>"),
+                      encoding="utf-8")
+    (tmp_path / "dom.js").write_text(FAKE_DOM, encoding="utf-8")
+    out = subprocess.run([node, str(tmp_path / "dom.js"), str(script)], capture_output=True,
+                         text=True, timeout=60, check=True).stdout.splitlines()
+    assert [json.loads(line) for line in out] == [
+        ["3e-05", "0.5", "12"],              # numbers by value, not as text
+        ["12", "0.5", "3e-05"],              # a second click reverses
+        ["trial 1", "trial 10", "trial 2"]]  # text as text
