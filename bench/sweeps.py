@@ -63,7 +63,7 @@ def overhead(trials):
         except Exception as exc:  # e.g. the cluster extra is not installed
             rows.append({"engine": name, "note": f"skipped: {exc}"})
             continue
-        rows.append(_overhead_row(name, start, seconds, results))
+        rows.append(_overhead_row(name, start, seconds, results, options.get("jobs", 1)))
     with tempfile.TemporaryDirectory() as folder:
         start, seconds, results = timed_sweep(specs, out_dir=os.path.join(folder, "s"))
         rows.append(_overhead_row("serial + journal (fsync per trial)", start, seconds, results))
@@ -78,13 +78,14 @@ def overhead(trials):
     return rows
 
 
-def _overhead_row(name, start, seconds, results):
-    training = sum(r["seconds"] for r in results) / len(results)
-    per_trial = seconds / len(results)
+def _overhead_row(name, start, seconds, results, workers=1):
+    """Overhead per trial: the wall time beyond the trials' own training time shared out
+    over the workers, per trial."""
+    training = sum(r["seconds"] for r in results)
     return {"engine": name, "start-up s": start, "trials": len(results),
-            "wall s": seconds, "ms per trial": 1000 * per_trial,
-            "training ms per trial": 1000 * training,
-            "overhead ms per trial": 1000 * (per_trial - training)}
+            "wall s": seconds, "ms per trial": 1000 * seconds / len(results),
+            "training ms per trial": 1000 * training / len(results),
+            "overhead ms per trial": 1000 * (seconds - training / workers) / len(results)}
 
 
 def speedup(name, specs):
