@@ -91,7 +91,8 @@ def start(plan, out_dir, resume=False, overwrite=False) -> dict:
     if overwrite and os.path.isfile(os.path.join(out_dir, PLAN)):
         load_plan(out_dir)  # a sweep glassnet wrote, not a folder that happens to hold a file
         shutil.rmtree(out_dir)
-    if os.path.isdir(out_dir) and os.listdir(out_dir):
+    # a sweep that stopped before any trial finished left only its plan: nothing to lose
+    if os.path.isdir(out_dir) and set(os.listdir(out_dir)) - {PLAN}:
         hint = (" (an unfinished sweep: add --resume to finish it)"
                 if os.path.exists(os.path.join(out_dir, JOURNAL)) else "")
         raise ConfigError(f"{out_dir} is not empty{hint}; a new sweep needs a new or empty "
