@@ -358,3 +358,24 @@ def test_the_scheduler_comes_from_glassnet_scheduler_by_default(tmp_path, capsys
     monkeypatch.delenv("GLASSNET_SCHEDULER")  # the same folder serves once it is fixed
     assert run(["compare", "xor", "--hidden", "2", "--epochs", "1",
                 "--out", str(tmp_path / "c")]) == 0
+
+
+def test_overwrite_replaces_only_an_earlier_sweep(tmp_path):
+    from glassnet.experiments.plan import compare_plan, run_experiment
+
+    plan = compare_plan([{**MOONS, "name": "a", "hidden": [2]}])
+    out = tmp_path / "sweep"
+    run_experiment(plan, str(out), report=False)
+    run_experiment(plan, str(out), overwrite=True)  # replaced, and this time a report
+    assert (out / "report.html").exists() and (out / "journal.jsonl").exists()
+    run_experiment(plan, str(out), overwrite=True, report=False)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"files a sweep does not write \(notes.txt\)"):
+        run_experiment(plan, str(out), overwrite=True)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    other = tmp_path / "thesis"
+    other.mkdir()
+    (other / "chapter1.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not empty"):
+        run_experiment(plan, str(other), overwrite=True, report=False)
+    assert (other / "chapter1.txt").read_text(encoding="utf-8") == "mine"

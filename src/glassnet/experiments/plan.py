@@ -63,6 +63,20 @@ def load_plan(out_dir) -> dict:
     return plan
 
 
+#: what a sweep writes in its folder (fnmatch patterns); --overwrite removes nothing else
+SWEEP_FILES = (PLAN, JOURNAL, OPTUNA_JOURNAL, OPTUNA_JOURNAL + ".lock", "results.json",
+               "report.html", "summary.csv", "trials.csv", "history-*.csv", ".tmp-*",
+               *(f"{name}.{ext}" for name in ("learning-curves", "search",
+                                              "best-learning-curves")
+                 for ext in ("png", "svg")))
+
+
+def _written_by_sweeps(name) -> bool:
+    import fnmatch
+
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in SWEEP_FILES)
+
+
 def _canonical(plan):
     return json.loads(json.dumps(plan, sort_keys=True))
 
@@ -90,6 +104,11 @@ def start(plan, out_dir, resume=False, overwrite=False) -> dict:
         raise ConfigError(f"{out_dir} exists and is not a folder")
     if overwrite and os.path.isfile(os.path.join(out_dir, PLAN)):
         load_plan(out_dir)  # a sweep glassnet wrote, not a folder that happens to hold a file
+        foreign = sorted(name for name in os.listdir(out_dir) if not _written_by_sweeps(name))
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise ConfigError(f"{out_dir} holds an earlier sweep and files a sweep does not "
+                              f"write ({shown}); move those out or choose another folder")
         shutil.rmtree(out_dir)
     # a sweep that stopped before any trial finished left only its plan: nothing to lose
     if os.path.isdir(out_dir) and set(os.listdir(out_dir)) - {PLAN}:
