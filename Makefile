@@ -10,17 +10,17 @@ $(BIN)/python:
 
 # Stamp files re-run the install only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[playground]'
 	touch $@
 
 # The tests also run sweeps on a real Dask LocalCluster and Optuna's TPE: the cluster and
 # tune extras are part of the test set-up.
 $(VENV)/.dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[dev,cluster,tune]'
+	$(BIN)/python -m pip install -q -e '.[dev,playground,cluster,tune]'
 	touch $@
 
 $(VENV)/.parity: pyproject.toml $(VENV)/.dev
-	$(BIN)/python -m pip install -q -e '.[dev,cluster,tune,parity]'
+	$(BIN)/python -m pip install -q -e '.[dev,playground,cluster,tune,parity]'
 	touch $@
 
 demo: $(VENV)/.installed

@@ -6,7 +6,16 @@ import pytest
 from glassnet import activations
 from glassnet.errors import ConfigError
 
-ALL = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "swish", "elu", "softplus", "softmax"]
+ALL = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "swish", "elu", "softplus", "softmax",
+       "gelu", {"name": "gelu", "approximate": True}, "selu", "relu6", "mish", "hard_sigmoid",
+       "softsign"]
+KINKS = (0.0, -3.0, 3.0, 6.0)  # relu, hard_sigmoid, relu6
+
+
+def away_from_kinks(z):
+    for kink in KINKS:
+        z[np.abs(z - kink) < 1e-3] += 0.01
+    return z
 
 
 def numerical_jvp(act, z, grad_y, h=1e-6):
@@ -20,21 +29,19 @@ def numerical_jvp(act, z, grad_y, h=1e-6):
     return out
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", ALL, ids=str)
 def test_backward_matches_numerical_derivative(name, rng):
     act = activations.get(name)
-    z = rng.normal(scale=2.0, size=(5, 4))
-    z[np.abs(z) < 1e-3] = 0.5  # keep away from the ReLU kinks
+    z = away_from_kinks(rng.normal(scale=3.0, size=(5, 4)))
     grad_y = rng.normal(size=z.shape)
     analytic = act.backward(grad_y, z, act(z))
     np.testing.assert_allclose(analytic, numerical_jvp(act, z, grad_y), rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("name", [n for n in ALL if n != "softmax"])
+@pytest.mark.parametrize("name", [n for n in ALL if n != "softmax"], ids=str)
 def test_derivative_is_elementwise_fprime(name, rng):
     act = activations.get(name)
-    z = rng.normal(size=20)
-    z[np.abs(z) < 1e-3] = 0.5
+    z = away_from_kinks(rng.normal(scale=3.0, size=40))
     h = 1e-6
     expected = (act(z + h) - act(z - h)) / (2 * h)
     np.testing.assert_allclose(act.derivative(z, act(z)), expected, rtol=1e-6, atol=1e-9)
@@ -61,7 +68,7 @@ def test_extreme_inputs_stay_finite():
     assert sig[1] == pytest.approx(np.exp(-40.0), rel=1e-12)  # no cancellation to 0
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", ALL, ids=str)
 def test_config_round_trip_through_json(name):
     act = activations.get({"name": "leaky_relu", "alpha": 0.2} if name == "leaky_relu" else name)
     again = activations.get(json.loads(json.dumps(act.get_config())))

@@ -7,11 +7,27 @@ from glassnet import activations, losses
 from glassnet.errors import ConfigError
 
 ALL = ["categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
-       "mean_squared_error", "mean_absolute_error", "kl_divergence", "cosine_similarity"]
+       "mean_squared_error", "mean_absolute_error", "kl_divergence", "cosine_similarity",
+       "huber", "log_cosh", "mean_squared_logarithmic_error", "mean_absolute_percentage_error",
+       "poisson", "hinge", "squared_hinge",
+       {"name": "categorical_crossentropy", "from_logits": True, "label_smoothing": 0.1},
+       {"name": "binary_crossentropy", "from_logits": True, "label_smoothing": 0.2},
+       {"name": "sparse_categorical_crossentropy", "from_logits": True},
+       {"name": "huber", "delta": 0.3, "reduction": "sum"},
+       {"name": "mse", "reduction": "mean_with_sample_weight"}]
 
 
 def make_case(name, rng, n=6, k=4):
     logits = rng.normal(size=(n, k))
+    if isinstance(name, dict):
+        t, y = make_case(name["name"], rng, n, k)
+        return t, (logits if name.get("from_logits") else y)
+    if name in ("poisson", "mean_squared_logarithmic_error"):
+        return rng.uniform(0.5, 3.0, (n, k)), rng.uniform(0.5, 3.0, (n, k))
+    if name == "mean_absolute_percentage_error":
+        return rng.uniform(1.0, 3.0, (n, k)) * rng.choice([-1, 1], (n, k)), logits
+    if name in ("hinge", "squared_hinge"):
+        return rng.choice([-1.0, 1.0], (n, k)), logits
     if name == "sparse_categorical_crossentropy":
         return rng.integers(0, k, n), activations.get("softmax")(logits)
     if name in ("categorical_crossentropy", "kl_divergence"):
@@ -21,18 +37,21 @@ def make_case(name, rng, n=6, k=4):
     return rng.normal(size=(n, k)), logits
 
 
-@pytest.mark.parametrize("name", ALL)
-def test_gradient_matches_numerical(name, rng):
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("name", ALL, ids=str)
+def test_gradient_matches_numerical(name, weighted, rng):
     loss = losses.get(name)
     t, y = make_case(name, rng)
+    w = rng.uniform(0.0, 2.0, y.shape[0]) if weighted else None
     h = 1e-7
     numerical = np.zeros_like(y)
     for idx in np.ndindex(y.shape):
         yp, ym = y.copy(), y.copy()
         yp[idx] += h
         ym[idx] -= h
-        numerical[idx] = (loss(t, yp) - loss(t, ym)) / (2 * h)
-    np.testing.assert_allclose(loss.gradient(t, y), numerical, rtol=1e-5, atol=1e-8)
+        numerical[idx] = (loss(t, yp, sample_weight=w) - loss(t, ym, sample_weight=w)) / (2 * h)
+    np.testing.assert_allclose(loss.gradient(t, y, sample_weight=w), numerical, rtol=1e-5,
+                               atol=1e-8)
 
 
 def test_values_by_hand():
@@ -65,12 +84,12 @@ def test_fused_loss_and_delta(name, activation, rng):
     assert loss.value_from_logits(t, logits) == pytest.approx(loss(t, probabilities), rel=1e-10)
     dense_t = np.eye(4)[t] if t.ndim == 1 else t
     count = 6 if activation == "softmax" else 24
-    np.testing.assert_allclose(loss.delta_from_logits(t, logits),
+    np.testing.assert_allclose(loss.fused(t, logits)[2],
                                (probabilities - dense_t) / count, rtol=1e-12)
     # the chain rule through the activation gives the same delta
     chained = activations.get(activation).backward(loss.gradient(t, probabilities), logits,
                                                    probabilities)
-    np.testing.assert_allclose(loss.delta_from_logits(t, logits), chained, rtol=1e-7,
+    np.testing.assert_allclose(loss.fused(t, logits)[2], chained, rtol=1e-7,
                                atol=1e-12)
 
 
@@ -92,7 +111,7 @@ def test_fused_losses_finite_at_extreme_logits(name, dtype):
     assert value == pytest.approx(expected, rel=1e-6)
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", ALL, ids=str)
 def test_config_round_trip(name):
     loss = losses.get(name)
     assert losses.get(json.loads(json.dumps(loss.get_config()))) == loss
@@ -101,3 +120,22 @@ def test_config_round_trip(name):
 def test_unknown_loss():
     with pytest.raises(ConfigError, match="unknown loss 'crossentropy'; expected one of"):
         losses.get("crossentropy")
+
+
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", "mean_with_sample_weight"])
+@pytest.mark.parametrize("name,activation", [
+    ("categorical_crossentropy", "softmax"),
+    ("sparse_categorical_crossentropy", "softmax"),
+    ("binary_crossentropy", "sigmoid"),
+])
+def test_fused_delta_with_sample_weights(name, activation, reduction, rng):
+    """δ from the fused path = chain rule through the activation, weights and all."""
+    loss = losses.get({"name": name, "reduction": reduction})
+    t, _ = make_case(name, rng)
+    logits = rng.normal(size=(6, 4))
+    w = rng.uniform(0.0, 2.0, 6)
+    value, probabilities, delta = loss.fused(t, logits, sample_weight=w)
+    assert value == pytest.approx(loss(t, probabilities, sample_weight=w), rel=1e-10)
+    chained = activations.get(activation).backward(
+        loss.gradient(t, probabilities, sample_weight=w), logits, probabilities)
+    np.testing.assert_allclose(delta, chained, rtol=1e-7, atol=1e-12)

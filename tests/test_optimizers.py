@@ -115,6 +115,31 @@ def test_adam_bias_corrected(amsgrad):
         expected(rule), rel=1e-12)
 
 
+def test_adamax():
+    lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-7
+
+    def rule(w, g, s, t):
+        s["m"] = b1 * s.get("m", 0.0) + (1 - b1) * g
+        s["u"] = max(b2 * s.get("u", 0.0), abs(g))
+        return w - lr * s["m"] / ((1 - b1**t) * (s["u"] + eps))
+
+    assert run(optimizers.Adamax(lr)).tolist() == pytest.approx(expected(rule))
+
+
+def test_nadam():
+    lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-7
+
+    def rule(w, g, s, t):
+        u_t, u_next = b1 * (1 - 0.5 * 0.96**t), b1 * (1 - 0.5 * 0.96 ** (t + 1))
+        s["prod"] = s.get("prod", 1.0) * u_t
+        s["m"] = b1 * s.get("m", 0.0) + (1 - b1) * g
+        s["v"] = b2 * s.get("v", 0.0) + (1 - b2) * g * g
+        m_hat = u_next * s["m"] / (1 - s["prod"] * u_next) + (1 - u_t) * g / (1 - s["prod"])
+        return w - lr * m_hat / (math.sqrt(s["v"] / (1 - b2**t)) + eps)
+
+    assert run(optimizers.Nadam(lr)).tolist() == pytest.approx(expected(rule))
+
+
 def test_adam_first_step_is_lr_times_sign():
     w = np.array([1.0, -2.0])
     optimizers.Adam(0.1, epsilon=0.0).apply([w], [np.array([3.0, -0.001])])
@@ -204,5 +229,5 @@ def test_bad_arguments():
         optimizers.SGD(momentum=2)
     with pytest.raises(ConfigError, match="unknown optimizer 'adamm'"):
         optimizers.get("adamm")
-    with pytest.raises(ConfigError, match="at most one of clipnorm"):
+    with pytest.raises(ConfigError, match="Only one of `clipnorm`, `clipvalue` and"):
         optimizers.SGD(clipnorm=1.0, clipvalue=1.0)

@@ -227,9 +227,9 @@ def test_stratified_validation_split_keeps_class_shares():
     data = datasets.load("sample2")
     model = seed000(seed=3)
     model.compile("sgd", "categorical_crossentropy")
-    from glassnet.training import _split_validation
-    x_tr, y_tr, x_val, y_val = _split_validation(model, data.features, data.one_hot(), 0.2,
-                                                 "stratified")
+    from glassnet.fitdata import _split_validation
+    x_tr, y_tr, _, x_val, y_val, _ = _split_validation(model, data.features, data.one_hot(),
+                                                       0.2, "stratified")
     assert np.bincount(y_val.argmax(1)).tolist() == [10] * 5
     assert len(x_tr) == 200 and len(x_val) == 50
     h = model.fit(data.features, data.one_hot(), epochs=1, validation_split=0.2,
@@ -290,8 +290,8 @@ def test_fit_argument_errors(rng):
         model.fit(x, y, validation_split=1.0, verbose=0)
     with pytest.raises(ConfigError, match="gradient must be one of 'analytic', 'numerical'"):
         model.fit(x, y, gradient="symbolic", verbose=0)
-    with pytest.raises(ConfigError, match="metric 'accuracy' needs a classification loss"):
-        model.compile("sgd", "mse", ["accuracy"])
+    with pytest.raises(ConfigError, match="unknown metric 'acuracy'"):
+        model.compile("sgd", "mse", ["acuracy"])
 
 
 def test_progress_output(capsys, rng):

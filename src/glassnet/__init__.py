@@ -20,9 +20,11 @@ from . import (
     metrics,
     optimizers,
     regularizers,
+    utils,
 )
 from .errors import ConfigError, DataError, GlassnetError, ShapeError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
+from .layers import Input
 from .model import Sequential
 from .version import __version__  # noqa: F401
 
@@ -34,6 +36,7 @@ __all__ = [
     "train",
     "DataError",
     "GlassnetError",
+    "Input",
     "Sequential",
     "ShapeError",
     "activations",
@@ -57,6 +60,7 @@ __all__ = [
     "numerical_gradients",
     "regularizers",
     "trace",
+    "utils",
 ]
 
 # Data, files and traces load on first use (they need csv, zipfile, dataclasses, ...),

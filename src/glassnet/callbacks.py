@@ -74,6 +74,10 @@ class CallbackList:
                    for cb in self.callbacks)
 
 
+#: logged quantities that improve upwards (mode="auto" maximises them)
+MAXIMISED = ("acc", "auc", "precision", "recall", "f1", "fbeta")
+
+
 class _Monitor(Callback):
     """Shared logic of callbacks that watch one logged quantity for improvement."""
 
@@ -82,7 +86,7 @@ class _Monitor(Callback):
         self.mode = check_choice("mode", mode, ("auto", "min", "max"))
         self.min_delta = abs(check_number("min_delta", min_delta))
         if mode == "auto":
-            mode = "max" if any(k in monitor for k in ("acc", "auc", "precision")) else "min"
+            mode = "max" if any(k in monitor for k in MAXIMISED) else "min"
         self._sign = 1.0 if mode == "min" else -1.0  # compare sign·value, lower is better
 
     def _value(self, logs):
@@ -100,8 +104,12 @@ class _Monitor(Callback):
 class EarlyStopping(_Monitor):
     """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs.
 
-    With ``restore_best_weights`` the model ends with the weights of its best epoch.
-    Epochs before ``start_from_epoch`` are not watched (a warm-up).
+    Keras's rules: every watched epoch counts towards ``patience`` unless it improves
+    on the best so far *and* on ``baseline`` (when given); training stops no earlier
+    than the second epoch. With ``restore_best_weights`` the model ends with the
+    weights of its best epoch, even when no epoch beat the baseline or another
+    callback stopped training. Epochs before ``start_from_epoch`` are not watched.
+    ``stopped_epoch`` is 0 until training stops early, ``best_epoch`` 0 until set.
     """
 
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, verbose=0, mode="auto",
@@ -112,32 +120,40 @@ class EarlyStopping(_Monitor):
                                              integer=True)
         self.baseline, self.verbose = baseline, verbose
         self.restore_best_weights = restore_best_weights
+        self.on_train_begin()
 
     def on_train_begin(self, logs=None):
-        self.wait, self.stopped_epoch = 0, None
-        self.best, self.best_epoch, self.best_weights = self.baseline, None, None
+        self.wait, self.stopped_epoch, self.best_epoch = 0, 0, 0
+        self.best, self.best_weights = None, None
 
     def on_epoch_end(self, epoch, logs=None):
         value = self._value(logs)
         if epoch < self.start_from_epoch:
             return
+        if self.restore_best_weights and self.best_weights is None:
+            # the first watched epoch is the best so far
+            self.best_weights, self.best_epoch = self.model.get_weights(), epoch
+        self.wait += 1
         if self._improved(value, self.best):
-            self.best, self.best_epoch, self.wait = value, epoch, 0
+            self.best, self.best_epoch = value, epoch
             if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._improved(value, self.baseline):
+                self.wait = 0  # patience restarts only past the baseline too
             return
-        self.wait += 1
-        if self.wait >= self.patience:
+        if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
             self.model.stop_training = True
             self.model._stop_reason = "early_stopping"
 
     def on_train_end(self, logs=None):
+        if self.stopped_epoch > 0 and self.verbose:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose:
+                print("Restoring model weights from the end of the best epoch: "
+                      f"{self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)
-        if self.verbose and self.stopped_epoch is not None:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping "
-                  f"(best {self.monitor} {self.best:.4g} at epoch {self.best_epoch + 1})")
 
 
 class ReduceLROnPlateau(_Monitor):

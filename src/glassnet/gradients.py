@@ -62,7 +62,7 @@ def numerical_gradients(model, x, y, loss, epsilon=None, *, draw_noise=True,
         per_copy = x.shape[0] * max(widest, layer.input_dim)
         block = max(1, chunk_elements // (2 * per_copy))
         for wi, (w, regularizer) in enumerate(zip(layer.weights, layer.regularizers())):
-            if not layer.trainable[wi]:
+            if not layer.trainable_flags[wi]:
                 gradients.append(np.zeros_like(w))
                 continue
             grad = np.empty(w.size, dtype=w.dtype)
@@ -123,7 +123,7 @@ def gradient_errors(model, x, y, loss=None, epsilon=None):
     rows = []
     i = 0
     for layer in model.layers:
-        for name, trainable in zip(layer.weight_names, layer.trainable):
+        for name, trainable in zip(layer.weight_names, layer.trainable_flags):
             a, n = analytic[i], numerical[i]
             i += 1
             if not trainable:

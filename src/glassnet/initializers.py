@@ -140,8 +140,10 @@ class HeNormal(HeUniform):
     distribution = "normal"
 
 
-def get(identifier) -> Initializer:
-    """Return an initialiser from a name, a config dict or an instance."""
+def get(identifier) -> Initializer | None:
+    """Return an initialiser from a name, a config dict or an instance (None stays None)."""
+    if identifier is None:
+        return None
     return INITIALIZERS.get(identifier)
 
 

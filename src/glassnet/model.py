@@ -16,14 +16,16 @@ import numpy as np
 
 from . import losses
 from .errors import ConfigError, ShapeError, describe
-from .layers import Layer, deserialize, serialize
+from .layers import Flatten, Input, Layer, deserialize, serialize
+from .layers.shaping import flat_size, input_shape_of
 from .training import Trainer
 from .validation import as_array, check_choice, check_number
+from .weights import Weights
 
 DTYPES = ("float32", "float64")
 
 
-class Sequential(Trainer):
+class Sequential(Weights, Trainer):
     """A feed-forward network: ``layers[0]`` reads the input, ``layers[-1]`` is the output.
 
     Parameters
@@ -64,6 +66,8 @@ class Sequential(Trainer):
         self.rng = np.random.default_rng(seed)
         self.layers: list[Layer] = []
         self.input_dim = None
+        self.row_shape = None  # the shape of one input row: (n,), or (28, 28) before Flatten
+        self._declared_shape = None  # from Input(shape=...) or input_shape= on the first layer
         self.built = False
         #: JSON-able facts saved with the model: feature and class names, preprocessing,
         #: the model spec, training settings (filled by the data and front-end layers)
@@ -72,15 +76,24 @@ class Sequential(Trainer):
         for layer in layers or []:
             self.add(layer)
         if input_dim is not None:
-            self.build(check_number("input_dim", input_dim, minimum=1, integer=True))
+            input_dim = check_number("input_dim", input_dim, minimum=1, integer=True)
+            if not self.built:
+                self.build(input_dim)
+            elif self.input_dim != input_dim:
+                raise ConfigError(f"input_dim={input_dim} contradicts the input shape "
+                                  f"{self.row_shape} given to the first layer")
 
     # Structure ------------------------------------------------------------------------
     def add(self, layer: Layer) -> None:
-        """Append a layer (before the model is built)."""
+        """Append a layer (before the model is built). An ``Input(shape=...)`` may come
+        first, as in Keras; so may a layer given ``input_shape=`` / ``input_dim=``."""
+        if isinstance(layer, Input):
+            if self.layers or self.built:
+                raise ConfigError("Input(shape=...) must come before the first layer")
+            self._declared_shape = layer.shape
+            return
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add expects a Layer, got {describe(layer)}")
-        if self.built:
-            raise ConfigError("cannot add a layer to a model that is already built")
         if any(existing is layer for existing in self.layers):
             raise ConfigError(f"layer {layer!r} is already in this model")
         if layer.name is None:
@@ -89,39 +102,36 @@ class Sequential(Trainer):
             layer.name = base if base not in taken else next(
                 f"{base}_{i}" for i in range(1, len(taken) + 2) if f"{base}_{i}" not in taken
             )
+        if not self.layers and self._declared_shape is None:
+            self._declared_shape = layer.declared_input_shape
         self.layers.append(layer)
+        if self.built:  # a built model grows: the new layer reads the last one's outputs
+            layer.build(self.layers[-2].output_dim, self.rng, self.dtype)
+            self._arrange_weights()
+            if self.optimizer is not None:
+                self.optimizer.state = None
+        elif self._declared_shape is not None:
+            self.build(self._declared_shape)  # Keras builds as soon as the input is known
 
-    def build(self, input_dim: int) -> None:
-        """Create every layer's weights, drawing from the model's generator in order."""
+    def build(self, input_shape) -> None:
+        """Create every layer's weights, drawing from the model's generator in order.
+
+        ``input_shape``: the number of input features, or the shape of one row (Keras's
+        ``(None, n)`` is accepted); rows of more than one axis need ``Flatten`` first.
+        """
         if not self.layers:
             raise ConfigError("the model has no layers; add at least one before building")
-        self.input_dim = int(input_dim)
+        shape = input_shape_of(input_shape)
+        if len(shape) > 1 and not isinstance(self.layers[0], Flatten):
+            raise ShapeError(f"inputs of shape {shape} per row need a Flatten() layer first; "
+                             "glassnet's layers read rows of features")
+        self.row_shape, self.input_dim = shape, flat_size(shape)
         dim = self.input_dim
         for layer in self.layers:
             layer.build(dim, self.rng, self.dtype)
             dim = layer.output_dim
         self._arrange_weights()
         self.built = True
-
-    def _arrange_weights(self) -> None:
-        """Move every trainable weight into one flat array (``flat_weights``) and every
-        gradient into another (``flat_gradients``), leaving views in the layers, so an
-        optimiser can update all weights in one pass. Values are kept."""
-        trainable = [(layer, i) for layer in self.layers
-                     for i, t in enumerate(layer.trainable) if t]
-        size = sum(layer.weights[i].size for layer, i in trainable)
-        self.flat_weights = np.empty(size, self.dtype)
-        self.flat_gradients = np.zeros(size, self.dtype)
-        start = 0
-        for layer, i in trainable:
-            w = layer.weights[i]
-            view = self.flat_weights[start:start + w.size].reshape(w.shape)
-            view[...] = w
-            layer.weights[i] = view
-            layer.grads[i] = self.flat_gradients[start:start + w.size].reshape(w.shape)
-            start += w.size
-        self._trainable = [layer.weights[i] for layer, i in trainable]
-        self._gradients = [layer.grads[i] for layer, i in trainable]
 
     @property
     def output_dim(self) -> int:
@@ -130,17 +140,36 @@ class Sequential(Trainer):
     def count_params(self) -> int:
         return sum(layer.count_params() for layer in self.layers)
 
+    @property
+    def input_shape(self):
+        """Keras's (None, *row shape), or None before the model is built."""
+        return None if self.row_shape is None else (None, *self.row_shape)
+
+    @property
+    def output_shape(self):
+        return None if not self.built else (None, self.output_dim)
+
+    def __call__(self, x, training=False) -> np.ndarray:
+        """``model(x)`` as in Keras: the outputs for the rows of ``x``."""
+        return self.forward(self._inputs(x), training)
+
     # Data checks ----------------------------------------------------------------------
     def _inputs(self, x, name="x") -> np.ndarray:
         """Validate features and cast them to the model's dtype (building if needed)."""
-        x = as_array(name, x, ndim=2 if self.built else (1, 2))
+        grid = bool(self.layers) and isinstance(self.layers[0], Flatten)
+        x = as_array(name, x, ndim=None if grid else 2 if self.built else (1, 2))
         if x.ndim == 1:
             raise ShapeError(
                 f"{name} must be 2-dimensional (n_samples, n_features), got shape {x.shape}; "
                 "reshape a single feature with x.reshape(-1, 1)"
             )
         if not self.built:
-            self.build(x.shape[1])
+            self.build(self._declared_shape or x.shape[1:])
+        if grid:
+            if x.shape[1:] != self.row_shape:
+                raise ShapeError(f"{name} must have rows of shape {self.row_shape} as the "
+                                 f"model's input, got shape {x.shape}")
+            x = x.reshape(x.shape[0], -1)
         if x.shape[1] != self.input_dim:
             raise ShapeError(
                 f"{name} must have {self.input_dim} features (columns) as the model's input, "
@@ -155,8 +184,7 @@ class Sequential(Trainer):
         if y.shape[0] != n_rows:
             raise ShapeError(f"{name} must have {n_rows} rows like x, got shape {y.shape}")
         if loss.sparse_targets:
-            loss.check_targets(y, self.output_dim, name)
-            return y.astype(np.intp)
+            return loss.check_targets(y, self.output_dim, name).astype(np.intp)
         if y.ndim == 1 and self.output_dim == 1:
             y = y.reshape(-1, 1)
         loss.check_targets(y, self.output_dim, name)
@@ -235,7 +263,7 @@ class Sequential(Trainer):
         # A training pass moves batch normalisation's moving averages; a gradient
         # computation must not, so they are put back afterwards.
         frozen = [(w, w.copy()) for layer in self.layers
-                  for w, t in zip(layer.weights, layer.trainable) if not t]
+                  for w, t in zip(layer.weights, layer.weight_trainable) if not t]
         self.backward(self.forward_loss(x, y, loss, training=True)[2])
         for w, saved in frozen:
             w[...] = saved
@@ -265,48 +293,11 @@ class Sequential(Trainer):
 
     # Weights --------------------------------------------------------------------------
     def _require_built(self, what):
+        if not self.built and self._declared_shape is not None and self.layers:
+            self.build(self._declared_shape)  # Input(shape=...) said what goes in
         if not self.built:
             raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
                               "call build(input_dim) first")
-
-    @property
-    def weights(self) -> list[np.ndarray]:
-        """The live weight arrays (not copies), in Keras order."""
-        return [w for layer in self.layers for w in layer.weights]
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of the weights in Keras order: [kernel1, bias1, kernel2, bias2, ...]."""
-        self._require_built("get_weights()")
-        return [w.copy() for w in self.weights]
-
-    def set_weights(self, weights) -> None:
-        """Overwrite the weights in place from a list in ``get_weights()`` order."""
-        self._require_built("set_weights()")
-        current = self.weights
-        if not isinstance(weights, (list, tuple)):
-            raise TypeError(f"set_weights expects a list of arrays, got {describe(weights)}")
-        if len(weights) != len(current):
-            expected = [w.shape for w in current]
-            raise ShapeError(
-                f"set_weights expects {len(current)} arrays with shapes {expected}, "
-                f"got {len(weights)}"
-            )
-        arrays = []
-        for i, (new, old) in enumerate(zip(weights, current)):
-            new = as_array(f"weights[{i}]", new)
-            if new.shape != old.shape:
-                raise ShapeError(
-                    f"weights[{i}] ({self.weight_names()[i]}) must have shape {old.shape}, "
-                    f"got {new.shape}"
-                )
-            arrays.append(new)
-        for new, old in zip(arrays, current):
-            old[...] = new
-
-    def weight_names(self) -> list[str]:
-        """Names of the weights in ``get_weights()`` order, like ``"dense.kernel"``."""
-        return [f"{layer.name}.{name}" for layer in self.layers
-                for name, _ in zip(layer.weight_names, layer.weights)]
 
     def get_random_state(self) -> dict:
         """JSON-able states of the model's generator and of each layer's own."""
@@ -327,22 +318,15 @@ class Sequential(Trainer):
         from . import modelfile, saving
 
         self._require_built("save()")
+        saving.check_path(path, "model")
         modelfile.write(path, saving.file_config(self), self.weights,
                         saving.optimizer_state(self) if include_optimizer else None)
-
-    def save_weights(self, path) -> None:
-        """Only the weights, as an ``.npz`` of plain arrays (atomic)."""
-        from . import saving
-
-        self._require_built("save_weights()")
-        saving.write_weights(path, self.weights)
 
     # Description ----------------------------------------------------------------------
     def summary(self, print_fn=print) -> str:
         """Print (and return) a table of layers, output shapes and parameter counts."""
         from .summary import summary_text
 
-        self._require_built("summary()")
         text = summary_text(self)
         if print_fn is not None:
             print_fn(text)
@@ -350,16 +334,22 @@ class Sequential(Trainer):
 
     def get_config(self) -> dict:
         """The model's structure as a JSON-serialisable dict (no weights)."""
-        return {"name": self.name, "input_dim": self.input_dim, "seed": self.seed,
-                "dtype": str(self.dtype), "layers": [serialize(layer) for layer in self.layers]}
+        config = {"name": self.name, "input_dim": self.input_dim, "seed": self.seed,
+                  "dtype": str(self.dtype), "layers": [serialize(lay) for lay in self.layers]}
+        if self.row_shape is not None and len(self.row_shape) > 1:
+            config["input_shape"] = list(self.row_shape)
+        return config
 
     @classmethod
     def from_config(cls, config: dict) -> Sequential:
         if not isinstance(config, dict) or "layers" not in config:
             raise ConfigError(f"a Sequential config needs a 'layers' list, got {config!r}")
-        return cls([deserialize(layer) for layer in config["layers"]],
-                   input_dim=config.get("input_dim"), seed=config.get("seed"),
-                   dtype=config.get("dtype", "float32"), name=config.get("name"))
+        shape = config.get("input_shape") or config.get("input_dim")
+        layers = [Input(shape=shape)] if shape else []
+        model = cls(layers + [deserialize(layer) for layer in config["layers"]],
+                    seed=config.get("seed"), dtype=config.get("dtype", "float32"),
+                    name=config.get("name"))
+        return model
 
     def to_json(self) -> str:
         return json.dumps(self.get_config(), ensure_ascii=False)

@@ -46,7 +46,7 @@ class Regularizer(Configurable):
 
 
 REGULARIZERS = Registry("regularizer", Regularizer)
-REGULARIZERS.register("l1_l2", "elastic_net")(Regularizer)
+REGULARIZERS.register("l1_l2", "l1l2", "elastic_net")(Regularizer)
 L1L2 = Regularizer
 
 
@@ -64,6 +64,10 @@ class L2(Regularizer):
 
     def __init__(self, l2: float = 0.01):
         super().__init__(l2=l2)
+
+
+# Keras's lower-case spellings: regularizers.l2(0.01), regularizers.l1_l2(l1=..., l2=...)
+l1, l2, l1_l2 = L1, L2, L1L2
 
 
 def get(identifier) -> Regularizer | None:

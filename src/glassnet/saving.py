@@ -6,11 +6,39 @@ model class, so the model can import this module and not the other way round.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
-from .errors import DataError
+from .errors import ConfigError, DataError
 from .files import write_bytes
 from .modelfile import npz_bytes
+
+#: what each kind of file is called, and what is in it
+SUFFIXES = {"model": (".glassnet", "a glassnet model file (a zip of config.json and "
+                      "weights.npz)"),
+            "weights": (".npz", "the weights alone, as a NumPy .npz of plain arrays")}
+_KERAS = (".keras", ".h5", ".hdf5")
+
+
+def check_path(path, kind="model") -> None:
+    """ConfigError unless ``path`` ends in the suffix of its kind of file.
+
+    A name Keras uses (``.keras``, ``.h5``) is refused instead of silently holding a
+    glassnet file that Keras cannot open.
+    """
+    suffix, what = SUFFIXES[kind]
+    name = os.fspath(path)
+    if str(name).lower().endswith(suffix):
+        return
+    hint = ""
+    if str(name).lower().endswith(_KERAS):
+        hint = (" glassnet does not write Keras's .keras/.h5 formats (they need h5py); its own "
+                "files never hold code and load with glassnet.load_model.")
+    extension = os.path.splitext(str(name))[1]
+    got = f"got {extension!r}" if extension else "got a name without an extension"
+    raise ConfigError(f"{name!s}: the file name must end in {suffix!r} for {what}; "
+                      f"{got}.{hint}")
 
 
 def weight_entries(model) -> list[dict]:

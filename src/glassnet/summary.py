@@ -14,9 +14,11 @@ def summary_text(model) -> str:
     body = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     total = model.count_params()
     trainable = sum(w.size for layer in model.layers
-                    for w, t in zip(layer.weights, layer.trainable) if t)
+                    for w, t in zip(layer.weights, layer.trainable_flags) if t)
     return "\n".join([
-        f'Model: "{model.name}"  (input: {model.input_dim} features, dtype {model.dtype})',
+        f'Model: "{model.name}"  (input: '
+        + (f"{model.input_dim} features" if model.built else "not known until the first data")
+        + f", dtype {model.dtype})",
         line, body[0], line, *body[1:], line,
         f"Total params: {total}",
         f"Trainable params: {trainable}",

@@ -25,6 +25,7 @@ import numpy as np
 from . import losses, metrics, optimizers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
+from .fitdata import _split_validation, _unpack, row_weights
 from .progress import ProgressBar
 from .validation import check_choice, check_number
 
@@ -61,6 +62,7 @@ class Trainer:
             names = [names]
         self.metrics = [_metrics.resolve(name, self.loss.name) for name in names]
         self.compiled = True
+        self._sync_trainable()
 
     def _require_compiled(self, what):
         if not self.compiled:
@@ -68,13 +70,13 @@ class Trainer:
                               "optimizer=..., loss=...) first")
 
     # One step ---------------------------------------------------------------------------
-    def train_step(self, x, t, gradient="analytic"):
+    def train_step(self, x, t, gradient="analytic", sample_weight=None):
         """Forward, differentiate, update, on one batch; returns ``(output, E)``.
 
         A non-finite loss leaves the weights untouched (the caller decides what to do).
         """
         # 1. forward: α, y, β, z for every row, the mean loss E and δ at the output
-        output, value, delta = self.forward_loss(x, t, self.loss, training=True)
+        output, value, delta = self.forward_loss(x, t, self.loss, True, sample_weight)
         if not math.isfinite(value):
             return output, value
         # 2. ∂E/∂w for every coefficient: backprop, or perturb each one
@@ -83,35 +85,47 @@ class Trainer:
         else:
             self._numerical_gradients(x, t)
         # 3. update: w ← w - lr ∂E/∂w, or the optimiser's own rule
-        self.optimizer.apply(self._trainable, self._gradients)
+        names = None if self.optimizer.state is not None else self._trainable_names()
+        self.optimizer.apply(self._trainable, self._gradients, names)
         return output, value
+
+    def _trainable_names(self) -> list[str]:  # "dense.bias", ...: for exclude_from_weight_decay
+        flags = [t for layer in self.layers for t in layer.trainable_flags]
+        return [name for name, t in zip(self.weight_names(), flags) if t]
 
     def _numerical_gradients(self, x, t):
         from .gradients import numerical_gradients
 
         numerical = numerical_gradients(self, x, t, self.loss, draw_noise=False)
-        trainable = [tr for layer in self.layers for tr in layer.trainable]
+        trainable = [tr for layer in self.layers for tr in layer.trainable_flags]
         for g, ng in zip(self._gradients, (ng for ng, tr in zip(numerical, trainable) if tr)):
             g[...] = ng
 
-    def train_on_batch(self, x, y, return_dict=False):
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on ``(x, y)``; the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
         x = self._inputs(x)
         y = self._targets(y, self.loss, x.shape[0])
+        w = row_weights(y, sample_weight, class_weight, x.shape[0])
+        self._sync_trainable()
         with np.errstate(over="ignore", invalid="ignore"):
-            output, value = self.train_step(x, y)
-        values = [value, *(float(fn(y, output).mean()) for _, fn in self.metrics)]
-        return self._result(values, return_dict)
+            output, value = self.train_step(x, y, sample_weight=w)
+        self._reset_metrics()
+        for _, metric in self.metrics:
+            metric.update_state(y, output, w)
+        return self._result(self._logs(value), return_dict)
 
-    def test_on_batch(self, x, y, return_dict=False):
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) on one batch in inference mode; nothing changes."""
-        return self.evaluate(x, y, return_dict=return_dict)
+        return self.evaluate(x, y, return_dict=return_dict, sample_weight=sample_weight)
+
+    def predict_on_batch(self, x):
+        return self.predict(x)
 
     # Whole runs -------------------------------------------------------------------------
     def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None,
             validation_split=0.0, shuffle=True, verbose=1, callbacks=None, gradient="analytic",
-            initial_epoch=0, validation_method="last"):
+            initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None):
         """Train for ``epochs`` passes over ``(x, y)``; returns a ``History``.
 
         Parameters
@@ -134,6 +148,9 @@ class Trainer:
             Backprop, or numerical differentiation of every weight.
         initial_epoch : int
             Epoch to start counting from (to resume training).
+        sample_weight : array (n,), optional; class_weight : dict {class: weight}, optional
+            Weigh each row's loss (and metrics) by sample_weight × class_weight[class],
+            as Keras: E = Σ w_n l_n / N. Validation rows split off keep their weights.
 
         Training stops early, keeping the last finite weights, if the loss becomes NaN
         or infinite (models above 2**24 parameters keep no fallback copy); Ctrl-C stops
@@ -148,8 +165,12 @@ class Trainer:
         initial_epoch = check_number("initial_epoch", initial_epoch, minimum=0, integer=True)
         verbose = check_choice("verbose", verbose, (0, 1, 2))
         gradient = check_choice("gradient", gradient, ("analytic", "numerical"))
-        x, y, x_val, y_val = self._validation(x, y, validation_data, validation_split,
-                                              validation_method)
+        w = row_weights(y, sample_weight, class_weight, x.shape[0])
+        if w is not None and gradient == "numerical":
+            raise ConfigError("sample_weight and class_weight work with gradient='analytic'")
+        x, y, w, x_val, y_val, w_val = self._validation(x, y, w, validation_data,
+                                                        validation_split, validation_method)
+        self._sync_trainable()
         n = x.shape[0]
         if batch_size is None:
             batch_size = n  # full batch: gradient descent
@@ -191,27 +212,29 @@ class Trainer:
                 if shuffle:
                     order = self.rng.permutation(n)
                     x_epoch, y_epoch = x[order], y[order]  # one gather per epoch, then views
+                    w_epoch = None if w is None else w[order]
                 else:
-                    x_epoch, y_epoch = x, y
-                totals = np.zeros(1 + len(self.metrics))
-                seen = 0
+                    x_epoch, y_epoch, w_epoch = x, y, w
+                loss_total, seen = 0.0, 0
+                self._reset_metrics()
                 for step in range(steps):
                     xb = x_epoch[step * batch_size:(step + 1) * batch_size]
                     yb = y_epoch[step * batch_size:(step + 1) * batch_size]
+                    wb = None if w is None else w_epoch[step * batch_size:(step + 1) * batch_size]
                     if batch_begin:
                         cbs.call("on_train_batch_begin", step, {})
-                    output, batch_loss = self.train_step(xb, yb, gradient)
+                    output, batch_loss = self.train_step(xb, yb, gradient, wb)
                     if not math.isfinite(batch_loss):
                         _stop_non_finite(self, epoch, step, batch_loss, snapshot,
                                          learning_rate, progress)
                         break
                     m = xb.shape[0]
                     seen += m
-                    totals[0] += batch_loss * m
-                    for i, (_, fn) in enumerate(self.metrics, start=1):
-                        totals[i] += float(fn(yb, output).sum())
+                    loss_total += batch_loss * m
+                    for _, metric in self.metrics:
+                        metric.update_state(yb, output, wb)
                     if batch_end:
-                        logs = self._logs(totals / seen)
+                        logs = self._logs(loss_total / seen)
                         cbs.call("on_train_batch_end", step, dict(logs, loss=batch_loss))
                         progress.batch_end(step + 1, logs)
                     if interrupt.requested:
@@ -224,9 +247,9 @@ class Trainer:
                     break
                 if seen == 0:
                     break
-                logs = self._logs(totals / seen)
+                logs = self._logs(loss_total / seen)
                 if x_val is not None:
-                    val = self._evaluate_arrays(x_val, y_val, eval_rows)
+                    val = self._evaluate_arrays(x_val, y_val, eval_rows, w_val)
                     logs.update({f"val_{k}": v for k, v in val.items()})
                 logs["learning_rate"] = learning_rate
                 logs["epoch_time"] = time.perf_counter() - started
@@ -244,89 +267,72 @@ class Trainer:
         self.history = history
         return history
 
-    def _validation(self, x, y, validation_data, split, method):
-        """(x, y, x_val, y_val) from ``validation_data`` or a split of the rows."""
+    def _validation(self, x, y, w, validation_data, split, method):
+        """(x, y, w, x_val, y_val, w_val) from ``validation_data`` (x_val, y_val[, w_val])
+        or a split of the rows."""
         if validation_data is not None and hasattr(validation_data, "features"):
             validation_data = _unpack(self, validation_data, None, "validation_data",
                                       remember=False)
         if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ConfigError("validation_data must be a tuple (x_val, y_val)")
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+                raise ConfigError("validation_data must be a tuple (x_val, y_val) or "
+                                  "(x_val, y_val, sample_weight_val)")
             x_val = self._inputs(validation_data[0], "validation_data x")
             y_val = self._targets(validation_data[1], self.loss, x_val.shape[0],
                                   "validation_data y")
-            return x, y, x_val, y_val
+            w_val = None if len(validation_data) == 2 else row_weights(
+                y_val, validation_data[2], None, x_val.shape[0], "validation_data sample_weight")
+            return x, y, w, x_val, y_val, w_val
         if split:
-            return _split_validation(self, x, y, split, method)
-        return x, y, None, None
+            return _split_validation(self, x, y, split, method, w)
+        return x, y, w, None, None, None
 
-    def evaluate(self, x, y=None, batch_size=None, verbose=0, return_dict=False):
-        """Loss (with penalties) and metrics on ``(x, y)`` in inference mode: a float, a
-        list [loss, *metrics] or a dict."""
+    def evaluate(self, x, y=None, batch_size=None, verbose=0, return_dict=False,
+                 sample_weight=None):
+        """Loss (with penalties) and metrics on ``(x, y)`` in inference mode, rows
+        weighted by ``sample_weight`` if given: a float, a list [loss, *metrics] or a dict."""
         self._require_compiled("evaluate")
         x, y = _unpack(self, x, y, "x", remember=False)
         x = self._inputs(x)
         y = self._targets(y, self.loss, x.shape[0])
+        w = row_weights(y, sample_weight, None, x.shape[0])
         size = None if batch_size is None else check_number("batch_size", batch_size,
                                                              minimum=1, integer=True)
-        return self._result(list(self._evaluate_arrays(x, y, size).values()), return_dict)
+        return self._result(self._evaluate_arrays(x, y, size, w), return_dict)
 
-    def _evaluate_arrays(self, x, y, batch_size=None) -> dict:
+    def _evaluate_arrays(self, x, y, batch_size=None, w=None) -> dict:
         n = x.shape[0]
         size = n if batch_size is None else batch_size
-        totals = np.zeros(1 + len(self.metrics))
+        loss_total = 0.0
+        self._reset_metrics()
         penalty = self.penalty()
         for start in range(0, n, size):
             xb, yb = x[start:start + size], y[start:start + size]
-            output, value, _ = self.forward_loss(xb, yb, self.loss, training=False)
-            totals[0] += (value - penalty) * xb.shape[0]
-            for i, (_, fn) in enumerate(self.metrics, start=1):
-                totals[i] += float(fn(yb, output).sum())
-        values = totals / n
-        values[0] += penalty
-        return self._logs(values)
+            wb = None if w is None else w[start:start + size]
+            output, value, _ = self.forward_loss(xb, yb, self.loss, False, wb)
+            loss_total += (value - penalty) * xb.shape[0]
+            for _, metric in self.metrics:
+                metric.update_state(yb, output, wb)
+        return self._logs(loss_total / n + penalty)
 
-    def _logs(self, values) -> dict:
-        logs = {"loss": float(values[0])}
-        for (name, _), v in zip(self.metrics, values[1:]):
-            logs[name] = float(v)
+    def _reset_metrics(self) -> None:
+        for _, metric in self.metrics:
+            metric.reset_state()
+
+    def _logs(self, loss) -> dict:  # the loss and every metric's result so far
+        logs = {"loss": float(loss)}
+        for name, metric in self.metrics:
+            logs[name] = metric.result()
         return logs
 
-    def _result(self, values, return_dict):
-        result = self._logs(values)
+    @staticmethod
+    def _result(result, return_dict):
         if return_dict:
             return result
         return result["loss"] if len(result) == 1 else list(result.values())
 
 
 _metrics = metrics
-
-
-def _split_validation(model, x, y, fraction, method):
-    """Keras takes the *last* fraction of rows; 'random' and 'stratified' draw them."""
-    fraction = check_number("validation_split", fraction, minimum=0.0, maximum=1.0,
-                            exclusive_maximum=True)
-    n = x.shape[0]
-    n_val = int(round(n * fraction))
-    if n_val == 0 or n_val == n:
-        raise ConfigError(f"validation_split={fraction} leaves {n - n_val} training and "
-                          f"{n_val} validation rows out of {n}; both need at least one")
-    method = check_choice("validation_method", method, ("last", "random", "stratified"))
-    if method == "last":
-        return x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:]
-    rng = np.random.default_rng(model.seed)
-    if method == "random":
-        val = rng.permutation(n)[:n_val]
-    else:
-        labels = y if y.ndim == 1 else y.argmax(axis=1)
-        val = []
-        for label in np.unique(labels):
-            rows = rng.permutation(np.flatnonzero(labels == label))
-            val.extend(rows[: int(round(rows.size * fraction))])
-        val = np.array(sorted(val), dtype=np.intp)
-    mask = np.zeros(n, dtype=bool)
-    mask[val] = True
-    return x[~mask], y[~mask], x[mask], y[mask]
 
 
 class _Interrupt:
@@ -349,21 +355,6 @@ class _Interrupt:
     def __exit__(self, *exc):
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
-
-
-def _unpack(model, x, y, name, remember=True):
-    """A Dataset (anything with ``features`` and ``labels``) -> arrays, in the form the
-    loss wants; its feature and class names are remembered in ``model.info``."""
-    if not hasattr(x, "features"):
-        if y is None:
-            raise ConfigError(f"{name}: give targets y, or pass a Dataset")
-        return x, y
-    if y is not None:
-        raise ConfigError(f"{name} is a Dataset, which holds its own targets; leave y unset")
-    if remember:
-        model.info.update(feature_names=list(x.feature_names), class_names=x.class_names,
-                          target_name=x.target_name)
-    return x.features, x.targets_for(model.loss)
 
 
 def _stop_non_finite(model, epoch, step, value, snapshot, learning_rate, progress):

@@ -34,6 +34,9 @@ def build_parser() -> Parser:
     experiments.add_search(sub)
     data.add_datasets(sub)
     data.add_demo(sub)
+    from ..playground import add_parser as add_playground
+
+    add_playground(sub)
     return parser
 
 

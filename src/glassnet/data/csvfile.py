@@ -100,19 +100,27 @@ def read_number(cell: str, decimal_comma: bool, where: str) -> float:
     return number
 
 
-def read_table(path, encoding=None, delimiter=None) -> tuple[list[str], list[list[str]], dict]:
-    """Header, data rows (with their 1-based line numbers), and what was detected."""
-    path = os.fspath(path)
+def _read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as f:
-            raw = f.read()
+            return f.read()
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataError(f"{path} is a folder, expected a CSV file") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
-    text, used = decode(raw, path, encoding)
+
+
+def read_table(path, encoding=None, delimiter=None, raw=None
+               ) -> tuple[list[str], list[list[str]], dict]:
+    """Header, data rows (with their 1-based line numbers), and what was detected.
+
+    With ``raw`` (the file's bytes, say an upload) nothing is read from disk and
+    ``path`` only names the data in messages.
+    """
+    path = os.fspath(path)
+    text, used = decode(_read_bytes(path) if raw is None else raw, path, encoding)
     if not text.strip():
         raise DataError(f"{path} is empty; expected a header line and at least one data row")
     if delimiter is None:
@@ -167,7 +175,7 @@ def _column_index(header, key, path, what):
 
 
 def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, missing="error",
-             task="auto") -> Dataset:
+             task="auto", raw=None) -> Dataset:
     """Load a CSV file (first line = column names) as a ``Dataset``.
 
     Parameters
@@ -186,6 +194,9 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     task : {"auto", "classification", "regression"}
         "auto": text labels or integer labels (at most 100 distinct) are classes;
         other numbers are a regression target.
+    raw : bytes, optional
+        The file's contents (an upload, say): parsed in memory, nothing is read from
+        disk, and ``path`` only names the data in messages.
 
     Examples
     --------
@@ -199,7 +210,7 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     path = os.fspath(path)
     check_choice("missing", missing, ("error", "drop", "mean"))
     check_choice("task", task, ("auto", "classification", "regression"))
-    header, rows, detected = read_table(path, encoding, delimiter)
+    header, rows, detected = read_table(path, encoding, delimiter, raw)
     t = _column_index(header, target, path, "target")
     if features is None:
         cols = [j for j in range(len(header)) if j != t]

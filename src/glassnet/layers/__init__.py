@@ -1,9 +1,10 @@
 """Layers: each one a ``forward`` and a ``backward`` you can read side by side."""
 
 from .base import LAYERS, Layer, deserialize, serialize
-from .core import Activation, Dense
+from .core import Activation, Dense, LeakyReLU, ReLU, Softmax
 from .preprocessing import Normalization
 from .regularization import BatchNormalization, Dropout
+from .shaping import Flatten, Input, InputLayer
 
 __all__ = [
     "LAYERS",
@@ -11,8 +12,14 @@ __all__ = [
     "BatchNormalization",
     "Dense",
     "Dropout",
+    "Flatten",
+    "Input",
+    "InputLayer",
+    "LeakyReLU",
     "Layer",
     "Normalization",
+    "ReLU",
+    "Softmax",
     "deserialize",
     "serialize",
 ]

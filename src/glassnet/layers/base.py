@@ -37,6 +37,8 @@ class Layer:
     weight_names: tuple[str, ...] = ()
     #: the activation the layer ends with (an ``activations.Activation``), or None
     activation = None
+    #: the input shape given to the layer (Keras's ``input_shape=`` / ``input_dim=``)
+    declared_input_shape: tuple[int, ...] | None = None
 
     def __init__(self, name: str | None = None):
         if name is not None and not isinstance(name, str):
@@ -46,8 +48,50 @@ class Layer:
         self.input_dim: int | None = None
         self.output_dim: int | None = None
         self.weights: list[np.ndarray] = []
-        self.trainable: list[bool] = []
+        #: per weight: can training change it at all (False for moving averages)
+        self.weight_trainable: list[bool] = []
         self.grads: list[np.ndarray | None] = []
+        self._frozen = False
+
+    # Freezing (Keras's layer.trainable) -----------------------------------------------
+    @property
+    def trainable(self) -> bool:
+        """False freezes the layer: fit leaves its weights alone, summary() counts them
+        as non-trainable (Keras's ``layer.trainable = False``)."""
+        return not self._frozen
+
+    @trainable.setter
+    def trainable(self, value) -> None:
+        if isinstance(value, list):  # the per-weight flags, as layers set them before
+            self.weight_trainable = value
+            return
+        if not isinstance(value, (bool, np.bool_)):
+            raise ConfigError(f"layer.trainable must be True or False, got {value!r}")
+        self._frozen = not value
+
+    @property
+    def trainable_flags(self) -> list[bool]:
+        """Per weight: does training update it now (trainable weight, layer not frozen)."""
+        return [t and not self._frozen for t in self.weight_trainable]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of this layer's weights in Keras order."""
+        return [w.copy() for w in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Overwrite this layer's weights in place from a list like ``get_weights()``."""
+        from ..errors import ShapeError
+
+        if len(weights) != len(self.weights):
+            raise ShapeError(f"layer {self.name!r} has {len(self.weights)} weights "
+                             f"{[tuple(w.shape) for w in self.weights]}, got {len(weights)}")
+        arrays = [np.asarray(w) for w in weights]
+        for name, new, old in zip(self.weight_names, arrays, self.weights):
+            if new.shape != old.shape:
+                raise ShapeError(f"weight {self.name}.{name} must have shape {old.shape}, "
+                                 f"got {new.shape}")
+        for new, old in zip(arrays, self.weights):
+            old[...] = new
 
     # Construction -----------------------------------------------------------------
     def build(self, input_dim: int, rng: np.random.Generator, dtype) -> None:
@@ -56,17 +100,27 @@ class Layer:
         self.output_dim = self.compute_output_dim(self.input_dim)
         self.dtype = np.dtype(dtype)
         self.weights = self.create_weights(rng)
-        self.grads = [np.zeros_like(w) if t else None for w, t in zip(self.weights, self.trainable)]
+        self.grads = [np.zeros_like(w) if t else None
+                      for w, t in zip(self.weights, self.weight_trainable)]
         self.built = True
 
     def compute_output_dim(self, input_dim: int) -> int:
         return input_dim
 
     def create_weights(self, rng) -> list[np.ndarray]:
-        self.trainable = []
+        self.weight_trainable = []
         return []
 
     # Computation ------------------------------------------------------------------
+    def __call__(self, x, training=False) -> np.ndarray:
+        """``layer(x)`` as in Keras: build on the first call (weights drawn from a
+        generator seeded 0), then the forward pass."""
+        x = np.asarray(x)
+        if not self.built:
+            dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float32
+            self.build(x.shape[-1], np.random.default_rng(0), dtype)
+        return self.forward(x.astype(self.dtype, copy=False), training)
+
     def forward(self, x: np.ndarray, training: bool = False, weights=None) -> np.ndarray:
         """Output for ``x``; see the module docstring for ``weights``."""
         raise NotImplementedError
@@ -112,9 +166,17 @@ class Layer:
     def get_config(self) -> dict:
         return {"name": self.name}
 
+    def config_with_trainable(self, config: dict) -> dict:
+        """``config`` plus ``"trainable": False`` for a frozen layer (as Keras saves it)."""
+        return config if not self._frozen else {**config, "trainable": False}
+
     @classmethod
     def from_config(cls, config: dict):
-        return cls(**config)
+        config = dict(config)
+        trainable = config.pop("trainable", True)
+        layer = cls(**config)
+        layer.trainable = bool(trainable)
+        return layer
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if v is not None)
@@ -125,7 +187,8 @@ LAYERS = Registry("layer", Layer, set_name=False)
 
 
 def serialize(layer: Layer) -> dict:
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+    return {"class_name": type(layer).__name__,
+            "config": layer.config_with_trainable(layer.get_config())}
 
 
 def deserialize(config: dict) -> Layer:

@@ -41,8 +41,11 @@ class Dense(Layer):
 
     def __init__(self, units, activation=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", use_bias=True, kernel_regularizer=None,
-                 bias_regularizer=None, name=None):
+                 bias_regularizer=None, name=None, input_shape=None, input_dim=None):
+        from .shaping import input_shape_of
+
         super().__init__(name)
+        self.declared_input_shape = input_shape_of(input_shape, input_dim)
         self.units = check_number("units", units, minimum=1, integer=True)
         self.activation = activations.get(activation)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -61,7 +64,7 @@ class Dense(Layer):
         weights = [kernel]
         if self.use_bias:
             weights.append(self.bias_initializer((self.units,), rng, self.dtype))
-        self.trainable = [True] * len(weights)
+        self.weight_trainable = [True] * len(weights)
         return weights
 
     @property
@@ -157,3 +160,45 @@ class Activation(Layer):
 
 def _config_or_none(obj):
     return None if obj is None else obj.get_config()
+
+
+@LAYERS.register("ReLU")
+class ReLU(Activation):
+    """The rectifier as a layer (Keras's ``layers.ReLU``): max(x, 0), with Keras's
+    ``max_value``, ``negative_slope`` and ``threshold``."""
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, name=None):
+        super().__init__(activations.ReLU(max_value, negative_slope, threshold), name)
+
+    def get_config(self):
+        a = self.activation
+        return {"name": self.name, "max_value": a.max_value,
+                "negative_slope": a.negative_slope, "threshold": a.threshold}
+
+
+@LAYERS.register("LeakyReLU")
+class LeakyReLU(Activation):
+    """max(s·x, x) as a layer; s = 0.01 by default (Keras's layer uses 0.3; see
+    docs/keras-differences.md). ``alpha`` is Keras 2's name for s."""
+
+    def __init__(self, negative_slope=0.01, name=None, alpha=None):
+        super().__init__(activations.LeakyReLU(negative_slope, alpha=alpha), name)
+
+    def get_config(self):
+        return {"name": self.name, "negative_slope": self.activation.negative_slope}
+
+
+@LAYERS.register("Softmax")
+class Softmax(Activation):
+    """Softmax over the classes as a layer (Keras's ``layers.Softmax``); fuses with a
+    cross-entropy loss like ``Dense(k, "softmax")``."""
+
+    def __init__(self, axis=-1, name=None):
+        from ..errors import ConfigError
+
+        if axis not in (-1, 1):
+            raise ConfigError(f"Softmax works over the last axis (the classes), got axis={axis}")
+        super().__init__("softmax", name)
+
+    def get_config(self):
+        return {"name": self.name, "axis": -1}

@@ -53,7 +53,7 @@ class Normalization(Layer):
             self._pending = (offset, scale)
 
     def create_weights(self, rng):
-        self.trainable = [False, False]
+        self.weight_trainable = [False, False]
         if self._pending is not None and self._pending[0].size == self.input_dim:
             offset, scale = self._pending
         else:

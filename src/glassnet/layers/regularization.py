@@ -62,11 +62,12 @@ class BatchNormalization(Layer):
     feature, and the moving averages move toward them by ``1 - momentum`` after each
     step (Keras's convention), inside the training forward pass; at inference the moving
     averages are used.
-    Weights in Keras order: gamma, beta, moving_mean, moving_variance (the last two
-    are not trainable).
+    Weights in Keras order: gamma (if ``scale``), beta (if ``center``), moving_mean,
+    moving_variance (the last two are not trainable); without ``scale`` γ is 1, without
+    ``center`` β is 0, and they are not weights at all, as in Keras. A frozen layer
+    (``trainable = False``) normalises with its moving averages even while training,
+    as Keras's does.
     """
-
-    weight_names = ("gamma", "beta", "moving_mean", "moving_variance")
 
     def __init__(self, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  gamma_initializer="ones", beta_initializer="zeros", name=None):
@@ -77,42 +78,59 @@ class BatchNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.beta_initializer = initializers.get(beta_initializer)
 
+    @property
+    def weight_names(self):
+        return (("gamma",) * self.scale + ("beta",) * self.center
+                + ("moving_mean", "moving_variance"))
+
     def create_weights(self, rng):
         n = (self.input_dim,)
-        gamma = self.gamma_initializer(n, rng, self.dtype)
-        beta = self.beta_initializer(n, rng, self.dtype)
-        weights = [gamma, beta, np.zeros(n, self.dtype), np.ones(n, self.dtype)]
-        self.trainable = [self.scale, self.center, False, False]
+        weights = []
+        if self.scale:
+            weights.append(self.gamma_initializer(n, rng, self.dtype))
+        if self.center:
+            weights.append(self.beta_initializer(n, rng, self.dtype))
+        weights += [np.zeros(n, self.dtype), np.ones(n, self.dtype)]
+        self.weight_trainable = [True] * (self.scale + self.center) + [False, False]
         return weights
 
+    def _named(self, weights):
+        """{name: array} of the given (or own) weights; γ = 1 and β = 0 when absent."""
+        named = dict(zip(self.weight_names, self.weights if weights is None else weights))
+        named.setdefault("gamma", 1.0)
+        named.setdefault("beta", 0.0)
+        return named
+
     def forward(self, x, training=False, weights=None):
-        gamma, beta, moving_mean, moving_variance = self.weights if weights is None else weights
+        w = self._named(weights)
+        training = training and not self._frozen
         if training:
             mean = x.mean(axis=-2, keepdims=True)  # μ_B over the samples of the batch
             var = x.var(axis=-2, keepdims=True)  # σ²_B (biased, as Keras)
         else:
-            mean, var = moving_mean, moving_variance
+            mean, var = w["moving_mean"], w["moving_variance"]
         inv_std = 1.0 / np.sqrt(var + self.epsilon)
         x_hat = (x - mean) * inv_std  # x̂ = (x - μ) / √(σ² + ε)
         if weights is None:
             self._x_hat, self._inv_std, self._training = x_hat, inv_std, training
             if training:  # moving averages step toward the batch's: m ← m·p + μ_B·(1 - p)
                 p = self.dtype.type(self.momentum)
-                moving_mean *= p
-                moving_mean += (1 - p) * mean[0]
-                moving_variance *= p
-                moving_variance += (1 - p) * var[0]
-        return gamma * x_hat + beta  # y = γ x̂ + β
+                w["moving_mean"] *= p
+                w["moving_mean"] += (1 - p) * mean[0]
+                w["moving_variance"] *= p
+                w["moving_variance"] += (1 - p) * var[0]
+        return w["gamma"] * x_hat + w["beta"]  # y = γ x̂ + β
 
     def backward(self, grad_output, input_grad=True):
-        gamma, x_hat = self.weights[0], self._x_hat
-        if self.grads[0] is not None:
-            (grad_output * x_hat).sum(axis=0, out=self.grads[0])  # ∂E/∂γ = Σ δ x̂
-        if self.grads[1] is not None:
-            grad_output.sum(axis=0, out=self.grads[1])  # ∂E/∂β = Σ δ
+        x_hat = self._x_hat
+        grads = dict(zip(self.weight_names, self.grads))
+        if grads.get("gamma") is not None:
+            (grad_output * x_hat).sum(axis=0, out=grads["gamma"])  # ∂E/∂γ = Σ δ x̂
+        if grads.get("beta") is not None:
+            grad_output.sum(axis=0, out=grads["beta"])  # ∂E/∂β = Σ δ
         if not input_grad:
             return None
-        grad_x_hat = grad_output * gamma
+        grad_x_hat = grad_output * self._named(None)["gamma"]
         if not self._training:
             return grad_x_hat * self._inv_std
         # Through μ_B and σ²_B: ∂E/∂x = (1/N)(1/σ)(N ĝ - Σ ĝ - x̂ Σ ĝ x̂), ĝ = ∂E/∂x̂

@@ -29,6 +29,8 @@ class Optimizer(Configurable):
             learning_rate = lr
         if isinstance(learning_rate, (dict, schedules.LearningRateSchedule)):
             learning_rate = schedules.get(learning_rate)
+        elif callable(learning_rate):  # Keras: a function of no arguments, read every step
+            pass
         else:
             learning_rate = check_number("learning_rate", learning_rate, minimum=0.0)
             if decay:  # Keras 2's time-based decay: lr / (1 + decay · iterations)
@@ -40,35 +42,64 @@ class Optimizer(Configurable):
             if value is not None:
                 check_number(key, value, minimum=0.0, exclusive_minimum=key != "weight_decay")
         if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
-            raise ConfigError("give at most one of clipnorm, clipvalue and global_clipnorm")
+            raise ConfigError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be "
+                              f"set. Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                              f"global_clipnorm={global_clipnorm}")
         self.clipnorm, self.clipvalue = clipnorm, clipvalue
         self.global_clipnorm, self.weight_decay = global_clipnorm, weight_decay
         self.iterations = 0
         self.state: list[dict] | None = None
+        self._exclude_ids: set[int] = set()
+        self._exclude_names: tuple[str, ...] = ()
 
     # learning rate -------------------------------------------------------------------
     @property
     def learning_rate(self) -> float:
         """The learning rate the next step will use."""
         lr = self._learning_rate
-        return float(lr(self.iterations)) if callable(lr) else float(lr)
+        if isinstance(lr, schedules.LearningRateSchedule):
+            return float(lr(self.iterations))
+        return float(lr()) if callable(lr) else float(lr)
 
     @learning_rate.setter
     def learning_rate(self, value) -> None:
-        self._learning_rate = check_number("learning_rate", value, minimum=0.0)
+        self._learning_rate = value if callable(value) else check_number(
+            "learning_rate", value, minimum=0.0)
+
+    # weight decay ----------------------------------------------------------------------
+    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+        """Keep some weights out of the decoupled weight decay (Keras's method).
+
+        ``var_list``: weight arrays (e.g. ``model.layers[0].bias``); ``var_names``:
+        substrings of weight names such as ``"bias"`` (names like ``"dense.bias"``).
+        Must be called before the first step.
+        """
+        if self.state is not None:
+            raise ConfigError("exclude_from_weight_decay() can only be configured before the "
+                              "optimizer is built (before the first training step)")
+        self._exclude_ids = {id(w) for w in var_list or []}
+        self._exclude_names = tuple(var_names or ())
+
+    def _decays(self, weights, names) -> list[bool]:
+        names = names if names is not None else [""] * len(weights)
+        return [bool(self.weight_decay) and id(w) not in self._exclude_ids
+                and not any(part in name for part in self._exclude_names)
+                for w, name in zip(weights, names)]
 
     # the update -----------------------------------------------------------------------
-    def build(self, weights) -> None:
+    def build(self, weights, names=None) -> None:
+        """Create the state for ``weights`` (their ``names`` select weight-decay exclusions)."""
         self.state = [self.init_state(w) for w in weights]
         self._buffers = [np.empty_like(w) for w in weights]
+        self._decay = self._decays(weights, names)
 
     def init_state(self, weight: np.ndarray) -> dict:
         return {}
 
-    def apply(self, weights, grads) -> None:
+    def apply(self, weights, grads, names=None) -> None:
         """Update every weight in place from its gradient (one optimiser step)."""
         if self.state is None:
-            self.build(weights)
+            self.build(weights, names)
         if len(weights) != len(self.state):
             raise ShapeError(
                 f"optimizer was built for {len(self.state)} weights, got {len(weights)}"
@@ -76,8 +107,9 @@ class Optimizer(Configurable):
         grads = self._clip(grads)
         lr = self.learning_rate
         t = self.iterations + 1
-        for w, g, state, buf in zip(weights, grads, self.state, self._buffers):
-            if self.weight_decay:  # decoupled decay: w ← w - lr·λ·w
+        for w, g, state, buf, decay in zip(weights, grads, self.state, self._buffers,
+                                           self._decay):
+            if decay:  # decoupled decay: w ← w - lr·λ·w
                 np.multiply(w, lr * self.weight_decay, out=buf)
                 w -= buf
             self._step(w, g, state, lr, t, buf)
@@ -108,8 +140,8 @@ class Optimizer(Configurable):
                 flat[f"{i}/{key}"] = value
         return flat
 
-    def set_state(self, flat: dict, weights) -> None:
-        self.build(weights)
+    def set_state(self, flat: dict, weights, names=None) -> None:
+        self.build(weights, names)
         self.iterations = int(flat.get("iterations", 0))
         for name, value in flat.items():
             if name == "iterations":
@@ -123,8 +155,11 @@ class Optimizer(Configurable):
 
     def get_config(self) -> dict:
         lr = self._learning_rate
-        config = {"name": self.name,
-                  "learning_rate": lr.get_config() if callable(lr) else lr}
+        if isinstance(lr, schedules.LearningRateSchedule):
+            lr = lr.get_config()
+        elif callable(lr):  # a function cannot be stored: keep its current value
+            lr = float(lr())
+        config = {"name": self.name, "learning_rate": lr}
         for key in self._config + self._common:
             config[key] = getattr(self, key)
         return config

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ConfigError
 from ..validation import check_number
 from .base import OPTIMIZERS, Optimizer
 
@@ -218,4 +219,83 @@ class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter): w ← w - η λ w, then Adam."""
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, **kwargs):
+        if weight_decay is None:  # Keras raises too: AdamW without decay is Adam
+            raise ConfigError("Argument `weight_decay` must be a float. Received: "
+                              "weight_decay=None")
         super().__init__(learning_rate, weight_decay=weight_decay, **kwargs)
+
+
+class _AdamFamily(Optimizer):
+    """Shared constructor of Adamax and Nadam: β1, β2, ε with Keras's checks."""
+
+    _config = ("beta_1", "beta_2", "epsilon")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1 = check_number("beta_1", beta_1, minimum=0.0, maximum=1.0,
+                                   exclusive_maximum=True)
+        self.beta_2 = check_number("beta_2", beta_2, minimum=0.0, maximum=1.0,
+                                   exclusive_maximum=True)
+        self.epsilon = check_number("epsilon", epsilon, minimum=0.0)
+
+
+@OPTIMIZERS.register("adamax")
+class Adamax(_AdamFamily):
+    """Adam with the infinity norm (Kingma & Ba 2015, section 7):
+
+    m ← β1 m + (1-β1) g;  u ← max(β2 u, |g|);  w ← w - η m / ((1-β1^t)(u + ε)).
+    """
+
+    def init_state(self, w):
+        return {"m": np.zeros_like(w), "u": np.zeros_like(w)}
+
+    def _step(self, w, g, state, lr, t, buf):
+        m, u = state["m"], state["u"]
+        m *= self.beta_1
+        np.multiply(g, 1.0 - self.beta_1, out=buf)
+        m += buf  # m ← β1 m + (1-β1) g
+        u *= self.beta_2
+        np.maximum(u, np.abs(g, out=buf), out=u)  # u ← max(β2 u, |g|)
+        np.add(u, self.epsilon, out=buf)
+        np.divide(m, buf, out=buf)
+        buf *= lr / (1.0 - self.beta_1**t)
+        w -= buf  # w ← w - η m / ((1-β1^t)(u + ε))
+
+
+@OPTIMIZERS.register("nadam")
+class Nadam(_AdamFamily):
+    """Adam with Nesterov momentum (Dozat 2016), in Keras's form with a momentum
+    schedule u_t = β1 (1 - ½ 0.96^t) and Π_t = u_1 ⋯ u_t:
+
+    m ← β1 m + (1-β1) g;  v ← β2 v + (1-β2) g²;
+    m̂ = u_{t+1} m / (1 - Π_t u_{t+1}) + (1 - u_t) g / (1 - Π_t);  v̂ = v / (1 - β2^t);
+    w ← w - η m̂ / (√v̂ + ε).
+    """
+
+    def init_state(self, w):
+        # Π_t is one number shared by every weight; each keeps a copy so it is saved
+        # with the rest of the state
+        return {"m": np.zeros_like(w), "v": np.zeros_like(w),
+                "u_product": np.ones((), dtype=w.dtype)}
+
+    def _step(self, w, g, state, lr, t, buf):
+        m, v = state["m"], state["v"]
+        u_t = self.beta_1 * (1.0 - 0.5 * 0.96**t)
+        u_next = self.beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
+        state["u_product"] *= u_t  # Π_t = Π_{t-1} u_t
+        product = float(state["u_product"])
+        m *= self.beta_1
+        np.multiply(g, 1.0 - self.beta_1, out=buf)
+        m += buf  # m ← β1 m + (1-β1) g
+        v *= self.beta_2
+        np.multiply(g, g, out=buf)
+        buf *= 1.0 - self.beta_2
+        v += buf  # v ← β2 v + (1-β2) g²
+        np.divide(v, 1.0 - self.beta_2**t, out=buf)
+        np.sqrt(buf, out=buf)
+        buf += self.epsilon  # √v̂ + ε
+        # (the one temporary array of the step: m̂ needs a second scratch array)
+        m_hat = m * (u_next / (1.0 - product * u_next)) + g * ((1.0 - u_t) / (1.0 - product))
+        m_hat /= buf
+        m_hat *= lr
+        w -= m_hat  # w ← w - η m̂ / (√v̂ + ε)

@@ -1,0 +1,230 @@
+"""The playground in a real browser: Playwright driving Debian's chromium.
+
+Needs ``pip install -e '.[playground]'`` (Playwright's Python package only; never
+``playwright install``) and ``apt-get install -y chromium``; skipped with the reason
+otherwise. Screenshots at 1400 and 390 px go to $GLASSNET_SCREENSHOTS (default: the
+test's temporary folder).
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+import glassnet
+
+from .playground_server import start_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed "
+                                   "(pip install -e '.[playground]')")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def base():
+    url, _, stop = start_server()
+    yield url
+    stop()
+
+
+@pytest.fixture
+def page(browser, base):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base + "/")
+    page.wait_for_function("window.GN && GN.info && GN.frame && GN.frame.network")
+    yield page
+    page.close()
+    assert errors == []
+
+
+def fish_csv(path):
+    """A survey as Japanese Excel saves it: cp932, Japanese column and class names."""
+    rng = np.random.default_rng(3)
+    lines = ["体長,体重,水温,魚種"]
+    for name, (length, weight) in {"鯛": (30, 600), "鮭": (60, 3000), "鯵": (20, 150)}.items():
+        for _ in range(30):
+            lines.append(f"{rng.normal(length, 4):.1f},{rng.normal(weight, weight * .15):.0f},"
+                         f"{rng.normal(15, 2):.1f},{name}")
+    order = [0] + list(1 + rng.permutation(90))
+    path.write_bytes("\r\n".join(lines[i] for i in order).encode("cp932"))
+    return path
+
+
+def wait_frame(page, condition):
+    page.wait_for_function(f"(() => {{ var f = GN.frame; return f && f.version >= GN.info.version "
+                           f"&& ({condition}); }})()", timeout=60000)
+
+
+def region_pixels(page):
+    return page.evaluate("document.getElementById('region').toDataURL()")
+
+
+def steps(page, n):
+    for _ in range(n):
+        before = page.evaluate("GN.frame.step")
+        page.click("#step")
+        wait_frame(page, f"f.step === {before + 1}")
+
+
+def test_a_newcomers_session_on_a_japanese_csv(page, tmp_path):
+    path = fish_csv(tmp_path / "魚.csv")
+    page.set_input_files("#file", str(path))
+    page.wait_for_function("GN.info && GN.info.target === '魚種' && GN.info.features.length === 3")
+    # features: leave the water temperature out
+    page.uncheck("#features input[value='水温']")
+    page.wait_for_function("GN.info.features.join() === '体長,体重'")
+    assert page.input_value("#target") == "魚種"
+    assert page.evaluate("GN.info.classes") == ["鮭", "鯛", "鯵"]
+    # a wider network and Adam, by clicking
+    page.click("#layer-controls button[data-d='1']")
+    page.select_option("#optimizer", "adam")
+    page.fill("#learning_rate", "0.05")
+    page.dispatch_event("#learning_rate", "change")
+    page.wait_for_function("GN.info.layers[0].units === 3 && GN.info.spec.optimizer.name === "
+                           "'adam' && GN.info.spec.optimizer.learning_rate === 0.05")
+    wait_frame(page, "f.step === 0")
+    page.wait_for_function("GN.stats.draws > 0")
+    untrained = region_pixels(page)
+    initial_kernel = page.evaluate("GN.frame.network.layers[0].kernel")
+
+    page.click("#play")
+    wait_frame(page, "f.epoch >= 150")
+    page.click("#play")  # pause
+    wait_frame(page, "!f.playing")
+    loss = page.evaluate("GN.frame.history.loss")
+    assert loss[-1] < 0.5 * loss[0]
+    page.wait_for_timeout(200)
+    assert region_pixels(page) != untrained
+
+    step_before = page.evaluate("GN.frame.step")
+    steps(page, 1)
+    assert page.evaluate("GN.frame.step") == step_before + 1
+
+    # reset: the same initial weights, so the same curve step by step
+    page.click("#reset")
+    wait_frame(page, "f.step === 0 && f.epoch === 0")
+    assert page.evaluate("GN.frame.network.layers[0].kernel") == initial_kernel
+    steps(page, 6)
+    first = page.evaluate("GN.frame.history.loss")
+    page.click("#reset")
+    wait_frame(page, "f.step === 0")
+    steps(page, 6)
+    assert page.evaluate("GN.frame.history.loss") == first
+
+    # the model file loads in glassnet and predicts like the page's network
+    with page.expect_download() as download:
+        page.click("#dl-model")
+    saved = tmp_path / "playground.glassnet"
+    download.value.save_as(saved)
+    model = glassnet.load_model(saved)
+    assert model.info["feature_names"] == ["体長", "体重"]
+    assert model.info["class_names"] == ["鮭", "鯛", "鯵"]
+    frame_output = page.evaluate("GN.frame.trace.output")
+    row = page.evaluate("GN.frame.trace.features")
+    np.testing.assert_allclose(model.predict(np.array([row]))[0], frame_output, rtol=1e-5)
+
+    # Japanese UI
+    page.click("#lang-ja")
+    page.wait_for_function("document.documentElement.lang === 'ja'")
+    assert page.inner_text(".col.data h2") == "データ"
+    assert "エポック" in page.inner_text(".controls")
+    assert "90 行" in page.inner_text("#csv-info")
+    page.click("#play")
+    wait_frame(page, "f.epoch >= 300")
+    page.click("#play")
+    wait_frame(page, "!f.playing")
+    assert any(w in page.inner_text("#verdict") for w in ("良好", "過学習", "学習不足"))
+    page.evaluate("document.fonts.ready")
+    page.evaluate("window.scrollTo(0, 0)")
+    shots = os.environ.get("GLASSNET_SCREENSHOTS", str(tmp_path))
+    page.screenshot(path=os.path.join(shots, "playground-1400.png"), full_page=True)
+    # the setup lives in the URL
+    assert "%E9%AD%9A%E7%A8%AE" in page.url  # 魚種, the target
+
+
+def test_hover_and_click_show_formulas_traces_and_gradient_checks(page):
+    steps(page, 3)
+    box = page.locator("#net").bounding_box()
+    node = page.evaluate("GN.net.nodes.find(n => n.col === 1)")
+    page.mouse.move(box["x"] + node["x"] + node["s"] / 2, box["y"] + node["y"] + node["s"] / 2)
+    tip = page.inner_text("#tip")
+    assert "α = a₀ + Σᵢ aᵢ xᵢ" in tip and "δ = ∂E/∂α" in tip and "sigmoid(α)" in tip
+    link = page.evaluate("GN.net.links[0]")
+    t = 0.5
+    x = (link["p"][0] + link["p"][3]) / 2
+    y = (1 - t) ** 3 * link["p"][1] + 3 * (1 - t) ** 2 * t * link["p"][1] + \
+        3 * (1 - t) * t ** 2 * link["p"][4] + t ** 3 * link["p"][4]
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    assert "∂E/∂a = δ x" in page.inner_text("#tip")
+
+    region = page.locator("#region").bounding_box()
+    xy = page.evaluate("GN.pointXY(GN.info, GN.info.view, 10, "
+                       "document.getElementById('region').clientWidth, "
+                       "document.getElementById('region').clientHeight)")
+    with page.expect_response(lambda r: "/api/trace" in r.url) as response:
+        page.mouse.click(region["x"] + xy[0], region["y"] + xy[1])
+    trace = response.value.json()
+    assert trace["row"] == page.evaluate("GN.info.points.index[10]")
+    assert all(r["relative_error"] < 1e-6 for r in trace["gradients"])
+    page.wait_for_selector("#gradcheck table")
+    assert len(page.query_selector_all("#trace table")) == 2  # hidden and output layer
+
+
+def test_redraws_at_least_ten_times_a_second_while_training(page):
+    page.click("#play")
+    wait_frame(page, "f.playing")
+    start = page.evaluate("[GN.stats.draws, performance.now()]")
+    page.wait_for_timeout(3000)
+    end = page.evaluate("[GN.stats.draws, performance.now()]")
+    epoch = page.evaluate("GN.frame.epoch")
+    page.click("#play")
+    rate = (end[0] - start[0]) / ((end[1] - start[1]) / 1000)
+    assert rate >= 10, f"{rate:.1f} redraws a second"
+    assert epoch > 100  # and it trained meanwhile
+
+
+def test_phone_width_layout(browser, base, tmp_path):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base + "/")
+    page.wait_for_function("window.GN && GN.info && GN.frame && GN.frame.network")
+    steps(page, 2)
+    widths = page.evaluate("[document.documentElement.scrollWidth, "
+                           "document.getElementById('region').clientWidth]")
+    assert widths[0] <= 390 and widths[1] > 300  # no sideways scrolling; a full-width map
+    page.click("#play")
+    wait_frame(page, "f.epoch >= 300")
+    page.click("#play")
+    wait_frame(page, "!f.playing")
+    page.evaluate("document.fonts.ready")
+    shots = os.environ.get("GLASSNET_SCREENSHOTS", str(tmp_path))
+    page.screenshot(path=os.path.join(shots, "playground-390.png"), full_page=True)
+    page.close()
+
+
+def test_the_url_restores_the_setup(browser, base):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base + "/")
+    page.wait_for_function("window.GN && GN.info && GN.frame")
+    page.click("#datasets button[data-name='spiral']")
+    page.click("#add-layer")
+    page.wait_for_function("GN.info.classes.length === 3 && GN.info.layers.length === 3")
+    url = page.url
+    page.close()
+    again = browser.new_page(viewport={"width": 1400, "height": 900})
+    again.goto(url)
+    again.wait_for_function("window.GN && GN.info && GN.info.layers.length === 3")
+    assert again.evaluate("GN.state.data.name") == "spiral"
+    again.close()
