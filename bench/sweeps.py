@@ -1,13 +1,15 @@
 """Sweep engines side by side: overhead per trial, and the speed-up of two workers.
 
-    python bench/sweeps.py [--trials 100] [--subsample 1000] [--mnist PATH] [--skip-speedup]
+    python bench/sweeps.py [--trials 100] [--subsample 1000] [--mnist PATH] [--repeat 3]
+                           [--skip-speedup]
 
 1. Overhead: ``--trials`` tiny trials (XOR, 2-4-1, one epoch: about a millisecond of
    training each) run serially in this process, by joblib's loky backend with two
    workers, on a Dask LocalCluster with two worker processes, and serially with the
    journal (one fsynced line per trial) and with Optuna's TPE sampler asking and being
    told each trial. Start-up (worker processes, cluster) is timed apart from the trials.
-2. Speed-up with two workers against the serial run, on seed 002's capacity preset in a
+2. Speed-up with two workers against the serial run (medians of ``--repeat`` rounds,
+   the engines alternating), on seed 002's capacity preset in a
    quick version (Dense 400 / 4000 / 40000, ``--subsample`` rows, one epoch) and on a
    search of 8 trials of equal size. Three trials of very unequal size cannot be
    sped up beyond (sum of trial times) / (longest trial): the table shows that bound,
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -88,22 +91,34 @@ def _overhead_row(name, start, seconds, results, workers=1):
             "overhead ms per trial": 1000 * (seconds - training / workers) / len(results)}
 
 
-def speedup(name, specs):
-    rows, serial = [], None
-    for engine, options in [("serial", {}), ("joblib loky, 2 workers", {"jobs": 2}),
-                            ("Dask LocalCluster, 2 workers", {"jobs": 2, "scheduler": "local"})]:
-        try:
-            _, seconds, results = timed_sweep(specs, **options)
-        except Exception as exc:
-            rows.append({"workload": name, "engine": engine, "note": f"skipped: {exc}"})
+ENGINES = [("serial", {}), ("joblib loky, 2 workers", {"jobs": 2}),
+           ("Dask LocalCluster, 2 workers", {"jobs": 2, "scheduler": "local"})]
+
+
+def speedup(name, specs, repeat):
+    """Median wall time of each engine over ``repeat`` rounds, the engines alternating
+    within each round so that a change in the machine's load hits them alike."""
+    walls = {engine: [] for engine, _ in ENGINES}
+    trials, notes = {}, {}
+    for _ in range(repeat):
+        for engine, options in ENGINES:
+            try:
+                _, seconds, results = timed_sweep(specs, **options)
+            except Exception as exc:  # e.g. the cluster extra is not installed
+                notes[engine] = f"skipped: {exc}"
+                continue
+            walls[engine].append(seconds)
+            trials.setdefault(engine, []).append([r["seconds"] for r in results])
+    rows, serial = [], statistics.median(walls["serial"])
+    for engine, _ in ENGINES:
+        if not walls[engine]:
+            rows.append({"workload": name, "engine": engine, "note": notes.get(engine)})
             continue
-        trial_seconds = [r["seconds"] for r in results]
-        if serial is None:
-            serial = seconds
-        rows.append({"workload": name, "engine": engine, "wall s": seconds,
-                     "speed-up": serial / seconds,
-                     "bound with 2 workers": min(2.0, sum(trial_seconds) / max(trial_seconds)),
-                     "longest trial s": max(trial_seconds)})
+        wall = statistics.median(walls[engine])
+        bounds = [min(2.0, sum(t) / max(t)) for t in trials[engine]]
+        rows.append({"workload": name, "engine": engine, "wall s": wall,
+                     "speed-up": serial / wall, "bound with 2 workers": statistics.median(bounds),
+                     "wall s, each round": " ".join(f"{w:.1f}" for w in walls[engine])})
     return rows
 
 
@@ -149,6 +164,7 @@ def main(argv=None):
     parser.add_argument("--subsample", type=int, default=1000)
     parser.add_argument("--mnist", default=DEFAULT_MNIST)
     parser.add_argument("--skip-speedup", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the speed-up runs")
     args = parser.parse_args(argv)
     print(f"# Sweep engines ({machine()}; {busy()})\n")
     rows = overhead(args.trials)
@@ -163,13 +179,13 @@ def main(argv=None):
         for spec in equal:
             spec["optimizer"]["name"] = "adam"
         cores = available_parallelism()
-        speed = speedup("capacity, quick (3 unequal trials)", quick) + speedup(
-            "search of 8 Dense(4000) trials", equal)
+        speed = speedup("capacity, quick (3 unequal trials)", quick, args.repeat) + speedup(
+            "search of 8 Dense(4000) trials", equal, args.repeat)
         for row in speed:
             row["cores available"] = cores
         print()
         print_table(speed, ["workload", "engine", "wall s", "speed-up",
-                            "bound with 2 workers", "cores available", "longest trial s",
+                            "bound with 2 workers", "cores available", "wall s, each round",
                             "note"])
     print(f"\nafter: {busy()}")
     print("written:", write_results("sweeps", rows + speed + [{"machine load": busy()}]))
