@@ -219,14 +219,25 @@ def test_argument_errors_are_one_line_exit_2(tmp_path, capsys, args, message):
 
 def test_existing_results_are_not_overwritten(tmp_path, capsys):
     out = tmp_path / "run"
+    options = ["--epochs", "2", "--no-figures", "--batch-size", "full"]
+    assert glassnet_cmd("train", "xor", "--out", out, *options, capsys=capsys)[0] == 0
+    code, io = glassnet_cmd("train", "xor", "--out", out, *options, capsys=capsys)
+    assert code == 2 and "already holds train results" in io.err and "--overwrite" in io.err
+    code, io = glassnet_cmd("train", "xor", "--out", out, *options, "--overwrite",
+                            capsys=capsys)
+    assert code == 0 and "replaced the earlier train results" in io.out
+    assert glassnet.load_model(out / "model.glassnet").input_dim == 2
+
+
+def test_a_folder_glassnet_did_not_write_is_never_replaced(tmp_path, capsys):
+    out = tmp_path / "thesis"
     out.mkdir()
     (out / "model.glassnet").write_text("precious")
-    code, io = glassnet_cmd("train", "xor", "--out", out, "--epochs", "2", capsys=capsys)
-    assert code == 2 and "--overwrite" in io.err
+    for extra in ([], ["--overwrite"]):
+        code, io = glassnet_cmd("train", "xor", "--out", out, "--epochs", "2", *extra,
+                                capsys=capsys)
+        assert code == 2 and "did not write" in io.err and "--overwrite" not in io.err
     assert (out / "model.glassnet").read_text() == "precious"
-    code, io = glassnet_cmd("train", "xor", "--out", out, "--epochs", "2", "--no-figures",
-                            "--overwrite", "--batch-size", "full", capsys=capsys)
-    assert code == 0 and glassnet.load_model(out / "model.glassnet").input_dim == 2
 
 
 def test_internal_errors_exit_1(monkeypatch, capsys):

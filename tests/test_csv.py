@@ -143,3 +143,94 @@ def test_random_bytes_give_a_dataset_or_a_data_error(tmp_path_factory, raw):
         load_csv(path)
     except DataError:
         pass
+
+
+# Bad data that costs too much or lies --------------------------------------------------
+def test_a_very_long_line_is_refused_without_reading_it_whole(tmp_path):
+    import tracemalloc
+
+    from glassnet.data.csvfile import read_table
+
+    path = tmp_path / "long.csv"
+    with open(path, "w") as f:
+        f.write("a,b\n1,2\n")
+        f.write("3," + "9" * 20_000_000 + "\n")  # 20 MB on one line
+    tracemalloc.start()
+    with pytest.raises(DataError, match=r"long.csv, line 3: the line is longer than 1000000"):
+        read_table(path, max_line=1_000_000)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 10_000_000  # far less than the 20 MB line
+
+
+def test_a_huge_quoted_cell_names_the_line(tmp_path):
+    path = tmp_path / "quoted.csv"
+    path.write_text('a,b\n1,"' + "x\n" * 100_000 + '"\n')
+    with pytest.raises(DataError, match=r"quoted.csv, line \d+: not valid CSV \(field larger"):
+        load_csv(path)
+
+
+def test_utf32_with_bom_is_read(tmp_path):
+    path = tmp_path / "u32.csv"
+    path.write_bytes("体長,種\n1,鯛\n2,鮭\n".encode("utf-32"))
+    d = load_csv(path)
+    assert d.feature_names == ["体長"] and d.class_names == ["鮭", "鯛"]
+    assert d.info["encoding"] == "utf-32"
+
+
+def test_text_labels_are_capped_like_numeric_ones(tmp_path):
+    path = tmp_path / "ids.csv"
+    path.write_text("x,id\n" + "".join(f"{i},user{i}\n" for i in range(150)))
+    with pytest.raises(DataError, match=r"ids.csv, column 'id': the target has 150 distinct "
+                       r"labels, more than the 100 classes allowed.*max_classes"):
+        load_csv(path)
+    assert load_csv(path, max_classes=150).n_classes == 150
+
+
+@pytest.mark.parametrize("cell", ["#DIV/0!", "#VALUE!", "#REF!"])
+def test_an_excel_error_in_a_numeric_target_names_file_line_and_column(tmp_path, cell):
+    path = tmp_path / "err.csv"
+    rows = [f"{i},{i * 0.37:.3f}" for i in range(40)]
+    rows[6] = f"6,{cell}"
+    path.write_text("x,y\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError, match=rf"err.csv, line 8, column 'y': '{cell}' is an Excel "
+                       "error value"):
+        load_csv(path)
+
+
+def test_a_stray_word_in_a_numeric_target_is_not_a_class(tmp_path):
+    path = tmp_path / "word.csv"
+    rows = [f"{i},{i * 0.37:.3f}" for i in range(40)]
+    rows[3] = "3,oops"
+    path.write_text("x,y\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError, match=r"word.csv, line 5, column 'y': expected a number like "
+                       r"the other 39 cells"):
+        load_csv(path)
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf", "1e999"])
+def test_an_infinite_target_names_file_line_and_column(tmp_path, cell):
+    path = tmp_path / "inf.csv"
+    path.write_text(f"x,y\n1,0.5\n2,{cell}\n3,0.25\n")
+    with pytest.raises(DataError, match=rf"inf.csv, line 3, column 'y': the target must be a "
+                       rf"finite number, found '{cell}'"):
+        load_csv(path)
+
+
+def test_huge_whole_numbers_are_a_quantity_not_classes(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text("x,y\n" + "".join(f"{i},{(i + 1) * 1e300}\n" for i in range(10)))
+    d = load_csv(path)
+    assert not d.is_classification and d.labels[3, 0] == 4e300
+
+
+def test_names_neutralised_on_the_way_out_read_back_as_they_were(tmp_path):
+    from glassnet.data import Dataset
+
+    d = Dataset(np.array([[1.0, -2.0], [3.0, 4.0]]), np.array([0, 1]), ["=a", "-b"],
+                ["+yes", "@no"], "=target")
+    d.to_csv(tmp_path / "out.csv")
+    assert "'=a" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    back = load_csv(tmp_path / "out.csv", target="=target")
+    assert back.feature_names == ["=a", "-b"] and back.class_names == ["+yes", "@no"]
+    np.testing.assert_array_equal(back.features, d.features)

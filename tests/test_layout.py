@@ -15,11 +15,12 @@ ROOT = os.path.join(os.path.dirname(__file__), os.pardir, "src", "glassnet")
 
 #: (layer number, module name prefixes), bottom first; the README's "Layout" section
 LAYERS = [
-    (0, ["errors", "validation", "_registry", "files", "rowops", "version", "utils"]),
+    (0, ["errors", "validation", "_registry", "files", "rowops", "version", "utils",
+         "results", "sanitize"]),
     (1, ["activations", "losses", "initializers", "regularizers", "layers", "gradients",
          "tracing"]),
-    (2, ["model", "training", "saving", "modelfile", "summary", "optimizers", "metrics",
-         "callbacks", "progress", "diagnosis", "weights", "fitdata"]),
+    (2, ["model", "training", "saving", "modelfile", "modelcheck", "summary", "optimizers",
+         "metrics", "callbacks", "progress", "diagnosis", "weights", "fitdata", "fallback"]),
     (3, ["data", "datasets", "spec", "exports"]),
     (4, ["plotting", "report"]),
     (5, ["cli", "demo", "experiments", "sklearn", "playground", "__main__"]),

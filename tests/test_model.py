@@ -176,3 +176,58 @@ def test_train_on_batch_is_one_step_of_fit():
     assert accuracy == pytest.approx(history.history["accuracy"][0])
     for wa, wb in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_array_equal(wa, wb)
+
+
+# Arguments and inputs that used to surface as NumPy errors or silent mistakes -----------
+class Table:
+    """The part of a pandas DataFrame glassnet uses: named columns."""
+
+    def __init__(self, columns):
+        self.data = {k: np.asarray(v, float) for k, v in columns.items()}
+        self.columns = list(columns)
+
+    def __getitem__(self, names):
+        return Table({n: self.data[n] for n in names})
+
+    def to_numpy(self):
+        return np.column_stack([self.data[c] for c in self.columns])
+
+    def __array__(self, dtype=None, copy=None):
+        return self.to_numpy()
+
+
+def named_model():
+    model = Sequential([Dense(1)], input_dim=2, seed=0)
+    model.set_weights([np.array([[1.0], [10.0]]), np.zeros(1)])
+    model.info["feature_names"] = ["length", "weight"]
+    return model
+
+
+def test_a_table_with_named_columns_is_matched_by_name():
+    model = named_model()
+    swapped = Table({"weight": [1.0, 2.0], "length": [3.0, 4.0]})
+    np.testing.assert_allclose(model.predict(swapped)[:, 0], [3 + 10, 4 + 20])
+    extra = Table({"id": [7.0, 8.0], "length": [3.0, 4.0], "weight": [1.0, 2.0]})
+    np.testing.assert_allclose(model.predict(extra)[:, 0], [13, 24])
+    with pytest.raises(DataError, match="x has no column\\(s\\) 'weight'; the model was trained "
+                       "on columns 'length', 'weight'"):
+        model.predict(Table({"length": [1.0], "height": [2.0]}))
+
+
+def test_a_pandas_dataframe_is_matched_by_name():
+    pd = pytest.importorskip("pandas")
+    model = named_model()
+    frame = pd.DataFrame({"weight": [1.0, 2.0], "length": [3.0, 4.0]})
+    np.testing.assert_allclose(model.predict(frame)[:, 0], [13, 24])
+
+
+def test_complex_input_is_refused():
+    with pytest.raises(DataError, match="x must hold real numbers, got complex values"):
+        named_model().predict(np.array([[1 + 2j, 3]]))
+
+
+def test_argument_types_are_config_errors():
+    with pytest.raises(ConfigError, match="batch_size must be an integer, got '2' \\(str\\)"):
+        named_model().predict(np.ones((3, 2)), batch_size="2")
+    with pytest.raises(ConfigError, match="seed must be an integer, got 'x' \\(str\\)"):
+        Dropout(0.5, seed="x")

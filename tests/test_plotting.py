@@ -152,3 +152,26 @@ def test_regression_curve_for_seed002_steps():
     fig = plotting.regression_curve(model, data)
     assert len(fig.axes[0].get_lines()) == 1
     pyplot().close(fig)
+
+
+def test_a_report_with_many_classes_stays_small(tmp_path):
+    from glassnet import Sequential
+    from glassnet.data import Dataset
+    from glassnet.layers import Dense
+    from glassnet.report import write_run
+
+    rng = np.random.default_rng(0)
+    k = 40
+    names = [f"=class{i}" for i in range(k)]
+    data = Dataset(rng.normal(size=(200, 2)), np.arange(200) % k, ["a", "b"], names, "t")
+    model = Sequential([Dense(k, "softmax")], input_dim=2, seed=0)
+    model.compile("sgd", "categorical_crossentropy")
+    history = model.fit(data, epochs=2, verbose=0)
+    paths = write_run(str(tmp_path), model, data, data.subset(slice(0, 0)), history,
+                      figures=True)
+    html = open(paths["report"], encoding="utf-8").read()
+    assert "40 classes: too many for a confusion matrix here" in html
+    assert "… (20 more)" in html
+    assert not (tmp_path / "probability-maps.png").exists()
+    assert (tmp_path / "decision-regions.png").exists()
+    assert "'=class0" in (tmp_path / "train.csv").read_text(encoding="utf-8-sig")

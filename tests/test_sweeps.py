@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from glassnet.errors import ConfigError
+from glassnet.errors import ConfigError, ResultsError
 from glassnet.experiments import describe, grid_specs, random_specs, run_search, run_sweep, score
 from glassnet.experiments.journal import JOURNAL, read_journal
 from glassnet.experiments.pruning import MedianStopping, median_rule
@@ -234,21 +234,30 @@ def test_a_sweep_folder_resumes_from_its_plan_alone(tmp_path):
     assert ran == [] and [comparable(r) for r in again] == [comparable(r) for r in results]
     with pytest.raises(ConfigError, match=r"other settings \(specs differ\)"):
         run_experiment(compare_plan(specs[:1]), out, resume=True)
-    with pytest.raises(ConfigError, match="is not empty"):
+    with pytest.raises(ResultsError, match="already holds compare results"):
         run_experiment(compare_plan(specs), out)
 
 
 def test_an_unfinished_sweep_folder_points_at_resume(tmp_path):
     from glassnet.experiments.plan import run_experiment, search_plan
+    from glassnet.results import read_marker
 
     out = str(tmp_path / "s")
     plan = search_plan(MOONS, sampler="random", trials=2, seed=3)
-    run_experiment(plan, out, report=False)
-    os.remove(os.path.join(out, "results.json"))  # as if killed before the end
-    with pytest.raises(ConfigError, match="an unfinished sweep: add --resume"):
+
+    def stop_after_one(status):
+        if status["done"] == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(plan, out, progress=stop_after_one)
+    assert read_marker(out)["state"] == "sweep"  # a glassnet folder, unfinished
+    with pytest.raises(ResultsError, match="an unfinished sweep: add --resume"):
         run_experiment(plan, out)
     results, report = run_experiment(plan, out, resume=True)
     assert len(results) == 2 and report.endswith("report.html")
+    marker = read_marker(out)
+    assert marker["state"] == "complete" and "journal.jsonl" in marker["files"]
 
 
 # -- the command line -----------------------------------------------------------------------
@@ -272,7 +281,7 @@ def test_search_command_prints_progress_and_resumes(tmp_path, capsys):
     assert run(["search", "moons", "--trials", "5", "--resume", out]) == 2
     assert "was started with other settings" in capsys.readouterr().err
     assert run(args) == 2  # a new sweep does not silently reuse a folder
-    assert "is not empty" in capsys.readouterr().err
+    assert "already holds search results" in capsys.readouterr().err
 
 
 def test_compare_on_a_dask_cluster_started_apart(tmp_path, capsys):
@@ -370,12 +379,12 @@ def test_overwrite_replaces_only_an_earlier_sweep(tmp_path):
     assert (out / "report.html").exists() and (out / "journal.jsonl").exists()
     run_experiment(plan, str(out), overwrite=True, report=False)
     (out / "notes.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"files a sweep does not write \(notes.txt\)"):
+    with pytest.raises(ResultsError, match=r"files glassnet did not write there \(notes.txt\)"):
         run_experiment(plan, str(out), overwrite=True)
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     other = tmp_path / "thesis"
     other.mkdir()
     (other / "chapter1.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(ConfigError, match="is not empty"):
+    with pytest.raises(ResultsError, match="is a folder glassnet did not write"):
         run_experiment(plan, str(other), overwrite=True, report=False)
     assert (other / "chapter1.txt").read_text(encoding="utf-8") == "mine"

@@ -306,3 +306,82 @@ def test_progress_output(capsys, rng):
     assert "\r" in out and out.count("\n") == 2 and "━" in out
     model.fit(x, y, epochs=2, batch_size=5, verbose=0)
     assert capsys.readouterr().out == ""
+
+
+# Training that fails says so ----------------------------------------------------------
+@pytest.mark.parametrize("batch_size", [None, 8])
+def test_after_a_nan_stop_the_model_has_the_last_weights_that_gave_a_finite_loss(rng,
+                                                                                  batch_size):
+    x = rng.normal(size=(64, 2))
+    y = x @ np.array([[1.0], [2.0]])
+    model = Sequential([Dense(1)], input_dim=2, seed=0)
+    model.compile(optimizers.SGD(5.0), "mse")  # each step multiplies the error
+    starts = []
+
+    class Starts(callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            starts.append([w.copy() for w in self.model.get_weights()])
+
+    with pytest.warns(NonFiniteLossWarning, match="went back to the weights from the start "
+                      r"of epoch \d+, the last that gave a finite loss"):
+        h = model.fit(x, y, epochs=500, batch_size=batch_size, verbose=0, callbacks=[Starts()])
+    assert h.stop_reason == "non_finite_loss" and len(starts) > 2
+    kept = model.get_weights()
+    assert any(all(np.array_equal(a, b) for a, b in zip(kept, s)) for s in starts[-2:])
+    assert np.isfinite(model.predict(x)).all()
+    assert np.isfinite(model.evaluate(x, y))
+
+
+def test_a_diverging_run_says_so_with_a_learning_rate_hint(rng):
+    from glassnet.diagnosis import diagnose
+    from glassnet.training import DivergedWarning
+
+    x = rng.normal(size=(64, 2))
+    t = np.eye(2)[(x[:, 0] > 0).astype(int)]
+    model = Sequential([Dense(3, "tanh"), Dense(2, "softmax")], input_dim=2, seed=0)
+    model.compile(optimizers.SGD(1e6), "categorical_crossentropy")
+    with pytest.warns(DivergedWarning, match=r"learning rate \(1e\+06\) is too large"):
+        h = model.fit(x, t, epochs=30, verbose=0)
+    assert h.stop_reason == "diverged"
+    result = diagnose(h.history, start=h.params["first_loss"])
+    assert result.verdict == "diverged" and "train longer" not in result.message.replace(
+        "training longer will not help", "")
+
+
+@pytest.mark.parametrize("loss, verdict", [
+    ([1.0, 0.6, 0.5, 0.45, 0.44, 0.43], None),                       # converging
+    ([1.0, 2.0, 40.0], "rose from 1 to 40"),                          # far above its start
+    ([1.0, 0.2, 0.3, 0.7], "fell to 0.2 (epoch 2) and rose back to 0.7"),
+    ([1.0, 0.5, 0.9, 0.4, 1.0, 0.45, 0.95, 0.4, 0.9, 0.42], "oscillates between 0.4 and 1"),
+    ([1.0, float("nan")], "infinite or NaN"),
+])
+def test_divergence_rules(loss, verdict):
+    from glassnet.diagnosis import divergence
+
+    found = divergence({"loss": loss})
+    assert (found is None) if verdict is None else (verdict in found), found
+
+
+def test_inputs_too_large_for_the_arithmetic_are_clear_errors(rng):
+    from glassnet import DataError
+
+    x = rng.normal(size=(20, 2))
+    y = np.eye(2)[(x[:, 0] > 0).astype(int)]
+    model = Sequential([Dense(2, "softmax")], input_dim=2, seed=0)
+    model.compile("sgd", "categorical_crossentropy")
+    with pytest.raises(DataError, match=r"x holds -?[\d.]+e\+300 at row 0, column 0, beyond "
+                       r"the range of float32 \(largest 3.403e\+38\)"):
+        model.fit(x * 1e300, y, epochs=3, verbose=0)
+    model = Sequential([Dense(2, "softmax")], input_dim=2, seed=0, dtype="float64")
+    model.compile("sgd", "categorical_crossentropy")
+    # In float64 the first loss is finite (about 1e299), the next is not: a clear warning,
+    # and the model keeps the weights that gave the finite loss.
+    with pytest.warns(NonFiniteLossWarning, match=r"scale the inputs \(largest \|x\| = "
+                      r"[\d.]+e\+300\)"):
+        h = model.fit(x * 1e300, y, epochs=3, verbose=0)
+    assert h.stop_reason == "non_finite_loss" and np.isfinite(model.get_weights()[0]).all()
+    model = Sequential([Dense(1)], input_dim=2, seed=0, dtype="float64")
+    model.compile("sgd", "mse")
+    with pytest.raises(DataError, match=r"the loss is inf for the initial weights, before any "
+                       r"update: the inputs \(largest \|x\| = 1e\+200\)"):
+        model.fit(np.full((4, 2), 1e200), np.ones((4, 1)), epochs=3, verbose=0)

@@ -22,7 +22,7 @@ from . import (
     regularizers,
     utils,
 )
-from .errors import ConfigError, DataError, GlassnetError, ShapeError
+from .errors import ConfigError, DataError, GlassnetError, ModelFileError, ShapeError
 from .gradients import gradient_check, gradient_errors, numerical_gradients
 from .layers import Input
 from .model import Sequential
@@ -37,6 +37,7 @@ __all__ = [
     "DataError",
     "GlassnetError",
     "Input",
+    "ModelFileError",
     "Sequential",
     "ShapeError",
     "activations",

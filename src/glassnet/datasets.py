@@ -175,7 +175,7 @@ def load(name: str, **params) -> Dataset:
                           f"{', '.join(params)}") from None
 
 
-def load_any(source, target=None, encoding=None, missing="error") -> Dataset:
+def load_any(source, target=None, encoding=None, missing="error", max_classes=None) -> Dataset:
     """A built-in dataset by name, or a CSV file by path (the CLI's DATA argument)."""
     import os
 
@@ -192,14 +192,16 @@ def load_any(source, target=None, encoding=None, missing="error") -> Dataset:
                           f"({', '.join(names())})")
     if isinstance(target, str) and target.lstrip("-").isdigit():
         target = int(target)
+    extra = {} if max_classes is None else {"max_classes": max_classes}
     return load_csv(source, target=-1 if target is None else target, encoding=encoding,
-                    missing=missing)
+                    missing=missing, **extra)
 
 
-def export(name: str, path, **params) -> Dataset:
-    """Write a built-in dataset to CSV (UTF-8 with BOM, opens in Excel) and return it."""
+def export(name: str, path, overwrite=True, **params) -> Dataset:
+    """Write a built-in dataset to CSV (UTF-8 with BOM, opens in Excel) and return it;
+    with ``overwrite=False`` an existing file is never replaced."""
     dataset = load(name, **params)
-    dataset.to_csv(path)
+    dataset.to_csv(path, overwrite)
     return dataset
 
 

@@ -24,6 +24,15 @@ class DataError(GlassnetError, ValueError):
     """Input data (an array or a file) cannot be used as it is."""
 
 
+class ResultsError(GlassnetError, ValueError):
+    """An output folder or file cannot be used: writing it would lose somebody's files."""
+
+
+class ModelFileError(DataError):
+    """A model file is damaged, hostile or not a glassnet model; the message names the
+    file and what is wrong with it."""
+
+
 def describe(value) -> str:
     """Short description of a received value for error messages."""
     shape = getattr(value, "shape", None)

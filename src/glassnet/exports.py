@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from .errors import DataError
-from .files import json_default, write_bytes, write_csv
+from .files import check_output_file, json_default, write_bytes, write_csv
 from .modelfile import FORMAT
 
 
@@ -109,11 +109,20 @@ def read_features(model, path, encoding=None, delimiter=None):
     return expected, x
 
 
+def class_probabilities(model, x) -> np.ndarray:
+    """(n, K) class probabilities; a single sigmoid output (two classes, Keras's and
+    MLPClassifier's binary network) becomes [1 - p, p]."""
+    p = np.asarray(model.predict(x), dtype=np.float64)
+    if p.shape[1] == 1:
+        p = np.hstack([1.0 - p, p])
+    return p
+
+
 def prediction_table(model, names, x):
     """Header and rows: the inputs, one probability column per class, the prediction."""
     info = model.info or {}
-    p = model.predict(x)
     classes = info.get("class_names")
+    p = class_probabilities(model, x) if classes else model.predict(x)
     if classes:
         header = [*names, *(f"p_{c}" for c in classes), "predicted"]
         rows = [[*map(float, xi), *map(float, pi), classes[int(np.argmax(pi))]]
@@ -127,10 +136,16 @@ def prediction_table(model, names, x):
     return header, rows, p
 
 
-def predict_csv(model, path, out=None, encoding=None, delimiter=None):
-    """Predict every row of a CSV; write the table to ``out`` when given; return it."""
+def predict_csv(model, path, out=None, encoding=None, delimiter=None, overwrite=True):
+    """Predict every row of a CSV; write the table to ``out`` when given; return it.
+
+    ``out`` is never the input file; with ``overwrite=False`` an existing ``out`` is
+    not replaced either (``ResultsError``).
+    """
+    if out is not None:
+        check_output_file(out, [path], overwrite, "out")
     names, x = read_features(model, path, encoding, delimiter)
     header, rows, p = prediction_table(model, names, x)
     if out is not None:
-        write_csv(out, header, rows)
+        write_csv(out, header, rows, overwrite)
     return header, rows, p

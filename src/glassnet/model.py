@@ -19,7 +19,7 @@ from .errors import ConfigError, ShapeError, describe
 from .layers import Flatten, Input, Layer, deserialize, serialize
 from .layers.shaping import flat_size, input_shape_of
 from .training import Trainer
-from .validation import as_array, check_choice, check_number
+from .validation import as_array, by_name, cast_in_range, check_choice, check_number
 from .weights import Weights
 
 DTYPES = ("float32", "float64")
@@ -155,14 +155,14 @@ class Sequential(Weights, Trainer):
 
     # Data checks ----------------------------------------------------------------------
     def _inputs(self, x, name="x") -> np.ndarray:
-        """Validate features and cast them to the model's dtype (building if needed)."""
+        """Validate features (named columns matched to ``feature_names`` by name) and
+        cast them to the model's dtype, building the model if needed."""
         grid = bool(self.layers) and isinstance(self.layers[0], Flatten)
-        x = as_array(name, x, ndim=None if grid else 2 if self.built else (1, 2))
+        x = as_array(name, by_name(x, (self.info or {}).get("feature_names"), name),
+                     ndim=None if grid else 2 if self.built else (1, 2))
         if x.ndim == 1:
-            raise ShapeError(
-                f"{name} must be 2-dimensional (n_samples, n_features), got shape {x.shape}; "
-                "reshape a single feature with x.reshape(-1, 1)"
-            )
+            raise ShapeError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
+                             f"{x.shape}; reshape a single feature with x.reshape(-1, 1)")
         if not self.built:
             self.build(self._declared_shape or x.shape[1:])
         if grid:
@@ -171,13 +171,11 @@ class Sequential(Weights, Trainer):
                                  f"model's input, got shape {x.shape}")
             x = x.reshape(x.shape[0], -1)
         if x.shape[1] != self.input_dim:
-            raise ShapeError(
-                f"{name} must have {self.input_dim} features (columns) as the model's input, "
-                f"got shape {x.shape}"
-            )
+            raise ShapeError(f"{name} must have {self.input_dim} features (columns) as the "
+                             f"model's input, got shape {x.shape}")
         if x.shape[0] == 0:
             raise ShapeError(f"{name} has no rows (shape {x.shape})")
-        return x.astype(self.dtype, copy=False)
+        return cast_in_range(x, self.dtype, name)
 
     def _targets(self, y, loss, n_rows: int, name="y") -> np.ndarray:
         y = as_array(name, y, ndim=(1, 2))
@@ -282,10 +280,11 @@ class Sequential(Weights, Trainer):
 
     def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """Outputs for the rows of ``x`` (inference); ``batch_size`` bounds memory."""
+        if batch_size is not None:
+            batch_size = check_number("batch_size", batch_size, minimum=1, integer=True)
         x = self._inputs(x)
         if batch_size is None or batch_size >= x.shape[0]:
             return self.forward(x, training=False)
-        batch_size = check_number("batch_size", batch_size, minimum=1, integer=True)
         out = np.empty((x.shape[0], self.output_dim), dtype=self.dtype)
         for start in range(0, x.shape[0], batch_size):
             out[start:start + batch_size] = self.forward(x[start:start + batch_size])
@@ -359,13 +358,13 @@ class Sequential(Weights, Trainer):
 
 
 def load_model(path, compile=True) -> Sequential:
-    """Read a model written by ``Sequential.save``; every check fails with DataError."""
+    """Read a model written by ``Sequential.save``; every fault is a ModelFileError."""
     from . import modelfile, saving
 
     config, weights, state = modelfile.read(path)
     try:
         model = Sequential.from_config(config["model"])
-    except (ValueError, TypeError, KeyError) as exc:
+    except saving.FAULTS as exc:
         raise saving.invalid(path, f"the model config is not valid: {exc}") from None
     if not model.built:
         raise saving.invalid(path, "the model config has no input_dim")

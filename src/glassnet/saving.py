@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from .errors import ConfigError, DataError
+from .errors import ConfigError, ModelFileError
 from .files import write_bytes
 from .modelfile import npz_bytes
 
@@ -29,6 +29,9 @@ def check_path(path, kind="model") -> None:
     """
     suffix, what = SUFFIXES[kind]
     name = os.fspath(path)
+    if os.path.isdir(name):  # the clearer fault, even for a folder called x.glassnet
+        raise ConfigError(f"cannot write {name}: it is a folder; give a file name ending in "
+                          f"{suffix!r}")
     if str(name).lower().endswith(suffix):
         return
     hint = ""
@@ -74,8 +77,14 @@ def write_weights(path, weights) -> None:
     write_bytes(path, npz_bytes({f"w{i}": w for i, w in enumerate(weights)}))
 
 
-def invalid(path, message) -> DataError:
-    return DataError(f"{path}: {message}")
+#: what a hostile or damaged config raises while layers, generators and optimisers are
+#: built from it; ``load_model`` turns each into a ModelFileError naming the file
+FAULTS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
+          RecursionError)
+
+
+def invalid(path, message) -> ModelFileError:
+    return ModelFileError(f"{path}: {message}")
 
 
 def restore(model, path, config, weights, state, compile=True) -> None:
@@ -100,7 +109,7 @@ def restore(model, path, config, weights, state, compile=True) -> None:
     if config.get("random_state"):
         try:
             model.set_random_state(config["random_state"])
-        except (ValueError, TypeError, KeyError) as exc:
+        except FAULTS as exc:
             raise invalid(path, f"the saved random state is not valid: {exc}") from None
     if compile and config.get("compile"):
         c = config["compile"]
@@ -108,5 +117,5 @@ def restore(model, path, config, weights, state, compile=True) -> None:
             model.compile(c["optimizer"], c["loss"], c.get("metrics"))
             if state is not None:
                 model.optimizer.set_state(state, model._trainable)
-        except (ValueError, TypeError, KeyError) as exc:
+        except FAULTS as exc:
             raise invalid(path, f"the compile settings are not valid: {exc}") from None

@@ -82,6 +82,8 @@ class ModelSpec:
         A name, or a config such as ``{"name": "sgd", "learning_rate": 0.5}``.
     epochs, batch_size : int
         ``batch_size=None`` is full-batch gradient descent.
+    shuffle : bool
+        Reshuffle the rows before every epoch (seeded).
     gradient : {"analytic", "numerical"}
         Backprop, or central differences over every weight.
     early_stopping : int, optional
@@ -108,6 +110,7 @@ class ModelSpec:
     optimizer: object = field(default_factory=lambda: {"name": "sgd", "learning_rate": 0.5})
     epochs: int = 1000
     batch_size: int | None = 100
+    shuffle: bool = True
     gradient: str = "analytic"
     early_stopping: int | None = None
     metrics: object = "auto"
@@ -149,6 +152,7 @@ class ModelSpec:
         if self.batch_size is not None:
             check_number("batch_size", self.batch_size, minimum=1, integer=True)
         check_choice("gradient", self.gradient, ("analytic", "numerical"))
+        check_choice("shuffle", self.shuffle, (True, False))
         if self.early_stopping is not None:
             check_number("early_stopping", self.early_stopping, minimum=0, integer=True)
         if self.seed is not None:
@@ -256,11 +260,12 @@ def _penalty(l1, l2):
 
 # Training ------------------------------------------------------------------------------
 def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), verbose=0,
-              initial_epoch=0):
+              initial_epoch=0, sample_weight=None):
     """Train ``model`` (from ``build_model``) on ``data`` as the spec says.
 
     A validation ``Dataset`` has its classes re-indexed into the training classes' order;
     a numeric target is learnt standardised and the output layer rescaled afterwards.
+    ``sample_weight`` (one weight per row of ``data``) goes to ``model.fit``.
     Returns the ``History``.
     """
     from .callbacks import EarlyStopping
@@ -275,15 +280,23 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
         callbacks.append(EarlyStopping(monitor="loss" if validation is None else "val_loss",
                                        patience=spec.early_stopping,
                                        restore_best_weights=True))
+    if not data.is_classification:  # 1e300 in a float32 model: say so, do not train on inf
+        from .validation import cast_in_range
+
+        for part in (data, validation):
+            if part is not None:
+                cast_in_range(part.labels, model.dtype,
+                              f"{part.source or 'the data'}, target {part.target_name!r},")
     target = target_scaling(spec, model, data)
     if target is not None:
         unfold_target_scaling(model, *target)  # continue in standardised units
         data, validation = (_standardised(part, target) for part in (data, validation))
     try:
         history = model.fit(data, epochs=spec.epochs if epochs is None else epochs,
-                            batch_size=spec.batch_size, validation_data=validation,
+                            batch_size=spec.batch_size, shuffle=spec.shuffle,
+                            validation_data=validation,
                             verbose=verbose, gradient=spec.gradient, callbacks=callbacks,
-                            initial_epoch=initial_epoch)
+                            initial_epoch=initial_epoch, sample_weight=sample_weight)
     finally:
         if target is not None:
             fold_target_scaling(model, *target)

@@ -25,16 +25,15 @@ import numpy as np
 from . import losses, metrics, optimizers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
+from .fallback import Fallback, NonFiniteLossWarning
 from .fitdata import _split_validation, _unpack, row_weights
 from .progress import ProgressBar
 from .validation import check_choice, check_number
 
-#: models with more trainable parameters than this keep no per-epoch weight snapshot
-SNAPSHOT_LIMIT = 1 << 24
 
-
-class NonFiniteLossWarning(RuntimeWarning):
-    """Training stopped because the loss became NaN or infinite."""
+class DivergedWarning(RuntimeWarning):
+    """The training loss diverged (rose far above its start or minimum, or oscillated):
+    the learning rate is too large."""
 
 
 class Trainer:
@@ -152,9 +151,13 @@ class Trainer:
             Weigh each row's loss (and metrics) by sample_weight × class_weight[class],
             as Keras: E = Σ w_n l_n / N. Validation rows split off keep their weights.
 
-        Training stops early, keeping the last finite weights, if the loss becomes NaN
-        or infinite (models above 2**24 parameters keep no fallback copy); Ctrl-C stops
-        after the current step. ``History.stop_reason`` says why training ended early.
+        Training stops early if the loss becomes NaN or infinite, and the model goes
+        back to the last weights that gave a finite loss (models above 2**24 parameters
+        keep no fallback copy); a loss that is not finite for the very first weights is
+        a DataError (inputs or targets too large). Ctrl-C stops after the current step.
+        A run whose loss diverged (see ``diagnosis.divergence``) warns with a
+        learning-rate hint. ``History.stop_reason`` says why training ended early, or
+        ``"diverged"``.
         """
         self._require_compiled("fit")
         loss = self.loss
@@ -188,9 +191,7 @@ class Trainer:
         cbs = CallbackList([history, *(callbacks or [])], self)
         progress = ProgressBar(epochs, steps, verbose)
         trainable = self._trainable
-        # A copy of the weights at each epoch start lets a NaN loss fall back to finite
-        # weights; for very large models that copy would cost more memory than it is worth.
-        keep_snapshot = sum(w.size for w in trainable) <= SNAPSHOT_LIMIT
+        fallback = Fallback(trainable)  # finite weights to go back to after a NaN loss
         self.stop_training = False
         self._stop_reason = None
         # Per-batch work beyond the step itself only when someone looks at it.
@@ -207,7 +208,7 @@ class Trainer:
                 cbs.call("on_epoch_begin", epoch, {})
                 progress.epoch_begin(epoch)
                 started = time.perf_counter()
-                snapshot = [w.copy() for w in trainable] if keep_snapshot else None
+                fallback.epoch_begin()
                 learning_rate = self.optimizer.learning_rate
                 if shuffle:
                     order = self.rng.permutation(n)
@@ -224,9 +225,12 @@ class Trainer:
                     if batch_begin:
                         cbs.call("on_train_batch_begin", step, {})
                     output, batch_loss = self.train_step(xb, yb, gradient, wb)
+                    if fallback.epochs == 1 and step == 0:
+                        history.params["first_loss"] = batch_loss  # before any update
                     if not math.isfinite(batch_loss):
-                        _stop_non_finite(self, epoch, step, batch_loss, snapshot,
-                                         learning_rate, progress)
+                        progress.message(fallback.stop(self, epoch, step, batch_loss,
+                                                       learning_rate, x))
+                        self.stop_training, self._stop_reason = True, "non_finite_loss"
                         break
                     m = xb.shape[0]
                     seen += m
@@ -255,6 +259,14 @@ class Trainer:
                 logs["epoch_time"] = time.perf_counter() - started
                 cbs.call("on_epoch_end", epoch, logs)
                 progress.epoch_end(logs)
+        if self._stop_reason is None:
+            from .diagnosis import divergence
+
+            diverged = divergence(history.history, history.params.get("first_loss"))
+            if diverged:
+                warnings.warn(diverged, DivergedWarning, stacklevel=2)
+                progress.message(diverged)
+                self._stop_reason = "diverged"
         history.stop_reason = self._stop_reason
         # What produced these weights travels with the model into its file.
         self.info.setdefault("training", {}).update(
@@ -357,25 +369,4 @@ class _Interrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def _stop_non_finite(model, epoch, step, value, snapshot, learning_rate, progress):
-    """Stop on a NaN/inf loss, keeping the last finite weights."""
-    trainable = model._trainable
-    if not all(np.isfinite(w).all() for w in trainable):
-        if snapshot is None:
-            kept = "non-finite weights (too large a model to keep a copy; reload a checkpoint)"
-        else:
-            for w, good in zip(trainable, snapshot):
-                w[...] = good
-            kept = f"the weights from the start of epoch {epoch + 1}"
-    else:
-        kept = "its last weights (all finite)"
-    message = (f"loss became {value} at epoch {epoch + 1}, step {step + 1}; training stopped "
-               f"and the model keeps {kept}. Hint: the learning rate ({learning_rate:.4g}) may "
-               "be too large; try one 10 times smaller, or scale the inputs.")
-    warnings.warn(message, NonFiniteLossWarning, stacklevel=4)
-    progress.message(message)
-    model.stop_training = True
-    model._stop_reason = "non_finite_loss"
-
-
-__all__ = ["NonFiniteLossWarning", "ShapeError", "Trainer"]
+__all__ = ["DivergedWarning", "NonFiniteLossWarning", "ShapeError", "Trainer"]

@@ -55,6 +55,9 @@ def as_array(name, value, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
             f"{name} must be numeric array-like, got {describe(value)}: {exc}") from None
     if array.dtype == object or array.dtype.kind in "USV":
         raise DataError(f"{name} must be numeric, got values of dtype {array.dtype}")
+    if array.dtype.kind == "c":
+        raise DataError(f"{name} must hold real numbers, got complex values (dtype "
+                        f"{array.dtype}); pass the real part or the magnitude explicitly")
     if ndim is not None and array.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
         raise ShapeError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
     if finite and array.dtype.kind == "f" and not np.isfinite(array).all():
@@ -64,3 +67,33 @@ def as_array(name, value, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
             f"{name} must contain only finite numbers, got {array[tuple(bad)]} at index [{where}]"
         )
     return array
+
+
+def by_name(x, known, name="x"):
+    """A table with named columns (a pandas DataFrame) reordered to ``known`` names, as
+    an array; anything else, or unnamed columns, unchanged (matched by position)."""
+    columns = getattr(x, "columns", None)
+    if not known or columns is None or not hasattr(x, "to_numpy"):
+        return x
+    columns = [str(c) for c in columns]
+    if columns == list(known) or all(c.isdigit() for c in columns):
+        return x
+    missing = [n for n in known if n not in columns]
+    if missing:
+        raise DataError(f"{name} has no column(s) {', '.join(map(repr, missing))}; the model "
+                        f"was trained on columns {', '.join(map(repr, known))}")
+    return x[[list(x.columns)[columns.index(n)] for n in known]].to_numpy()
+
+
+def cast_in_range(x, dtype, name="x") -> np.ndarray:
+    """``x`` as ``dtype``; a DataError naming the cell if a finite value overflows it
+    (1e300 is finite in float64 and infinite in float32)."""
+    with np.errstate(over="ignore"):
+        cast = x.astype(dtype, copy=False)
+    if cast is x or x.dtype.kind != "f" or np.isfinite(cast).all():
+        return cast
+    bad = tuple(np.argwhere(~np.isfinite(cast))[0])
+    where = f"at row {bad[0]}, column {bad[1]}" if len(bad) == 2 else f"at index {bad}"
+    raise DataError(f"{name} holds {x[bad]:g} {where}, beyond the range of {cast.dtype} "
+                    f"(largest {np.finfo(cast.dtype).max:.4g}); scale the values, or use "
+                    "dtype='float64' (--dtype float64)")

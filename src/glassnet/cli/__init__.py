@@ -52,8 +52,11 @@ def run(argv=None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except (GlassnetError, OSError) as exc:
+        from ..sanitize import label
+
         message = str(exc) if isinstance(exc, GlassnetError) else _os_message(exc)
-        print(f"glassnet: error: {message}", file=sys.stderr)
+        # One line, whatever names the message quotes: no escape sequences, no breaks.
+        print(f"glassnet: error: {label(message, 2000)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("glassnet: interrupted", file=sys.stderr)
@@ -61,7 +64,9 @@ def run(argv=None) -> int:
     except Exception as exc:  # a bug in glassnet, not in the user's input
         if os.environ.get("GLASSNET_DEBUG"):
             raise
-        print(f"glassnet: internal error: {type(exc).__name__}: {exc} "
+        from ..sanitize import label
+
+        print(f"glassnet: internal error: {type(exc).__name__}: {label(exc, 2000)} "
               "(set GLASSNET_DEBUG=1 to see the traceback)", file=sys.stderr)
         return 1
 

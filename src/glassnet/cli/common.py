@@ -10,13 +10,11 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 
 import numpy as np
 
 from ..errors import GlassnetError
+from ..sanitize import terminal
 
 
 class UsageError(GlassnetError, ValueError):
@@ -55,11 +53,11 @@ def _option_names(parser) -> list[str]:
     return names
 
 
-def load_data(source, target=None, encoding=None, missing="error"):
+def load_data(source, target=None, encoding=None, missing="error", max_classes=None):
     """A built-in dataset name or a CSV path -> Dataset."""
     from ..datasets import load_any
 
-    return load_any(source, target, encoding, missing)
+    return load_any(source, target, encoding, missing, max_classes)
 
 
 def parse_hidden(text, option="--hidden") -> list[int]:
@@ -113,59 +111,32 @@ def check_positive(option, value):
     return value
 
 
-class _Folder:
-    def __init__(self, final, temp):
-        self.final, self.temp = final, temp
-
-    def path(self, name) -> str:
-        """Where a file of the result goes while it is being built."""
-        return os.path.join(self.temp, name)
-
-    def final_path(self, name) -> str:
-        """Where it will be once published."""
-        return os.path.join(self.final, name)
-
-
-@contextmanager
-def result_folder(out, overwrite=False):
-    """Build a command's results in a temporary sibling folder and publish them at the
-    end: nothing is written if the command fails, and an existing result folder is
-    replaced only with ``overwrite`` and only once the new results are complete.
+def result_folder(out, overwrite=False, what="results", inputs=()):
+    """The result folder of a command (``results.ResultFolder``): built in a hidden
+    temporary sibling, published at the end, replacing only glassnet's own results, and
+    never the current folder, its parents or a folder holding an ``input`` of the run.
 
     >>> import tempfile, os
     >>> with result_folder(os.path.join(tempfile.mkdtemp(), "run")) as folder:
     ...     _ = open(folder.path("a.txt"), "w").write("x")
     >>> sorted(os.listdir(folder.final))
-    ['a.txt']
+    ['.glassnet-results', 'a.txt']
     """
-    final = os.path.abspath(out)
-    if os.path.exists(final) and not os.path.isdir(final):
-        raise UsageError(f"--out {final} exists and is not a folder")
-    if os.path.isdir(final) and os.listdir(final) and not overwrite:
-        raise UsageError(f"--out {final} is not empty; choose another folder or pass "
-                         "--overwrite to replace it")
-    parent = os.path.dirname(final)
-    os.makedirs(parent, exist_ok=True)
-    temp = tempfile.mkdtemp(prefix=f".{os.path.basename(final)}.partial-", dir=parent)
-    try:
-        yield _Folder(final, temp)
-        _publish(temp, final)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+    from ..results import ResultFolder
+
+    return ResultFolder(out, what, [p for p in inputs if p and os.path.exists(p)], overwrite)
 
 
-def _publish(temp, final):
-    """Move the finished results into place (replacing old ones only at the very end)."""
-    old = None
-    if os.path.exists(final):
-        old = f"{final}.old-{os.getpid()}"
-        os.replace(final, old)
-    os.replace(temp, final)
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
+def output_file(path, overwrite=False, inputs=(), option="--out"):
+    """Check a single output file before the work: not a folder, not an input of the
+    run, and not an existing file unless ``overwrite``."""
+    from ..files import check_output_file
+
+    return check_output_file(path, [p for p in inputs if p and os.path.exists(p)], overwrite,
+                             option)
 
 
-def print_results(final, report):
-    print(f"results in {final}")
-    print(f"report: {os.path.join(final, os.path.basename(report))}")
+def print_results(folder, report):
+    """Where the results went (and what they replaced), and the report's path."""
+    print(terminal(folder.message))
+    print(terminal(f"report: {folder.final_path(os.path.basename(report))}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .common import UsageError, print_results, result_folder
+from .common import UsageError, output_file, print_results, result_folder
 
 
 def add_datasets(sub):
@@ -12,6 +12,7 @@ def add_datasets(sub):
     p.add_argument("action", nargs="?", default="list", choices=["list", "export"])
     p.add_argument("name", nargs="?", help="dataset to export")
     p.add_argument("file", nargs="?", help="CSV file to write")
+    p.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     p.add_argument("--n-samples", type=int, help="rows (teaching sets)")
     p.add_argument("--noise", type=float, help="noise (moons, circles, spiral)")
     p.add_argument("--seed", type=int, help="seed (teaching sets)")
@@ -29,9 +30,8 @@ def cmd_datasets(args):
         raise UsageError("usage: glassnet datasets export NAME FILE")
     params = {k: v for k, v in (("n_samples", args.n_samples), ("noise", args.noise),
                                 ("seed", args.seed)) if v is not None}
-    if os.path.isdir(args.file):
-        raise UsageError(f"{args.file} is a folder; give a file name")
-    data = datasets.export(args.name, args.file, **params)
+    output_file(args.file, args.overwrite, option="FILE")
+    data = datasets.export(args.name, args.file, args.overwrite, **params)
     print(f"wrote {len(data)} rows of {args.name} to {args.file}")
     return 0
 
@@ -55,7 +55,7 @@ def cmd_demo(args):
 
     if args.epochs < 1:
         raise UsageError(f"--epochs must be >= 1, got {args.epochs}")
-    with result_folder(args.out, args.overwrite) as folder:
+    with result_folder(args.out, args.overwrite, "demo") as folder:
         report = run_demo(folder.temp, epochs=args.epochs)
-    print_results(folder.final, report)
+    print_results(folder, report)
     return 0

@@ -6,7 +6,8 @@ import json
 import os
 import sys
 
-from .common import UsageError, check_positive, parse_hidden, print_results
+from ..sanitize import terminal
+from .common import UsageError, check_positive, parse_hidden
 
 
 def _experiment_options(p):
@@ -145,22 +146,31 @@ def run_and_report(plan, out, args):
     engine = (f"Dask cluster at {args.scheduler}" if args.scheduler and args.scheduler !=
               "local" else f"{args.jobs} worker{'s' if args.jobs > 1 else ''}" + (
                   " on a local Dask cluster" if args.scheduler else ""))
-    print(f"{'resuming' if args.resume else 'running'} the sweep in {out} ({engine})",
+    print(terminal(f"{'resuming' if args.resume else 'running'} the sweep in {out} ({engine})"),
           flush=True)
 
     def progress(status):
-        print("  " + describe(status), flush=True)
+        print(terminal("  " + describe(status)), flush=True)
 
     try:
         results, report = run_experiment(plan, out, jobs=args.jobs,
                                          scheduler=args.scheduler, resume=bool(args.resume),
-                                         overwrite=args.overwrite, progress=progress)
+                                         overwrite=args.overwrite, progress=progress,
+                                         inputs=_inputs(args))
     except KeyboardInterrupt:
-        print(f"glassnet: stopped; the finished trials are kept in {out}: finish the sweep "
-              f"with `glassnet {args.command} --resume {out}`", file=sys.stderr)
+        print(terminal(f"glassnet: stopped; the finished trials are kept in {out}: finish "
+                       f"the sweep with `glassnet {args.command} --resume {out}`"),
+              file=sys.stderr)
         raise
-    print_results(os.path.abspath(out), report)
+    print(terminal(f"results in {os.path.abspath(out)}"))
+    print(terminal(f"report: {os.path.abspath(report)}"))
     return results
+
+
+def _inputs(args) -> list:
+    """The files a compare or search run reads (its result folder may not hold them)."""
+    return [p for p in (getattr(args, name, None) for name in ("data", "config", "mnist"))
+            if p and os.path.exists(p)]
 
 
 def _out(args, name):

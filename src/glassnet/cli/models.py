@@ -4,12 +4,12 @@ and ``trace``."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import numpy as np
 
-from .common import UsageError, load_data, parse_hidden, parse_rows
+from ..sanitize import label, terminal
+from .common import UsageError, load_data, output_file, parse_hidden, parse_rows
 
 #: The XOR network worked out by hand with ReLU cells (docs/seeds.md, seed 003): buy
 #: when exactly one of design and quality is good.
@@ -40,25 +40,26 @@ def add_predict(sub):
                         "columns, matched by name) and write the inputs, one probability "
                         "column per class and the predicted class.")
     p.add_argument("--out", help="write the table here (default: print it)")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
 
 
 def cmd_predict(args):
     from ..exports import predict_csv
     from ..model import load_model
 
-    model = load_model(args.model)
-    if args.out and os.path.isdir(args.out):
-        raise UsageError(f"--out {args.out} is a folder; give a file name")
-    header, rows, _ = predict_csv(model, args.data, args.out, encoding=args.encoding)
     if args.out:
-        print(f"{len(rows)} predictions written to {args.out}")
+        output_file(args.out, args.overwrite, [args.data, args.model])
+    model = load_model(args.model)
+    header, rows, _ = predict_csv(model, args.data, args.out, encoding=args.encoding,
+                                  overwrite=args.overwrite)
+    if args.out:
+        print(terminal(f"{len(rows)} predictions written to {args.out}"))
     else:
-        import csv
+        from ..files import csv_bytes
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([[f"{v:.6g}" if isinstance(v, float) else v for v in row]
-                          for row in rows])
+        table = csv_bytes(header, [[f"{v:.6g}" if isinstance(v, float) else v for v in row]
+                                   for row in rows]).decode("utf-8-sig")
+        sys.stdout.write(terminal(table))
     return 0
 
 
@@ -81,7 +82,8 @@ def cmd_evaluate(args):
     if not model.compiled:
         raise UsageError(f"{args.model} has no loss saved with it; cannot evaluate")
     task = "classification" if info.get("class_names") else "regression"
-    data = load_csv(args.data, target=target, encoding=args.encoding, task=task)
+    data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
+                    max_classes=max(100, len(info.get("class_names") or [])))
     names = info.get("feature_names")
     if names and data.feature_names != names:
         order = [data.feature_names.index(n) if n in data.feature_names else None
@@ -101,6 +103,7 @@ def cmd_evaluate(args):
         predicted = class_probabilities(model, data.features).argmax(axis=1)
         classes = info["class_names"]
         matrix = confusion_matrix(data.labels, predicted, len(classes))
+        classes = [label(c, 24) for c in classes]  # escape sequences shown, long names cut
         width = max(6, *(len(c) + 1 for c in classes))
         print("confusion matrix (rows: true class, columns: predicted class)")
         print(" " * width + "".join(f"{c:>{width}}" for c in classes))

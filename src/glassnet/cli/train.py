@@ -64,6 +64,9 @@ def add_train(sub):
     s.add_argument("--stratify", action="store_true", help="keep class shares in --test-split")
     s.add_argument("--validation", metavar="FILE", help="a CSV with the same columns to "
                    "validate on")
+    s.add_argument("--max-classes", type=int, default=None, metavar="N",
+                   help="most distinct labels a class column may have (default 100); more "
+                   "usually means an ID or free-text column")
     s.add_argument("--missing", default="error", choices=["error", "drop", "mean"],
                    help="what to do with empty cells")
     s.add_argument("--encoding", help="file encoding (detected by default)")
@@ -119,9 +122,12 @@ def validation_file(path, data, encoding=None):
 
 
 def cmd_train(args):
+    import warnings
+
     from .. import callbacks
     from ..report import write_run
     from ..spec import build_model, fit_model
+    from ..training import DivergedWarning
 
     if args.epochs < 1:
         raise UsageError(f"--epochs must be >= 1, got {args.epochs}")
@@ -132,17 +138,19 @@ def cmd_train(args):
         optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
         nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
         gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
-    data = load_data(args.data, args.target, args.encoding, args.missing)
+    data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes)
     train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
     validation = (validation_file(args.validation, data, args.encoding) if args.validation
                   else test if len(test) else None)
     model = build_model(spec, train)
     out = args.out or os.path.join("runs", os.path.splitext(os.path.basename(args.data))[0])
-    with result_folder(out, args.overwrite) as folder:
+    with result_folder(out, args.overwrite, "train", [args.data, args.validation]) as folder:
         recorder = callbacks.Recorder(every="epoch")
         started = time.perf_counter()
-        history = fit_model(model, spec, train, validation, callbacks=[recorder],
-                            verbose=args.verbose)
+        with warnings.catch_warnings():  # printed below, once, with the summary
+            warnings.simplefilter("ignore", DivergedWarning)
+            history = fit_model(model, spec, train, validation, callbacks=[recorder],
+                                verbose=args.verbose)
         seconds = time.perf_counter() - started
         settings = {"data": args.data, "target": train.target_name,
                     "split": _split_text(args), **spec.to_dict(),
@@ -156,9 +164,13 @@ def cmd_train(args):
                                                                        "learning_rate")}
     summary = ", ".join(f"{k} {v:.4g}" for k, v in last.items())
     print(f"trained {len(history.epoch)} epochs in {seconds:.2f} s: {summary}")
-    if history.stop_reason:
+    if history.stop_reason == "diverged":
+        from ..diagnosis import divergence
+
+        print(divergence(history.history, history.params.get("first_loss")))
+    elif history.stop_reason:
         print(f"stopped early: {history.stop_reason.replace('_', ' ')}")
-    print_results(folder.final, paths["report"])
+    print_results(folder, paths["report"])
     return 0
 
 

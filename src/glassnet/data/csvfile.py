@@ -11,18 +11,34 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import math
 import os
 
 import numpy as np
 
 from ..errors import DataError
+from ..sanitize import csv_text
 from ..validation import check_choice
 from .dataset import Dataset
+from .targets import MAX_CLASSES, encode_target
 
 DELIMITERS = (",", ";", "\t")
 MISSING = {"", "na", "n/a", "nan", "null", "none", "#n/a", "#na", "?"}
-MAX_CLASSES = 100
+
+
+# Byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+MAX_LINE_CHARS = 1 << 22  # 4 Mi characters: wider than any table a network trains on
+
+
+def _bom_encoding(head: bytes) -> str | None:
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return name
+    return None
 
 
 def decode(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str]:
@@ -35,26 +51,36 @@ def decode(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str
         except UnicodeDecodeError as exc:
             raise DataError(f"{path}: cannot be read as {encoding} (byte {exc.start}: "
                             f"{exc.reason}); leave encoding unset to detect it") from None
-    for bom, name, body in ((codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
-                            (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
-                            (codecs.BOM_UTF16_BE, "utf-16", "utf-16")):
-        if raw.startswith(bom):
-            try:
-                return raw.decode("utf-8-sig" if body == "utf-8" else body), name
-            except UnicodeDecodeError as exc:
-                raise DataError(f"{path} starts with a {body.upper()} byte-order mark but is "
-                                f"not valid {body.upper()} text (byte {exc.start}: "
-                                f"{exc.reason})") from None
+    name = _bom_encoding(raw[:4])
+    if name is not None:
+        try:
+            return raw.decode(name), name
+        except UnicodeDecodeError as exc:
+            raise _bom_error(path, name, f"byte {exc.start}: {exc.reason}") from None
     if b"\x00" in raw[:4096]:
-        raise DataError(f"{path} is not a text file (it contains NUL bytes); expected a CSV "
-                        "file saved as text")
+        raise _binary_error(path)
     for candidate in ("utf-8", "cp932"):
         try:
             return raw.decode(candidate), candidate
         except UnicodeDecodeError:
             continue
-    raise DataError(f"{path} is not text in UTF-8 or Shift-JIS (cp932); save it from Excel as "
-                    "'CSV UTF-8' or pass encoding=...")
+    raise _encoding_error(path)
+
+
+def _bom_error(path, name, where):
+    body = name.removesuffix("-sig").upper()
+    return DataError(f"{path} starts with a {body} byte-order mark but is not valid {body} "
+                     f"text ({where})")
+
+
+def _binary_error(path):
+    return DataError(f"{path} is not a text file (it contains NUL bytes); expected a CSV file "
+                     "saved as text")
+
+
+def _encoding_error(path):
+    return DataError(f"{path} is not text in UTF-8 or Shift-JIS (cp932); save it from Excel as "
+                     "'CSV UTF-8' or pass encoding=...")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -100,43 +126,95 @@ def read_number(cell: str, decimal_comma: bool, where: str) -> float:
     return number
 
 
-def _read_bytes(path: str) -> bytes:
+def _bounded_lines(stream, path, limit):
+    """The lines of a text stream, each read with a bound: a line longer than ``limit``
+    characters is a DataError, found without reading the rest of it."""
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit:
+            raise DataError(f"{path}, line {number}: the line is longer than {limit} "
+                            "characters; this is not a table glassnet can train on (is it a "
+                            "CSV file?)")
+        yield line
+
+
+def _open(path, raw):
+    """The file, or the bytes of an upload standing for it, as a binary stream."""
+    return io.BytesIO(raw) if raw is not None else open(path, "rb")
+
+
+def _parse(path, encoding, delimiter, limit, raw=None):
+    """Read the file once with ``encoding``; UnicodeDecodeError escapes to the caller."""
+    with _open(path, raw) as f:
+        stream = io.TextIOWrapper(f, encoding=encoding, newline="", errors="strict")
+        lines = _bounded_lines(stream, path, limit)
+        first = list(itertools.islice(lines, 30))
+        if delimiter is None:
+            delimiter = sniff_delimiter("".join(first))
+        reader = csv.reader(itertools.chain(first, lines), delimiter=delimiter, strict=True)
+        numbered = []
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):  # skip blank lines and ",,,," rows
+                    numbered.append((reader.line_num, row))
+        except csv.Error as exc:
+            raise DataError(f"{path}, line {reader.line_num}: not valid CSV ({exc})") from None
+    return numbered, delimiter
+
+
+def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_CHARS
+               ) -> tuple[list[str], list[list[str]], dict]:
+    """Header, data rows (with their 1-based line numbers), and what was detected.
+
+    The file is streamed: memory grows with the table, not with a hostile line. With
+    ``raw`` (the file's bytes, say an upload) nothing is read from disk and ``path``
+    only names the data in messages.
+    """
+    path = os.fspath(path)
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        with _open(path, raw) as f:
+            head = f.read(4096)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataError(f"{path} is a folder, expected a CSV file") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
-def read_table(path, encoding=None, delimiter=None, raw=None
-               ) -> tuple[list[str], list[list[str]], dict]:
-    """Header, data rows (with their 1-based line numbers), and what was detected.
-
-    With ``raw`` (the file's bytes, say an upload) nothing is read from disk and
-    ``path`` only names the data in messages.
-    """
-    path = os.fspath(path)
-    text, used = decode(_read_bytes(path) if raw is None else raw, path, encoding)
-    if not text.strip():
-        raise DataError(f"{path} is empty; expected a header line and at least one data row")
-    if delimiter is None:
-        delimiter = sniff_delimiter(text)
-    elif delimiter not in DELIMITERS and len(delimiter) != 1:
+    if delimiter is not None and delimiter not in DELIMITERS and len(delimiter) != 1:
         raise DataError(f"delimiter must be one character, got {delimiter!r}")
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise DataError(f"{path}: not valid CSV ({exc})") from None
-    numbered = [(i, row) for i, row in enumerate(rows, start=1)
-                if any(cell.strip() for cell in row)]  # skip blank lines and ",,,," rows
+    bom = _bom_encoding(head)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise DataError(f"{path}: unknown encoding {encoding!r}") from None
+        candidates = [encoding]
+    elif bom is not None:
+        candidates = [bom]
+    elif b"\x00" in head:
+        raise _binary_error(path)
+    else:
+        candidates = ["utf-8", "cp932"]
+    for used in candidates:
+        try:
+            numbered, delimiter = _parse(path, used, delimiter, max_line, raw)
+            break
+        except UnicodeDecodeError as exc:
+            if encoding is not None:
+                raise DataError(f"{path}: cannot be read as {encoding} ({exc.reason}); leave "
+                                "encoding unset to detect it") from None
+            if bom is not None:
+                raise _bom_error(path, bom, exc.reason) from None
+    else:
+        raise _encoding_error(path)
     if not numbered:
         raise DataError(f"{path} is empty; expected a header line and at least one data row")
     header_line, header = numbered[0]
-    header = [name.strip() for name in header]
+    header = [csv_text(name.strip()) for name in header]
     while header and header[-1] == "":  # Excel may leave empty trailing header cells
         header.pop()
     for j, name in enumerate(header):
@@ -175,7 +253,7 @@ def _column_index(header, key, path, what):
 
 
 def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, missing="error",
-             task="auto", raw=None) -> Dataset:
+             task="auto", max_classes=MAX_CLASSES, raw=None) -> Dataset:
     """Load a CSV file (first line = column names) as a ``Dataset``.
 
     Parameters
@@ -194,6 +272,9 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     task : {"auto", "classification", "regression"}
         "auto": text labels or integer labels (at most 100 distinct) are classes;
         other numbers are a regression target.
+    max_classes : int
+        The most classes a target may have (default 100); a column with more distinct
+        labels is more likely an ID or a free-text column than a class.
     raw : bytes, optional
         The file's contents (an upload, say): parsed in memory, nothing is read from
         disk, and ``path`` only names the data in messages.
@@ -227,15 +308,16 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
 
     values = np.full((len(rows), len(cols)), np.nan)
     keep = np.ones(len(rows), dtype=bool)
-    labels_text = []
+    labels_text, lines = [], []
     for i, (line, row) in enumerate(rows):
-        label = row[t].strip()
+        label = csv_text(row[t].strip())
         if _is_missing(label):
             if missing != "drop":
                 raise DataError(f"{path}, line {line}, column {header[t]!r}: the target is "
                                 "missing; fill it in or pass missing='drop'")
             keep[i] = False
         labels_text.append(label)
+        lines.append(line)
         for k, j in enumerate(cols):
             cell = row[j]
             if _is_missing(cell):
@@ -249,6 +331,7 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
             values[i, k] = read_number(cell, decimal_comma,
                                        f"{path}, line {line}, column {header[j]!r}")
     values, labels_text = values[keep], [s for s, k in zip(labels_text, keep) if k]
+    lines = [n for n, k in zip(lines, keep) if k]
     if values.shape[0] == 0:
         raise DataError(f"{path}: no rows left after dropping rows with missing cells")
     if missing == "mean":
@@ -258,50 +341,7 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
             raise DataError(f"{path}, column {column!r}: every cell is missing")
         values = np.where(np.isnan(values), np.nanmean(values, axis=0), values)
 
-    labels, class_names = _encode_target(labels_text, task, path, header[t])
+    labels, class_names = encode_target(labels_text, lines, task, path, header[t],
+                                        max_classes)
     return Dataset(values, labels, [header[j] for j in cols], class_names, header[t], path,
                    {**detected, "rows_dropped": int((~keep).sum())})
-
-
-def _encode_target(texts, task, path, name):
-    numbers = []
-    for s in texts:
-        try:
-            numbers.append(float(s))
-        except ValueError:
-            numbers = None
-            break
-    if task == "regression":
-        if numbers is None:
-            bad = next(s for s in texts if not _is_float(s))
-            raise DataError(f"{path}, column {name!r}: a regression target must be numeric, "
-                            f"found {bad!r}")
-        return np.array(numbers, dtype=np.float64).reshape(-1, 1), None
-    if numbers is not None:
-        integral = all(math.isfinite(v) and v == int(v) for v in numbers)
-        if task == "auto" and not (integral and len(set(numbers)) <= MAX_CLASSES):
-            return np.array(numbers, dtype=np.float64).reshape(-1, 1), None
-        order = sorted(set(numbers))  # numeric labels: numeric order (1, 2, ..., 10)
-        names = [_label_text(v) for v in order]
-        index = {v: i for i, v in enumerate(order)}
-        labels = np.array([index[v] for v in numbers], dtype=np.intp)
-    else:
-        names = sorted(set(texts))  # text labels: sorted, so the order never depends on rows
-        index = {v: i for i, v in enumerate(names)}
-        labels = np.array([index[v] for v in texts], dtype=np.intp)
-    if len(names) < 2:
-        raise DataError(f"{path}, column {name!r}: the target has only one class "
-                        f"({names[0]!r}); classification needs at least two")
-    return labels, names
-
-
-def _is_float(s):
-    try:
-        float(s)
-    except ValueError:
-        return False
-    return True
-
-
-def _label_text(v: float) -> str:
-    return str(int(v)) if v == int(v) else repr(v)

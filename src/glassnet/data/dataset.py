@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,21 +92,18 @@ class Dataset:
             return [self.class_names[i] for i in self.labels]
         return [repr(float(v)) for v in self.labels[:, 0]]
 
-    def to_csv(self, path) -> None:
+    def to_csv(self, path, overwrite=True) -> None:
         """Write features and the target column (class names) as UTF-8 CSV with a BOM,
-        which Excel, Japanese Excel included, opens with the names intact."""
-        from ..files import write_bytes
+        which Excel, Japanese Excel included, opens with the names intact; names that a
+        spreadsheet would run as formulas are neutralised (``files.csv_bytes``)."""
+        from ..files import write_csv
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
         targets = ([self.target_name] if self.is_classification or self.labels.shape[1] == 1
                    else [f"{self.target_name}_{i + 1}" for i in range(self.labels.shape[1])])
-        writer.writerow([*self.feature_names, *targets])
-        labels = (np.array(self.label_text(), dtype=object)[:, None] if self.is_classification
-                  else self.labels)
-        for row, label in zip(self.features, labels):
-            writer.writerow([*(repr(float(v)) for v in row), *label])
-        write_bytes(path, buffer.getvalue().encode("utf-8-sig"))
+        labels = ([[name] for name in self.label_text()] if self.is_classification
+                  else self.labels.tolist())
+        rows = ([*map(float, row), *label] for row, label in zip(self.features, labels))
+        write_csv(path, [*self.feature_names, *targets], rows, overwrite)
 
 
 def as_dataset(obj, target=None) -> Dataset:

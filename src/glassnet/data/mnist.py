@@ -87,6 +87,10 @@ def download(url=MNIST_URL, sha256=MNIST_SHA256, folder=None) -> str:
     target = os.path.join(folder, "mnist.npz")
     handle, tmp = tempfile.mkstemp(prefix=".download-", dir=folder)
     try:
+        if hasattr(os, "fchmod"):
+            from ..files import file_mode
+
+            os.fchmod(handle, file_mode())  # a shared cache: readable as the umask allows
         digest = hashlib.sha256()
         with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
             while chunk := response.read(1 << 20):

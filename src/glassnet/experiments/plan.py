@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ResultsError
 from ..files import write_bytes
 from .journal import JOURNAL
 from .runner import run_sweep
@@ -64,7 +64,8 @@ def load_plan(out_dir) -> dict:
 
 
 #: what a sweep writes in its folder (fnmatch patterns); --overwrite removes nothing else
-SWEEP_FILES = (PLAN, JOURNAL, OPTUNA_JOURNAL, OPTUNA_JOURNAL + ".lock", "results.json",
+SWEEP_FILES = (".glassnet-results", PLAN, JOURNAL, OPTUNA_JOURNAL, OPTUNA_JOURNAL + ".lock",
+               "results.json",
                "report.html", "summary.csv", "trials.csv", "history-*.csv", ".tmp-*",
                *(f"{name}.{ext}" for name in ("learning-curves", "search",
                                               "best-learning-curves")
@@ -81,14 +82,18 @@ def _canonical(plan):
     return json.loads(json.dumps(plan, sort_keys=True))
 
 
-def start(plan, out_dir, resume=False, overwrite=False) -> dict:
+def start(plan, out_dir, resume=False, overwrite=False, inputs=()) -> dict:
     """Prepare ``out_dir`` for ``plan`` and return the plan to run.
 
-    A new sweep needs a new or empty folder, or with ``overwrite`` the folder of an
-    earlier sweep (recognised by its plan), which is then removed: nothing else is ever
-    replaced. ``resume`` needs the folder of an earlier sweep, and its plan is the one
-    that runs (a ``plan`` given too must agree with it).
+    A new sweep follows the rules of every result folder (``results.ResultFolder``):
+    never the current folder, its parents or a folder holding an input; a new or empty
+    folder, or with ``overwrite`` glassnet's own earlier results, which are removed as
+    the sweep starts (the sweep keeps its journal there from the start). ``resume``
+    needs the folder of an earlier sweep, and its plan is the one that runs (a ``plan``
+    given too must agree with it).
     """
+    from ..results import MARKER, ResultFolder, _write_marker, read_marker
+
     if resume:
         saved = load_plan(out_dir)
         if plan is not None and _canonical(plan) != saved:
@@ -100,32 +105,44 @@ def start(plan, out_dir, resume=False, overwrite=False) -> dict:
         return saved
     if plan is None or plan.get("kind") not in KINDS:
         raise ConfigError("expected a sweep plan with kind 'compare' or 'search'")
-    if os.path.lexists(out_dir) and not os.path.isdir(out_dir):
-        raise ConfigError(f"{out_dir} exists and is not a folder")
-    if overwrite and os.path.isfile(os.path.join(out_dir, PLAN)):
-        load_plan(out_dir)  # a sweep glassnet wrote, not a folder that happens to hold a file
+    # a sweep that stopped before any trial finished left only its plan: nothing to lose
+    unstarted = os.path.isdir(out_dir) and not set(os.listdir(out_dir)) - {PLAN, MARKER}
+    try:
+        ResultFolder(out_dir, plan["kind"], inputs, overwrite or unstarted)  # the checks
+    except ResultsError as exc:
+        if (read_marker(out_dir) or {}).get("state") == "sweep":
+            raise type(exc)(f"{exc} (an unfinished sweep: add --resume to finish it)") from None
+        raise
+    marker = read_marker(out_dir) if os.path.isdir(out_dir) else None
+    if marker is not None and marker.get("state") == "sweep":  # its marker lists no files
         foreign = sorted(name for name in os.listdir(out_dir) if not _written_by_sweeps(name))
         if foreign:
             shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
             raise ConfigError(f"{out_dir} holds an earlier sweep and files a sweep does not "
                               f"write ({shown}); move those out or choose another folder")
-        shutil.rmtree(out_dir)
-    # a sweep that stopped before any trial finished left only its plan: nothing to lose
-    if os.path.isdir(out_dir) and set(os.listdir(out_dir)) - {PLAN}:
-        hint = (" (an unfinished sweep: add --resume to finish it)"
-                if os.path.exists(os.path.join(out_dir, JOURNAL)) else "")
-        raise ConfigError(f"{out_dir} is not empty{hint}; a new sweep needs a new or empty "
-                          "folder, or the folder of an earlier sweep with --overwrite")
+    if os.path.isdir(out_dir) and os.listdir(out_dir):
+        shutil.rmtree(out_dir)  # glassnet's own results, checked above
     os.makedirs(out_dir, exist_ok=True)
+    _write_marker(out_dir, plan["kind"], "sweep")  # a glassnet folder, still being written
     write_bytes(os.path.join(out_dir, PLAN),
                 json.dumps(plan, ensure_ascii=False, indent=1).encode("utf-8"))
     return _canonical(plan)
 
 
+def _finish(out_dir, kind):
+    """Mark the folder complete, with the list of its files (``results``' marker)."""
+    from ..results import _listing, _write_marker
+
+    _write_marker(out_dir, kind, "complete", _listing(out_dir))
+
+
 def run_experiment(plan, out_dir, jobs=1, scheduler=None, resume=False, overwrite=False,
-                   progress=None, report=True):
-    """Run (or resume) a sweep in ``out_dir``; return ``(results, report path or None)``."""
-    plan = start(plan, out_dir, resume, overwrite)
+                   progress=None, report=True, inputs=()):
+    """Run (or resume) a sweep in ``out_dir``; return ``(results, report path or None)``.
+
+    ``inputs`` are files the sweep reads: the result folder may not hold them.
+    """
+    plan = start(plan, out_dir, resume, overwrite, inputs)
     options = {"out_dir": out_dir, "jobs": jobs, "scheduler": scheduler, "resume": resume,
                "progress": progress}
     if plan["kind"] == "compare":
@@ -140,11 +157,13 @@ def run_experiment(plan, out_dir, jobs=1, scheduler=None, resume=False, overwrit
         results = run_search(plan["base"], **settings, **options)
     write_bytes(os.path.join(out_dir, "results.json"),
                 json.dumps(results, ensure_ascii=False, indent=1).encode("utf-8"))
-    if not report:
-        return results, None
-    from .report import write_compare, write_search
+    path = None
+    if report:
+        from .report import write_compare, write_search
 
-    if plan["kind"] == "compare":
-        return results, write_compare(out_dir, results, plan.get("title", "glassnet compare"))
-    return results, write_search(out_dir, results, title=plan.get("title", "glassnet search"),
-                                 sampler=plan.get("sampler", "random"))
+        path = (write_compare(out_dir, results, plan.get("title", "glassnet compare"))
+                if plan["kind"] == "compare" else
+                write_search(out_dir, results, title=plan.get("title", "glassnet search"),
+                             sampler=plan.get("sampler", "random")))
+    _finish(out_dir, plan["kind"])
+    return results, path

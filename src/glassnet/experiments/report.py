@@ -48,6 +48,7 @@ def sortable_table(report, header, rows, caption):
 def overlaid_curves(results, title="Learning curves"):
     """One colour per model; training solid, validation dashed; loss and accuracy."""
     from ..plotting.style import colour, pyplot
+    from ..sanitize import label
 
     plt = pyplot()
     first = results[0]["history"]
@@ -57,7 +58,7 @@ def overlaid_curves(results, title="Learning curves"):
         for i, r in enumerate(results):
             h = r["history"]
             epochs = np.arange(1, len(h[key]) + 1)
-            ax.plot(epochs, h[key], color=colour(i), lw=1.6, label=r["name"])
+            ax.plot(epochs, h[key], color=colour(i), lw=1.6, label=label(r["name"]))
             if f"val_{key}" in h:
                 ax.plot(epochs, h[f"val_{key}"], color=colour(i), lw=1.6, ls="--")
         ax.set_xlabel("epoch")

@@ -38,10 +38,11 @@ class Normalization(Layer):
         x = as_array("x", x, ndim=2)
         if x.shape[0] == 0:
             raise ConfigError("adapt() needs at least one row")
-        if self.method == "standard":
-            offset, scale = x.mean(axis=0), x.std(axis=0)
-        else:
-            offset, scale = x.min(axis=0), x.max(axis=0) - x.min(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):  # too large data fail in fit
+            if self.method == "standard":
+                offset, scale = x.mean(axis=0), x.std(axis=0)
+            else:
+                offset, scale = x.min(axis=0), x.max(axis=0) - x.min(axis=0)
         scale = np.where(scale > 0, scale, 1.0)  # a constant column is left as it is
         if self.built:
             if x.shape[1] != self.input_dim:
@@ -58,7 +59,8 @@ class Normalization(Layer):
             offset, scale = self._pending
         else:
             offset, scale = np.zeros(self.input_dim), np.ones(self.input_dim)
-        return [np.asarray(offset, self.dtype).copy(), np.asarray(scale, self.dtype).copy()]
+        with np.errstate(over="ignore"):  # data beyond the dtype fail, named, in fit/predict
+            return [np.asarray(offset, self.dtype).copy(), np.asarray(scale, self.dtype).copy()]
 
     def forward(self, x, training=False, weights=None):
         offset, scale = self.weights if weights is None else weights

@@ -29,6 +29,8 @@ class Dropout(Layer):
     def __init__(self, rate, seed=None, name=None):
         super().__init__(name)
         self.rate = check_number("rate", rate, minimum=0.0, maximum=1.0, exclusive_maximum=True)
+        if seed is not None:
+            seed = check_number("seed", seed, minimum=0, integer=True)
         self.seed = seed
         self._mask = None
 

@@ -22,6 +22,23 @@ from .grid import class_probabilities, limits, probability_grid
 from .style import MARKERS, colour, pyplot
 
 POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # blue / vermillion: safe for colour blindness
+MAX_LEGEND = 20  # classes named in a legend; beyond that colours repeat anyway
+
+
+def _labelled(dataset):
+    """The dataset with its names cut to label length, control characters escaped (the
+    names come from a user's file; see ``sanitize.label``)."""
+    import dataclasses
+
+    from ..sanitize import label
+
+    if dataset is None:
+        return None
+    return dataclasses.replace(
+        dataset, feature_names=[label(n) for n in dataset.feature_names],
+        target_name=label(dataset.target_name),
+        class_names=None if dataset.class_names is None else [label(c) for c in
+                                                              dataset.class_names])
 
 
 def _class_names(dataset, k):
@@ -30,6 +47,11 @@ def _class_names(dataset, k):
 
 
 def _scatter(ax, dataset, size=18, alpha=0.9):
+    if dataset.n_classes > MAX_LEGEND:  # one collection, not one per class: stays fast
+        ax.scatter(dataset.features[:, 0], dataset.features[:, 1], s=size, alpha=alpha,
+                   color=[colour(k) for k in dataset.labels], edgecolors="white",
+                   linewidths=0.5, zorder=3)
+        return
     for k, name in enumerate(dataset.class_names):
         rows = dataset.labels == k
         ax.scatter(dataset.features[rows, 0], dataset.features[rows, 1], s=size,
@@ -38,13 +60,15 @@ def _scatter(ax, dataset, size=18, alpha=0.9):
 
 
 def data_distribution(dataset, title=None):
+    dataset = _labelled(dataset)
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 5))
     if dataset.features.shape[1] >= 2 and dataset.is_classification:
         _scatter(ax, dataset, size=24)
         ax.set_xlabel(dataset.feature_names[0])
         ax.set_ylabel(dataset.feature_names[1])
-        ax.legend(loc="best", fontsize=8, framealpha=0.9)
+        if dataset.n_classes <= MAX_LEGEND:
+            ax.legend(loc="best", fontsize=8, framealpha=0.9)
     elif dataset.features.shape[1] == 1:
         y = dataset.labels if not dataset.is_classification else dataset.labels[:, None]
         ax.scatter(dataset.features[:, 0], y[:, 0], color=colour(0), s=30, zorder=3)
@@ -156,6 +180,7 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
     plt = pyplot()
     from matplotlib.lines import Line2D
 
+    dataset = _labelled(dataset)
     if xlim is None or ylim is None:
         xlim, ylim = limits(dataset.features, zoom=zoom)
     xx, yy, P = probability_grid(model, xlim, ylim, resolution)
@@ -181,8 +206,9 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
         ax.set_xlabel(dataset.feature_names[0])
         ax.set_ylabel(dataset.feature_names[1])
     handles, _ = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], color="0.2", ls=styles.get(level, ":"), label=f"p = {level}")
-                for level in levels]
+    handles = handles[:MAX_LEGEND] + [
+        Line2D([], [], color="0.2", ls=styles.get(level, ":"), label=f"p = {level}")
+        for level in levels]
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1),
               framealpha=0.95)
     ax.set_xlim(xlim)
@@ -196,6 +222,7 @@ def probability_maps(model, dataset, points=None, resolution=200, title=None):
     """One panel per class: its probability over the plane, with the 0.5 and 0.95
     contours, and optional ``points`` (e.g. Table 67's grid) marked."""
     plt = pyplot()
+    dataset = _labelled(dataset)
     shown = dataset.features if points is None else np.vstack([dataset.features, points])
     xlim, ylim = limits(shown)
     xx, yy, P = probability_grid(model, xlim, ylim, resolution)
@@ -261,9 +288,12 @@ def network_diagram(model, dataset=None, title="The network"):
         steps = [s for s in trace(model, grid) if s.kind == "Dense"]
         maps = [[grid[:, 0], grid[:, 1]]] + [[s.output[:, j] for j in range(s.output.shape[1])]
                                              for s in steps]
-    names = (list(model.info.get("feature_names") or [])
+    from ..sanitize import label
+
+    names = ([label(n) for n in model.info.get("feature_names") or []]
              or [f"x{i + 1}" for i in range(sizes[0])])
     classes = model.info.get("class_names")
+    classes = classes and [label(c) for c in classes]
     fig.canvas.draw()
     for i, column in enumerate(pos):
         for j, (x, y) in enumerate(column):
@@ -295,6 +325,7 @@ def network_diagram(model, dataset=None, title="The network"):
 
 def regression_curve(model, dataset, title="Model against data"):
     plt = pyplot()
+    dataset = _labelled(dataset)
     x = dataset.features[:, 0]
     span = x.max() - x.min() or 1.0
     xs = np.linspace(x.min() - 0.3 * span, x.max() + 0.3 * span, 300)

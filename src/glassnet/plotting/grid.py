@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def class_probabilities(model, x) -> np.ndarray:
-    """(n, K) class probabilities; a single sigmoid output becomes [1 - p, p]."""
-    p = np.asarray(model.predict(x), dtype=np.float64)
-    if p.shape[1] == 1:
-        p = np.hstack([1.0 - p, p])
-    return p
+from ..exports import class_probabilities
 
 
 def limits(features, pad=0.1, zoom=1.0):

@@ -50,6 +50,8 @@ def pyplot():
             "axes.spines.right": False,
             "axes.titleweight": "bold",
             "svg.fonttype": "none",
+            # Names come from users' files: "$...$" in a column name is text, not mathtext.
+            "text.parse_math": False,
         })
         _ready = True
     import matplotlib.pyplot as plt
@@ -61,12 +63,32 @@ def colour(k: int) -> str:
     return PALETTE[k % len(PALETTE)]
 
 
+MAX_TEXT = 300  # characters of one text in a figure; names are cut well before
+
+
+def safe_text(fig):
+    """Every text of ``fig`` drawn as plain text, control characters escaped, and cut to
+    MAX_TEXT characters: a 100 000-character class name costs no gigabytes to draw."""
+    from matplotlib.text import Text
+
+    from ..sanitize import label
+
+    for text in fig.findobj(Text):
+        value = text.get_text()
+        lines = value.split("\n")
+        if len(value) > 80 or any(not line.isprintable() for line in lines):
+            text.set_text("\n".join(label(line, MAX_TEXT) for line in lines[:20]))
+        text.set_parse_math(False)
+    return fig
+
+
 def save(fig, path_without_extension: str, formats=("png", "svg")) -> list[str]:
     """Write the figure as PNG and SVG (atomically) and close it."""
     import io
 
     from ..files import atomic_write
 
+    safe_text(fig)
     paths = []
     for fmt in formats:
         path = f"{path_without_extension}.{fmt}"

@@ -124,6 +124,9 @@ def _font_face(text: str) -> str:
 
 
 def png_bytes(fig) -> bytes:
+    from ..plotting.style import safe_text
+
+    safe_text(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()

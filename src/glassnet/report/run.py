@@ -18,6 +18,11 @@ from ..diagnosis import diagnose
 from ..files import write_csv
 from .html import Report, png_bytes
 
+# Beyond these a report stays readable (and small) by pointing to the CSV files.
+MAX_MATRIX = 30      # classes in a confusion matrix
+MAX_CELLS = 20_000   # numbers in a coefficient table
+MAX_PANELS = 12      # classes with a probability map each
+
 
 def confusion_matrix(labels, predicted, k) -> np.ndarray:
     matrix = np.zeros((k, k), dtype=int)
@@ -67,7 +72,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
         paths["test_predictions"] = join("test-predictions.csv")
 
     report = Report(title or f"glassnet run: {train.source or 'data'}")
-    result = diagnose(history.history)
+    result = diagnose(history.history, start=history.params.get("first_loss"))
     report.paragraph(result.message, css="verdict")
     report.heading("Data")
     report.items({
@@ -75,7 +80,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
         "rows (training / test)": f"{len(train)} / {len(test)}",
         "features": ", ".join(train.feature_names),
         "target": train.target_name + (f" ({train.n_classes} classes: "
-                                       f"{', '.join(train.class_names)})"
+                                       f"{_some(train.class_names)})"
                                        if train.is_classification else " (numeric)"),
     })
     report.heading("Model")
@@ -86,7 +91,10 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     timing = {"training time": f"{seconds:.2f} s"} if seconds is not None else {}
     report.items({**timing, **{k: (f"{v:.4g}" if isinstance(v, float) else v)
                                for k, v in best_metrics(history).items()}})
-    if train.is_classification:
+    if train.is_classification and train.n_classes > MAX_MATRIX:
+        report.paragraph(f"{train.n_classes} classes: too many for a confusion matrix here; "
+                         "the predictions are in the CSV files.")
+    elif train.is_classification:
         for name, part in (("training", train), ("test", test)):
             if not len(part):
                 continue
@@ -98,6 +106,11 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
                          caption=f"Confusion matrix, {name} data (accuracy {accuracy:.3f})")
     report.heading("Coefficients: one row per cell, bias first, then one weight per input")
     for table in exports.coefficient_tables(model):
+        if len(table["rows"]) * len(table["header"]) > MAX_CELLS:
+            report.paragraph(f"{table['layer']}: {len(table['rows'])} cells × "
+                             f"{len(table['header'])} columns, in coefficients-"
+                             f"{table['layer']}.csv (too large to show here).")
+            continue
         report.table(table["header"], table["rows"],
                      caption=f"{table['layer']} ({table['activation']})", spec=".6g")
     for section in extra or []:
@@ -137,13 +150,19 @@ def _figures(model, train, test, history, recorder):
                "contours.")
         yield ("decision-regions-zoom", plotting.decision_regions(model, everything, zoom=0.5),
                "The same, zoomed on the centre.")
-        yield ("probability-maps", plotting.probability_maps(model, everything),
-               "Each class's probability over the plane.")
+        if train.n_classes <= MAX_PANELS:
+            yield ("probability-maps", plotting.probability_maps(model, everything),
+                   "Each class's probability over the plane.")
     if model.input_dim == 1 and not train.is_classification:
         yield "model-curve", plotting.regression_curve(model, everything), "Model against data."
     yield ("network", plotting.network_diagram(model, everything if two_d else None),
            "The network: line width ∝ |weight|, blue positive, vermillion negative"
            + ("; each cell shows its output over the input plane." if two_d else "."))
+
+
+def _some(names, shown=20) -> str:
+    return ", ".join(names[:shown]) + (f", … ({len(names) - shown} more)"
+                                       if len(names) > shown else "")
 
 
 def _concat(a, b):
