@@ -388,3 +388,21 @@ def test_overwrite_replaces_only_an_earlier_sweep(tmp_path):
     with pytest.raises(ResultsError, match="is a folder glassnet did not write"):
         run_experiment(plan, str(other), overwrite=True, report=False)
     assert (other / "chapter1.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_overwrite_keeps_files_put_into_an_unfinished_sweep(tmp_path):
+    from glassnet.experiments.plan import compare_plan, run_experiment
+
+    plan = compare_plan([{**MOONS, "name": "a", "hidden": [2]}])
+    out = tmp_path / "sweep"
+
+    def stop(status):
+        if status["done"] == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(plan, str(out), progress=stop)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"files a sweep does not write \(notes.txt\)"):
+        run_experiment(plan, str(out), overwrite=True)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
