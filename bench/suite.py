@@ -1,107 +1,105 @@
-"""glassnet's benchmark suite: every workload side by side with PyTorch eager.
+"""glassnet's benchmark suite: every workload side by side with its peers, in one process.
 
-    python bench/suite.py [--repeat 5] [--quick] [--mnist PATH] [--full-mnist]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/suite.py \
+        [--repeat 5] [--pause 0.5] [--floor] [--scaling] [--skip keras] [--only seed000 ...]
 
-Workloads (median of --repeat runs each, glassnet and PyTorch alternating in one run):
-- seed 000: 250 rows, 2-2-5 sigmoid/softmax, SGD lr 0.5, 1000 epochs, batch 100 and
-  full batch, analytic; and glassnet's numerical gradients;
-- seed 002: one MNIST epoch of 784-400-10 relu/softmax, Adam 1e-3, batch 32 and 128,
-  with the test accuracy after it;
-- inference: predict 10 000 MNIST rows;
-- start-up: `import glassnet` and `glassnet --help` in fresh processes;
-- memory: peak memory of training 784-40000-10 (Adam, batch 32, float32) against
-  weights + gradients + optimiser state + one batch's activations;
-- with --full-mnist: 20 epochs of 784-400-10 (Adam 1e-3, batch 32) and its test accuracy.
-Prints a table and writes bench/results/suite.json and suite.csv.
+Peers: PyTorch eager, scikit-learn's MLPClassifier, Keras 3 on the torch backend and,
+for seed 000, the seed's program as a plain NumPy loop; each runs when installed.
+Every workload times its peers round by round (glassnet, torch, sklearn, keras,
+glassnet, ...) with a pause before each run, and reports medians.
+
+Workloads:
+- seed000: 250 rows of sample2, 2-2-5 sigmoid/softmax, SGD 0.5, 1000 epochs, batch 100
+  and full batch; glassnet's numerical gradients alone;
+- mnist: one epoch of 784-400-10 relu/softmax, Adam 1e-3, batch 32 and 128 (with test
+  accuracy); width 64 (784-64-10, batch 128); predicting the 10 000 test rows;
+- floor (--floor): the GEMM floor of each MNIST epoch, 6 × parameters × rows at the
+  float32 matrix-product peak measured here (forward, and backward's two products);
+- scaling (--scaling): one epoch at width 64, 400, 2000, 4000 (batch 128), and
+  784-400-10 on 250 … 250 000 rows (MNIST repeated);
+- startup: ``import glassnet`` and ``glassnet --help`` in fresh processes;
+- memory: peak traced memory of training 784-40000-10 against weights + gradients +
+  Adam's state + one batch.
+Writes bench/results/suite.json, suite.csv and suite.md (the table for README).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import machine, median_time, print_table, write_results  # noqa: E402
-from seed000 import glassnet_run, torch_run  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mnist  # noqa: E402
+import seed000  # noqa: E402
+from _common import (  # noqa: E402
+    alternate,
+    blas_summary,
+    machine,
+    markdown_table,
+    write_suite_results,
+)
+from memory import memory_40000  # noqa: E402
 
-import glassnet  # noqa: E402
-from glassnet.layers import Dense  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_MNIST = os.path.join(HERE, "..", "..", "shared", "data", "mnist.npz")
-
-
-def have_torch():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def mnist_glassnet(x, y, xt, yt, batch_size, epochs=1):
-    def run():
-        model = glassnet.Sequential([Dense(400, "relu"), Dense(10, "softmax")], input_dim=784,
-                                    seed=0)
-        model.compile(glassnet.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
-                      ["accuracy"])
-        model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
-        return float((model.predict(xt).argmax(1) == yt).mean())
-    return run
+PEERS = ("glassnet", "torch", "sklearn", "keras", "numpy")
+LABELS = {"glassnet": "glassnet", "torch": "PyTorch eager", "sklearn": "scikit-learn MLP",
+          "keras": "Keras (torch)", "numpy": "plain NumPy loop"}
+SECTIONS = ("seed000", "mnist", "scaling", "startup", "memory")
 
 
-def mnist_torch(x, y, xt, yt, batch_size, epochs=1):
-    import torch
-
-    X, Y = torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
-    XT = torch.from_numpy(xt)
-
-    def run():
-        torch.manual_seed(0)
-        net = torch.nn.Sequential(torch.nn.Linear(784, 400), torch.nn.ReLU(),
-                                  torch.nn.Linear(400, 10))
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-        for _ in range(epochs):
-            order = torch.randperm(len(X))
-            for s in range(0, len(X), batch_size):
-                idx = order[s:s + batch_size]
-                opt.zero_grad()
-                torch.nn.functional.cross_entropy(net(X[idx]), Y[idx]).backward()
-                opt.step()
-        with torch.no_grad():
-            return float((net(XT).argmax(1).numpy() == yt).mean())
-    return run
+def row_of(workload, timed, result_name="", floor=None):
+    """One table row: each peer's median, its ratio glassnet ÷ peer, and its result."""
+    row = {"workload": workload, "result": result_name}
+    ours = timed["glassnet"]["median"]
+    for name, entry in timed.items():
+        row[name] = entry["median"]
+        row[f"{name}_times"] = entry["times"]
+        row[f"{name}_result"] = entry["result"]
+        if name != "glassnet":
+            row[f"ratio_{name}"] = ours / entry["median"]
+    if floor is not None:
+        row["floor"] = floor
+        row["glassnet_over_floor"] = ours / floor
+        if "torch" in timed:
+            row["torch_over_floor"] = timed["torch"]["median"] / floor
+    print(f"  {workload}: " + ", ".join(
+        f"{k} {row[k]:.3g} s" for k in PEERS if k in row), flush=True)
+    return row
 
 
-def predict_pair(x, xt):
-    model = glassnet.Sequential([Dense(400, "relu"), Dense(10, "softmax")], input_dim=784,
-                                seed=0)
-    theirs = None
-    if have_torch():
+def limit_threads(n):
+    """Every peer on ``n`` threads: NumPy's and scikit-learn's BLAS and OpenMP pools
+    (threadpoolctl, for the whole process) and torch's intra-op pool."""
+    from threadpoolctl import threadpool_limits
+
+    if seed000.installed("torch"):
         import torch
 
-        net = torch.nn.Sequential(torch.nn.Linear(784, 400), torch.nn.ReLU(),
-                                  torch.nn.Linear(400, 10), torch.nn.Softmax(dim=1))
-        XT = torch.from_numpy(xt)
+        torch.set_num_threads(n)
+    import glassnet  # noqa: F401  (load NumPy's BLAS, then limit it)
+    if seed000.installed("sklearn"):
+        import sklearn.neural_network  # noqa: F401  (its BLAS and OpenMP runtime)
+    limit_threads.keep = threadpool_limits(n)
 
-        def theirs():
-            with torch.no_grad():
-                return net(XT).numpy()
-    def ours():
-        model.predict(xt)
 
-    def torch_predict():
-        theirs()
+def gemm_peak(size=2048, repeat=7):
+    """Best float32 matrix-product rate on this machine, in FLOP/s (2 n³ per product)."""
+    a = np.random.default_rng(0).standard_normal((size, size)).astype(np.float32)
+    out = np.empty_like(a)
+    np.matmul(a, a, out=out)
+    best = min(_timed(lambda: np.matmul(a, a, out=out)) for _ in range(repeat))
+    return 2 * size**3 / best
 
-    return ours, (torch_predict if theirs is not None else None)
+
+def _timed(fn):
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
 
 
 def startup(command, repeat):
@@ -113,107 +111,176 @@ def startup(command, repeat):
     return statistics.median(times)
 
 
-def memory_40000(x, y, steps=60):
-    """Peak traced memory of training 784-40000-10 against its analytic floor."""
-    rows = steps * 32
-    xs, ys = x[:rows], y[:rows]
-    tracemalloc.start()  # before the model exists: its weights and gradients count too
-    base = tracemalloc.get_traced_memory()[0]
-    model = glassnet.Sequential([Dense(40000, "relu"), Dense(10, "softmax")], input_dim=784,
-                                seed=0)
-    model.compile(glassnet.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
-    params = model.count_params()
-    weights = params * 4  # float32
-    # weights + gradients + Adam's m and v + one batch's activations (input, 40000
-    # pre-activations and outputs, 10 logits and probabilities)
-    floor = weights * (1 + 1 + 2) + 32 * (784 + 2 * 40000 + 2 * 10) * 4
-    started = time.perf_counter()
-    model.fit(xs, ys, epochs=1, batch_size=32, shuffle=False, verbose=0)
-    seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] - base
-    tracemalloc.stop()
-    return {"params": params, "peak_mb": peak / 2**20, "floor_mb": floor / 2**20,
-            "ratio": peak / floor, "seconds_per_step": seconds / steps}
+def run_seed000(args, rows):
+    import glassnet
+
+    data = glassnet.datasets.load("sample2")
+    x, labels = data.features, data.labels
+    for batch, name in ((100, "batch 100"), (None, "full batch")):
+        timed = alternate(seed000.peers(x, labels, batch, args.skip), args.repeat, args.pause)
+        rows.append(row_of(f"seed 000 network, {name}, 1000 epochs", timed, "train accuracy"))
+    timed = alternate({"glassnet": seed000.glassnet_run(x, labels, None, "numerical")},
+                      args.repeat, args.pause)
+    rows.append(row_of("seed 000 network, numerical gradients, full batch", timed,
+                       "train accuracy"))
+
+
+def run_mnist(args, rows, peak):
+    data = mnist.load(args.mnist, rows=args.mnist_rows)
+    rows_n = len(data.x)
+    for units, batch in ((400, 32), (400, 128), (64, 128)):
+        skip = args.skip if units == 400 else (*args.skip, "sklearn", "keras")
+        timed = alternate(mnist.train_peers(data, units, batch, skip), args.repeat, args.pause)
+        floor = 6 * mnist.params(units) * rows_n / peak if peak else None
+        rows.append(row_of(f"MNIST 784-{units}-10, Adam, batch {batch}, one epoch"
+                           + (f" of {rows_n} rows" if args.mnist_rows else ""), timed,
+                           "test accuracy", floor))
+    timed = alternate(mnist.predict_peers(data, skip=args.skip), max(args.repeat, 7),
+                      args.pause)
+    rows.append(row_of("predict 10 000 MNIST rows (784-400-10)", timed,
+                       floor=2 * mnist.params(400) * len(data.xt) / peak if peak else None))
+
+
+def run_scaling(args, rows, peak):
+    skip = (*args.skip, "sklearn", "keras")
+    data = mnist.load(args.mnist)
+    repeat = min(args.repeat, 3)
+    for units in (64, 400, 2000, 4000):
+        timed = alternate(mnist.train_peers(data, units, 128, skip), repeat, args.pause)
+        floor = 6 * mnist.params(units) * len(data.x) / peak if peak else None
+        rows.append(row_of(f"width {units}: MNIST 784-{units}-10, batch 128, one epoch",
+                           timed, "test accuracy", floor))
+    for n in (250, 2500, 25000, 250000):
+        part = mnist.load(args.mnist, rows=n)
+        timed = alternate(mnist.train_peers(part, 400, 128, skip), repeat, args.pause)
+        floor = 6 * mnist.params(400) * n / peak if peak else None
+        rows.append(row_of(f"rows {n}: 784-400-10, batch 128, one pass", timed,
+                           "test accuracy", floor))
+
+
+def run_startup(args, rows):
+    exe = os.path.join(os.path.dirname(sys.executable), "glassnet")
+    repeat = max(args.repeat, 7)
+    bare = startup([sys.executable, "-c", "pass"], repeat)
+    ours = startup([sys.executable, "-c", "import glassnet"], repeat) - bare
+    rows.append({"workload": "import glassnet (beyond Python's own start-up)",
+                 "glassnet": ours, "result": f"Python itself starts in {bare:.3f} s"})
+    rows.append({"workload": "glassnet --help (whole process)",
+                 "glassnet": startup([exe, "--help"], repeat)})
+
+
+def markdown(rows, peers_present):
+    """README's table: each peer's time with glassnet ÷ peer beside it."""
+    table = []
+    for row in rows:
+        cells = {"workload": row["workload"], "glassnet": _seconds(row.get("glassnet"))}
+        for name in peers_present:
+            if row.get(name) is not None:
+                cells[name] = f"{_seconds(row[name])} ({row[f'ratio_{name}']:.2f})"
+        if row.get("floor"):
+            cells["floor"] = f"{_seconds(row['floor'])} ({row['glassnet_over_floor']:.1f}×)"
+        results = [f"{row[f'{n}_result']:.3f}" for n in ("glassnet", *peers_present)
+                   if isinstance(row.get(f"{n}_result"), float)]
+        cells["result"] = (f"{row['result']}: " + " / ".join(results)
+                           if results and row.get("result") else row.get("result") or "")
+        table.append(cells)
+    columns = [("workload", "workload"), ("glassnet", "glassnet")]
+    columns += [(n, f"{LABELS[n]} (glassnet ÷ it)") for n in peers_present]
+    if any("floor" in c for c in table):
+        columns.append(("floor", "GEMM floor (glassnet ÷ it)"))
+    columns.append(("result", "result (glassnet / peers in order)"))
+    return markdown_table(table, columns)
+
+
+def _seconds(value):
+    if value is None:
+        return None
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="glassnet benchmark suite")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="repeat 3, skip memory")
-    parser.add_argument("--mnist", default=os.environ.get("GLASSNET_MNIST", DEFAULT_MNIST))
-    parser.add_argument("--full-mnist", action="store_true")
+    parser.add_argument("--pause", type=float, default=0.5,
+                        help="seconds of rest before each timed run (default 0.5)")
+    parser.add_argument("--quick", action="store_true", help="repeat 3, no memory section")
+    parser.add_argument("--floor", action="store_true",
+                        help="measure the float32 GEMM peak and add each MNIST workload's floor")
+    parser.add_argument("--scaling", action="store_true", help="add the width and rows scaling")
+    parser.add_argument("--skip", nargs="*", default=[], choices=PEERS[1:],
+                        help="peers to leave out")
+    parser.add_argument("--only", nargs="*", choices=SECTIONS, help="run only these sections")
+    parser.add_argument("--mnist", default=os.environ.get("GLASSNET_MNIST", mnist.DEFAULT_MNIST))
+    parser.add_argument("--mnist-rows", type=int,
+                        help="train the MNIST workloads on this many rows (quick checks)")
+    parser.add_argument("--name", default="suite", help="results file name (default suite)")
+    parser.add_argument("--threads", type=int,
+                        help="limit every peer's BLAS / OpenMP / torch threads to this many "
+                             "(default: each library's own choice)")
     args = parser.parse_args(argv)
-    repeat = 3 if args.quick else args.repeat
-    torch_ok = have_torch()
+    if args.threads:
+        limit_threads(args.threads)
+    if args.quick:
+        args.repeat = 3
+    sections = set(args.only or [s for s in SECTIONS if s != "scaling" or args.scaling])
+    if args.quick:
+        sections.discard("memory")
+    for name in ("torch", "sklearn", "keras"):
+        if name not in args.skip and not seed000.installed(name):
+            print(f"{LABELS[name]} is not installed: left out")
+            args.skip.append(name)
+    import glassnet  # noqa: F401  (loads NumPy's BLAS before the machine is described)
+
+    about = machine()
+    print(f"BLAS: {blas_summary(about['blas'])}")
+    if about["openblas_variables"]:
+        print(f"warning: {about['openblas_variables']} set; users' machines do not set them")
+    peak = gemm_peak() if args.floor else None
+    if peak:
+        print(f"float32 GEMM peak: {peak / 1e9:.0f} GFLOP/s")
     rows = []
-
-    def pair(name, ours, theirs, unit="s", note=""):
-        ours_s, _, ours_r = median_time(ours, repeat)
-        row = {"workload": name, "glassnet": ours_s, "glassnet_result": ours_r, "note": note}
-        if theirs is not None:
-            theirs_s, _, theirs_r = median_time(theirs, repeat)
-            row.update(pytorch=theirs_s, pytorch_result=theirs_r, ratio=ours_s / theirs_s)
-        rows.append(row)
-        print(f"  {name}: {row}", flush=True)
-
-    data = glassnet.datasets.load("sample2")
-    x0, t0 = data.features, data.one_hot()
-    pair("seed000 analytic batch 100 (1000 epochs)", glassnet_run(x0, t0, 100, "analytic"),
-         torch_run(x0, data.labels, 100) if torch_ok else None, note="result: train accuracy")
-    pair("seed000 analytic full batch (1000 epochs)", glassnet_run(x0, t0, None, "analytic"),
-         torch_run(x0, data.labels, None) if torch_ok else None)
-    pair("seed000 numerical full batch (1000 epochs)",
-         glassnet_run(x0, t0, None, "numerical"), None)
-
-    if os.path.exists(args.mnist):
-        (x, y), (xt, yt) = glassnet.datasets.load_mnist(args.mnist, flatten=True, scale=True,
-                                                         download_missing=False)
-        for batch in (32, 128):
-            pair(f"MNIST 784-400-10 one epoch, batch {batch}",
-                 mnist_glassnet(x, y, xt, yt, batch),
-                 mnist_torch(x, y, xt, yt, batch) if torch_ok else None,
-                 note="result: test accuracy")
-        ours, theirs = predict_pair(x, xt)
-        pair("predict 10000 MNIST rows", ours, theirs)
-        if not args.quick:
-            m = memory_40000(x, y)
-            rows.append({"workload": "train 784-40000-10 peak memory (MB)",
-                         "glassnet": m["peak_mb"], "glassnet_result": m["ratio"],
-                         "note": f"floor {m['floor_mb']:.0f} MB (weights + grads + Adam "
-                                 f"state + batch); result: peak / floor; "
-                                 f"{m['seconds_per_step'] * 1000:.0f} ms per step"})
-            print(f"  memory: {rows[-1]}", flush=True)
-        if args.full_mnist:
-            started = time.perf_counter()
-            accuracy = mnist_glassnet(x, y, xt, yt, 32, epochs=20)()
-            rows.append({"workload": "MNIST 784-400-10, 20 epochs, batch 32",
-                         "glassnet": time.perf_counter() - started,
-                         "glassnet_result": accuracy, "note": "result: test accuracy"})
-            print(f"  full MNIST: {rows[-1]}", flush=True)
-    else:
+    has_mnist = os.path.exists(args.mnist)
+    if not has_mnist:
         print(f"MNIST not found at {args.mnist}: skipping the MNIST workloads")
+    if "seed000" in sections:
+        run_seed000(args, rows)
+    if "mnist" in sections and has_mnist:
+        run_mnist(args, rows, peak)
+    if "scaling" in sections and has_mnist:
+        run_scaling(args, rows, peak)
+    if "memory" in sections and has_mnist:
+        rows.append(memory_40000(mnist.load(args.mnist)))
+        print(f"  memory: {rows[-1]['result']}", flush=True)
+    if "startup" in sections:
+        run_startup(args, rows)
 
-    exe = os.path.join(os.path.dirname(sys.executable), "glassnet")
-    bare = startup([sys.executable, "-c", "pass"], max(repeat, 7))
-    rows.append({"workload": "import glassnet (beyond Python's own start-up)",
-                 "glassnet": startup([sys.executable, "-c", "import glassnet"],
-                                     max(repeat, 7)) - bare,
-                 "note": f"Python itself starts in {bare:.3f} s"})
-    rows.append({"workload": "glassnet --help (whole process)",
-                 "glassnet": startup([exe, "--help"], max(repeat, 7))})
-    print(f"\nglassnet benchmark suite, median of {repeat}; {machine()}; numpy "
-          f"{np.__version__}; torch "
-          f"{__import__('torch').__version__ if torch_ok else 'not installed'}; "
-          f"{time.strftime('%Y-%m-%d')}")
-    print_table(rows, ["workload", "glassnet", "pytorch", "ratio", "glassnet_result",
-                       "pytorch_result"])
-    path = write_results("suite", rows)
-    with open(path.replace(".json", ".csv"), "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=["workload", "glassnet", "pytorch", "ratio",
-                                               "glassnet_result", "pytorch_result", "note"])
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"written to {path} and suite.csv")
+    versions = {"glassnet": glassnet.__version__ if hasattr(glassnet, "__version__") else ""}
+    for name in ("torch", "sklearn", "keras", "numba"):
+        if name not in args.skip and seed000.installed(name):
+            versions[name] = sys.modules[name].__version__
+    command = "python bench/suite.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    header = {"command": command, "threads": args.threads,
+              "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "machine": about, "versions": versions, "repeat": args.repeat,
+              "pause": args.pause, "gemm_peak_gflops": peak / 1e9 if peak else None}
+    present = [p for p in PEERS[1:] if any(p in r for r in rows)]
+    table = markdown(rows, present)
+    columns = ["workload", *PEERS, *(f"ratio_{p}" for p in PEERS[1:]), "floor",
+               "glassnet_over_floor", "torch_over_floor", "result",
+               *(f"{p}_result" for p in PEERS)]
+    paths = write_suite_results(args.name, header, rows, columns)
+    about_line = (f"{about['cpu']}, {about['cores']} cores, Python {about['python']}, NumPy "
+                  f"{about['numpy']}; BLAS: {blas_summary(about['blas'])}; "
+                  + ", ".join(f"{k} {v}" for k, v in versions.items() if v))
+    threads = (f"; every peer limited to {args.threads} thread(s)" if args.threads else "")
+    md = (f"`{command}`, {header['date']}, median of {args.repeat} (peers alternating "
+          f"round by round, {args.pause} s pause before each run{threads})\n\n{about_line}"
+          + (f"; float32 GEMM peak {peak / 1e9:.0f} GFLOP/s" if peak else "")
+          + f"\n\n{table}\n")
+    with open(paths[0].replace(".json", ".md"), "w", encoding="utf-8") as f:
+        f.write(md)
+    print("\n" + md)
+    print("written to " + ", ".join(paths) + " and .md")
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ def test_predict_evaluate_and_their_outputs(tmp_path, fish, capsys):
     code, io = glassnet_cmd("predict", out / "model.glassnet", new, capsys=capsys)
     assert code == 0
     rows = list(csv.reader(io.out.splitlines()))
-    assert rows[0] == ["体長", "体重", "p_鮭", "p_鯛", "p_鯵", "predicted"]
+    assert rows[0] == ["体重", "体長", "p_鮭", "p_鯛", "p_鯵", "predicted"]  # as in the file
     assert [r[-1] for r in rows[1:]] == ["鯛", "鮭", "鯵"]
     code, io = glassnet_cmd("predict", out / "model.glassnet", new, "--out",
                             tmp_path / "p.csv", capsys=capsys)

@@ -151,20 +151,25 @@ def test_model_json_export(tmp_path):
 def test_predict_csv_matches_schema_by_name(tmp_path):
     model, data = trained()
     (tmp_path / "new.csv").write_text("x2,x1\n1,1\n-1,-1\n0,0\n", encoding="utf-8")
-    header, rows, p = glassnet.predict_csv(model, tmp_path / "new.csv", tmp_path / "out.csv")
-    assert header == ["x1", "x2", "p_1", "p_2", "p_3", "p_4", "p_5", "predicted"]
+    result = glassnet.predict_csv(model, tmp_path / "new.csv", tmp_path / "out.csv")
+    header, p = result.header, result.probabilities
+    assert header == ["x2", "x1", "p_1", "p_2", "p_3", "p_4", "p_5", "predicted"]
     np.testing.assert_allclose(p, model.predict([[1, 1], [-1, -1], [0, 0]]), rtol=1e-6)
     written = list(csv.reader(open(tmp_path / "out.csv", encoding="utf-8-sig")))
-    assert written[0] == header
+    assert written[0] == header and written[2][:2] == ["-1", "-1"]
     assert [r[-1] for r in written[1:]] == [str(k + 1) for k in p.argmax(axis=1)]
     assert [float(v) for v in written[1][2:7]] == pytest.approx(p[0].tolist(), rel=1e-6)
-    (tmp_path / "target.csv").write_text("x1,x2,class\n1,1,1\n", encoding="utf-8")
-    assert glassnet.predict_csv(model, tmp_path / "target.csv")[1][0][-1] == "1"
+    assert result.comparison is None
+    (tmp_path / "target.csv").write_text("x1,x2,class\n1,1,1\n-1,-1,1\n", encoding="utf-8")
+    result = glassnet.predict_csv(model, tmp_path / "target.csv")
+    assert result.rows[0][-1] == "1" and result.header[2] == "class"
+    hits = int(p[0].argmax() == 0) + int(p[1].argmax() == 0)
+    assert result.comparison["accuracy"] == hits / 2
+    assert np.sum(result.comparison["confusion_matrix"][0]) == 2
 
 
 @pytest.mark.parametrize("text,message", [
     ("x1\n1\n", "missing column\\(s\\) 'x2'"),
-    ("x1,x2,x3\n1,2,3\n", "unexpected column\\(s\\) 'x3'"),
     ("x1,x2\n1,a\n", "line 2, column 'x2': expected a number, found 'a'"),
 ])
 def test_predict_csv_errors_write_nothing(tmp_path, text, message):

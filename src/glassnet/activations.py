@@ -114,7 +114,9 @@ class ReLU(Activation):
     def backward(self, grad_y, alpha, y):
         if not self._plain:
             return grad_y * self.derivative(alpha, y)
-        return np.where(alpha > 0, grad_y, 0.0).astype(grad_y.dtype, copy=False)
+        # δ = ∂E/∂y where α > 0, else 0: one multiply by the mask (np.where with a
+        # Python 0.0 is several times slower)
+        return grad_y * (alpha > 0)
 
     def get_config(self):  # only what differs from plain max(α, 0)
         defaults = {"max_value": None, "negative_slope": 0.0, "threshold": 0.0}
@@ -140,7 +142,10 @@ class LeakyReLU(Activation):
         return np.where(alpha > 0, alpha, self.negative_slope * alpha)  # max(s·α, α)
 
     def derivative(self, alpha, y):
-        return np.where(alpha > 0, 1.0, self.negative_slope).astype(alpha.dtype)
+        slope = (alpha > 0).astype(alpha.dtype)  # 1 where α > 0, else s
+        slope *= 1.0 - self.negative_slope
+        slope += self.negative_slope
+        return slope
 
 
 @ACTIVATIONS.register("swish", "silu")

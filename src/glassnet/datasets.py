@@ -175,11 +175,15 @@ def load(name: str, **params) -> Dataset:
                           f"{', '.join(params)}") from None
 
 
-def load_any(source, target=None, encoding=None, missing="error", max_classes=None) -> Dataset:
-    """A built-in dataset by name, or a CSV file by path (the CLI's DATA argument)."""
+def load_any(source, target=None, encoding=None, missing="error", max_classes=None,
+             **options) -> Dataset:
+    """The CLI's DATA argument: a built-in dataset by name, image data ('mnist', an
+    ``.npz`` or IDX file, or a folder holding them), or a CSV file by path; ``options``
+    (features, ignore, id, skip_rows, plan) go to ``load_csv``."""
     import os
 
     from .data import load_csv
+    from .data.mnist import image_dataset, is_image_source
 
     if not os.path.isfile(source) and source in BUILTIN:  # a file of that name wins
         data = load(source)
@@ -187,14 +191,19 @@ def load_any(source, target=None, encoding=None, missing="error", max_classes=No
             raise ConfigError(f"built-in dataset {source!r} has target {data.target_name!r}, "
                               f"not {target!r}")
         return data
+    if is_image_source(source):
+        if target is not None or any(v not in (None, 0) for v in options.values()):
+            raise ConfigError(f"{source} holds images with their labels; target and column "
+                              "options apply to CSV files only")
+        return image_dataset(source)
     if not os.path.exists(source):
         raise ConfigError(f"{source}: no such file, and not a built-in dataset "
-                          f"({', '.join(names())})")
+                          f"({', '.join(names())}, or mnist)")
     if isinstance(target, str) and target.lstrip("-").isdigit():
         target = int(target)
     extra = {} if max_classes is None else {"max_classes": max_classes}
     return load_csv(source, target=-1 if target is None else target, encoding=encoding,
-                    missing=missing, **extra)
+                    missing=missing, **extra, **options)
 
 
 def export(name: str, path, overwrite=True, **params) -> Dataset:

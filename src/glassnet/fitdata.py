@@ -21,7 +21,8 @@ def _unpack(model, x, y, name, remember=True):
         raise ConfigError(f"{name} is a Dataset, which holds its own targets; leave y unset")
     if remember:
         model.info.update(feature_names=list(x.feature_names), class_names=x.class_names,
-                          target_name=x.target_name)
+                          target_name=x.target_name,
+                          columns=(getattr(x, "info", None) or {}).get("columns"))
     return x.features, x.targets_for(model.loss)
 
 

@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from . import losses, metrics, optimizers
+from .batches import BatchBuffers
 from .callbacks import CallbackList, History
 from .errors import ConfigError, ShapeError
 from .fallback import Fallback, NonFiniteLossWarning
@@ -192,6 +193,7 @@ class Trainer:
         progress = ProgressBar(epochs, steps, verbose)
         trainable = self._trainable
         fallback = Fallback(trainable)  # finite weights to go back to after a NaN loss
+        batches = BatchBuffers([x, y, w], batch_size) if shuffle else None
         self.stop_training = False
         self._stop_reason = None
         # Per-batch work beyond the step itself only when someone looks at it.
@@ -211,17 +213,15 @@ class Trainer:
                 fallback.epoch_begin()
                 learning_rate = self.optimizer.learning_rate
                 if shuffle:
-                    order = self.rng.permutation(n)
-                    x_epoch, y_epoch = x[order], y[order]  # one gather per epoch, then views
-                    w_epoch = None if w is None else w[order]
-                else:
-                    x_epoch, y_epoch, w_epoch = x, y, w
+                    batches.shuffle(self.rng.permutation(n))
                 loss_total, seen = 0.0, 0
                 self._reset_metrics()
                 for step in range(steps):
-                    xb = x_epoch[step * batch_size:(step + 1) * batch_size]
-                    yb = y_epoch[step * batch_size:(step + 1) * batch_size]
-                    wb = None if w is None else w_epoch[step * batch_size:(step + 1) * batch_size]
+                    rows = slice(step * batch_size, (step + 1) * batch_size)
+                    if shuffle:
+                        xb, yb, wb = batches.batch(rows)
+                    else:
+                        xb, yb, wb = x[rows], y[rows], None if w is None else w[rows]
                     if batch_begin:
                         cbs.call("on_train_batch_begin", step, {})
                     output, batch_loss = self.train_step(xb, yb, gradient, wb)

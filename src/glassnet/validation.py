@@ -60,13 +60,40 @@ def as_array(name, value, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
                         f"{array.dtype}); pass the real part or the magnitude explicitly")
     if ndim is not None and array.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
         raise ShapeError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
-    if finite and array.dtype.kind == "f" and not np.isfinite(array).all():
-        bad = np.argwhere(~np.isfinite(array))[0]
-        where = ", ".join(str(i) for i in bad)
-        raise DataError(
-            f"{name} must contain only finite numbers, got {array[tuple(bad)]} at index [{where}]"
-        )
+    if finite and array.dtype.kind == "f":
+        bad = first_non_finite(array)
+        if bad is not None:
+            where = ", ".join(str(i) for i in bad)
+            raise DataError(f"{name} must contain only finite numbers, got {array[bad]} at "
+                            f"index [{where}]")
     return array
+
+
+#: elements checked at a time when looking for the first NaN or infinity
+_CHUNK = 1 << 16
+
+
+def first_non_finite(array: np.ndarray) -> tuple[int, ...] | None:
+    """Index of the first NaN or ±inf in a float array, or None when all are finite.
+
+    One pass without a data-sized temporary: the sum of the array is finite when every
+    element is (NaN and ±inf propagate into it); only when it is not (a bad value, or a
+    sum of huge values that overflows) are the elements scanned, in small chunks.
+
+    >>> first_non_finite(np.array([[1.0, 2.0], [np.nan, 3.0]]))
+    (1, 0)
+    >>> first_non_finite(np.full(3, 3e38, dtype=np.float32)) is None   # the sum overflows
+    True
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(array.sum(dtype=array.dtype)):
+            return None
+    flat = array.reshape(-1)  # a view for the contiguous arrays data usually comes in
+    for start in range(0, flat.size, _CHUNK):
+        bad = np.flatnonzero(~np.isfinite(flat[start:start + _CHUNK]))
+        if bad.size:
+            return tuple(int(i) for i in np.unravel_index(start + bad[0], array.shape))
+    return None
 
 
 def by_name(x, known, name="x"):
@@ -90,9 +117,9 @@ def cast_in_range(x, dtype, name="x") -> np.ndarray:
     (1e300 is finite in float64 and infinite in float32)."""
     with np.errstate(over="ignore"):
         cast = x.astype(dtype, copy=False)
-    if cast is x or x.dtype.kind != "f" or np.isfinite(cast).all():
+    bad = None if cast is x or x.dtype.kind != "f" else first_non_finite(cast)
+    if bad is None:
         return cast
-    bad = tuple(np.argwhere(~np.isfinite(cast))[0])
     where = f"at row {bad[0]}, column {bad[1]}" if len(bad) == 2 else f"at index {bad}"
     raise DataError(f"{name} holds {x[bad]:g} {where}, beyond the range of {cast.dtype} "
                     f"(largest {np.finfo(cast.dtype).max:.4g}); scale the values, or use "

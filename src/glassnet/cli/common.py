@@ -28,6 +28,18 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
 
+    def parse_args(self, args=None, namespace=None):
+        """As argparse's, but an unknown option is reported by the (sub)command it was
+        given to, with the closest option that command has."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self
+            for action in self._actions:  # the subcommand's own parser, when there is one
+                if isinstance(action, argparse._SubParsersAction):
+                    parser = action.choices.get(getattr(parsed, action.dest, None), self)
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
     def error(self, message):  # one line, no usage dump
         if message.startswith("unrecognized arguments:"):
             unknown = message.split(":", 1)[1].split()
@@ -53,11 +65,81 @@ def _option_names(parser) -> list[str]:
     return names
 
 
-def load_data(source, target=None, encoding=None, missing="error", max_classes=None):
-    """A built-in dataset name or a CSV path -> Dataset."""
+def load_data(source, target=None, encoding=None, missing="error", max_classes=None,
+              features=None, ignore=None, id=None, skip_rows=0):
+    """A built-in dataset name, image data (mnist, .npz, IDX) or a CSV path -> Dataset;
+    ``features`` / ``ignore`` / ``id`` are lists of the options' values (names, globs,
+    positions, ranges; comma-separated allowed), ``id`` may be ["none"]."""
     from ..datasets import load_any
 
-    return load_any(source, target, encoding, missing, max_classes)
+    return load_any(source, target, encoding, missing, max_classes,
+                    **column_options(features, ignore, id, skip_rows))
+
+
+def column_options(features=None, ignore=None, id=None, skip_rows=0) -> dict:
+    """The column options given (as ``load_csv`` keywords); ``--id none`` -> id=False."""
+    if id and [v.strip().lower() for v in id] == ["none"]:
+        id = False
+    return {k: v for k, v in (("features", features), ("ignore", ignore), ("id", id),
+                              ("skip_rows", skip_rows)) if v not in (None, 0, [])}
+
+
+def count(text) -> int:
+    """An argparse type: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
+def add_column_options(p, features=True):
+    """--features, --ignore, --id and --skip-rows: which columns of a sheet are what.
+    Without ``features`` (predict, evaluate: the model knows its columns) only
+    --skip-rows, whose default then skips a title row when there is one."""
+    g = p.add_argument_group("columns of a sheet")
+    if features:
+        g.add_argument("--features", action="append", metavar="COLUMNS",
+                       help="input columns: names, globs (px*), positions counted from 1 "
+                       "(3-10) or name ranges (体長:体重), comma-separated or repeated "
+                       "(default: every column but the target, IDs and ignored ones)")
+        g.add_argument("--ignore", action="append", metavar="COLUMNS",
+                       help="columns to leave out (dates, notes), in the same forms")
+        g.add_argument("--id", action="append", metavar="COLUMNS",
+                       help="ID columns, carried into predictions and never inputs (default: "
+                       "detected, such as No., ID, 番号 or row numbers; 'none' for no IDs)")
+    if features:
+        g.add_argument("--skip-rows", type=count, default=0, metavar="N",
+                       help="lines above the header to skip (a title row; a --validation "
+                       "file's title row is found by itself)")
+    else:
+        g.add_argument("--skip-rows", type=count, default=None, metavar="N",
+                       help="lines above the header to skip (default: a title row above "
+                       "the header is found and skipped)")
+
+
+def print_matrix(classes, matrix, file=None):
+    """A confusion matrix on the terminal, aligned for full-width (Japanese) names;
+    names from a user's file are shown escaped and cut (``sanitize.label``)."""
+    import unicodedata
+
+    from ..sanitize import label
+
+    def width(text):
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    def right(text, n):
+        return " " * (n - width(text)) + text
+
+    classes = [label(str(c), 24) for c in classes]
+    n = max(6, *(width(c) + 1 for c in classes),
+            *(len(str(v)) + 1 for row in matrix for v in row))
+    print("confusion matrix (rows: true class, columns: predicted class)", file=file)
+    print(" " * n + "".join(right(c, n) for c in classes), file=file)
+    for c, row in zip(classes, matrix):
+        print(right(c, n) + "".join(right(str(v), n) for v in row), file=file)
 
 
 def parse_hidden(text, option="--hidden") -> list[int]:

@@ -7,10 +7,17 @@ import os
 import sys
 
 from ..sanitize import terminal
-from .common import UsageError, check_positive, parse_hidden
+from .common import (
+    UsageError,
+    add_column_options,
+    check_positive,
+    column_options,
+    parse_hidden,
+)
 
 
 def _experiment_options(p):
+    add_column_options(p)
     p.add_argument("--epochs", type=int, help="epochs per model (default: the preset's, or 20)")
     p.add_argument("--batch-size", type=int, help="rows per step")
     p.add_argument("--subsample", type=int, help="training rows to use (quick versions)")
@@ -58,16 +65,20 @@ def add_compare(sub):
     p.set_defaults(func=cmd_compare)
 
 
-def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None) -> dict:
+def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
+              columns=None) -> dict:
     """The data part of a trial spec; the data is loaded once here so a bad file fails
-    now, with a clear message, not later in a worker."""
+    now, with a clear message, not later in a worker. ``columns``: load_csv's column
+    options (features, ignore, id, skip_rows)."""
     from ..datasets import load_any
 
     if source is None:
         raise UsageError("give DATA (a CSV file or built-in dataset) or --preset")
-    load_any(source, target)
+    load_any(source, target, **(columns or {}))
     spec = {"source": os.path.abspath(source) if os.path.exists(source) else source,
             "split_seed": seed}
+    if columns:
+        spec["columns"] = columns
     if target is not None:
         spec["target"] = target
     if subsample:
@@ -75,6 +86,10 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None)
     if validation_rows:
         spec["validation_rows"] = validation_rows
     return spec
+
+
+def _columns(args) -> dict:
+    return column_options(args.features, args.ignore, args.id, args.skip_rows)
 
 
 def read_config(path):
@@ -120,7 +135,7 @@ def compare_specs(args) -> list[dict]:
             load_mnist(download_missing=True)  # a clear error now if MNIST is nowhere
         return specs
     base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
-                              args.validation_rows),
+                              args.validation_rows, _columns(args)),
             "activation": args.activation, "seed": args.seed,
             "optimizer": {"name": args.optimizer, "learning_rate": args.learning_rate}}
     for key in ("epochs", "batch_size"):
@@ -229,7 +244,7 @@ def cmd_search(args):
     plan = None
     if args.data or not args.resume:
         base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
-                                  args.validation_rows),
+                                  args.validation_rows, _columns(args)),
                 "hidden": parse_hidden(args.hidden), "activation": args.activation,
                 "seed": args.seed, "optimizer": {"name": args.optimizer}}
         for key in ("epochs", "batch_size"):

@@ -8,8 +8,16 @@ import sys
 
 import numpy as np
 
-from ..sanitize import label, terminal
-from .common import UsageError, load_data, output_file, parse_hidden, parse_rows
+from ..sanitize import terminal
+from .common import (
+    UsageError,
+    add_column_options,
+    load_data,
+    output_file,
+    parse_hidden,
+    parse_rows,
+    print_matrix,
+)
 
 #: The XOR network worked out by hand with ReLU cells (docs/seeds.md, seed 003): buy
 #: when exactly one of design and quality is good.
@@ -28,6 +36,7 @@ def _model_and_data(sub, name, data_help, func, **texts):
     p.add_argument("model", help="a .glassnet model file")
     p.add_argument("data", help=data_help)
     p.add_argument("--encoding", help="file encoding (detected by default)")
+    add_column_options(p, features=False)
     p.set_defaults(func=func)
     return p
 
@@ -37,8 +46,10 @@ def add_predict(sub):
     p = _model_and_data(sub, "predict", "CSV file with the model's input columns", cmd_predict,
                         help="class probabilities (or values) for new rows",
                         description="Predict every row of DATA (a CSV with the training "
-                        "columns, matched by name) and write the inputs, one probability "
-                        "column per class and the predicted class.")
+                        "columns, matched by name; other columns such as IDs and dates are "
+                        "kept) and write every column of the file, one probability column "
+                        "per class and the predicted class. When DATA has the target column, "
+                        "also print the accuracy and the confusion matrix.")
     p.add_argument("--out", help="write the table here (default: print it)")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
 
@@ -50,17 +61,35 @@ def cmd_predict(args):
     if args.out:
         output_file(args.out, args.overwrite, [args.data, args.model])
     model = load_model(args.model)
-    header, rows, _ = predict_csv(model, args.data, args.out, encoding=args.encoding,
-                                  overwrite=args.overwrite)
+    result = predict_csv(model, args.data, args.out, encoding=args.encoding,
+                         skip_rows=args.skip_rows, overwrite=args.overwrite)
     if args.out:
-        print(terminal(f"{len(rows)} predictions written to {args.out}"))
+        print(terminal(f"{len(result.rows)} predictions written to {args.out}"))
     else:
         from ..files import csv_bytes
 
-        table = csv_bytes(header, [[f"{v:.6g}" if isinstance(v, float) else v for v in row]
-                                   for row in rows]).decode("utf-8-sig")
-        sys.stdout.write(terminal(table))
+        table = csv_bytes(result.header, [[f"{v:.6g}" if isinstance(v, float) else v
+                                           for v in row] for row in result.rows])
+        sys.stdout.write(terminal(table.decode("utf-8-sig")))
+    if result.comparison:  # on stderr when stdout carries the table
+        print_comparison(result.comparison, file=sys.stdout if args.out else sys.stderr)
     return 0
+
+
+def print_comparison(c, file=None):
+    """The predictions against the file's target column."""
+    if "accuracy" not in c:
+        print(terminal(f"compared with column {c['target']!r} on {c['rows']} rows: mean "
+                       f"absolute error {c['mae']:.4g}, root mean squared error "
+                       f"{c['rmse']:.4g}"), file=file)
+        return
+    accuracy = "n/a" if c["accuracy"] is None else f"{c['accuracy']:.4f}"
+    print(terminal(f"compared with column {c['target']!r} on {c['rows']} rows: accuracy "
+                   f"{accuracy}"), file=file)
+    if c["unknown_classes"]:
+        print(terminal("rows with classes the model does not know were left out: "
+                       f"{', '.join(c['unknown_classes'])}"), file=file)
+    print_matrix(c["classes"], c["confusion_matrix"], file=file)
 
 
 def add_evaluate(sub):
@@ -70,6 +99,7 @@ def add_evaluate(sub):
 
 def cmd_evaluate(args):
     from ..data import Dataset, load_csv
+    from ..exports import input_plan
     from ..model import load_model
     from ..report import confusion_matrix
 
@@ -83,17 +113,11 @@ def cmd_evaluate(args):
         raise UsageError(f"{args.model} has no loss saved with it; cannot evaluate")
     task = "classification" if info.get("class_names") else "regression"
     data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
-                    max_classes=max(100, len(info.get("class_names") or [])))
-    names = info.get("feature_names")
-    if names and data.feature_names != names:
-        order = [data.feature_names.index(n) if n in data.feature_names else None
-                 for n in names]
-        if None in order or len(data.feature_names) != len(names):
-            raise UsageError(f"{args.data}: columns {data.feature_names} do not match the "
-                             f"model's inputs {names}")
-        data.features, data.feature_names = data.features[:, order], list(names)
+                    max_classes=max(100, len(info.get("class_names") or [])),
+                    skip_rows=args.skip_rows, plan=input_plan(model))
     if task == "classification":
-        reference = Dataset(data.features, data.labels, names, info["class_names"], target)
+        reference = Dataset(data.features, data.labels, data.feature_names,
+                            info["class_names"], target)
         data = data.aligned_to(reference)
     results = model.evaluate(data, return_dict=True)
     print(f"{len(data)} rows: " + ", ".join(f"{k} {v:.4g}" for k, v in results.items()))
@@ -101,14 +125,8 @@ def cmd_evaluate(args):
         from ..plotting.grid import class_probabilities
 
         predicted = class_probabilities(model, data.features).argmax(axis=1)
-        classes = info["class_names"]
-        matrix = confusion_matrix(data.labels, predicted, len(classes))
-        classes = [label(c, 24) for c in classes]  # escape sequences shown, long names cut
-        width = max(6, *(len(c) + 1 for c in classes))
-        print("confusion matrix (rows: true class, columns: predicted class)")
-        print(" " * width + "".join(f"{c:>{width}}" for c in classes))
-        for c, row in zip(classes, matrix):
-            print(f"{c:>{width}}" + "".join(f"{v:>{width}}" for v in row))
+        matrix = confusion_matrix(data.labels, predicted, len(info["class_names"]))
+        print_matrix(info["class_names"], matrix.tolist())
     return 0
 
 
@@ -126,6 +144,7 @@ def add_gradcheck(sub):
     p.add_argument("--activation", default="tanh")
     p.add_argument("--rows", type=int, default=32, help="rows used (default 32)")
     p.add_argument("--seed", type=int, default=0)
+    add_column_options(p)
     p.set_defaults(func=cmd_gradcheck)
 
 
@@ -135,7 +154,8 @@ def cmd_gradcheck(args):
     from ..model import Sequential, load_model
     from ..spec import ModelSpec, build_model
 
-    data = load_data(args.data, args.target)
+    data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
+                     id=args.id, skip_rows=args.skip_rows)
     rows = data.subset(slice(0, max(1, args.rows)))
     if args.model:
         saved = load_model(args.model)

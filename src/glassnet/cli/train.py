@@ -6,7 +6,15 @@ from __future__ import annotations
 import os
 import time
 
-from .common import UsageError, load_data, parse_batch, parse_hidden, print_results, result_folder
+from .common import (
+    UsageError,
+    add_column_options,
+    load_data,
+    parse_batch,
+    parse_hidden,
+    print_results,
+    result_folder,
+)
 
 
 def add_train(sub):
@@ -16,8 +24,10 @@ def add_train(sub):
                        "The defaults are the Keras program of the two-layer discriminant "
                        "analysis: 2 sigmoid cells, 'uniform' initial weights, SGD with "
                        "learning rate 0.5, 1000 epochs, batches of 100.")
-    p.add_argument("data", help="CSV file (first line = column names) or a built-in dataset "
-                   "name (see 'glassnet datasets')")
+    p.add_argument("data", help="CSV file (first line = column names), a built-in dataset "
+                   "name (see 'glassnet datasets'), or images: mnist (from $GLASSNET_DATA, "
+                   "the cache or a download), an .npz file in the Keras MNIST layout, or a "
+                   "folder of IDX files")
     p.add_argument("--target", help="column to predict, by name or index (default: the last)")
     p.add_argument("--out", default=None, help="output folder (default runs/<data name>)")
     p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
@@ -70,6 +80,10 @@ def add_train(sub):
     s.add_argument("--missing", default="error", choices=["error", "drop", "mean"],
                    help="what to do with empty cells")
     s.add_argument("--encoding", help="file encoding (detected by default)")
+    s.add_argument("--split-files", default="auto", choices=["auto", "data", "rows"],
+                   help="how the split is saved: train.csv and test.csv (data), row numbers "
+                   "in split.csv (rows), or data unless larger than the input (auto)")
+    add_column_options(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figures (faster)")
     p.add_argument("--verbose", type=int, default=0, choices=[0, 1, 2],
                    help="training progress: 0 none, 1 bar, 2 a line per epoch")
@@ -99,10 +113,15 @@ def model_spec(*, hidden, activation, output, loss, init, scale, l1, l2, dropout
 
 
 def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
-    """(train, test): the first rows in file order, or a random (stratified) part."""
+    """(train, test): the first rows in file order, or a random (stratified) part;
+    image data without either option keep their own test images."""
     from ..data import train_test_split
     from ..data import training_ratio as first_rows
 
+    test_rows = data.info.get("test_rows")
+    if test_rows and training_ratio == 1.0 and not test_split:
+        n = len(data) - test_rows
+        return data.subset(slice(0, n)), data.subset(slice(n, None))
     if test_split:
         if training_ratio != 1.0:
             raise UsageError("use either --training-ratio or --test-split, not both")
@@ -110,11 +129,13 @@ def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
     return first_rows(data, training_ratio)
 
 
-def validation_file(path, data, encoding=None):
-    """A second CSV with the training columns, its classes in the training order."""
+def validation_file(path, data, encoding=None, skip_rows=None):
+    """A second CSV with the training columns (encoded as the training file's, text
+    columns included), its classes in the training order."""
     from ..data import load_csv
 
-    validation = load_csv(path, target=data.target_name, encoding=encoding)
+    validation = load_csv(path, target=data.target_name, encoding=encoding,
+                          skip_rows=skip_rows, plan=data.info.get("columns"))
     if validation.feature_names != data.feature_names:
         raise UsageError(f"{path}: columns {validation.feature_names} differ from the training "
                          f"columns {data.feature_names}")
@@ -138,10 +159,15 @@ def cmd_train(args):
         optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
         nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
         gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
-    data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes)
+    data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
+                     args.features, args.ignore, args.id, args.skip_rows)
+    if data.info.get("columns"):
+        from ..data.columns import describe
+
+        print(f"columns: {describe(data.info['columns'])}")
     train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
-    validation = (validation_file(args.validation, data, args.encoding) if args.validation
-                  else test if len(test) else None)
+    validation = (validation_file(args.validation, data, args.encoding)
+                  if args.validation else test if len(test) else None)
     model = build_model(spec, train)
     out = args.out or os.path.join("runs", os.path.splitext(os.path.basename(args.data))[0])
     with result_folder(out, args.overwrite, "train", [args.data, args.validation]) as folder:
@@ -159,7 +185,8 @@ def cmd_train(args):
                                   "stop_reason": history.stop_reason}
         paths = write_run(folder.temp, model, train, test, history, recorder, settings,
                           seconds, figures=not args.no_figures,
-                          title=f"glassnet: {os.path.basename(args.data)}")
+                          title=f"glassnet: {os.path.basename(args.data)}",
+                          split=args.split_files)
     last = {k: v[-1] for k, v in history.history.items() if k not in ("epoch_time",
                                                                        "learning_rate")}
     summary = ", ".join(f"{k} {v:.4g}" for k, v in last.items())

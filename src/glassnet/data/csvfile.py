@@ -12,7 +12,6 @@ import codecs
 import csv
 import io
 import itertools
-import math
 import os
 
 import numpy as np
@@ -20,11 +19,12 @@ import numpy as np
 from ..errors import DataError
 from ..sanitize import csv_text
 from ..validation import check_choice
+from . import columns
+from .cells import MISSING, is_missing, parse_number, read_number  # noqa: F401 (re-exported)
 from .dataset import Dataset
 from .targets import MAX_CLASSES, encode_target
 
 DELIMITERS = (",", ";", "\t")
-MISSING = {"", "na", "n/a", "nan", "null", "none", "#n/a", "#na", "?"}
 
 
 # Byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
@@ -101,31 +101,6 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _is_missing(cell: str) -> bool:
-    return cell.strip().lower() in MISSING
-
-
-def parse_number(cell: str, decimal_comma: bool) -> float:
-    """float(cell), also reading "1,5" when the file uses ; and decimal commas."""
-    text = cell.strip()
-    if decimal_comma and "," in text and "." not in text:
-        text = text.replace(",", ".")
-    return float(text)
-
-
-def read_number(cell: str, decimal_comma: bool, where: str) -> float:
-    """A finite number from a cell, or a DataError naming ``where`` (file, line, column)."""
-    try:
-        if _is_missing(cell):
-            raise ValueError
-        number = parse_number(cell, decimal_comma)
-    except ValueError:
-        raise DataError(f"{where}: expected a number, found {cell.strip()!r}") from None
-    if not math.isfinite(number):
-        raise DataError(f"{where}: expected a finite number, found {cell.strip()!r}")
-    return number
-
-
 def _bounded_lines(stream, path, limit):
     """The lines of a text stream, each read with a bound: a line longer than ``limit``
     characters is a DataError, found without reading the rest of it."""
@@ -166,9 +141,12 @@ def _parse(path, encoding, delimiter, limit, raw=None):
     return numbered, delimiter
 
 
-def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_CHARS
-               ) -> tuple[list[str], list[list[str]], dict]:
+def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_CHARS,
+               skip_rows=0) -> tuple[list[str], list[list[str]], dict]:
     """Header, data rows (with their 1-based line numbers), and what was detected.
+
+    ``skip_rows`` lines at the top (a title above the header) are left out; None
+    leaves out the lines that look like a title (``columns.title_rows``).
 
     The file is streamed: memory grows with the table, not with a hostile line. With
     ``raw`` (the file's bytes, say an upload) nothing is read from disk and ``path``
@@ -211,6 +189,9 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
                 raise _bom_error(path, bom, exc.reason) from None
     else:
         raise _encoding_error(path)
+    numbered = [(i, row) for i, row in numbered if i > (skip_rows or 0)]
+    if skip_rows is None and (title := columns.title_rows(numbered)):
+        numbered = [(i, row) for i, row in numbered if i > title]
     if not numbered:
         raise DataError(f"{path} is empty; expected a header line and at least one data row")
     header_line, header = numbered[0]
@@ -232,8 +213,12 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
         if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
             row = row[:len(header)]
         if len(row) != len(header):
+            title = columns.title_rows(numbered)
+            where = "line 1 looks" if title == 1 else f"lines 1-{title} look"
+            hint = (f"; {where} like a title above the header: pass "
+                    f"--skip-rows {title} (skip_rows={title} in Python)" if title else "")
             raise DataError(f"{path}, line {line}: expected {len(header)} cells like the "
-                            f"header, found {len(row)}")
+                            f"header, found {len(row)}{hint}")
         data.append((line, row))
     if not data:
         raise DataError(f"{path} has a header but no data rows")
@@ -253,7 +238,8 @@ def _column_index(header, key, path, what):
 
 
 def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, missing="error",
-             task="auto", max_classes=MAX_CLASSES, raw=None) -> Dataset:
+             task="auto", max_classes=MAX_CLASSES, raw=None, ignore=None, id=None,
+             skip_rows=0, plan=None) -> Dataset:
     """Load a CSV file (first line = column names) as a ``Dataset``.
 
     Parameters
@@ -261,8 +247,20 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     path : str or path-like
     target : str or int
         The column to predict, by name or index (default: the last column).
-    features : list of str or int, optional
-        The input columns; default every column but the target.
+    features, ignore : str or list, optional
+        The input columns to use / to leave out: names, globs (``px*``), 1-based
+        positions or ranges (``3-10``) or name ranges (``体長:体重``). Default: every
+        column but the target and the ID columns. Text columns become one-hot inputs
+        (``漁港=A港``); a date column must be ignored.
+    id : str or list or False, optional
+        The ID column(s), carried along in ``Dataset.ids`` and never an input. Default:
+        detected (``No.``, ``ID``, ``番号``, row numbers, a text different in every row).
+    skip_rows : int or None
+        Lines above the header to skip (a title row); None skips the lines that look
+        like a title (fewer filled cells than the rows below them).
+    plan : dict, optional
+        A column plan from an earlier file (``Dataset.info["columns"]``, saved in
+        ``model.info["columns"]``): encode this file the same way.
     encoding, delimiter : str, optional
         Detected when not given (UTF-8, UTF-8/16 with BOM, cp932; comma, semicolon, tab).
     missing : {"error", "drop", "mean"}
@@ -291,57 +289,55 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     path = os.fspath(path)
     check_choice("missing", missing, ("error", "drop", "mean"))
     check_choice("task", task, ("auto", "classification", "regression"))
-    header, rows, detected = read_table(path, encoding, delimiter, raw)
+    if skip_rows is not None and (not isinstance(skip_rows, int) or isinstance(skip_rows, bool)
+                                  or skip_rows < 0):
+        raise DataError(f"skip_rows must be a whole number >= 0, got {skip_rows!r}")
+    header, rows, detected = read_table(path, encoding, delimiter, raw, skip_rows=skip_rows)
     t = _column_index(header, target, path, "target")
-    if features is None:
-        cols = [j for j in range(len(header)) if j != t]
-    else:
-        if isinstance(features, (str, int)):
-            features = [features]
-        cols = [_column_index(header, f, path, "feature") for f in features]
-        if t in cols:
-            raise DataError(f"{path}: column {header[t]!r} is both the target and a feature")
-    if not cols:
-        raise DataError(f"{path}: no feature columns; the file has only the target column "
-                        f"{header[t]!r}")
     decimal_comma = detected["delimiter"] == ";"
+    if isinstance(features, int) or (isinstance(features, list) and features
+                                     and all(isinstance(f, int) for f in features)):
+        features = [header[_column_index(header, f, path, "feature")] for f in
+                    ([features] if isinstance(features, int) else features)]
+    cells = columns.Cells(rows, decimal_comma)
+    if plan is None:
+        plan = columns.plan_columns(header, rows, t, path, features, ignore, id, decimal_comma,
+                                    cells)
+    else:
+        plan = {**plan, "id": [n for n in plan.get("id", []) if n in header],
+                "target": header[t]}
 
-    values = np.full((len(rows), len(cols)), np.nan)
     keep = np.ones(len(rows), dtype=bool)
-    labels_text, lines = [], []
-    for i, (line, row) in enumerate(rows):
-        label = csv_text(row[t].strip())
-        if _is_missing(label):
-            if missing != "drop":
-                raise DataError(f"{path}, line {line}, column {header[t]!r}: the target is "
-                                "missing; fill it in or pass missing='drop'")
-            keep[i] = False
-        labels_text.append(label)
-        lines.append(line)
-        for k, j in enumerate(cols):
-            cell = row[j]
-            if _is_missing(cell):
-                if missing == "error":
-                    raise DataError(f"{path}, line {line}, column {header[j]!r}: the cell is "
-                                    f"missing ({cell.strip()!r}); expected a number (or pass "
-                                    "missing='drop' or 'mean')")
-                if missing == "drop":
-                    keep[i] = False
-                continue
-            values[i, k] = read_number(cell, decimal_comma,
-                                       f"{path}, line {line}, column {header[j]!r}")
+    labels_text = [csv_text(row[t].strip()) for _, row in rows]
+    no_label = np.array([is_missing(label) for label in labels_text], dtype=bool)
+    values = columns.encode(plan, header, rows, path, decimal_comma, "keep", cells)
+    blank = np.isnan(values).any(axis=1) | no_label
+    if blank.any() and (missing == "error" or (missing == "mean" and no_label.any())):
+        i = int(np.argmax(blank if missing == "error" else no_label))  # the first, in order
+        if no_label[i]:
+            raise DataError(f"{path}, line {rows[i][0]}, column {header[t]!r}: the target is "
+                            "missing; fill it in or pass missing='drop'")
+        columns.encode(plan, header, rows[i:i + 1], path, decimal_comma,  # raises, naming it
+                       hint=" (or pass missing='drop' or 'mean')")
+    if missing == "drop":
+        keep &= ~blank
+    ids = columns.id_values(plan, header, rows)
+    lines = np.array([line for line, _ in rows])[keep]
     values, labels_text = values[keep], [s for s, k in zip(labels_text, keep) if k]
-    lines = [n for n, k in zip(lines, keep) if k]
     if values.shape[0] == 0:
         raise DataError(f"{path}: no rows left after dropping rows with missing cells")
+    names = columns.feature_names(plan)
     if missing == "mean":
         empty = np.isnan(values).all(axis=0)
         if empty.any():
-            column = header[cols[int(np.argmax(empty))]]
-            raise DataError(f"{path}, column {column!r}: every cell is missing")
+            raise DataError(f"{path}, column {names[int(np.argmax(empty))]!r}: every cell is "
+                            "missing")
         values = np.where(np.isnan(values), np.nanmean(values, axis=0), values)
 
-    labels, class_names = encode_target(labels_text, lines, task, path, header[t],
+    labels, class_names = encode_target(labels_text, list(lines), task, path, header[t],
                                         max_classes)
-    return Dataset(values, labels, [header[j] for j in cols], class_names, header[t], path,
-                   {**detected, "rows_dropped": int((~keep).sum())})
+    return Dataset(values, labels, names, class_names, header[t], path,
+                   {**detected, "rows_dropped": int((~keep).sum()), "columns": plan,
+                    "skip_rows": skip_rows},
+                   ids=None if ids is None else ids[keep], id_names=list(plan["id"]),
+                   lines=lines)

@@ -16,7 +16,8 @@ class Dataset:
 
     For classification ``labels`` holds class indices 0..K-1 and ``class_names`` the
     K names in that order; for regression ``labels`` is a float array (n, outputs)
-    and ``class_names`` is None.
+    and ``class_names`` is None. ``ids`` (n, len(id_names)) holds the ID columns'
+    cells as text and ``lines`` each row's line in its file, when read from one.
 
     >>> import numpy as np
     >>> d = Dataset(np.zeros((3, 2)), np.array([0, 1, 1]), ["x1", "x2"], ["a", "b"])
@@ -31,6 +32,9 @@ class Dataset:
     target_name: str = "class"
     source: str = ""
     info: dict = field(default_factory=dict)
+    ids: np.ndarray | None = None
+    id_names: list[str] = field(default_factory=list)
+    lines: np.ndarray | None = None
 
     @property
     def is_classification(self) -> bool:
@@ -62,9 +66,11 @@ class Dataset:
         return self.targets
 
     def subset(self, rows) -> Dataset:
+        pick = lambda a: None if a is None else a[rows]  # noqa: E731
         return Dataset(self.features[rows], self.labels[rows], list(self.feature_names),
                        None if self.class_names is None else list(self.class_names),
-                       self.target_name, self.source, dict(self.info))
+                       self.target_name, self.source, dict(self.info), pick(self.ids),
+                       list(self.id_names), pick(self.lines))
 
     def aligned_to(self, reference: Dataset) -> Dataset:
         """This dataset with its class labels re-indexed into ``reference``'s class order
@@ -93,17 +99,21 @@ class Dataset:
         return [repr(float(v)) for v in self.labels[:, 0]]
 
     def to_csv(self, path, overwrite=True) -> None:
-        """Write features and the target column (class names) as UTF-8 CSV with a BOM,
-        which Excel, Japanese Excel included, opens with the names intact; names that a
-        spreadsheet would run as formulas are neutralised (``files.csv_bytes``)."""
+        """Write the ID columns, features and the target column (class names) as UTF-8
+        CSV with a BOM, which Excel, Japanese Excel included, opens with the names
+        intact; names that a spreadsheet would run as formulas are neutralised
+        (``files.csv_bytes``)."""
         from ..files import write_csv
+
 
         targets = ([self.target_name] if self.is_classification or self.labels.shape[1] == 1
                    else [f"{self.target_name}_{i + 1}" for i in range(self.labels.shape[1])])
         labels = ([[name] for name in self.label_text()] if self.is_classification
                   else self.labels.tolist())
-        rows = ([*map(float, row), *label] for row, label in zip(self.features, labels))
-        write_csv(path, [*self.feature_names, *targets], rows, overwrite)
+        ids = self.ids.tolist() if self.ids is not None else [()] * len(self)
+        rows = ([*idv, *map(float, row), *label]
+                for idv, row, label in zip(ids, self.features, labels))
+        write_csv(path, [*self.id_names, *self.feature_names, *targets], rows, overwrite)
 
 
 def as_dataset(obj, target=None) -> Dataset:

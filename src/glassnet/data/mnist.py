@@ -147,3 +147,53 @@ def load_mnist(path=None, flatten=False, scale=False, download_missing=True, url
         x_train = x_train.astype(np.float32) / np.float32(255)
         x_test = x_test.astype(np.float32) / np.float32(255)
     return (x_train, y_train), (x_test, y_test)
+
+
+def is_image_source(source) -> bool:
+    """Whether DATA names image data: 'mnist', an .npz file, an IDX file, or a folder
+    holding mnist.npz or the four IDX files."""
+    source = os.fspath(source)
+    if source == "mnist" and not os.path.exists(source):
+        return True
+    if os.path.isfile(source):
+        return source.endswith(".npz") or "idx" in os.path.basename(source)
+    return os.path.isdir(source) and _find_quietly(source)
+
+
+def _find_quietly(folder):
+    return (os.path.isfile(os.path.join(folder, "mnist.npz"))
+            or all(any(os.path.exists(os.path.join(folder, n + ext)) for ext in ("", ".gz"))
+                   for n in IDX_FILES.values()))
+
+
+def image_dataset(source="mnist"):
+    """MNIST-layout images (Keras ``mnist.npz``, the four IDX files, or 'mnist' from
+    ``$GLASSNET_DATA``, the cache or a download) as one ``Dataset``: the training
+    images, then the test images (``info["test_rows"]`` of them), each flattened to
+    ``px0 .. px783`` in [0, 1], with ``info["image_shape"]`` for the figures."""
+    from .dataset import Dataset
+
+    source = os.fspath(source)
+    path = None if source == "mnist" and not os.path.exists(source) else source
+    if path and os.path.isfile(path) and not path.endswith(".npz"):
+        path = os.path.dirname(os.path.abspath(path))  # one IDX file: its folder
+    (x, y), (xt, yt) = load_mnist(path, flatten=False, scale=False)
+    if x.ndim < 2 or xt.shape[1:] != x.shape[1:] or len(y) != len(x) or len(yt) != len(xt):
+        raise DataError(f"{source}: expected images x_train (n, height, width) with labels "
+                        f"y_train (n,), and x_test/y_test alike; got {x.shape}, {y.shape}, "
+                        f"{xt.shape}, {yt.shape}")
+    shape = list(x.shape[1:])
+    features = np.concatenate([x.reshape(len(x), -1), xt.reshape(len(xt), -1)])
+    features = features.astype(np.float32) / np.float32(255 if features.dtype == np.uint8 else 1)
+    labels = np.concatenate([y, yt]).astype(np.intp)
+    classes = np.unique(labels)
+    if classes.min() < 0 or classes.max() > 255:
+        raise DataError(f"{source}: labels must be class numbers 0, 1, 2, ...; found "
+                        f"{classes.min()} .. {classes.max()}")
+    names = [str(k) for k in range(int(classes.max()) + 1)]
+    return Dataset(features, labels, [f"px{i}" for i in range(features.shape[1])], names,
+                   "digit" if source == "mnist" or "mnist" in source.lower() else "class",
+                   "mnist" if path is None else source,
+                   {"description": f"{len(x)} training and {len(xt)} test images of "
+                                   f"{'x'.join(map(str, shape))} pixels",
+                    "image_shape": shape, "test_rows": len(xt)})

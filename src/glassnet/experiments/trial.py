@@ -51,7 +51,7 @@ def load_split(data_key: str):
                 Dataset(xv, yv.astype(np.intp), names, classes, "digit", "mnist"))
     from ..datasets import load_any  # a CSV path or a built-in name
 
-    dataset = load_any(source, data.get("target"))
+    dataset = load_any(source, data.get("target"), **data.get("columns", {}))
     order = rng.permutation(len(dataset))
     if data.get("train_rows"):
         order = order[: data["train_rows"] + int(data.get("validation_rows") or 0)]

@@ -7,6 +7,13 @@ decay if asked, then calls ``_step(w, g, state, lr, t, buf)`` for each weight ar
 scratch array shaped like ``w``. Steps write every intermediate into ``buf`` or the
 state with ``out=`` / in-place operators: the update runs once per batch over every
 weight, so it must not allocate.
+
+When the weights are consecutive views of one flat array (a model lays them out so,
+``Sequential.flat_weights``) and so are the gradients, the state is laid out the same
+way and one step covers every weight at once: the fused kernel of ``kernels.py`` when
+numba is installed and the model is big enough to pay for it, else the rule's own
+``_step`` over the flat arrays. The per-weight state dicts stay (views into the flat
+state), so saving and loading do not change.
 """
 
 from __future__ import annotations
@@ -16,7 +23,11 @@ import numpy as np
 from .._registry import Configurable, Registry
 from ..errors import ConfigError, ShapeError
 from ..validation import check_number
-from . import schedules
+from . import kernels, schedules
+
+#: flat models with fewer weights than this skip the compiled kernel: importing numba
+#: and loading its cache (about 0.5 s once per process) would cost more than it saves
+KERNEL_MIN_SIZE = 1 << 14
 
 
 class Optimizer(Configurable):
@@ -49,6 +60,7 @@ class Optimizer(Configurable):
         self.global_clipnorm, self.weight_decay = global_clipnorm, weight_decay
         self.iterations = 0
         self.state: list[dict] | None = None
+        self._flat = None  # the flat array the weights are views of, when they are
         self._exclude_ids: set[int] = set()
         self._exclude_names: tuple[str, ...] = ()
 
@@ -89,9 +101,23 @@ class Optimizer(Configurable):
     # the update -----------------------------------------------------------------------
     def build(self, weights, names=None) -> None:
         """Create the state for ``weights`` (their ``names`` select weight-decay exclusions)."""
-        self.state = [self.init_state(w) for w in weights]
-        self._buffers = [np.empty_like(w) for w in weights]
         self._decay = self._decays(weights, names)
+        self._flat = _flat_base(weights)
+        if self._flat is None:
+            self.state = [self.init_state(w) for w in weights]
+            self._buffers = [np.empty_like(w) for w in weights]
+            return
+        # one state array of each kind over all weights, and per-weight views into it
+        self._flat_state = self.init_state(self._flat)
+        self._flat_buffer = np.empty_like(self._flat)
+        self.state, self._buffers, start = [], [], 0
+        for w in weights:
+            part = slice(start, start + w.size)
+            # elementwise state becomes views; a number (Nadam's Π_t) is shared
+            self.state.append({k: v[part].reshape(w.shape) if v.ndim else v
+                               for k, v in self._flat_state.items()})
+            self._buffers.append(self._flat_buffer[part].reshape(w.shape))
+            start += w.size
 
     def init_state(self, weight: np.ndarray) -> dict:
         return {}
@@ -104,16 +130,52 @@ class Optimizer(Configurable):
             raise ShapeError(
                 f"optimizer was built for {len(self.state)} weights, got {len(weights)}"
             )
-        grads = self._clip(grads)
         lr = self.learning_rate
         t = self.iterations + 1
-        for w, g, state, buf, decay in zip(weights, grads, self.state, self._buffers,
-                                           self._decay):
-            if decay:  # decoupled decay: w ← w - lr·λ·w
-                np.multiply(w, lr * self.weight_decay, out=buf)
-                w -= buf
-            self._step(w, g, state, lr, t, buf)
+        flat_grads = self._flat_gradients(grads) if self._flat is not None else None
+        if flat_grads is not None and weights[0].base is self._flat:
+            # one step over the flat arrays: every weight, one pass
+            w, g = self._flat, self._clipped_flat(grads, flat_grads)
+            decay = all(self._decay)
+            if not decay:  # some weights decay, some do not: decay those first
+                for weight, flagged in zip(weights, self._decay):
+                    if flagged:
+                        weight -= lr * self.weight_decay * weight
+            if w.size < KERNEL_MIN_SIZE or not kernels.step(
+                    self, w, g, self._flat_state, lr, t, lr * self.weight_decay if decay else 0.0):
+                self._update(w, g, self._flat_state, lr, t, self._flat_buffer, decay)
+        else:
+            for w, g, state, buf, decay in zip(weights, self._clip(grads), self.state,
+                                               self._buffers, self._decay):
+                self._update(w, g, state, lr, t, buf, decay)
         self.iterations = t
+
+    def _update(self, w, g, state, lr, t, buf, decay) -> None:
+        """The readable rule on one weight array (or the flat array of all of them)."""
+        if decay:  # decoupled decay: w ← w - lr·λ·w
+            np.multiply(w, lr * self.weight_decay, out=buf)
+            w -= buf
+        self._step(w, g, state, lr, t, buf)
+
+    def _flat_gradients(self, grads):
+        """The flat array the gradients are views of (checked once, then recognised)."""
+        known = getattr(self, "_flat_grads", None)
+        if known is None or grads[0].base is not known:
+            known = self._flat_grads = _flat_base(grads)
+        return known
+
+    def _clipped_flat(self, grads, flat_grads):
+        """The flat gradients, or their clipped copy in a flat buffer when clipping."""
+        clipped = self._clip(grads)
+        if clipped is grads:
+            return flat_grads
+        if getattr(self, "_flat_clipped", None) is None:
+            self._flat_clipped = np.empty_like(flat_grads)
+        start = 0
+        for c in clipped:
+            self._flat_clipped[start:start + c.size] = c.reshape(-1)
+            start += c.size
+        return self._flat_clipped
 
     def _clip(self, grads):
         if self.clipvalue is not None:
@@ -166,6 +228,29 @@ class Optimizer(Configurable):
 
     def __repr__(self):
         return f"{type(self).__name__}({self.get_config()})"
+
+
+def _flat_base(arrays) -> np.ndarray | None:
+    """The 1-D array that ``arrays`` tile exactly, in order, as contiguous views; else None.
+
+    >>> flat = np.arange(6.0)
+    >>> _flat_base([flat[:4].reshape(2, 2), flat[4:]]) is flat
+    True
+    >>> _flat_base([flat[:4].reshape(2, 2)]) is None   # leaves two elements out
+    True
+    """
+    if not arrays:
+        return None
+    base = arrays[0].base
+    if base is None or base.ndim != 1 or not base.flags.c_contiguous:
+        return None
+    address = base.__array_interface__["data"][0]
+    for a in arrays:
+        if (a.base is not base or a.dtype != base.dtype or not a.flags.c_contiguous
+                or a.__array_interface__["data"][0] != address):
+            return None
+        address += a.nbytes
+    return base if address == base.__array_interface__["data"][0] + base.nbytes else None
 
 
 OPTIMIZERS = Registry("optimizer", Optimizer)

@@ -39,7 +39,8 @@ def _field(obj, key, kind, what, default=None):
 # Data ----------------------------------------------------------------------------------
 def describe_csv(name: str, raw: bytes) -> dict:
     """Columns of an uploaded CSV and whether each one is all numbers."""
-    from ..data.csvfile import _is_missing, read_table
+    from ..data.cells import is_missing
+    from ..data.csvfile import read_table
 
     header, rows, detected = read_table(name, raw=raw)
     numeric = []
@@ -47,7 +48,7 @@ def describe_csv(name: str, raw: bytes) -> dict:
         ok = True
         for _, row in rows[:2000]:
             cell = row[j].strip()
-            if _is_missing(cell):
+            if is_missing(cell):
                 continue
             try:
                 float(cell.replace(",", ".") if detected["delimiter"] == ";" else cell)

@@ -8,8 +8,6 @@
 - ``decision_regions``: regions with every class's p = 0.5 and 0.95 contours (Fig 123,
   124, 126)
 - ``probability_maps``: each class's probability over the plane (Fig 125)
-- ``network_diagram``: the network, line width ∝ |weight|, colour by sign, each cell
-  with its own response map (as TensorFlow Playground)
 - ``regression_curve``: a 1-D regression model against its data (seed 002's example)
 """
 
@@ -19,9 +17,11 @@ import numpy as np
 
 from ..diagnosis import diagnose
 from .grid import class_probabilities, limits, probability_grid
-from .style import MARKERS, colour, pyplot
+from .projection import sample_rows
+from .style import colour, marker, pyplot
 
-POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # blue / vermillion: safe for colour blindness
+#: Most coefficients drawn as trajectories; beyond it, those that moved most.
+MAX_TRACES = 200
 MAX_LEGEND = 20  # classes named in a legend; beyond that colours repeat anyway
 
 
@@ -46,29 +46,57 @@ def _class_names(dataset, k):
         str(i + 1) for i in range(k)]
 
 
-def _scatter(ax, dataset, size=18, alpha=0.9):
+def _scatter(ax, dataset, size=18, alpha=0.9, xy=None):
+    """The rows by class (at most MAX_POINTS of them); ``xy`` their plane coordinates."""
+    xy = dataset.features[:, :2] if xy is None else xy
+    rows = sample_rows(np.arange(len(dataset)))
+    if len(rows) < len(dataset):
+        size, alpha = min(size, 10), min(alpha, 0.7)
     if dataset.n_classes > MAX_LEGEND:  # one collection, not one per class: stays fast
-        ax.scatter(dataset.features[:, 0], dataset.features[:, 1], s=size, alpha=alpha,
-                   color=[colour(k) for k in dataset.labels], edgecolors="white",
-                   linewidths=0.5, zorder=3)
-        return
+        ax.scatter(xy[rows, 0], xy[rows, 1], s=size, alpha=alpha,
+                   color=[colour(k) for k in dataset.labels[rows]], edgecolors="white",
+                   linewidths=0.5 if size > 12 else 0.2, zorder=3)
+        return len(rows)
+    labels = dataset.labels[rows]
     for k, name in enumerate(dataset.class_names):
-        rows = dataset.labels == k
-        ax.scatter(dataset.features[rows, 0], dataset.features[rows, 1], s=size,
-                   color=colour(k), marker=MARKERS[k % len(MARKERS)], edgecolors="white",
-                   linewidths=0.5, alpha=alpha, label=f"{dataset.target_name} {name}", zorder=3)
+        mine = rows[labels == k]
+        ax.scatter(xy[mine, 0], xy[mine, 1], s=size, color=colour(k), marker=marker(k),
+                   edgecolors="white", linewidths=0.5 if size > 12 else 0.2, alpha=alpha,
+                   label=f"{dataset.target_name} {name}", zorder=3)
+    return len(rows)
 
 
-def data_distribution(dataset, title=None):
+def _legend(ax, n_classes, **options):
+    """Inside the axes for a few classes, beside them in columns for many."""
+    if n_classes <= 6:
+        ax.legend(loc="best", fontsize=8, framealpha=0.9, **options)
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, framealpha=0.95,
+                  ncol=1 if n_classes <= 16 else 2, markerscale=1.5, **options)
+
+
+def data_distribution(dataset, title=None, plane=None):
+    """The data by class: over the two inputs, or over a ``plane`` (see projection) when
+    there are more; at most MAX_POINTS rows are drawn (the title says so)."""
     dataset = _labelled(dataset)
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6, 5))
-    if dataset.features.shape[1] >= 2 and dataset.is_classification:
-        _scatter(ax, dataset, size=24)
-        ax.set_xlabel(dataset.feature_names[0])
-        ax.set_ylabel(dataset.feature_names[1])
+    from .projection import Plane
+
+    fig, ax = plt.subplots(figsize=(6.4, 5))
+    d = dataset.features.shape[1]
+    if d >= 2 and dataset.is_classification:
+        if d > 2 and plane is None:
+            plane = Plane.pca(dataset.features)
+        xy = None if plane is None else plane.project(dataset.features)
+        shown = _scatter(ax, dataset, size=24, xy=xy)
+        names = dataset.feature_names[:2] if plane is None else plane.labels
+        ax.set_xlabel(names[0])
+        ax.set_ylabel(names[1])
         if dataset.n_classes <= MAX_LEGEND:
-            ax.legend(loc="best", fontsize=8, framealpha=0.9)
+            _legend(ax, dataset.n_classes)
+        if shown < len(dataset):
+            title = title or (f"Data: {shown} of {len(dataset)} rows drawn, "
+                              f"{dataset.n_classes} classes")
     elif dataset.features.shape[1] == 1:
         y = dataset.labels if not dataset.is_classification else dataset.labels[:, None]
         ax.scatter(dataset.features[:, 0], y[:, 0], color=colour(0), s=30, zorder=3)
@@ -142,8 +170,11 @@ def compare_runs(histories: dict, key="loss", title=None):
     return fig
 
 
-def coefficient_trajectories(recorder, model, title="Coefficients during training"):
-    """Every Dense coefficient over the recorded steps (seed 000 Fig 122)."""
+def coefficient_trajectories(recorder, model, title="Coefficients during training",
+                             limit=MAX_TRACES):
+    """Every Dense coefficient over the recorded steps (seed 000 Fig 122); with more
+    than ``limit`` of them, the ``limit`` that moved most (max - min over the steps),
+    shared among the layers, and the panel titles say how many of how many."""
     plt = pyplot()
     from ..layers import Dense
 
@@ -152,38 +183,58 @@ def coefficient_trajectories(recorder, model, title="Coefficients during trainin
     steps = np.asarray(recorder.steps)
     fig, axes = plt.subplots(1, len(dense), figsize=(5.4 * len(dense), 4.2), squeeze=False)
     styles = ["-", "--", ":", "-."]
+    share = max(1, limit // len(dense))
     for ax, layer in zip(axes[0], dense):
         kernel = weights[f"{layer.name}.kernel"]
         bias = weights.get(f"{layer.name}.bias")
-        for j in range(layer.units):
-            series = ([bias[:, j]] if bias is not None else []) + [
-                kernel[:, i, j] for i in range(layer.input_dim)]
-            for s, values in enumerate(series[:12]):
-                ax.plot(steps, values, color=colour(j), ls=styles[s % len(styles)], lw=1.4,
-                        label=f"cell {j + 1}" if s == 0 else None)
-        ax.set_title(f"{layer.name}: cells {layer.units} × (bias + {layer.input_dim} inputs)")
+        # One column per coefficient: the bias of each cell, then its inputs' weights.
+        series = np.concatenate([bias[:, None, :] if bias is not None else
+                                 np.zeros((len(steps), 0, layer.units)), kernel], axis=1)
+        cell = np.broadcast_to(np.arange(layer.units), series.shape[1:])
+        position = np.broadcast_to(np.arange(series.shape[1])[:, None], series.shape[1:])
+        flat = series.reshape(len(steps), -1)
+        total = flat.shape[1]
+        chosen = np.arange(total)
+        if total > share:
+            movement = flat.max(axis=0) - flat.min(axis=0)
+            chosen = np.sort(np.argsort(-movement, kind="stable")[:share])
+        for c in chosen:  # line style = which input, while there are few to tell apart
+            j, s = int(cell.ravel()[c]), int(position.ravel()[c])
+            ax.plot(steps, flat[:, c], color=colour(j),
+                    ls=styles[s % len(styles)] if total <= share else "-",
+                    lw=1.4 if total <= share else 0.9)
+        for j in sorted({int(cell.ravel()[c]) for c in chosen}):
+            ax.plot([], [], color=colour(j), label=f"cell {j + 1}")
+        heading = f"{layer.name}: cells {layer.units} × (bias + {layer.input_dim} inputs)"
+        if total > share:
+            heading += f"\nthe {len(chosen)} of {total} coefficients that moved most"
+        ax.set_title(heading, fontsize=10 if total > share else None)
         ax.set_xlabel("step")
         ax.set_ylabel("coefficient")
         ax.grid(alpha=0.25)
-        if layer.units <= 10:
+        if layer.units <= 10 and layer.input_dim <= 3:
             ax.legend(fontsize=7, ncol=2, title="colour = cell; — bias, -- 1st, ·· 2nd input",
                       title_fontsize=7)
+        elif layer.units <= 10:
+            ax.legend(fontsize=7, ncol=2, title="colour = cell", title_fontsize=7)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 
 def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=250,
-                     title=None, xlim=None, ylim=None):
+                     title=None, xlim=None, ylim=None, plane=None):
     """Coloured class regions (lighter where uncertain), each class's probability
-    contours at ``levels`` (0.5 solid, 0.95 dashed), and the data on top."""
+    contours at ``levels`` (0.5 solid, 0.95 dashed), and the data on top; over a
+    ``plane`` of the input space (see projection) when there are more than two inputs."""
     plt = pyplot()
     from matplotlib.lines import Line2D
 
     dataset = _labelled(dataset)
+    xy = dataset.features if plane is None else plane.project(dataset.features)
     if xlim is None or ylim is None:
-        xlim, ylim = limits(dataset.features, zoom=zoom)
-    xx, yy, P = probability_grid(model, xlim, ylim, resolution)
+        xlim, ylim = limits(xy, zoom=zoom)
+    xx, yy, P = probability_grid(model, xlim, ylim, resolution, plane)
     K = P.shape[2]
     rgb = np.array([[int(colour(k)[i:i + 2], 16) / 255 for i in (1, 3, 5)] for k in range(K)])
     winner = P.argmax(axis=2)
@@ -200,17 +251,18 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
                            linewidths=1.6 if level == 0.5 else 1.3,
                            linestyles=styles.get(level, ":"))
     if dataset is not None and dataset.is_classification:
-        inside = ((dataset.features[:, 0] >= xlim[0]) & (dataset.features[:, 0] <= xlim[1]) &
-                  (dataset.features[:, 1] >= ylim[0]) & (dataset.features[:, 1] <= ylim[1]))
-        _scatter(ax, dataset.subset(inside), size=16)
-        ax.set_xlabel(dataset.feature_names[0])
-        ax.set_ylabel(dataset.feature_names[1])
+        inside = ((xy[:, 0] >= xlim[0]) & (xy[:, 0] <= xlim[1]) &
+                  (xy[:, 1] >= ylim[0]) & (xy[:, 1] <= ylim[1]))
+        _scatter(ax, dataset.subset(inside), size=16, xy=xy[inside])
+        names = dataset.feature_names[:2] if plane is None else plane.labels
+        ax.set_xlabel(names[0])
+        ax.set_ylabel(names[1])
     handles, _ = ax.get_legend_handles_labels()
     handles = handles[:MAX_LEGEND] + [
         Line2D([], [], color="0.2", ls=styles.get(level, ":"), label=f"p = {level}")
         for level in levels]
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1),
-              framealpha=0.95)
+              framealpha=0.95, ncol=1 if len(handles) <= 18 else 2)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_title(title or ("Decision regions" + (" (zoomed)" if zoom < 1 else "")))
@@ -218,17 +270,20 @@ def decision_regions(model, dataset, levels=(0.5, 0.95), zoom=1.0, resolution=25
     return fig
 
 
-def probability_maps(model, dataset, points=None, resolution=200, title=None):
-    """One panel per class: its probability over the plane, with the 0.5 and 0.95
-    contours, and optional ``points`` (e.g. Table 67's grid) marked."""
+def probability_maps(model, dataset, points=None, resolution=200, title=None, plane=None):
+    """One panel per class: its probability over the plane (of the inputs, or a
+    ``plane`` of a wider input space), with the 0.5 and 0.95 contours, and optional
+    ``points`` (e.g. Table 67's grid) marked."""
     plt = pyplot()
     dataset = _labelled(dataset)
-    shown = dataset.features if points is None else np.vstack([dataset.features, points])
+    xy = dataset.features if plane is None else plane.project(dataset.features)
+    shown = xy if points is None else np.vstack([xy, points])
     xlim, ylim = limits(shown)
-    xx, yy, P = probability_grid(model, xlim, ylim, resolution)
+    xx, yy, P = probability_grid(model, xlim, ylim, resolution, plane)
     K = P.shape[2]
     names = _class_names(dataset, K)
-    cols = min(K, 3)
+    axis = dataset.feature_names[:2] if plane is None else plane.labels
+    cols = min(K, 3 if K <= 9 else 4)
     rows = int(np.ceil(K / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4.1 * cols, 3.7 * rows), squeeze=False)
     for k in range(rows * cols):
@@ -247,79 +302,11 @@ def probability_maps(model, dataset, points=None, resolution=200, title=None):
             ax.scatter(points[:, 0], points[:, 1], c=p, vmin=0, vmax=1, cmap="viridis",
                        edgecolors="white", s=40, zorder=3)
         ax.set_title(f"p({dataset.target_name} = {names[k]})", fontsize=10)
-        ax.set_xlabel(dataset.feature_names[0], fontsize=8)
-        ax.set_ylabel(dataset.feature_names[1], fontsize=8)
+        ax.set_xlabel(axis[0], fontsize=8)
+        ax.set_ylabel(axis[1], fontsize=8)
         fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     fig.suptitle(title or "Probability of each class (white: p = 0.5 solid, 0.95 dashed)")
     fig.tight_layout()
-    return fig
-
-
-def network_diagram(model, dataset=None, title="The network"):
-    """Cells as nodes, weights as lines (width ∝ |w|, blue positive, vermillion
-    negative); for 2-D inputs each cell shows its response over the input plane."""
-    plt = pyplot()
-    from ..layers import Dense
-    from ..tracing import trace
-
-    dense = [layer for layer in model.layers if isinstance(layer, Dense)]
-    sizes = [dense[0].input_dim] + [layer.units for layer in dense]
-    shown = [min(s, 10) for s in sizes]
-    fig = plt.figure(figsize=(2.4 * len(sizes) + 1, max(3.5, 0.9 * max(shown) + 1.5)))
-    ax = fig.add_axes((0, 0, 1, 0.92))
-    ax.axis("off")
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
-    ax.set_ylim(-0.6, max(shown) - 0.4)
-    pos = [[(i, (max(shown) - 1) / 2 - (j - (n - 1) / 2)) for j in range(n)]
-           for i, n in enumerate(shown)]
-    largest = max(float(np.abs(layer.kernel).max()) for layer in dense) or 1.0
-    for i, layer in enumerate(dense):
-        for a in range(shown[i]):
-            for b in range(shown[i + 1]):
-                w = layer.kernel[a, b]
-                (x0, y0), (x1, y1) = pos[i][a], pos[i + 1][b]
-                ax.plot([x0, x1], [y0, y1], color=POSITIVE if w >= 0 else NEGATIVE,
-                        lw=0.3 + 5 * abs(w) / largest, alpha=0.75, zorder=1)
-    maps = None
-    if dense[0].input_dim == 2 and dataset is not None:
-        xlim, ylim = limits(dataset.features)
-        xs, ys = np.linspace(*xlim, 60), np.linspace(*ylim, 60)
-        grid = np.column_stack([g.ravel() for g in np.meshgrid(xs, ys)])
-        steps = [s for s in trace(model, grid) if s.kind == "Dense"]
-        maps = [[grid[:, 0], grid[:, 1]]] + [[s.output[:, j] for j in range(s.output.shape[1])]
-                                             for s in steps]
-    from ..sanitize import label
-
-    names = ([label(n) for n in model.info.get("feature_names") or []]
-             or [f"x{i + 1}" for i in range(sizes[0])])
-    classes = model.info.get("class_names")
-    classes = classes and [label(c) for c in classes]
-    fig.canvas.draw()
-    for i, column in enumerate(pos):
-        for j, (x, y) in enumerate(column):
-            if maps is not None:
-                (fx, fy) = ax.transData.transform((x, y))
-                w, h = fig.transFigure.inverted().transform((fx, fy))
-                size = 0.55 / max(len(sizes), 1) * 0.5
-                inset = fig.add_axes((w - size / 2, h - size / 2 * fig.get_figwidth() /
-                                      fig.get_figheight(), size, size * fig.get_figwidth() /
-                                      fig.get_figheight()))
-                inset.imshow(maps[i][j].reshape(60, 60), origin="lower", cmap="coolwarm",
-                             aspect="auto")
-                inset.set_xticks([])
-                inset.set_yticks([])
-            else:
-                ax.scatter([x], [y], s=500, color="white", edgecolors="0.3", zorder=2)
-            if i == 0:
-                label = names[j] if j < len(names) else f"x{j + 1}"
-            elif i == len(sizes) - 1 and classes and len(classes) == sizes[-1]:
-                label = f"{classes[j]}"
-            else:
-                label = f"{dense[i - 1].activation.name} {j + 1}"
-            ax.text(x, y - 0.42, label, ha="center", va="top", fontsize=8)
-        if sizes[i] > shown[i]:
-            ax.text(i, -0.55, f"… {sizes[i] - shown[i]} more", ha="center", fontsize=8)
-    fig.suptitle(title + "  (line width ∝ |weight|; blue +, vermillion −)", fontsize=11)
     return fig
 
 

@@ -15,12 +15,24 @@ def limits(features, pad=0.1, zoom=1.0):
     return (centre[0] - half[0], centre[0] + half[0]), (centre[1] - half[1], centre[1] + half[1])
 
 
-def probability_grid(model, xlim, ylim, resolution=250):
-    """xx, yy (resolution × resolution) and P (resolution, resolution, K)."""
+#: Grid cells (points × inputs) evaluated at once for a figure; wide inputs get a
+#: coarser grid rather than hundreds of megabytes.
+GRID_BUDGET = 4_000_000
+
+
+def probability_grid(model, xlim, ylim, resolution=250, plane=None):
+    """xx, yy (resolution × resolution) and P (resolution, resolution, K).
+
+    With a ``plane`` (see ``projection.Plane``) the grid lies in that plane of a wider
+    input space; the resolution then shrinks so the grid stays within GRID_BUDGET."""
+    if plane is not None:
+        width = plane.origin.size
+        resolution = int(max(40, min(resolution, np.sqrt(GRID_BUDGET / width))))
     xs = np.linspace(*xlim, resolution)
     ys = np.linspace(*ylim, resolution)
     xx, yy = np.meshgrid(xs, ys)
-    p = class_probabilities(model, np.column_stack([xx.ravel(), yy.ravel()]))
+    points = np.column_stack([xx.ravel(), yy.ravel()])
+    p = class_probabilities(model, points if plane is None else plane.lift(points))
     return xx, yy, p.reshape(resolution, resolution, -1)
 
 

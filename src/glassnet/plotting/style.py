@@ -10,7 +10,12 @@ import os
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000"]
+# Classes 9-16 (MNIST has 10): Paul Tol's dark and muted colours, none close to the above,
+# each with its own marker, so no two of 16 classes share colour or marker.
+MORE_COLOURS = ["#882255", "#999933", "#332288", "#44AA99", "#DDCC77", "#AA4499", "#117733",
+                "#88CCEE"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+MORE_MARKERS = ["p", "h", "<", ">", "d", "8", "H", "x"]
 
 _ready = False
 
@@ -60,7 +65,16 @@ def pyplot():
 
 
 def colour(k: int) -> str:
-    return PALETTE[k % len(PALETTE)]
+    """Class/series k's colour: 16 distinct ones, then they repeat."""
+    colours = PALETTE + MORE_COLOURS
+    return colours[k % len(colours)]
+
+
+def marker(k: int) -> str:
+    """Class k's marker: 16 distinct ones; from class 17 on they shift by one per round
+    of 16, so colour and marker together stay distinct for 256 classes."""
+    markers = MARKERS + MORE_MARKERS
+    return markers[(k + k // len(markers)) % len(markers)]
 
 
 MAX_TEXT = 300  # characters of one text in a figure; names are cut well before

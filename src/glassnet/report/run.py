@@ -14,6 +14,7 @@ import os
 import numpy as np
 
 from .. import exports
+from ..data.columns import summarize
 from ..diagnosis import diagnose
 from ..files import write_csv
 from .html import Report, png_bytes
@@ -21,7 +22,6 @@ from .html import Report, png_bytes
 # Beyond these a report stays readable (and small) by pointing to the CSV files.
 MAX_MATRIX = 30      # classes in a confusion matrix
 MAX_CELLS = 20_000   # numbers in a coefficient table
-MAX_PANELS = 12      # classes with a probability map each
 
 
 def confusion_matrix(labels, predicted, k) -> np.ndarray:
@@ -34,6 +34,19 @@ def history_rows(history):
     keys = list(history.history)
     return ["epoch", *keys], [[e + 1, *(history.history[k][i] for k in keys)]
                               for i, e in enumerate(history.epoch)]
+
+
+def narrow_table(table, limit=12):
+    """A coefficient table with at most ``limit`` input columns (those with the largest
+    mean |weight| over the cells, in their order): header, rows, inputs left out."""
+    header, rows = table["header"], table["rows"]
+    inputs = len(header) - 2
+    if inputs <= limit:
+        return header, rows, 0
+    weights = np.abs(np.array([row[2:] for row in rows], dtype=np.float64)).mean(axis=0)
+    keep = np.sort(np.argsort(-weights, kind="stable")[:limit]) + 2
+    return ([header[0], header[1], *(header[j] for j in keep)],
+            [[row[0], row[1], *(row[j] for j in keep)] for row in rows], inputs - limit)
 
 
 def best_metrics(history) -> dict:
@@ -49,8 +62,10 @@ def best_metrics(history) -> dict:
 
 
 def write_run(out_dir, model, train, test, history, recorder=None, settings=None,
-              seconds=None, figures=True, title=None, extra=None) -> dict:
-    """Write the run's files into ``out_dir`` (which must exist); return their paths."""
+              seconds=None, figures=True, title=None, extra=None, split="auto") -> dict:
+    """Write the run's files into ``out_dir`` (which must exist); return their paths.
+
+    ``split`` says how the train/test split is saved (see ``io.export_split``)."""
     from .. import plotting
 
     paths = {}
@@ -62,14 +77,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     paths["history"] = join("history.csv")
     paths["coefficients"] = exports.export_coefficients(model, out_dir)
     exports.export_json(model, join("model.json"))
-    train.to_csv(join("train.csv"))
-    paths["train"] = join("train.csv")
-    if len(test):
-        test.to_csv(join("test.csv"))
-        paths["test"] = join("test.csv")
-        header, rows, _ = exports.prediction_table(model, test.feature_names, test.features)
-        write_csv(join("test-predictions.csv"), header, rows)
-        paths["test_predictions"] = join("test-predictions.csv")
+    written, split_note = exports.export_split(out_dir, model, train, test, split)
+    paths.update(written)
 
     report = Report(title or f"glassnet run: {train.source or 'data'}")
     result = diagnose(history.history, start=history.params.get("first_loss"))
@@ -78,7 +87,11 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     report.items({
         "source": train.source,
         "rows (training / test)": f"{len(train)} / {len(test)}",
-        "features": ", ".join(train.feature_names),
+        "features": summarize(train.feature_names),
+        **({"ID columns (carried, not inputs)": ", ".join(train.id_names)}
+           if train.id_names else {}),
+        **({"ignored columns": ", ".join(train.info["columns"]["ignored"])}
+           if (train.info.get("columns") or {}).get("ignored") else {}),
         "target": train.target_name + (f" ({train.n_classes} classes: "
                                        f"{_some(train.class_names)})"
                                        if train.is_classification else " (numeric)"),
@@ -106,67 +119,40 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
                          caption=f"Confusion matrix, {name} data (accuracy {accuracy:.3f})")
     report.heading("Coefficients: one row per cell, bias first, then one weight per input")
     for table in exports.coefficient_tables(model):
-        if len(table["rows"]) * len(table["header"]) > MAX_CELLS:
-            report.paragraph(f"{table['layer']}: {len(table['rows'])} cells × "
+        header, rows, left_out = narrow_table(table)
+        if len(rows) * len(header) > MAX_CELLS:
+            report.paragraph(f"{table['layer']}: {len(rows)} cells × "
                              f"{len(table['header'])} columns, in coefficients-"
                              f"{table['layer']}.csv (too large to show here).")
             continue
-        report.table(table["header"], table["rows"],
-                     caption=f"{table['layer']} ({table['activation']})", spec=".6g")
+        report.table(header, rows, spec=".6g",
+                     caption=f"{table['layer']} ({table['activation']})" + (
+                         f": the {len(header) - 2} inputs with the largest weights; all "
+                         f"{len(header) - 2 + left_out} in coefficients-{table['layer']}.csv"
+                         if left_out else ""))
     for section in extra or []:
         section(report)
 
     if figures:
         report.heading("Figures")
-        for name, fig, caption in _figures(model, train, test, history, recorder):
+        from ..plotting.selection import run_figures
+
+        for name, fig, caption in run_figures(model, train, test, history, recorder):
             if fig is None:
                 continue
             report.figure(png_bytes(fig), caption)
             paths.setdefault("figures", []).extend(plotting.save(fig, join(name)))
     report.heading("Files")
+    files = [os.path.basename(p) for key in ("train", "test", "split", "test_predictions")
+             if (p := paths.get(key))]
     report.paragraph("In this folder: model.glassnet (load with glassnet.load_model), "
-                     "model.json, history.csv, coefficients-*.csv, train.csv"
-                     + (", test.csv, test-predictions.csv" if len(test) else "")
-                     + ", and every figure as PNG and SVG.")
+                     "model.json, history.csv, coefficients-*.csv, " + ", ".join(files)
+                     + ", and every figure as PNG and SVG. " + split_note)
     report.write(join("report.html"))
     paths["report"] = join("report.html")
     return paths
 
 
-def _figures(model, train, test, history, recorder):
-    from .. import plotting
-
-    everything = train if not len(test) else _concat(train, test)
-    yield "data", plotting.data_distribution(everything), "The data by class."
-    yield ("learning-curves", plotting.learning_curves(history),
-           "Learning curves: training solid, validation dashed.")
-    if recorder is not None:
-        yield ("coefficients", plotting.coefficient_trajectories(recorder, model),
-               "Every coefficient over the epochs.")
-    two_d = model.input_dim == 2 and train.is_classification
-    if two_d:
-        yield ("decision-regions", plotting.decision_regions(model, everything),
-               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) "
-               "contours.")
-        yield ("decision-regions-zoom", plotting.decision_regions(model, everything, zoom=0.5),
-               "The same, zoomed on the centre.")
-        if train.n_classes <= MAX_PANELS:
-            yield ("probability-maps", plotting.probability_maps(model, everything),
-                   "Each class's probability over the plane.")
-    if model.input_dim == 1 and not train.is_classification:
-        yield "model-curve", plotting.regression_curve(model, everything), "Model against data."
-    yield ("network", plotting.network_diagram(model, everything if two_d else None),
-           "The network: line width ∝ |weight|, blue positive, vermillion negative"
-           + ("; each cell shows its output over the input plane." if two_d else "."))
-
-
 def _some(names, shown=20) -> str:
     return ", ".join(names[:shown]) + (f", … ({len(names) - shown} more)"
                                        if len(names) > shown else "")
-
-
-def _concat(a, b):
-    from ..data import Dataset
-
-    return Dataset(np.vstack([a.features, b.features]), np.concatenate([a.labels, b.labels]),
-                   a.feature_names, a.class_names, a.target_name, a.source, a.info)

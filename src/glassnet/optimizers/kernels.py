@@ -1,0 +1,260 @@
+"""Fused optimiser updates: each rule of ``rules.py`` as one pass over flat arrays.
+
+The readable NumPy rules in ``rules.py`` are the reference: one line per equation,
+but each line is a pass over every weight (Adam makes about twelve). Here the same
+equations run element by element in one loop, so each weight, gradient and state
+value is read and written once per step. The loops are compiled by numba when it
+is installed (single-threaded: OpenBLAS already owns the cores); without numba
+:func:`get` returns None and the optimiser runs the readable rule instead.
+``tests/test_kernels.py`` checks every kernel against its rule over 1000 steps.
+
+Every kernel updates 1-D arrays in place: ``param`` (the weights), ``grad`` (∂E/∂w)
+and the optimiser's state arrays, all of one dtype. ``decay`` is the decoupled
+weight decay of this step, η·λ (w ← w - η λ w before the rule, as Keras does).
+Scalars are cast to the arrays' dtype by the caller, and complements such as 1 - β
+are passed in ready-made (numba would compute ``1 - β`` in float64), so float32 work
+stays float32 and runs eight or sixteen lanes at a time.
+Keras's formulas (keras/src/optimizers/*.py) are the ones written here.
+
+>>> import numpy as np
+>>> w, g = np.array([1.0, 2.0]), np.array([0.5, -0.5])
+>>> sgd = get("sgd")
+>>> if sgd is None:  # numba not installed: the same equation in NumPy
+...     w -= 0.1 * g
+... else:
+...     sgd(w, g, 0.1, 0.0)
+>>> w.tolist()
+[0.95, 2.05]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: compiled kernels by name, filled on first use
+_COMPILED: dict = {}
+_NUMBA = None  # the numba module, False when it cannot be imported
+
+
+# Plain SGD and momentum ---------------------------------------------------------------
+def sgd(param, grad, lr, decay):
+    """w ← w - η g."""
+    for i in range(param.size):
+        param[i] -= decay * param[i] + lr * grad[i]
+
+
+def sgd_momentum(param, grad, velocity, lr, momentum, decay):
+    """v ← μ v - η g;  w ← w + v."""
+    for i in range(param.size):
+        v = momentum * velocity[i] - lr * grad[i]
+        velocity[i] = v
+        param[i] += v - decay * param[i]
+
+
+def sgd_nesterov(param, grad, velocity, lr, momentum, decay):
+    """v ← μ v - η g;  w ← w + μ v - η g."""
+    for i in range(param.size):
+        step = lr * grad[i]
+        v = momentum * velocity[i] - step
+        velocity[i] = v
+        param[i] += momentum * v - step - decay * param[i]
+
+
+# Adaptive rates ------------------------------------------------------------------------
+def adagrad(param, grad, accumulator, lr, epsilon, decay):
+    """G ← G + g²;  w ← w - η g / √(G + ε)."""
+    for i in range(param.size):
+        g = grad[i]
+        acc = accumulator[i] + g * g
+        accumulator[i] = acc
+        param[i] -= decay * param[i] + lr * g / np.sqrt(acc + epsilon)
+
+
+def rmsprop(param, grad, velocity, average_gradient, momentum_buffer, lr, rho, one_minus_rho,
+            momentum, epsilon, centered, use_momentum, decay):
+    """v ← ρ v + (1-ρ) g²;  [centered: m ← ρ m + (1-ρ) g, v - m² in the root];
+    step = η g / √(v + ε);  [momentum: u ← μ u + step, step = u];  w ← w - step."""
+    for i in range(param.size):
+        g = grad[i]
+        v = rho * velocity[i] + one_minus_rho * g * g
+        velocity[i] = v
+        if centered:
+            m = rho * average_gradient[i] + one_minus_rho * g
+            average_gradient[i] = m
+            v = v - m * m
+        step = lr * g / np.sqrt(v + epsilon)
+        if use_momentum:
+            step = momentum * momentum_buffer[i] + step
+            momentum_buffer[i] = step
+        param[i] -= decay * param[i] + step
+
+
+def adadelta(param, grad, accumulated_grad, accumulated_delta, lr, rho, one_minus_rho, epsilon,
+             decay):
+    """E[g²] ← ρE[g²] + (1-ρ)g²;  Δ = √(E[Δ²]+ε)/√(E[g²]+ε)·g;
+    E[Δ²] ← ρE[Δ²] + (1-ρ)Δ²;  w ← w - η Δ."""
+    for i in range(param.size):
+        g = grad[i]
+        eg = rho * accumulated_grad[i] + one_minus_rho * g * g
+        accumulated_grad[i] = eg
+        delta = np.sqrt(accumulated_delta[i] + epsilon) / np.sqrt(eg + epsilon) * g
+        accumulated_delta[i] = rho * accumulated_delta[i] + one_minus_rho * delta * delta
+        param[i] -= decay * param[i] + lr * delta
+
+
+# The Adam family ---------------------------------------------------------------------
+def adam(param, grad, m, v, v_hat, step_size, one_minus_b1, one_minus_b2, epsilon, amsgrad,
+         decay):
+    """m ← m + (1-β1)(g - m);  v ← v + (1-β2)(g² - v);  [amsgrad: v̂ ← max(v̂, v)];
+    w ← w - η_t m / (√v + ε), with η_t = η √(1-β2^t) / (1-β1^t) given as step_size."""
+    for i in range(param.size):
+        g = grad[i]
+        mi = m[i] + one_minus_b1 * (g - m[i])
+        m[i] = mi
+        vi = v[i] + one_minus_b2 * (g * g - v[i])
+        v[i] = vi
+        if amsgrad:
+            vi = max(v_hat[i], vi)
+            v_hat[i] = vi
+        param[i] -= decay * param[i] + step_size * mi / (np.sqrt(vi) + epsilon)
+
+
+def adamax(param, grad, m, u, step_size, one_minus_b1, beta_2, epsilon, decay):
+    """m ← m + (1-β1)(g - m);  u ← max(β2 u, |g|);  w ← w - η_t m / (u + ε),
+    with η_t = η / (1-β1^t) given as step_size."""
+    for i in range(param.size):
+        g = grad[i]
+        mi = m[i] + one_minus_b1 * (g - m[i])
+        m[i] = mi
+        ui = max(beta_2 * u[i], abs(g))
+        u[i] = ui
+        param[i] -= decay * param[i] + step_size * mi / (ui + epsilon)
+
+
+def nadam(param, grad, m, v, lr, one_minus_b1, one_minus_b2, epsilon, coef_m, coef_g, v_scale,
+          decay):
+    """m ← m + (1-β1)(g - m);  v ← v + (1-β2)(g² - v);
+    m̂ = c_m m + c_g g;  v̂ = v / (1-β2^t);  w ← w - η m̂ / (√v̂ + ε).
+
+    Keras's Nadam: c_m = μ_{t+1} / (1 - Π_{i≤t+1} μ_i), c_g = (1 - μ_t) / (1 - Π_{i≤t} μ_i)
+    with the momentum schedule μ_t = β1 (1 - ½·0.96^t); the caller computes c_m,
+    c_g and v_scale = 1 / (1 - β2^t) once per step.
+    """
+    for i in range(param.size):
+        g = grad[i]
+        mi = m[i] + one_minus_b1 * (g - m[i])
+        m[i] = mi
+        vi = v[i] + one_minus_b2 * (g * g - v[i])
+        v[i] = vi
+        m_hat = coef_m * mi + coef_g * g
+        param[i] -= decay * param[i] + lr * m_hat / (np.sqrt(vi * v_scale) + epsilon)
+
+
+# Binding an optimiser's settings and state to its kernel -------------------------------
+def _sgd(opt, w, g, state, lr, t, decay, c):
+    if not opt.momentum:
+        return get("sgd")(w, g, c(lr), c(decay))
+    kernel = get("sgd_nesterov" if opt.nesterov else "sgd_momentum")
+    return kernel(w, g, state["velocity"], c(lr), c(opt.momentum), c(decay))
+
+
+def _adagrad(opt, w, g, state, lr, t, decay, c):
+    get("adagrad")(w, g, state["accumulator"], c(lr), c(opt.epsilon), c(decay))
+
+
+def _rmsprop(opt, w, g, state, lr, t, decay, c):
+    velocity = state["velocity"]
+    get("rmsprop")(w, g, velocity, state.get("average_gradient", velocity),
+                   state.get("momentum", velocity), c(lr), c(opt.rho), c(1.0 - opt.rho),
+                   c(opt.momentum), c(opt.epsilon), bool(opt.centered), bool(opt.momentum),
+                   c(decay))
+
+
+def _adadelta(opt, w, g, state, lr, t, decay, c):
+    get("adadelta")(w, g, state["accumulated_grad"], state["accumulated_delta"], c(lr),
+                    c(opt.rho), c(1.0 - opt.rho), c(opt.epsilon), c(decay))
+
+
+def _adam(opt, w, g, state, lr, t, decay, c):
+    step_size = lr * (1.0 - opt.beta_2**t) ** 0.5 / (1.0 - opt.beta_1**t)
+    v = state["v"]
+    get("adam")(w, g, state["m"], v, state.get("v_hat", v), c(step_size),
+                c(1.0 - opt.beta_1), c(1.0 - opt.beta_2), c(opt.epsilon), bool(opt.amsgrad),
+                c(decay))
+
+
+def _adamax(opt, w, g, state, lr, t, decay, c):
+    get("adamax")(w, g, state["m"], state["u"], c(lr / (1.0 - opt.beta_1**t)),
+                  c(1.0 - opt.beta_1), c(opt.beta_2), c(opt.epsilon), c(decay))
+
+
+def nadam_coefficients(beta_1, beta_2, t, u_product):
+    """Keras's Nadam scalars for step t, given Π_{i<t} μ_i: (c_m, c_g, v_scale, Π_{i≤t} μ_i)."""
+    u_t = beta_1 * (1.0 - 0.5 * 0.96**t)
+    u_next = beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
+    u_product_t = u_product * u_t
+    return (u_next / (1.0 - u_product_t * u_next), (1.0 - u_t) / (1.0 - u_product_t),
+            1.0 / (1.0 - beta_2**t), u_product_t)
+
+
+def _nadam(opt, w, g, state, lr, t, decay, c):
+    # Π_t lives in the state, as in the rule, so both paths save and resume alike
+    coef_m, coef_g, v_scale, product = nadam_coefficients(opt.beta_1, opt.beta_2, t,
+                                                          float(state["u_product"]))
+    state["u_product"][...] = product
+    get("nadam")(w, g, state["m"], state["v"], c(lr), c(1.0 - opt.beta_1),
+                 c(1.0 - opt.beta_2), c(opt.epsilon), c(coef_m), c(coef_g), c(v_scale),
+                 c(decay))
+
+
+BINDINGS = {"sgd": _sgd, "adagrad": _adagrad, "rmsprop": _rmsprop, "adadelta": _adadelta,
+            "adam": _adam, "adamw": _adam, "adamax": _adamax, "nadam": _nadam}
+
+
+def step(optimizer, param, grad, state, learning_rate, t, decay=0.0) -> bool:
+    """One fused step of ``optimizer`` over flat arrays; False (nothing done) when its
+    kernel is unavailable, so the caller runs the readable rule instead.
+
+    ``state`` is the optimiser's state dict for ``param`` (the rule's own arrays, so
+    the two paths can alternate), ``t`` the 1-based step count and ``decay`` η·λ.
+    """
+    bind = BINDINGS.get(optimizer.name)
+    if bind is None or not available():
+        return False
+    bind(optimizer, param, grad, state, learning_rate, t, decay, param.dtype.type)
+    return True
+
+
+KERNELS = {fn.__name__: fn for fn in (sgd, sgd_momentum, sgd_nesterov, adagrad, rmsprop,
+                                      adadelta, adam, adamax, nadam)}
+
+
+def numba():
+    """The numba module, or None when it is not installed or does not import."""
+    global _NUMBA
+    if _NUMBA is None:
+        try:
+            import numba as module
+        except Exception:  # not installed, or built for another NumPy
+            module = False
+        _NUMBA = module
+    return _NUMBA or None
+
+
+def available() -> bool:
+    """True when the fused kernels can run (numba imports)."""
+    return numba() is not None
+
+
+def get(name: str):
+    """The compiled kernel ``name`` (a key of :data:`KERNELS`), or None without numba.
+
+    Compiled once per process on first use (and cached on disk by numba), with one
+    thread and NumPy's error model: a division by zero gives inf/nan as NumPy would
+    instead of raising.
+    """
+    if name not in _COMPILED:
+        nb = numba()
+        _COMPILED[name] = None if nb is None else nb.njit(
+            KERNELS[name], cache=True, error_model="numpy", nogil=True)
+    return _COMPILED[name]

@@ -1,0 +1,89 @@
+"""Which figures a training run gets, each in a form that suits the data's size.
+
+Two inputs: seed 000's figures as they are. More inputs: the data and the decision
+regions in a plane of the input space (two chosen inputs in the user's units, or the
+first two principal components, see ``projection.plane_for``). Images: the first
+layer's weights as images. Many coefficients: the ones that moved most. Many rows:
+a random sample drawn, and the caption says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .projection import MAX_POINTS
+
+MAX_PANELS = 12  # classes with a probability map each
+
+
+def run_figures(model, train, test, history, recorder=None):
+    """Yield (file name, figure, caption) for one training run, one figure at a time."""
+    from ..layers import Dense
+    from . import figures, network, projection, weights
+
+    shown, total = _rows_for_figures(train, test)
+    drawn = (f" A random {len(shown)} of the {total} rows are drawn." if len(shown) < total
+             else "")
+    classification = train.is_classification
+    plane = projection.plane_for(model, shown) if classification else None
+    where = f", {plane.note}" if plane is not None else ""
+    title = (f"Data: {total} rows, {train.n_classes} classes" if classification else None)
+    yield ("data", figures.data_distribution(shown, title=title, plane=plane),
+           f"The data by class{where}.{drawn}")
+    yield ("learning-curves", figures.learning_curves(history),
+           "Learning curves: training solid, validation dashed.")
+    if recorder is not None:
+        count = sum(layer.kernel.size + (layer.bias.size if layer.use_bias else 0)
+                    for layer in model.layers if isinstance(layer, Dense))
+        many = count > figures.MAX_TRACES
+        yield ("coefficients", figures.coefficient_trajectories(recorder, model),
+               "Coefficients over the epochs"
+               + (f": of {count}, the {figures.MAX_TRACES} that moved most (largest range "
+                  "over training), shared among the layers." if many else "."))
+    image = train.info.get("image_shape")
+    if image and model.input_dim == int(np.prod(image)):
+        yield ("first-layer-weights", weights.first_layer_images(model, image),
+               "What each first-layer cell looks for: its weights as an image "
+               f"({'×'.join(map(str, image))} pixels).")
+    if classification and model.input_dim >= 2:
+        yield ("decision-regions", figures.decision_regions(model, shown, plane=plane),
+               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) contours"
+               f"{where}"
+               + ("; the points are the rows projected onto that plane." if plane else "."))
+        if plane is None:
+            yield ("decision-regions-zoom", figures.decision_regions(model, shown, zoom=0.5),
+                   "The same, zoomed on the centre.")
+        if train.n_classes <= MAX_PANELS:
+            yield ("probability-maps", figures.probability_maps(model, shown, plane=plane),
+                   f"Each class's probability over the plane{where}.")
+    if model.input_dim == 1 and not classification:
+        yield ("model-curve", figures.regression_curve(model, shown), "Model against data.")
+    two_d = model.input_dim == 2 and classification
+    wide = max([model.input_dim] + [getattr(layer, "units", 0) for layer in model.layers]) \
+        > network.MAX_NODES
+    yield ("network", network.network_diagram(model, shown if two_d else None),
+           "The network: line width ∝ |weight|, blue positive, vermillion negative"
+           + ("; each cell shows its output over the input plane" if two_d else "")
+           + (f"; a layer of more than {network.MAX_NODES} cells shows the {network.MAX_NODES} "
+              "with the largest weights and counts the others" if wide else "") + ".")
+
+
+def _rows_for_figures(train, test, limit=MAX_POINTS):
+    """Training and test rows together (at most ``limit``, drawn at random in order),
+    and how many there are in all."""
+    from ..data import Dataset
+
+    total = len(train) + len(test)
+    parts = [p for p in (train, test) if len(p)]
+    rng = np.random.default_rng(0)
+    if total > limit:
+        picked = []
+        for part in parts:
+            k = max(1, round(limit * len(part) / total))
+            picked.append(part.subset(np.sort(rng.choice(len(part), k, replace=False))))
+        parts = picked
+    if len(parts) == 1:
+        return parts[0], total
+    a, b = parts
+    return Dataset(np.vstack([a.features, b.features]), np.concatenate([a.labels, b.labels]),
+                   a.feature_names, a.class_names, a.target_name, a.source, a.info), total
