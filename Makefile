@@ -13,12 +13,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[playground]'
 	touch $@
 
+# The tests also run sweeps on a real Dask LocalCluster and Optuna's TPE: the cluster and
+# tune extras are part of the test set-up.
 $(VENV)/.dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[dev,playground]'
+	$(BIN)/python -m pip install -q -e '.[dev,playground,cluster,tune]'
 	touch $@
 
 $(VENV)/.parity: pyproject.toml $(VENV)/.dev
-	$(BIN)/python -m pip install -q -e '.[dev,parity]'
+	$(BIN)/python -m pip install -q -e '.[dev,playground,cluster,tune,parity]'
 	touch $@
 
 # numba (extra "fast") compiles the one-pass optimiser updates; without it the readable

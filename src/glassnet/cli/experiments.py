@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 from ..sanitize import terminal
 from .common import (
@@ -12,8 +13,6 @@ from .common import (
     check_positive,
     column_options,
     parse_hidden,
-    print_results,
-    result_folder,
 )
 
 
@@ -24,10 +23,20 @@ def _experiment_options(p):
     p.add_argument("--subsample", type=int, help="training rows to use (quick versions)")
     p.add_argument("--validation-rows", type=int, help="validation rows to use")
     p.add_argument("--mnist", help="path to mnist.npz (else $GLASSNET_DATA or the cache)")
-    p.add_argument("--jobs", type=int, default=1, help="trials run in parallel worker "
-                   "processes (results do not depend on it)")
-    p.add_argument("--out", help="output folder")
-    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    p.add_argument("--jobs", type=int, default=1, help="trials run at once, in worker "
+                   "processes (with --scheduler local: the cluster's workers); results do "
+                   "not depend on it")
+    p.add_argument("--scheduler", default=os.environ.get("GLASSNET_SCHEDULER") or None,
+                   metavar="ADDRESS", help="run the trials on a Dask cluster: 'local' starts "
+                   "one on this machine, tcp://host:8786 uses a running one (default: "
+                   "$GLASSNET_SCHEDULER; needs pip install 'glassnet[cluster]')")
+    p.add_argument("--resume", metavar="DIR", help="finish the sweep in DIR (a folder an "
+                   "earlier, stopped run left): finished trials are not run again, the "
+                   "settings come from DIR")
+    p.add_argument("--out", help="output folder (also where the sweep's journal is kept "
+                   "while it runs)")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier sweep in "
+                   "--out (only a folder glassnet's compare or search wrote)")
     p.add_argument("--target", help="target column of a CSV")
     p.add_argument("--seed", type=int, default=0)
 
@@ -40,7 +49,8 @@ def add_compare(sub):
                        "time, size, peak memory and a verdict per model. Models come from "
                        "--preset, --config FILE (JSON or TOML: a list of models) or repeated "
                        "--hidden flags.")
-    p.add_argument("data", nargs="?", help="CSV file or built-in dataset (presets use MNIST)")
+    p.add_argument("data", nargs="?", help="CSV file or built-in dataset (presets use MNIST; "
+                   "not needed with --resume)")
     p.add_argument("--preset", choices=["capacity", "overfit"], help="capacity: MNIST with "
                    "400, 4000 and 40000 cells; overfit: tiny to large networks, then the "
                    "large one with L2 and dropout")
@@ -140,50 +150,83 @@ def compare_specs(args) -> list[dict]:
     return [{**base, "name": f"hidden {h}", "hidden": parse_hidden(h)} for h in args.hidden]
 
 
-def _inputs(args) -> list:
-    """The files a compare or search run reads (its result folder may not hold them)."""
-    return [getattr(args, name, None) for name in ("data", "config", "mnist")]
+def run_and_report(plan, out, args):
+    """Run (or resume) the sweep ``plan`` in the folder ``out``, printing its progress."""
+    from ..experiments import describe
+    from ..experiments.plan import run_experiment
 
+    check_positive("--jobs", args.jobs)
+    if args.resume and args.overwrite:
+        raise UsageError("--resume finishes a sweep, --overwrite starts one afresh: give one")
+    engine = (f"Dask cluster at {args.scheduler}" if args.scheduler and args.scheduler !=
+              "local" else f"{args.jobs} worker{'s' if args.jobs > 1 else ''}" + (
+                  " on a local Dask cluster" if args.scheduler else ""))
+    print(terminal(f"{'resuming' if args.resume else 'running'} the sweep in {out} ({engine})"),
+          flush=True)
 
-def run_and_report(specs, write, out, overwrite=False, jobs=1, what="experiments", inputs=()):
-    """Run the trials and write their report into the result folder ``out`` (which may
-    not hold ``inputs``, the files the trials read)."""
-    from ..experiments import run_trials
+    def progress(status):
+        print(terminal("  " + describe(status)), flush=True)
 
-    check_positive("--jobs", jobs)
-
-    def progress(done, total, result):
-        print(terminal(f"  [{done}/{total}] {result['name']}: {result['seconds']:.1f} s, "
-                       f"{result['verdict']}"), flush=True)
-
-    with result_folder(out, overwrite, what, inputs) as folder:
-        results = run_trials(specs, jobs=jobs, progress=progress)
-        report = write(folder.temp, results)
-        with open(folder.path("results.json"), "w", encoding="utf-8") as f:
-            json.dump(results, f, ensure_ascii=False, indent=1)
-    print_results(folder, report)
+    try:
+        results, report = run_experiment(plan, out, jobs=args.jobs,
+                                         scheduler=args.scheduler, resume=bool(args.resume),
+                                         overwrite=args.overwrite, progress=progress,
+                                         inputs=_inputs(args))
+    except KeyboardInterrupt:
+        print(terminal(f"glassnet: stopped; the finished trials are kept in {out}: finish "
+                       f"the sweep with `glassnet {args.command} --resume {out}`"),
+              file=sys.stderr)
+        raise
+    print(terminal(f"results in {os.path.abspath(out)}"))
+    print(terminal(f"report: {os.path.abspath(report)}"))
     return results
 
 
-def cmd_compare(args):
-    from ..experiments.report import write_compare
+def _inputs(args) -> list:
+    """The files a compare or search run reads (its result folder may not hold them)."""
+    return [p for p in (getattr(args, name, None) for name in ("data", "config", "mnist"))
+            if p and os.path.exists(p)]
 
-    specs = compare_specs(args)
+
+def _out(args, name):
+    if args.resume:
+        if args.out and os.path.abspath(args.out) != os.path.abspath(args.resume):
+            raise UsageError("--resume DIR continues in DIR; leave out --out or give the same "
+                             "folder")
+        return args.resume
+    return args.out or os.path.join("runs", name)
+
+
+def cmd_compare(args):
+    from ..experiments.plan import compare_plan
+
     name = args.preset or "compare"
-    print(f"comparing {len(specs)} models ({args.jobs} job{'s' if args.jobs > 1 else ''})")
-    run_and_report(specs, lambda out, results: write_compare(
-        out, results, f"glassnet compare: {name}"), args.out or os.path.join("runs", name),
-        args.overwrite, args.jobs, "compare", _inputs(args))
+    given = args.data or args.preset or args.config or args.hidden
+    plan = None
+    if given or not args.resume:
+        specs = compare_specs(args)
+        plan = compare_plan(specs, f"glassnet compare: {name}")
+        print(f"comparing {len(specs)} models")
+    run_and_report(plan, _out(args, name), args)
     return 0
 
 
 def add_search(sub):
-    p = sub.add_parser("search", help="random search over learning rate and weight decay",
-                       description="Draw learning rate and weight decay log-uniformly "
-                       "(Deep Learning from Scratch, chapter 6), train one model per draw and "
-                       "report the best trials and a plot of all of them.")
-    p.add_argument("data", help="CSV file or built-in dataset")
+    p = sub.add_parser("search", help="search learning rate and weight decay (random, grid "
+                       "or TPE)",
+                       description="Try learning rates and weight decays (random: drawn "
+                       "log-uniformly, as in Deep Learning from Scratch, chapter 6; grid: a "
+                       "log-spaced grid; tpe: proposed by Optuna from the trials before), train "
+                       "one model per trial and report the best trials, the score against each "
+                       "setting and a sortable table of every trial.")
+    p.add_argument("data", nargs="?", help="CSV file or built-in dataset (not needed with "
+                   "--resume)")
     p.add_argument("--trials", type=int, default=20)
+    p.add_argument("--sampler", choices=["random", "grid", "tpe"], default="random",
+                   help="how trials are chosen (tpe needs pip install 'glassnet[tune]')")
+    p.add_argument("--prune", action="store_true", help="stop hopeless trials early: after "
+                   "a fifth of the epochs, a trial whose best score so far is below the median "
+                   "of the first 5 trials at the same epoch stops (median rule)")
     p.add_argument("--lr-range", type=float, nargs=2, default=[1e-6, 1e-1],
                    metavar=("LOW", "HIGH"))
     p.add_argument("--wd-range", type=float, nargs=2, default=[1e-8, 1e-2],
@@ -196,22 +239,22 @@ def add_search(sub):
 
 
 def cmd_search(args):
-    from ..experiments import random_specs
-    from ..experiments.report import write_search
+    from ..experiments.plan import search_plan
 
-    base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
-                              args.validation_rows, _columns(args)),
-            "hidden": parse_hidden(args.hidden), "activation": args.activation,
-            "seed": args.seed, "optimizer": {"name": args.optimizer}}
-    for key in ("epochs", "batch_size"):
-        if getattr(args, key) is not None:
-            base[key] = getattr(args, key)
-    try:
-        specs = random_specs(base, args.trials, tuple(args.lr_range), tuple(args.wd_range),
-                             seed=args.seed)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"random search: {len(specs)} trials ({args.jobs} job{'s' if args.jobs > 1 else ''})")
-    run_and_report(specs, write_search, args.out or os.path.join("runs", "search"),
-                   args.overwrite, args.jobs, "search", _inputs(args))
+    plan = None
+    if args.data or not args.resume:
+        base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
+                                  args.validation_rows, _columns(args)),
+                "hidden": parse_hidden(args.hidden), "activation": args.activation,
+                "seed": args.seed, "optimizer": {"name": args.optimizer}}
+        for key in ("epochs", "batch_size"):
+            if getattr(args, key) is not None:
+                base[key] = getattr(args, key)
+        check_positive("--trials", args.trials)
+        plan = search_plan(base, f"glassnet search ({args.sampler})", sampler=args.sampler,
+                           trials=args.trials, learning_rate=list(args.lr_range),
+                           weight_decay=list(args.wd_range), seed=args.seed, prune=args.prune)
+        print(f"{args.sampler} search: {args.trials} trials" + (
+            ", hopeless ones stopped early (median rule)" if args.prune else ""))
+    run_and_report(plan, _out(args, "search"), args)
     return 0

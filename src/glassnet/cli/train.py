@@ -163,10 +163,10 @@ def cmd_train(args):
         gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
     data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
                      args.features, args.ignore, args.id, args.skip_rows)
-    if data.info.get("columns"):
+    if data.info.get("columns") and not args.quiet:
         from ..data.columns import describe
 
-        print(f"columns: {describe(data.info['columns'])}")
+        print(_("columns: {description}").format(description=describe(data.info["columns"])))
     train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
     validation = (validation_file(args.validation, data, args.encoding)
                   if args.validation else test if len(test) else None)

@@ -1,13 +1,15 @@
-"""Generalisation experiments (seed 002): compare models, presets, random search.
+"""Generalisation experiments (seed 002): compare models, presets, searches.
 
-``trial`` says what a trial is, ``runner`` runs many (in parallel if asked), and
-``report`` shows them; the three never reach into each other.
+``trial`` says what a trial is, ``runner`` runs many (here, in joblib workers or on a
+Dask cluster, with a ``journal`` to resume from), ``search`` proposes trials and
+``report`` shows them; none reaches into another's internals.
 """
 
 from .presets import PRESETS, capacity, overfit, preset
-from .runner import run_trials
-from .search import random_specs, score
-from .trial import run_trial
+from .runner import Sweep, describe, run_sweep
+from .search import SAMPLERS, grid_specs, random_specs, run_search
+from .trial import run_trial, score
 
-__all__ = ["PRESETS", "capacity", "overfit", "preset", "random_specs", "run_trial",
-           "run_trials", "score"]
+__all__ = ["PRESETS", "SAMPLERS", "Sweep", "capacity", "describe", "grid_specs", "overfit",
+           "preset", "random_specs", "run_search", "run_sweep", "run_trial",
+           "score"]

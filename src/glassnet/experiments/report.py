@@ -1,4 +1,10 @@
-"""Figures and the report for compared models and searches."""
+"""Figures and the report for compared models and searches.
+
+Every verdict and note comes from ``reading``, which reads the same numbers the tables
+show; every trial's setup is stated (the settings all trials share once, the ones that
+vary per trial); the table of every trial sorts in the page (a few lines of inline
+JavaScript, no network).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,35 @@ import numpy as np
 
 from ..files import write_csv
 from ..report import Report, png_bytes
-from .search import score
+from .reading import (
+    best_validation_loss,
+    fit_reading,
+    loss_key,
+    ranked,
+    search_notes,
+    setup,
+    shared_and_varied,
+)
+from .runner import SHORT
+from .trial import score
+
+# Click a column heading to sort by it; numbers sort as numbers.
+SORT_SCRIPT = """<script>document.querySelectorAll("table.sortable th").forEach(function(th){
+th.style.cursor="pointer";th.title="click to sort";th.addEventListener("click",function(){
+var b=th.closest("table").tBodies[0],i=th.cellIndex,up=th.dataset.dir!=="up",
+n=function(c){var v=parseFloat(c.textContent);return isNaN(v)?null:v};
+th.dataset.dir=up?"up":"down";Array.from(b.rows).sort(function(x,y){
+var p=n(x.cells[i]),q=n(y.cells[i]),d=(p!==null&&q!==null)?p-q:
+x.cells[i].textContent.localeCompare(y.cells[i].textContent);return up?d:-d})
+.forEach(function(r){b.appendChild(r)})})})</script>"""
+
+
+def sortable_table(report, header, rows, caption):
+    """A table whose columns sort when their heading is clicked."""
+    report.table(header, rows, caption=caption)
+    report.parts[-1] = report.parts[-1].replace("<table>", '<table class="sortable">', 1)
+    if SORT_SCRIPT not in report.parts:
+        report.parts.append(SORT_SCRIPT)
 
 
 def overlaid_curves(results, title="Learning curves"):
@@ -18,8 +52,7 @@ def overlaid_curves(results, title="Learning curves"):
 
     plt = pyplot()
     first = results[0]["history"]
-    keys = (["crossentropy"] if "crossentropy" in first else ["loss"]) + (
-        ["accuracy"] if "accuracy" in first else [])
+    keys = [loss_key(first)] + (["accuracy"] if "accuracy" in first else [])
     fig, axes = plt.subplots(1, len(keys), figsize=(6.2 * len(keys), 4.6), squeeze=False)
     for ax, key in zip(axes[0], keys):
         for i, r in enumerate(results):
@@ -38,20 +71,40 @@ def overlaid_curves(results, title="Learning curves"):
     return fig
 
 
+def _write_histories(out_dir, results):
+    for r in results:
+        keys = list(r["history"])
+        safe = "".join(c if c.isalnum() else "-" for c in r["name"]).strip("-")
+        write_csv(os.path.join(out_dir, f"history-{safe}.csv"), ["epoch", *keys],
+                      [[e + 1, *(r["history"][k][e] for k in keys)]
+                       for e in range(len(r["history"]["loss"]))])
+
+
+def _setup_section(report, results):
+    shared, varied = shared_and_varied(results)
+    report.heading("Setup")
+    report.items(shared)
+    return varied
+
+
+# -- compare ------------------------------------------------------------------------------
 def summary_rows(results):
-    key = "crossentropy" if "val_crossentropy" in results[0]["history"] else "loss"
-    header = ["model", "parameters", "seconds", "peak MB", f"final {key}", f"final val_{key}",
-              f"best val_{key}", "best epoch", "final val_accuracy", "verdict"]
+    """Header and one row per model: the settings that vary, then the outcome."""
+    _, varied = shared_and_varied(results)
+    key = loss_key(results[0]["history"])
+    header = ["model", *varied, "parameters", "seconds", "peak MB", f"final {key}",
+              f"final val_{key}", f"best val_{key}", "best epoch", "final over best val",
+              "final val_accuracy", "verdict"]
     rows = []
     for r in results:
-        h = r["history"]
-        rows.append([r["name"], int(r["params"]), float(r["seconds"]),
-                     float(r["peak_memory_mb"]), float(h[key][-1]),
-                     float(h[f"val_{key}"][-1]), float(min(h[f"val_{key}"])),
-                     r["best_epoch"] or 0, float(h["val_accuracy"][-1])
-                     if "val_accuracy" in h else "-",
-                     r["verdict"] + (f" from epoch {r['best_epoch']}"
-                                     if r["verdict"] == "over-fits" else "")])
+        h, reading, settings = r["history"], fit_reading(r), setup(r)
+        rows.append([r["name"], *(settings[k] for k in varied), int(r["params"]),
+                     float(r["seconds"]), float(r["peak_memory_mb"]), float(h[key][-1]),
+                     float(h[f"val_{key}"][-1]), best_validation_loss(r),
+                     r["best_epoch"] or 0,
+                     "-" if reading["rise"] is None else f"{reading['rise']:+.1%}",
+                     float(h["val_accuracy"][-1]) if "val_accuracy" in h else "-",
+                     reading["label"]])
     return header, rows
 
 
@@ -60,78 +113,143 @@ def write_compare(out_dir, results, title="glassnet compare") -> str:
 
     header, rows = summary_rows(results)
     write_csv(os.path.join(out_dir, "summary.csv"), header, rows)
-    for r in results:
-        keys = list(r["history"])
-        safe = "".join(c if c.isalnum() else "-" for c in r["name"]).strip("-")
-        write_csv(os.path.join(out_dir, f"history-{safe}.csv"), ["epoch", *keys],
-                      [[e + 1, *(r["history"][k][e] for k in keys)]
-                       for e in range(len(r["history"]["loss"]))])
+    _write_histories(out_dir, results)
     report = Report(title)
-    report.paragraph("Every model trained on the same data and split, with the same seed "
-                     "discipline. Verdicts read the learning curves: over-fitting "
-                     "when the validation loss rises after its minimum while the training "
-                     "loss keeps falling. For classifiers the curves and verdicts use the "
-                     "cross-entropy alone, without L1/L2 penalties, so regularised models "
-                     "compare fairly.")
-    report.table(header, rows, caption="Final and best results per model")
-    for r in results:
-        report.paragraph(f"{r['name']}: {r['message']}")
+    report.paragraph("Every model trained on the same data and split, with the same seed. "
+                     "Verdicts read the learning curves: over-fitting when the "
+                     "validation loss rises after its minimum while the training loss keeps "
+                     "falling. For classifiers the curves and verdicts use the cross-entropy "
+                     "alone, without L1/L2 penalties, so regularised models compare fairly.")
     fig = overlaid_curves(results, title)
     report.figure(png_bytes(fig), "Learning curves of every model, overlaid.")
     save(fig, os.path.join(out_dir, "learning-curves"))
+    report.heading("Verdicts")
+    for r in results:
+        report.paragraph(f"{r['name']}: {fit_reading(r)['sentence']}")
+    _setup_section(report, results)
+    sortable_table(report, header, rows, "Each model's settings and results (click a heading "
+                   "to sort)")
     path = os.path.join(out_dir, "report.html")
     report.write(path)
     return path
 
 
-def search_scatter(results):
+# -- search -------------------------------------------------------------------------------
+def _settings(results):
+    return list(results[0]["spec"].get("search", {}))
+
+
+def score_label(results) -> str:
+    return ("best validation accuracy" if "val_accuracy" in results[0]["history"]
+            else "minus the best validation loss")
+
+
+def search_figure(results):
+    """Score against each searched setting, and both settings together (a heat map when
+    the trials form a grid, else a scatter coloured by score)."""
     from ..plotting.style import pyplot
 
     plt = pyplot()
-    lr = np.array([r["spec"]["search"]["learning_rate"] for r in results])
-    wd = np.array([r["spec"]["search"]["weight_decay"] for r in results])
+    names = _settings(results)
     s = np.array([score(r) for r in results])
-    fig, ax = plt.subplots(figsize=(6.4, 5))
+    values = {n: np.array([r["spec"]["search"][n] for r in results]) for n in names}
+    pruned = np.array([r.get("stop_reason") == "pruned" for r in results])
     finite = np.isfinite(s)
-    points = ax.scatter(lr[finite], wd[finite], c=s[finite], cmap="viridis", s=60,
-                        edgecolors="0.3")
-    if (~finite).any():
-        ax.scatter(lr[~finite], wd[~finite], marker="x", color="0.4", label="diverged")
-        ax.legend(fontsize=8)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("learning rate")
-    ax.set_ylabel("weight decay (L2)")
-    label = "best validation accuracy" if "val_accuracy" in results[0]["history"] else \
-        "- best validation loss"
-    fig.colorbar(points, ax=ax, label=label)
-    ax.set_title("Random search: every trial")
+    panels = len(names) + (1 if len(names) == 2 else 0)
+    fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 4.4), squeeze=False)
+    floor = s[finite].min() if finite.any() else 0.0
+    for ax, name in zip(axes[0], names):
+        x = values[name]
+        ax.scatter(x[finite & ~pruned], s[finite & ~pruned], color="#0072B2", s=36,
+                   label="ran to the end")
+        if pruned.any():
+            ax.scatter(x[finite & pruned], s[finite & pruned], facecolors="none",
+                       edgecolors="#D55E00", s=36, label="stopped early (median rule)")
+        if (~finite).any():
+            ax.scatter(x[~finite], np.full((~finite).sum(), floor), marker="x", color="0.4",
+                       label="diverged (no score)")
+        ax.set_xscale("log")
+        ax.set_xlabel(name.replace("_", " "))
+        ax.set_ylabel(score_label(results))
+        ax.grid(alpha=0.25)
+        if pruned.any() or (~finite).any():
+            ax.legend(fontsize=8, loc="best")
+    if len(names) == 2:
+        _two_settings(fig, axes[0][-1], values[names[0]], values[names[1]], s, names,
+                      score_label(results))
+    fig.suptitle("Score against each searched setting")
     fig.tight_layout()
     return fig
 
 
-def write_search(out_dir, results, top=5) -> str:
+def _two_settings(fig, ax, x, y, s, names, label):
+    xs, ys = np.unique(x), np.unique(y)
+    if len(xs) * len(ys) == len(s) and len(xs) > 1 and len(ys) > 1:
+        grid = np.full((len(ys), len(xs)), np.nan)
+        for xi, yi, si in zip(x, y, s):
+            grid[np.searchsorted(ys, yi), np.searchsorted(xs, xi)] = si if np.isfinite(
+                si) else np.nan
+        image = ax.imshow(grid, origin="lower", cmap="viridis", aspect="auto")
+        ax.set_xticks(range(len(xs)), [f"{v:.2g}" for v in xs], rotation=45)
+        ax.set_yticks(range(len(ys)), [f"{v:.2g}" for v in ys])
+        for (i, j), v in np.ndenumerate(grid):
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="w")
+        ax.set_title("grid of trials")
+    else:
+        finite = np.isfinite(s)
+        image = ax.scatter(x[finite], y[finite], c=s[finite], cmap="viridis", s=60,
+                           edgecolors="0.3")
+        if (~finite).any():
+            ax.scatter(x[~finite], y[~finite], marker="x", color="0.4")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title("every trial")
+    ax.set_xlabel(names[0].replace("_", " "))
+    ax.set_ylabel(names[1].replace("_", " "))
+    fig.colorbar(image, ax=ax, label=label)
+
+
+def search_rows(results):
+    """Header and one row per trial, best first."""
+    names = _settings(results)
+    key = loss_key(results[0]["history"])
+    header = ["rank", "trial", *(SHORT.get(n, n) for n in names), "score",
+              f"best val_{key}", "best epoch", "epochs run", "final val_accuracy", "verdict"]
+    rows = []
+    for i, r in enumerate(ranked(results)):
+        h = r["history"]
+        rows.append([i + 1, r["name"], *(float(r["spec"]["search"][n]) for n in names),
+                     float(score(r)), best_validation_loss(r), r["best_epoch"] or 0,
+                     len(h["loss"]), float(h["val_accuracy"][-1]) if "val_accuracy" in h
+                     else "-", fit_reading(r)["label"]])
+    return header, rows
+
+
+def write_search(out_dir, results, top=5, title="glassnet search", sampler="random") -> str:
     from ..plotting import save
 
-    ranked = sorted(results, key=score, reverse=True)
-    header = ["rank", "trial", "learning rate", "weight decay", "score", "best epoch",
-              "verdict"]
-    rows = [[i + 1, r["name"], r["spec"]["search"]["learning_rate"],
-             r["spec"]["search"]["weight_decay"], score(r), r["best_epoch"] or 0, r["verdict"]]
-            for i, r in enumerate(ranked)]
+    header, rows = search_rows(results)
     write_csv(os.path.join(out_dir, "trials.csv"), header, rows)
-    report = Report("glassnet random search")
-    report.paragraph("Learning rate and weight decay drawn log-uniformly (Deep Learning from "
-                     "Scratch, chapter 6); score = best validation accuracy.")
-    report.table(header, rows[:top], caption=f"The best {min(top, len(rows))} trials")
-    fig = search_scatter(results)
-    report.figure(png_bytes(fig), "All trials: where the good learning rates and weight "
-                  "decays lie.")
+    how = {"random": "drawn log-uniformly (Deep Learning from Scratch, chapter 6)",
+           "grid": "on a log-spaced grid",
+           "tpe": "proposed by Optuna's TPE sampler from the trials before"}[sampler]
+    report = Report(title)
+    report.paragraph(f"{len(results)} trials; learning rate and weight decay (the L2 "
+                     f"strength) {how}. Score = {score_label(results)}.")
+    for note in search_notes(results):
+        report.paragraph(note, css="note")
+    fig = search_figure(results)
+    report.figure(png_bytes(fig), "Where the good settings lie: score against each searched "
+                  "setting.")
     save(fig, os.path.join(out_dir, "search"))
-    fig = overlaid_curves(ranked[:top], "Learning curves of the best trials")
-    report.figure(png_bytes(fig), "The best trials' learning curves.")
+    best = ranked(results)[:top]
+    fig = overlaid_curves(best, f"Learning curves of the best {len(best)} trials")
+    report.figure(png_bytes(fig), f"The best {len(best)} trials' learning curves, overlaid.")
     save(fig, os.path.join(out_dir, "best-learning-curves"))
-    report.table(header, rows, caption="Every trial")
+    report.table(header, rows[:top], caption=f"The best {len(best)} trials")
+    _setup_section(report, results)
+    sortable_table(report, header, rows, "Every trial (click a heading to sort)")
     path = os.path.join(out_dir, "report.html")
     report.write(path)
     return path

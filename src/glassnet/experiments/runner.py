@@ -1,59 +1,291 @@
-"""Running trials in worker processes, one BLAS thread each.
+"""Running a sweep of trials: here, in joblib worker processes, or on a Dask cluster.
 
 The runner knows nothing about models: it maps ``run_trial`` over JSON-able specs.
-Workers are fresh processes ("spawn") whose BLAS libraries are limited to one thread
-before NumPy loads: workers then do not fight over cores, and, because a matrix
-product split over a different number of threads may round differently, every trial
-computes with the same single thread whatever the number of workers. With every trial
-also carrying its own seed, ``jobs=1`` and ``jobs=4`` give identical numbers.
 
-Scripts that call ``run_trials`` need the usual ``if __name__ == "__main__":`` guard,
-as any program that starts worker processes.
+- ``jobs=1``: the trials run one after another in this process.
+- ``jobs=N``: joblib's loky backend runs them in N worker processes.
+- ``scheduler="local"``: a Dask ``LocalCluster`` with ``jobs`` worker processes;
+  ``scheduler="tcp://host:8786"``: an existing Dask cluster. Both go through joblib's
+  Dask backend (``pip install glassnet[cluster]``).
+
+Every trial computes with one BLAS thread, wherever it runs: a matrix product split
+over a different number of threads may round differently, and with every trial also
+carrying its own seed, the same sweep gives identical numbers whatever the engine or
+the number of workers.
+
+Data travels by reference: a trial's spec names its data (a built-in dataset, a CSV
+file or the MNIST file) and each worker process loads it once. When the workers of a
+cluster cannot see the file, the split is loaded here and broadcast to every worker
+once (``client.scatter``), never pickled with each trial.
+
+With ``out_dir`` a sweep keeps a journal there (``journal.Journal``): each finished
+trial is on disk the moment it ends, and ``resume=True`` skips the trials the journal
+already holds, so a killed sweep loses only the trials that were running.
 """
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+import time
 
+from ..errors import ConfigError
 from ..validation import check_number
-from .trial import run_trial
+from .journal import JOURNAL, Journal, read_journal, trial_key
+from .reading import fit_reading
+from .trial import data_key, load_split, run_trial, score
 
-BLAS_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                  "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
-
-def run_trials(specs, jobs=1, progress=None, in_process=False) -> list[dict]:
+def run_sweep(specs, out_dir=None, jobs=1, scheduler=None, resume=False,
+              progress=None) -> list[dict]:
     """Results of every spec, in the order of ``specs``.
 
-    ``jobs`` worker processes run the trials; ``in_process=True`` runs them here
-    instead (handy in a debugger; BLAS then uses this process's threads, so the last
-    digits may differ from the workers').
+    Parameters
+    ----------
+    specs : list of dict
+        Trial specs (see ``trial``).
+    out_dir : str, optional
+        Folder for the journal (``journal.jsonl``); without it nothing is kept.
+    jobs : int
+        Worker processes (joblib), or the workers of a ``LocalCluster``.
+    scheduler : str, optional
+        ``"local"`` or a Dask scheduler address such as ``"tcp://host:8786"``.
+    resume : bool
+        Skip the trials already in ``out_dir``'s journal.
+    progress : callable, optional
+        Called with a status dict (see ``Sweep.status``) when the sweep starts and
+        whenever a trial finishes; ``describe(status)`` makes a console line of it.
     """
-    jobs = check_number("jobs", jobs, minimum=1, integer=True)
     specs = list(specs)
-    results = []
-    if in_process:
-        for i, spec in enumerate(specs):
-            results.append(run_trial(spec))
-            if progress:
-                progress(i + 1, len(specs), results[-1])
+    with Sweep(out_dir, jobs, scheduler, resume, progress, total=len(specs)) as sweep:
+        return sweep.run(specs)
+
+
+class Sweep:
+    """An engine, a journal and the progress of one sweep, run wave by wave.
+
+    ``run(specs)`` runs one wave and may be called again with specs that depend on
+    earlier results (the median rule's reference, a sampler's next proposals).
+    """
+
+    def __init__(self, out_dir=None, jobs=1, scheduler=None, resume=False, progress=None,
+                 total=None):
+        self.jobs = check_number("jobs", jobs, minimum=1, integer=True)
+        self.scheduler, self.progress, self.total = scheduler, progress, total
+        self.journal, self.finished, self.results = None, {}, []
+        self.client = self.cluster = None
+        if out_dir is not None:
+            path = os.path.join(out_dir, JOURNAL)
+            if resume and not os.path.isdir(out_dir):
+                raise ConfigError(f"resume: {out_dir} is not a folder; expected the result "
+                                  "folder of an earlier sweep")
+            if not resume and os.path.exists(path):
+                raise ConfigError(f"{out_dir} already holds a sweep ({JOURNAL}); resume it "
+                                  "(--resume) or choose another folder")
+            os.makedirs(out_dir, exist_ok=True)
+            self.finished = {r["key"]: r["result"] for r in read_journal(path)}
+            self.journal = Journal(path)
+        self.count = 0            # trials of this sweep seen so far, journaled or run
+        self.ran, self.started = 0, None
+        # estimated costs (see _cost) of the trials run here, of those still to run, and
+        # the mean over every trial seen, for the ETA
+        self.cost_ran = self.cost_pending = self.cost_mean = 0.0
+
+    # -- engine ------------------------------------------------------------------------
+    def __enter__(self):
+        if self.scheduler:
+            self.client, self.cluster = _dask_client(self.scheduler, self.jobs)
+        self.started = time.monotonic()
+        return self
+
+    def __exit__(self, *exc):
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+
+    @property
+    def capacity(self) -> int:
+        """How many trials run at once."""
+        if self.client is not None:
+            return max(1, sum(self.client.ncores().values()))
+        return self.jobs
+
+    def _execute(self, specs):
+        """(position, result) pairs, as the trials finish."""
+        if self.client is None and self.jobs == 1:
+            for i, spec in enumerate(specs):
+                yield run_one(i, spec)
+            return
+        from joblib import Parallel, delayed, parallel_config
+
+        if self.client is None:
+            config = {"backend": "loky", "inner_max_num_threads": 1}
+            splits = {}
+        else:
+            splits = self._scattered_splits(specs)
+            config = {"backend": "dask", "client": self.client,
+                      "scatter": list(splits.values()) or None}
+        with parallel_config(**config):
+            yield from Parallel(n_jobs=self.jobs if self.client is None else -1,
+                                batch_size=1, return_as="generator_unordered")(
+                delayed(run_one)(i, spec, splits.get(data_key(spec)))
+                for i, spec in enumerate(specs))
+
+    def _scattered_splits(self, specs) -> dict:
+        """Loaded splits of the data files some cluster worker cannot read, by data key."""
+        import json
+
+        splits = {}
+        for key in {data_key(spec) for spec in specs}:
+            data = json.loads(key)
+            path = data.get("path") if data.get("source") == "mnist" else data.get("source")
+            if data.get("source") != "mnist" and not (path and os.path.isfile(path)):
+                continue  # a built-in dataset: every worker makes it itself
+            if path and all(self.client.run(os.path.isfile, path).values()):
+                continue  # every worker reads the file itself
+            splits[key] = load_split(key)
+        return splits
+
+    # -- sweep -------------------------------------------------------------------------
+    def run(self, specs) -> list[dict]:
+        """Results of ``specs`` in their order; journaled trials are not run again."""
+        specs = list(specs)
+        keys = [trial_key(spec) for spec in specs]
+        results = [self.finished.get(key) for key in keys]
+        self.results += [r for r in results if r is not None]
+        # Longest first: the last trials to start are then short ones, and workers finish
+        # together (dispatch order changes no number, only the wall time).
+        costs = [_cost(spec) for spec in specs]
+        todo = sorted((i for i, r in enumerate(results) if r is None), key=lambda i: -costs[i])
+        first = self.count
+        self.count += len(specs)
+        self.cost_mean += (sum(costs) - len(specs) * self.cost_mean) / self.count
+        self.cost_pending += sum(costs[i] for i in todo)
+        self._report(None)
+        for position, result in self._execute([specs[i] for i in todo]):
+            i = todo[position]
+            results[i] = result
+            if self.journal is not None:
+                self.journal.append({"key": keys[i], "trial": first + i, "result": result})
+            self.finished[keys[i]] = result
+            self.results.append(result)
+            self.ran += 1
+            self.cost_ran += costs[i]
+            self.cost_pending -= costs[i]
+            self._report(result)
         return results
-    saved = {k: os.environ.get(k) for k in BLAS_VARIABLES}
-    os.environ.update({k: "1" for k in BLAS_VARIABLES})  # inherited by the workers
+
+    def status(self, result=None) -> dict:
+        """done / running / left, seconds elapsed, ETA, best so far, the last result."""
+        total = max(self.total or 0, self.count)
+        done = len(self.results)
+        left = total - done
+        elapsed = time.monotonic() - self.started
+        best = max(self.results, key=score, default=None)
+        # the time so far, scaled by the estimated work left over the work done here
+        work_left = self.cost_pending + max(0, total - self.count) * self.cost_mean
+        return {"total": total, "done": done, "running": min(self.capacity, self.count - done),
+                "left": left, "elapsed": elapsed,
+                "eta": elapsed * max(0.0, work_left) / self.cost_ran if self.ran else None,
+                "best": best and {"name": best["name"], "score": score(best)},
+                "result": result}
+
+    def _report(self, result):
+        if self.progress is not None:
+            self.progress(self.status(result))
+
+
+def _cost(spec) -> float:
+    """A rough relative cost of a trial: epochs times rows times weights. Before the data
+    is loaded the widths are guessed: 784 inputs for MNIST, else 10; 10 outputs."""
+    data = spec.get("data") or {}
+    inputs = 784 if data.get("source") == "mnist" else 10
+    units = [inputs, *(h.get("units", 0) if isinstance(h, dict) else h
+                       for h in spec.get("hidden", [16])), 10]
+    weights = sum(a * b for a, b in zip(units, units[1:]))
+    rows = data.get("train_rows") or 1000
+    return float(spec.get("epochs", 20)) * rows * weights
+
+
+def run_one(position, spec, split=None):
+    """One trial with one BLAS thread (the task every engine runs)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return position, run_trial(spec, split)
+
+
+WAIT_FOR_WORKERS = 120  # seconds a cluster may take to give its first worker
+
+
+def _dask_client(scheduler, jobs):
     try:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(specs))),
-                                 mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(run_trial, spec) for spec in specs]
-            for i, future in enumerate(futures):
-                results.append(future.result())
-                if progress:
-                    progress(i + 1, len(specs), results[-1])
-        return results
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ConfigError("scheduler: running on a Dask cluster needs the 'cluster' extra "
+                          "(pip install 'glassnet[cluster]')") from None
+    if scheduler == "local":
+        import dask
+
+        # Any free port for the scheduler's web page (8787 may be another cluster's); no
+        # statistical profiler in the workers (it wakes every 10 ms and takes the
+        # interpreter lock from the trial); and no MALLOC_TRIM_THRESHOLD_ (the nanny's
+        # default 65536 makes glibc map and unmap every temporary array of a training
+        # step: twice the CPU time per trial, measured).
+        environ = {**dask.config.get("distributed.nanny.pre-spawn-environ"),
+                   "MALLOC_TRIM_THRESHOLD_": None}
+        with dask.config.set({"distributed.worker.profile.enabled": False,
+                              "distributed.nanny.pre-spawn-environ": environ}):
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=":0")
+        return Client(cluster), cluster
+    if "://" not in scheduler and ":" not in scheduler:
+        raise ConfigError(f"scheduler: expected 'local' or a Dask scheduler address such as "
+                          f"tcp://host:8786, got {scheduler!r}")
+    try:
+        client = Client(scheduler, timeout=30)
+    except OSError as exc:
+        raise ConfigError(f"scheduler: no Dask scheduler answers at {scheduler} ({exc}); "
+                          "start one with `dask scheduler` and workers with `dask worker "
+                          f"{scheduler}`") from None
+    try:
+        client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+    except TimeoutError:
+        client.close()
+        raise ConfigError(f"scheduler: no Dask worker joined {scheduler} within "
+                          f"{WAIT_FOR_WORKERS} s; start workers with `dask worker "
+                          f"{scheduler} --nthreads 1`") from None
+    return client, None
+
+
+def describe(status) -> str:
+    """A console line: counts, the trial that finished, its settings and score, the best
+    so far and the ETA."""
+    counts = (f"[{status['done']}/{status['total']} done, {status['running']} running, "
+              f"{status['left']} left]")
+    r = status["result"]
+    parts = [counts]
+    if r is not None:
+        searched = ", ".join(f"{SHORT.get(k, k)} {v:.3g}" for k, v in
+                             r["spec"].get("search", {}).items())
+        label = fit_reading(r)["label"]  # the word the report will use
+        if label == "pruned":
+            label = f"stopped by the median rule at epoch {len(r['history']['loss'])}"
+        parts.append(f"{r['name']}: {searched + ', ' if searched else ''}"
+                     f"score {score(r):.4g}, {label}, {r['seconds']:.1f} s")
+    if status["best"]:
+        parts.append(f"best {status['best']['name']} ({status['best']['score']:.4g})")
+    eta = status["eta"]
+    parts.append("ETA " + ("--" if eta is None else _clock(eta)))
+    return " | ".join(parts)
+
+
+SHORT = {"learning_rate": "lr", "weight_decay": "decay"}
+
+
+def _clock(seconds) -> str:
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else \
+        f"{rest // 60}:{rest % 60:02d}"

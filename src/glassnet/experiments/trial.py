@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import ConfigError
 
 #: keys of a trial spec that describe the trial, not the model
-TRIAL_KEYS = ("name", "data", "search", "weight_decay")
+TRIAL_KEYS = ("name", "data", "search", "weight_decay", "prune")
 
 
 @functools.lru_cache(maxsize=4)
@@ -75,22 +75,36 @@ def model_spec(spec: dict, classification: bool):
     return ModelSpec.from_dict(values)
 
 
-def run_trial(spec: dict) -> dict:
-    """Train the model a spec describes; return a JSON-able result."""
+def data_key(spec: dict) -> str:
+    """The canonical JSON of a spec's data: trials with the same key share one split."""
     import json
-
-    from ..diagnosis import diagnose
-    from ..spec import build_model, fit_model
 
     if "data" not in spec:
         raise ConfigError(f"trial {spec.get('name', '?')!r} has no 'data'")
-    train, validation = load_split(json.dumps(spec["data"], sort_keys=True))
+    return json.dumps(spec["data"], sort_keys=True)
+
+
+def run_trial(spec: dict, split=None) -> dict:
+    """Train the model a spec describes; return a JSON-able result.
+
+    ``split`` is the data already loaded (what ``load_split`` returns for the spec's
+    data), as a sweep sends it to cluster workers that cannot read the data file; by
+    default the trial loads its data itself, once per process.
+    A spec with ``"prune"`` (set by a sweep's median rule, see ``pruning``) stops early
+    when it falls behind the median of the reference trials.
+    """
+    from ..diagnosis import diagnose
+    from ..spec import build_model, fit_model
+    from .pruning import pruning_callbacks
+
+    train, validation = split if split is not None else load_split(data_key(spec))
     settings = model_spec(spec, train.is_classification)
     tracemalloc.start()
     try:
         model = build_model(settings, train)
         started = time.perf_counter()
-        history = fit_model(model, settings, train, validation)
+        history = fit_model(model, settings, train, validation,
+                            callbacks=pruning_callbacks(spec.get("prune")))
         seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -117,4 +131,16 @@ def run_trial(spec: dict) -> dict:
         "final": {k: v[-1] for k, v in h.items() if k not in ("epoch_time",)},
         "best": {k: v[best] for k, v in h.items() if best is not None and k.startswith("val_")},
         "stop_reason": history.stop_reason,
+        "training_rows": len(train),
+        "validation_rows": len(validation),
     }
+
+
+def score(result) -> float:
+    """Higher is better: best validation accuracy, else minus the best validation loss."""
+    h = result["history"]
+    if "val_accuracy" in h:
+        values = [v for v in h["val_accuracy"] if np.isfinite(v)]
+        return max(values) if values else float("-inf")
+    values = [v for v in h.get("val_loss", []) if np.isfinite(v)]
+    return -min(values) if values else float("-inf")

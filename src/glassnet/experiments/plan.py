@@ -1,0 +1,169 @@
+"""A sweep's folder: its plan, its journal, its results and report.
+
+A sweep writes into its result folder from the start (not into a temporary folder
+published at the end): the journal must outlive a crash. The folder holds
+
+- ``sweep.json``: the plan, everything needed to run the sweep again: ``kind``
+  ("compare" or "search"), a ``title``, and either the trial ``specs`` (compare) or the
+  search's ``base`` spec and sampler settings (search);
+- ``journal.jsonl``: one line per finished trial (``journal``);
+- ``optuna-journal.log`` for a TPE search;
+- at the end ``results.json``, the report and its figures and tables, each written
+  atomically.
+
+``run_experiment(plan, out_dir, ...)`` starts a sweep; ``run_experiment(None, out_dir,
+resume=True)`` resumes one from its plan alone. The CLI's ``compare`` and ``search``
+call it with plain values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+from ..errors import ConfigError, ResultsError
+from ..files import write_bytes
+from .journal import JOURNAL
+from .runner import run_sweep
+from .search import OPTUNA_JOURNAL, run_search
+
+PLAN = "sweep.json"
+KINDS = ("compare", "search")
+SEARCH_SETTINGS = ("sampler", "trials", "learning_rate", "weight_decay", "seed", "prune",
+                   "prune_startup", "wave")
+
+
+def compare_plan(specs, title="glassnet compare") -> dict:
+    return {"kind": "compare", "title": title, "specs": list(specs)}
+
+
+def search_plan(base, title="glassnet search", **settings) -> dict:
+    unknown = set(settings) - set(SEARCH_SETTINGS)
+    if unknown:
+        raise ConfigError(f"search plan: unknown setting(s) {', '.join(sorted(unknown))}; "
+                          f"expected some of {', '.join(SEARCH_SETTINGS)}")
+    return {"kind": "search", "title": title, "base": base, **settings}
+
+
+def load_plan(out_dir) -> dict:
+    """The plan a sweep folder was started with (a ``ConfigError`` when it has none)."""
+    path = os.path.join(out_dir, PLAN)
+    try:
+        with open(path, "rb") as f:
+            plan = json.loads(f.read().decode("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"resume: {out_dir} holds no sweep ({PLAN} is missing); expected "
+                          "the result folder of an earlier compare or search") from None
+    except ValueError as exc:
+        raise ConfigError(f"resume: {path} is damaged ({exc})") from None
+    if not isinstance(plan, dict) or plan.get("kind") not in KINDS:
+        raise ConfigError(f"resume: {path}: expected a sweep plan with kind 'compare' or "
+                          f"'search'")
+    return plan
+
+
+#: what a sweep writes in its folder (fnmatch patterns); --overwrite removes nothing else
+SWEEP_FILES = (".glassnet-results", PLAN, JOURNAL, OPTUNA_JOURNAL, OPTUNA_JOURNAL + ".lock",
+               "results.json",
+               "report.html", "summary.csv", "trials.csv", "history-*.csv", ".tmp-*",
+               *(f"{name}.{ext}" for name in ("learning-curves", "search",
+                                              "best-learning-curves")
+                 for ext in ("png", "svg")))
+
+
+def _written_by_sweeps(name) -> bool:
+    import fnmatch
+
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in SWEEP_FILES)
+
+
+def _canonical(plan):
+    return json.loads(json.dumps(plan, sort_keys=True))
+
+
+def start(plan, out_dir, resume=False, overwrite=False, inputs=()) -> dict:
+    """Prepare ``out_dir`` for ``plan`` and return the plan to run.
+
+    A new sweep follows the rules of every result folder (``results.ResultFolder``):
+    never the current folder, its parents or a folder holding an input; a new or empty
+    folder, or with ``overwrite`` glassnet's own earlier results, which are removed as
+    the sweep starts (the sweep keeps its journal there from the start). ``resume``
+    needs the folder of an earlier sweep, and its plan is the one that runs (a ``plan``
+    given too must agree with it).
+    """
+    from ..results import MARKER, ResultFolder, _write_marker, read_marker
+
+    if resume:
+        saved = load_plan(out_dir)
+        if plan is not None and _canonical(plan) != saved:
+            differ = sorted(k for k in set(plan) | set(saved)
+                            if _canonical(plan).get(k) != saved.get(k))
+            raise ConfigError(f"resume: {out_dir} was started with other settings "
+                              f"({', '.join(differ)} differ); resume it without changing them, "
+                              "or start a new sweep in another folder")
+        return saved
+    if plan is None or plan.get("kind") not in KINDS:
+        raise ConfigError("expected a sweep plan with kind 'compare' or 'search'")
+    # a sweep that stopped before any trial finished left only its plan: nothing to lose
+    unstarted = os.path.isdir(out_dir) and not set(os.listdir(out_dir)) - {PLAN, MARKER}
+    try:
+        ResultFolder(out_dir, plan["kind"], inputs, overwrite or unstarted)  # the checks
+    except ResultsError as exc:
+        if (read_marker(out_dir) or {}).get("state") == "sweep":
+            raise type(exc)(f"{exc} (an unfinished sweep: add --resume to finish it)") from None
+        raise
+    marker = read_marker(out_dir) if os.path.isdir(out_dir) else None
+    if marker is not None and marker.get("state") == "sweep":  # its marker lists no files
+        foreign = sorted(name for name in os.listdir(out_dir) if not _written_by_sweeps(name))
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise ConfigError(f"{out_dir} holds an earlier sweep and files a sweep does not "
+                              f"write ({shown}); move those out or choose another folder")
+    if os.path.isdir(out_dir) and os.listdir(out_dir):
+        shutil.rmtree(out_dir)  # glassnet's own results, checked above
+    os.makedirs(out_dir, exist_ok=True)
+    _write_marker(out_dir, plan["kind"], "sweep")  # a glassnet folder, still being written
+    write_bytes(os.path.join(out_dir, PLAN),
+                json.dumps(plan, ensure_ascii=False, indent=1).encode("utf-8"))
+    return _canonical(plan)
+
+
+def _finish(out_dir, kind):
+    """Mark the folder complete, with the list of its files (``results``' marker)."""
+    from ..results import _listing, _write_marker
+
+    _write_marker(out_dir, kind, "complete", _listing(out_dir))
+
+
+def run_experiment(plan, out_dir, jobs=1, scheduler=None, resume=False, overwrite=False,
+                   progress=None, report=True, inputs=()):
+    """Run (or resume) a sweep in ``out_dir``; return ``(results, report path or None)``.
+
+    ``inputs`` are files the sweep reads: the result folder may not hold them.
+    """
+    plan = start(plan, out_dir, resume, overwrite, inputs)
+    options = {"out_dir": out_dir, "jobs": jobs, "scheduler": scheduler, "resume": resume,
+               "progress": progress}
+    if plan["kind"] == "compare":
+        results = run_sweep(plan["specs"], **options)
+    else:
+        if not resume and os.path.exists(os.path.join(out_dir, OPTUNA_JOURNAL)):
+            raise ConfigError(f"{out_dir} already holds an Optuna study")
+        settings = {k: plan[k] for k in SEARCH_SETTINGS if k in plan}
+        for name in ("learning_rate", "weight_decay"):
+            if name in settings:
+                settings[name] = tuple(settings[name])
+        results = run_search(plan["base"], **settings, **options)
+    write_bytes(os.path.join(out_dir, "results.json"),
+                json.dumps(results, ensure_ascii=False, indent=1).encode("utf-8"))
+    path = None
+    if report:
+        from .report import write_compare, write_search
+
+        path = (write_compare(out_dir, results, plan.get("title", "glassnet compare"))
+                if plan["kind"] == "compare" else
+                write_search(out_dir, results, title=plan.get("title", "glassnet search"),
+                             sampler=plan.get("sampler", "random")))
+    _finish(out_dir, plan["kind"])
+    return results, path
