@@ -135,7 +135,7 @@ def test_validation_file_is_encoded_like_the_training_file(sheet, tmp_path, caps
                    "--validation", validation, "--epochs", "3", "--no-figures", "--out",
                    tmp_path / "v")
     assert code == 0, io.err
-    assert "val_loss" in io.out
+    assert "validation loss" in io.out
 
 
 def test_predict_finds_a_title_row_by_itself(fish_run, sheet, capsys):

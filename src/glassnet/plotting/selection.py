@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _
 from .projection import MAX_POINTS
 
 MAX_PANELS = 12  # classes with a probability map each
@@ -22,50 +23,59 @@ def run_figures(model, train, test, history, recorder=None):
     from . import figures, network, projection, weights
 
     shown, total = _rows_for_figures(train, test)
-    drawn = (f" A random {len(shown)} of the {total} rows are drawn." if len(shown) < total
-             else "")
+    drawn = (" " + _("A random {shown} of the {total} rows are drawn.").format(
+        shown=len(shown), total=total) if len(shown) < total else "")
     classification = train.is_classification
     plane = projection.plane_for(model, shown) if classification else None
     where = f", {plane.note}" if plane is not None else ""
-    title = (f"Data: {total} rows, {train.n_classes} classes" if classification else None)
+    title = (_("Data: {rows} rows, {classes} classes").format(rows=total,
+                                                               classes=train.n_classes)
+             if classification else None)
     yield ("data", figures.data_distribution(shown, title=title, plane=plane),
-           f"The data by class{where}.{drawn}")
+           (_("The data by class.") if not where else
+            _("The data by class{where}.").format(where=where)) + drawn)
     yield ("learning-curves", figures.learning_curves(history),
-           "Learning curves: training solid, validation dashed.")
+           _("Learning curves: training solid, validation dashed."))
     if recorder is not None:
         count = sum(layer.kernel.size + (layer.bias.size if layer.use_bias else 0)
                     for layer in model.layers if isinstance(layer, Dense))
         many = count > figures.MAX_TRACES
         yield ("coefficients", figures.coefficient_trajectories(recorder, model),
-               "Coefficients over the epochs"
-               + (f": of {count}, the {figures.MAX_TRACES} that moved most (largest range "
-                  "over training), shared among the layers." if many else "."))
+               _("Coefficients over the epochs: of {count}, the {shown} that moved most "
+                 "(largest range over training), shared among the layers.").format(
+                     count=count, shown=figures.MAX_TRACES)
+               if many else _("Every coefficient over the epochs."))
     image = train.info.get("image_shape")
     if image and model.input_dim == int(np.prod(image)):
         yield ("first-layer-weights", weights.first_layer_images(model, image),
-               "What each first-layer cell looks for: its weights as an image "
-               f"({'×'.join(map(str, image))} pixels).")
+               _("What each first-layer cell looks for: its weights as an image "
+                 "({size} pixels).").format(size="×".join(map(str, image))))
     if classification and model.input_dim >= 2:
         yield ("decision-regions", figures.decision_regions(model, shown, plane=plane),
-               "Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) contours"
-               f"{where}"
-               + ("; the points are the rows projected onto that plane." if plane else "."))
+               _("Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) "
+                 "contours.") if plane is None else
+               _("Decision regions with each class's p = 0.5 (solid) and 0.95 (dashed) "
+                 "contours{where}; the points are the rows projected onto that "
+                 "plane.").format(where=where))
         if plane is None:
             yield ("decision-regions-zoom", figures.decision_regions(model, shown, zoom=0.5),
-                   "The same, zoomed on the centre.")
+                   _("The same decision regions, zoomed on the centre."))
         if train.n_classes <= MAX_PANELS:
             yield ("probability-maps", figures.probability_maps(model, shown, plane=plane),
-                   f"Each class's probability over the plane{where}.")
+                   _("Each class's predicted probability over the plane.") if not where
+                   else _("Each class's predicted probability over the plane{where}.").format(
+                       where=where))
     if model.input_dim == 1 and not classification:
-        yield ("model-curve", figures.regression_curve(model, shown), "Model against data.")
+        yield ("model-curve", figures.regression_curve(model, shown),
+               _("The model's predictions against the data."))
     two_d = model.input_dim == 2 and classification
     wide = max([model.input_dim] + [getattr(layer, "units", 0) for layer in model.layers]) \
         > network.MAX_NODES
     yield ("network", network.network_diagram(model, shown if two_d else None),
-           "The network: line width ∝ |weight|, blue positive, vermillion negative"
-           + ("; each cell shows its output over the input plane" if two_d else "")
-           + (f"; a layer of more than {network.MAX_NODES} cells shows the {network.MAX_NODES} "
-              "with the largest weights and counts the others" if wide else "") + ".")
+           _("The network: line width ∝ |weight|, blue positive, vermillion negative.")
+           + (" " + _("Each cell shows its output over the input plane.") if two_d else "")
+           + (" " + _("A layer of more than {n} cells shows the {n} with the largest weights "
+                      "and counts the others.").format(n=network.MAX_NODES) if wide else ""))
 
 
 def _rows_for_figures(train, test, limit=MAX_POINTS):
