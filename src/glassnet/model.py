@@ -69,6 +69,7 @@ class Sequential(Weights, Trainer):
         self.row_shape = None  # the shape of one input row: (n,), or (28, 28) before Flatten
         self._declared_shape = None  # from Input(shape=...) or input_shape= on the first layer
         self.built = False
+        self._penalty_layers = []  # found when the weights are arranged
         #: JSON-able facts saved with the model: feature and class names, preprocessing,
         #: the model spec, training settings (filled by the data and front-end layers)
         self.info: dict = {}
@@ -237,11 +238,12 @@ class Sequential(Weights, Trainer):
 
     def penalty(self) -> float:
         """Sum of every layer's regularisation penalty."""
-        return float(sum(layer.penalty() for layer in self.layers)) if self._penalized else 0.0
+        layers = self._penalty_layers
+        return float(sum(layer.penalty() for layer in layers)) if layers else 0.0
 
     @property
     def _penalized(self) -> bool:
-        return any(reg is not None for layer in self.layers for reg in layer.regularizers())
+        return bool(self._penalty_layers)
 
     def compute_gradients(self, x, y, method="analytic", loss=None, epsilon=None,
                           _draw_noise=True):

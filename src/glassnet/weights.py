@@ -36,6 +36,12 @@ class Weights:
         self._trainable = [layer.weights[i] for layer, i in trainable]
         self._gradients = [layer.grads[i] for layer, i in trainable]
         self._arranged_flags = self._trainable_flags()
+        self._find_penalties()
+
+    def _find_penalties(self) -> None:
+        """The layers with a penalty, looked up once rather than at every step."""
+        self._penalty_layers = [layer for layer in self.layers
+                                if any(reg is not None for reg in layer.regularizers())]
 
     def _trainable_flags(self) -> list[bool]:
         return [t for layer in self.layers for t in layer.trainable_flags]
@@ -43,6 +49,8 @@ class Weights:
     def _sync_trainable(self) -> None:
         """After ``layer.trainable`` changed: train exactly the unfrozen weights from now
         on (the optimiser starts afresh on the new set, as after Keras's re-compile)."""
+        if self.built:
+            self._find_penalties()  # a regularizer may have been set since
         if self.built and self._trainable_flags() != self._arranged_flags:
             self._arrange_weights()
             if self.optimizer is not None:
