@@ -70,7 +70,10 @@ GN.drawNetwork = function (canvas, info, frame, view) {
     var img = null;
     if (nd.s >= 10) {
       if (nd.col === 0) img = inputThumb(nd.idx, view, 20);
-      else if (layers[nd.col - 1]) img = thumbImage(layers[nd.col - 1].thumbs[nd.idx], 20);
+      // A frame of the previous network can arrive just after cells were added or
+      // removed: draw a thumbnail only for a cell the frame knows.
+      else if (layers[nd.col - 1] && layers[nd.col - 1].thumbs && layers[nd.col - 1].thumbs[nd.idx])
+        img = thumbImage(layers[nd.col - 1].thumbs[nd.idx], 20);
     }
     if (img) { ctx.imageSmoothingEnabled = false; ctx.drawImage(img, nd.x, nd.y, nd.s, nd.s); }
     else { ctx.fillStyle = nd.col === 0 ? "#888" : "#bbb"; ctx.fillRect(nd.x, nd.y, nd.s, nd.s); }

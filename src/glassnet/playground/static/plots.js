@@ -66,6 +66,7 @@ GN.contour = function (grid, size, level) {
 
 // Decision regions (classification) or the predicted value (regression) plus the points.
 GN.drawRegion = function (canvas, region, info, view) {
+  if (!region || !(region.classes || region.value)) return;  // a frame from before a new setup
   var fitted = GN.fit(canvas), ctx = fitted[0], w = fitted[1], h = fitted[2];
   var n = region.size, img = ctx.createImageData(n, n), px = img.data, k, i;
   if (region.classes) {
