@@ -145,7 +145,7 @@ class Layer:
     def add_penalty_gradients(self) -> None:
         for reg, w, g in zip(self.regularizers(), self.weights, self.grads):
             if reg is not None and g is not None:
-                g += reg.gradient(w)
+                reg.add_gradient(w, g)
 
     # Stacked weights for numerical differentiation ---------------------------------
     def stack_for_broadcast(self, index: int, stack: np.ndarray) -> np.ndarray:
