@@ -104,10 +104,7 @@ class RMSprop(Optimizer):
 
     def _step(self, w, g, state, lr, t, buf):
         v = state["velocity"]
-        v *= self.rho
-        np.multiply(g, g, out=buf)
-        buf *= 1.0 - self.rho
-        v += buf  # v ← ρ v + (1-ρ) g²
+        _second_moment(v, g, self.rho, buf)  # v ← ρ v + (1-ρ) g²
         if self.centered:
             m = state["average_gradient"]
             m *= self.rho
@@ -148,10 +145,7 @@ class Adadelta(Optimizer):
 
     def _step(self, w, g, state, lr, t, buf):
         eg, ed, delta = state["accumulated_grad"], state["accumulated_delta"], state["delta"]
-        eg *= self.rho
-        np.multiply(g, g, out=buf)
-        buf *= 1.0 - self.rho
-        eg += buf  # E[g²] ← ρE[g²] + (1-ρ)g²
+        _second_moment(eg, g, self.rho, buf)  # E[g²] ← ρE[g²] + (1-ρ)g²
         np.add(ed, self.epsilon, out=delta)
         np.sqrt(delta, out=delta)
         np.add(eg, self.epsilon, out=buf)
@@ -196,13 +190,8 @@ class Adam(Optimizer):
 
     def _step(self, w, g, state, lr, t, buf):
         m, v = state["m"], state["v"]
-        m *= self.beta_1
-        np.multiply(g, 1.0 - self.beta_1, out=buf)
-        m += buf  # m ← β1 m + (1-β1) g
-        v *= self.beta_2
-        np.multiply(g, g, out=buf)
-        buf *= 1.0 - self.beta_2
-        v += buf  # v ← β2 v + (1-β2) g²
+        _first_moment(m, g, self.beta_1, buf)  # m ← β1 m + (1-β1) g
+        _second_moment(v, g, self.beta_2, buf)  # v ← β2 v + (1-β2) g²
         if self.amsgrad:
             np.maximum(state["v_hat"], v, out=state["v_hat"])
             v = state["v_hat"]
@@ -251,9 +240,7 @@ class Adamax(_AdamFamily):
 
     def _step(self, w, g, state, lr, t, buf):
         m, u = state["m"], state["u"]
-        m *= self.beta_1
-        np.multiply(g, 1.0 - self.beta_1, out=buf)
-        m += buf  # m ← β1 m + (1-β1) g
+        _first_moment(m, g, self.beta_1, buf)  # m ← β1 m + (1-β1) g
         u *= self.beta_2
         np.maximum(u, np.abs(g, out=buf), out=u)  # u ← max(β2 u, |g|)
         np.add(u, self.epsilon, out=buf)
@@ -284,13 +271,8 @@ class Nadam(_AdamFamily):
         u_next = self.beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
         state["u_product"] *= u_t  # Π_t = Π_{t-1} u_t
         product = float(state["u_product"])
-        m *= self.beta_1
-        np.multiply(g, 1.0 - self.beta_1, out=buf)
-        m += buf  # m ← β1 m + (1-β1) g
-        v *= self.beta_2
-        np.multiply(g, g, out=buf)
-        buf *= 1.0 - self.beta_2
-        v += buf  # v ← β2 v + (1-β2) g²
+        _first_moment(m, g, self.beta_1, buf)  # m ← β1 m + (1-β1) g
+        _second_moment(v, g, self.beta_2, buf)  # v ← β2 v + (1-β2) g²
         np.divide(v, 1.0 - self.beta_2**t, out=buf)
         np.sqrt(buf, out=buf)
         buf += self.epsilon  # √v̂ + ε
@@ -299,3 +281,18 @@ class Nadam(_AdamFamily):
         m_hat /= buf
         m_hat *= lr
         w -= m_hat  # w ← w - η m̂ / (√v̂ + ε)
+
+
+def _first_moment(m, g, beta, buf):
+    """m ← β m + (1-β) g, in place (``buf`` is scratch)."""
+    m *= beta
+    np.multiply(g, 1.0 - beta, out=buf)
+    m += buf
+
+
+def _second_moment(v, g, beta, buf):
+    """v ← β v + (1-β) g², in place (``buf`` is scratch)."""
+    v *= beta
+    np.multiply(g, g, out=buf)
+    buf *= 1.0 - beta
+    v += buf

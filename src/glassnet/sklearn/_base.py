@@ -242,6 +242,15 @@ class BaseNet(BaseEstimator):
         return self._folded()[1]
 
     @property
+    def out_activation_(self) -> str:
+        name = self.model_.layers[-1].activation.name
+        return {"linear": "identity", "sigmoid": "logistic"}.get(name, name)  # MLP's names
+
+    @property
+    def n_outputs_(self) -> int:
+        return self.model_.output_dim
+
+    @property
     def n_layers_(self) -> int:
         return len(self._dense_layers()) + 1
 

@@ -239,15 +239,6 @@ class NetClassifier(ClassifierMixin, BaseNet):
         loss = "categorical_crossentropy" if self.loss == "log_loss" else self.loss
         return loss, "softmax", False
 
-    @property
-    def out_activation_(self) -> str:
-        name = self.model_.layers[-1].activation.name
-        return {"linear": "identity", "sigmoid": "logistic"}.get(name, name)  # MLP's names
-
-    @property
-    def n_outputs_(self) -> int:
-        return self.model_.output_dim
-
     def _score_during_fit(self, x, targets):
         out = self.model_.predict(x)
         if targets.ndim == 2:  # one logistic cell per column: every column must be right
@@ -352,15 +343,6 @@ class NetRegressor(RegressorMixin, BaseNet):
     def _loss_in_mlp_units(self, value):
         # MLPRegressor's squared error is half the mean squared error
         return float(value) / 2.0 if self.loss == "squared_error" else float(value)
-
-    @property
-    def out_activation_(self) -> str:
-        name = self.model_.layers[-1].activation.name
-        return {"linear": "identity", "sigmoid": "logistic"}.get(name, name)  # MLP's names
-
-    @property
-    def n_outputs_(self) -> int:
-        return self.model_.output_dim
 
     def _score_during_fit(self, x, targets):
         out = self.model_.predict(x).astype(np.float64)
