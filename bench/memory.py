@@ -11,8 +11,9 @@ BATCH = 32
 def memory_40000(data, steps=60):
     """Peak traced memory of ``steps`` Adam steps (batch 32, float32) against
     weights + gradients + Adam's m and v + one batch's activations."""
-    import glassnet
     from glassnet.layers import Dense
+
+    import glassnet
 
     rows = steps * BATCH
     x, y = data.x[:rows], data.y[:rows]

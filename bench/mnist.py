@@ -34,8 +34,9 @@ def load(path, rows=None):
 
 
 def glassnet_train(data, units, batch_size):
-    import glassnet
     from glassnet.layers import Dense
+
+    import glassnet
 
     def run():
         model = glassnet.Sequential([Dense(units, "relu"), Dense(10, "softmax")],
@@ -124,8 +125,9 @@ def train_peers(data, units, batch_size, skip=()):
 
 def predict_peers(data, units=400, skip=()):
     """Inference on the test rows: each peer's network built once, timed predicting."""
-    import glassnet
     from glassnet.layers import Dense
+
+    import glassnet
 
     model = glassnet.Sequential([Dense(units, "relu"), Dense(10, "softmax")], input_dim=784,
                                 seed=0)

@@ -25,7 +25,7 @@ LEARNING_RATE = 0.5
 
 def glassnet_run(x, labels, batch_size, gradient="analytic", dtype="float32"):
     import glassnet
-    from glassnet.demo import seed000_model
+    from glassnet.cli.demo import seed000_model
 
     t = np.eye(5, dtype=dtype)[labels]
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from glassnet import activations
-from glassnet.errors import ConfigError
+from glassnet.base.errors import ConfigError
 
 ALL = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "swish", "elu", "softplus", "softmax",
        "gelu", {"name": "gelu", "approximate": True}, "selu", "relu6", "mish", "hard_sigmoid",
@@ -90,7 +90,7 @@ def test_aliases_and_errors():
 
 @pytest.mark.parametrize("shape", [(7,), (300, 5), (40, 3, 4), (64, 10), (2, 300, 2), (3, 1)])
 def test_row_operations_match_numpy(shape, rng):
-    from glassnet.rowops import row_max, row_sum
+    from glassnet.base.rowops import row_max, row_sum
 
     a = rng.normal(size=shape)
     np.testing.assert_allclose(row_sum(a), a.sum(axis=-1), rtol=1e-12)

@@ -2,9 +2,9 @@ import csv
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense
 
 from glassnet import ConfigError, Sequential, callbacks, load_model, optimizers
-from glassnet.layers import Dense
 
 
 class StubModel:

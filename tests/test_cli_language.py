@@ -4,8 +4,8 @@ width, -q, and a confusion matrix aligned with full-width class names."""
 import numpy as np
 import pytest
 
+from glassnet.base.i18n import display_width, get_language, language
 from glassnet.cli import run
-from glassnet.i18n import display_width, get_language, language
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ import os
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense, Normalization
 
 import glassnet
 from glassnet import ConfigError, DataError, Sequential, datasets
 from glassnet.data import as_dataset, train_test_split, training_ratio
 from glassnet.data.mnist import load_mnist
-from glassnet.layers import Dense, Normalization
 
 SHARED_MNIST = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data",
                             "mnist.npz")

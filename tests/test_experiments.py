@@ -3,11 +3,11 @@ import os
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense, Normalization
 
 import glassnet
 from glassnet.cli import run
 from glassnet.experiments import capacity, overfit, random_specs, run_sweep, score
-from glassnet.layers import Dense, Normalization
 
 MNIST = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist.npz")
 needs_mnist = pytest.mark.skipif(not os.path.exists(MNIST),

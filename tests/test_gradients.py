@@ -4,10 +4,10 @@ import zlib
 
 import numpy as np
 import pytest
+from glassnet.layers import Activation, BatchNormalization, Dense, Dropout
 
 import glassnet
 from glassnet import Sequential, gradient_check
-from glassnet.layers import Activation, BatchNormalization, Dense, Dropout
 
 ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "swish", "elu", "softplus",
                "softmax"]

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from glassnet import i18n
-from glassnet.i18n import _, catalogue, language, language_from_environment, ngettext, parse_po
+from glassnet.base import i18n
+from glassnet.base.i18n import _, catalogue, language, language_from_environment, ngettext, parse_po
 
-SOURCE = pathlib.Path(i18n.__file__).parent
+SOURCE = pathlib.Path(i18n.__file__).parent.parent  # the whole package
 
 
 def used_messages():
@@ -119,7 +119,7 @@ def test_environment_picks_the_language(monkeypatch):
 
 
 def test_unknown_language_is_a_config_error():
-    from glassnet.errors import ConfigError
+    from glassnet.base.errors import ConfigError
 
     with pytest.raises(ConfigError, match="got 'fr'"):
         i18n.set_language("fr")

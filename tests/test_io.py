@@ -7,10 +7,10 @@ import zipfile
 
 import numpy as np
 import pytest
+from glassnet.layers import BatchNormalization, Dense, Dropout, Normalization
 
 import glassnet
 from glassnet import DataError, Sequential, datasets, load_model, optimizers
-from glassnet.layers import BatchNormalization, Dense, Dropout, Normalization
 
 
 def trained(tmp_path=None):
@@ -199,7 +199,7 @@ def test_a_model_file_from_before_the_relayering_still_loads():
 
 # No code in outputs, files for everyone the umask allows ---------------------------------
 def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path):
-    from glassnet.files import csv_bytes, write_csv
+    from glassnet.io.files import csv_bytes, write_csv
 
     header = ["x", "=cmd|' /C calc'!A0"]
     cells = ["=HYPERLINK(\"http://evil\",\"click\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx",

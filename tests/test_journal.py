@@ -2,7 +2,7 @@
 
 import pytest
 
-from glassnet.errors import DataError
+from glassnet.base.errors import DataError
 from glassnet.experiments.journal import JOURNAL, Journal, read_journal, trial_key
 
 

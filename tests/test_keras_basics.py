@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense
 
 from glassnet import DataError, Sequential, activations, initializers, regularizers, utils
-from glassnet.layers import Dense
 
 _ERF = np.vectorize(math.erf)
 

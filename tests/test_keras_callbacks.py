@@ -3,9 +3,9 @@ glassnet's EarlyStopping; each test names the Keras test case it ports."""
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense
 
 from glassnet import Sequential, callbacks
-from glassnet.layers import Dense
 
 
 class DummyModel:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from glassnet import losses
-from glassnet.errors import ShapeError
+from glassnet.base.errors import ShapeError
 
 T = np.array([[1, 9, 2], [-5, -2, 6]], dtype="float32")
 P = np.array([[4, 8, 12], [8, 1, 3]], dtype="float32")

@@ -3,9 +3,9 @@ glassnet's metric objects; each test names the Keras test case it ports."""
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense
 
 from glassnet import Sequential, metrics
-from glassnet.layers import Dense
 
 
 def test_accuracy():

@@ -3,10 +3,10 @@ trainer_test, layers/*_test of keras/src); each test names the Keras test it por
 
 import numpy as np
 import pytest
+from glassnet.layers import BatchNormalization, Dense, Flatten
 
 import glassnet
 from glassnet import ConfigError, Input, Sequential, ShapeError, layers, losses, metrics
-from glassnet.layers import BatchNormalization, Dense, Flatten
 
 
 def test_basic_flow_with_input():
@@ -180,7 +180,7 @@ def test_on_batch_methods_with_sample_and_class_weights():
 
 def test_class_weights_per_row():
     """data_adapters/array_data_adapter_test.test_class_weights (int and categorical)."""
-    from glassnet.fitdata import row_weights
+    from glassnet.training.fitdata import row_weights
 
     cw = {0: 0.1, 1: 0.2, 2: 0.3, 3: 0.4}
     for y in (np.array([0, 1, 2, 3]), np.eye(4)):

@@ -3,9 +3,9 @@ through glassnet's optimisers; each test names the Keras test it ports."""
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense
 
 from glassnet import ConfigError, Sequential, optimizers
-from glassnet.layers import Dense
 
 NADAM_GOLDEN = np.array([
     [0.4281] * 10,

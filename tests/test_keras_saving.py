@@ -2,9 +2,9 @@
 Keras would try to open (.keras, .h5), and asks for .glassnet / .npz."""
 
 import pytest
+from glassnet.layers import Dense
 
 from glassnet import ConfigError, Sequential
-from glassnet.layers import Dense
 
 
 @pytest.mark.parametrize("name", ["m.keras", "m.h5", "m.hdf5"])

@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 import pytest
-
-from glassnet import Sequential, optimizers
 from glassnet.layers import Dense
 from glassnet.optimizers import schedules
+
+from glassnet import Sequential, optimizers
 
 
 def test_piecewise_constant():

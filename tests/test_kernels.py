@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from glassnet.optimizers import kernels
 
 from glassnet import optimizers
-from glassnet.optimizers import kernels
 
 pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba is not installed")
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
+from glassnet.layers import BatchNormalization, Dense, Dropout
 
 from glassnet import Sequential
-from glassnet.layers import BatchNormalization, Dense, Dropout
 
 
 def test_dropout_is_inverted_seeded_and_off_at_inference(rng):

@@ -1,32 +1,24 @@
-"""The package's shape: imports point one way, no cycles, no module too long.
+"""The package's shape: folders are the floors of the house, imports point one way.
 
 Every ``import`` in ``src/glassnet`` — module level or inside a function — is read
-with ``ast`` and resolved to the glassnet module it names. The modules form layers
-(README, "Layout"); a module may import its own layer and the ones below it, never
-one above, and the import graph has no cycle.
+with ``ast`` and resolved to the glassnet module it names. Each top-level folder's
+``__init__`` docstring says which folders it may import ("May import: base, io."); a
+module may import its own folder and those, nothing else, and the import graph has no
+cycle. Only the front door (``__init__``, ``__main__``) sits at the package root. The
+README's layer table is checked against the docstrings, so it cannot drift.
 """
 
 import ast
+import importlib
 import os
+import re
 
 import pytest
 
 ROOT = os.path.join(os.path.dirname(__file__), os.pardir, "src", "glassnet")
-
-#: (layer number, module name prefixes), bottom first; the README's "Layout" section
-LAYERS = [
-    (0, ["errors", "validation", "_registry", "files", "rowops", "version", "utils",
-         "results", "sanitize", "i18n"]),
-    (1, ["activations", "losses", "initializers", "regularizers", "layers", "gradients",
-         "tracing"]),
-    (2, ["model", "training", "batches", "saving", "modelfile", "modelcheck", "summary",
-         "optimizers", "metrics", "callbacks", "progress", "diagnosis", "weights", "fitdata",
-         "fallback"]),
-    (3, ["data", "datasets", "spec", "exports"]),
-    (4, ["plotting", "report"]),
-    (5, ["cli", "demo", "experiments", "sklearn", "playground", "__main__"]),
-]
+README = os.path.join(os.path.dirname(__file__), os.pardir, "README.md")
 MAX_LINES = 400
+ROOT_MODULES = {"", "__main__"}
 
 
 def modules(root=ROOT) -> dict[str, str]:
@@ -73,30 +65,59 @@ def graph(root=ROOT):
     return {name: imports_of(name, path, known) for name, path in found.items()}
 
 
-def layer_of(name: str):
-    top = name.split(".")[0]
-    for number, prefixes in LAYERS:
-        if top in prefixes:
-            return number
-    return None
-
-
-def test_every_module_has_a_layer():
-    assert [m for m in graph() if m and layer_of(m) is None] == []
-
-
-def test_no_import_points_up():
-    wrong = []
-    for name, targets in graph().items():
-        if not name:  # the package itself is the public front door
+def floors(root=ROOT) -> dict[str, set]:
+    """Top-level folder -> the folders its ``__init__`` docstring says it may import."""
+    out = {}
+    for name in sorted(os.listdir(root)):
+        init = os.path.join(root, name, "__init__.py")
+        if not os.path.isfile(init):
             continue
+        doc = ast.get_docstring(ast.parse(open(init, encoding="utf-8").read())) or ""
+        found = re.search(r"May import:\s*(.+?)\.\s*$", doc, re.S | re.M)
+        assert found, f"{init}: the docstring does not say 'May import: ...'"
+        words = " ".join(found.group(1).split())
+        out[name] = set() if words == "nothing of glassnet" else {
+            w.strip() for w in words.split(",")}
+    return out
+
+
+def test_only_the_front_door_sits_at_the_root():
+    loose = [m for m in modules() if "." not in m and m not in ROOT_MODULES
+             and not os.path.isdir(os.path.join(ROOT, m))]
+    assert loose == []
+
+
+def test_every_floor_names_only_floors():
+    table = floors()
+    assert {"base", "io", "engine", "training", "data", "plotting", "report", "cli",
+            "playground", "sklearn", "experiments"} <= set(table)
+    assert all(allowed <= set(table) for allowed in table.values())
+
+
+def test_no_import_leaves_its_floors():
+    table, wrong = floors(), []
+    for name, targets in graph().items():
+        if name in ROOT_MODULES:  # the front door may show anything
+            continue
+        floor = name.split(".")[0]
         for target in targets:
-            if target and layer_of(target) > layer_of(name):
-                wrong.append(f"{name} (layer {layer_of(name)}) imports {target} "
-                             f"(layer {layer_of(target)})")
             if target == "":
                 wrong.append(f"{name} imports the package glassnet itself")
+            elif target.split(".")[0] not in table[floor] | {floor}:
+                wrong.append(f"{name} ({floor}: may import {sorted(table[floor])}) "
+                             f"imports {target}")
     assert wrong == []
+
+
+def test_the_readme_table_is_the_tree():
+    """README's "Layout" table lists each floor with the floors it may import."""
+    text = open(README, encoding="utf-8").read()
+    rows = dict(re.findall(r"^\s*\| `(\w+)/` \| ([^|]*) \|", text, re.M))
+    table = floors()
+    assert set(rows) == set(table)
+    for name, allowed in table.items():
+        listed = set(re.findall(r"`(\w+)`", rows[name]))
+        assert listed == allowed, name
 
 
 def test_no_import_cycle():
@@ -127,6 +148,45 @@ def test_the_import_reader_sees_imports_inside_functions(tmp_path):
     (tmp_path / "__init__.py").write_text("")
     edges = graph(str(tmp_path))
     assert edges["a"] == {"b"} and edges["b"] == {"a"}
+
+
+def test_a_floor_that_imports_upward_is_caught(tmp_path):
+    """The floor check is not vacuous: engine importing training fails it."""
+    for floor, doc in (("engine", "May import: base."), ("training", "May import: engine."),
+                       ("base", "May import: nothing of glassnet.")):
+        (tmp_path / floor).mkdir()
+        (tmp_path / floor / "__init__.py").write_text(f'"""{doc}"""\n')
+    (tmp_path / "engine" / "x.py").write_text("from ..training import y\n")
+    (tmp_path / "training" / "y.py").write_text("from ..engine import x\n")
+    table, edges = floors(str(tmp_path)), graph(str(tmp_path))
+    assert "training.y" in edges["engine.x"] and "training" not in table["engine"]
+    assert "engine" in table["training"]
+
+
+@pytest.mark.parametrize("old,new", sorted(importlib.import_module("glassnet").MOVED.items()))
+def test_old_module_paths_are_the_moved_modules(old, new):
+    """``glassnet.layers``, ``glassnet.model``, ... from before the folders still import,
+    and give the module itself (one class identity, so isinstance and pickling agree)."""
+    assert importlib.import_module(f"glassnet.{old}") is importlib.import_module(
+        f"glassnet.{new}")
+
+
+def test_old_submodule_paths_are_the_moved_modules():
+    from glassnet.layers.core import Dense as OldDense
+    from glassnet.metrics.confusion import Precision
+
+    from glassnet.engine.layers.core import Dense
+    from glassnet.training.metrics.confusion import Precision as NewPrecision
+
+    assert OldDense is Dense and Precision is NewPrecision
+
+
+def test_no_module_imports_an_old_path():
+    """Inside the package every import names a module where it lives now."""
+    moved = importlib.import_module("glassnet").MOVED
+    old = [f"{name} imports {t}" for name, targets in graph().items() for t in targets
+           if t and t.split(".")[0] in moved]
+    assert old == []
 
 
 @pytest.mark.parametrize("name,path", sorted(modules().items()))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from glassnet import activations, losses
-from glassnet.errors import ConfigError
+from glassnet.base.errors import ConfigError
 
 ALL = ["categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
        "mean_squared_error", "mean_absolute_error", "kl_divergence", "cosine_similarity",

@@ -2,10 +2,10 @@ import json
 
 import numpy as np
 import pytest
+from glassnet.layers import Activation, BatchNormalization, Dense, Dropout
 
 import glassnet
 from glassnet import ConfigError, DataError, Sequential, ShapeError
-from glassnet.layers import Activation, BatchNormalization, Dense, Dropout
 
 
 def seed000_model(**kwargs):

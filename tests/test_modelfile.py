@@ -8,10 +8,10 @@ import zipfile
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense
 
 import glassnet
 from glassnet import DataError, ModelFileError, Sequential, load_model
-from glassnet.layers import Dense
 
 MB = 1024 * 1024
 
@@ -245,7 +245,7 @@ def test_a_model_glassnet_could_not_read_back_is_not_written(tmp_path):
 
 
 def test_a_target_beyond_the_model_dtype_is_a_clear_error(tmp_path):
-    from glassnet.spec import ModelSpec, train
+    from glassnet.training.spec import ModelSpec, train
 
     path = tmp_path / "big.csv"
     path.write_text("x,y\n" + "".join(f"{i},{(i + 1) * 1e300}\n" for i in range(10)))

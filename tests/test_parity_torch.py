@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense
 
 from glassnet import Sequential, optimizers
-from glassnet.layers import Dense
 
 from .conftest import require_torch
 

@@ -100,7 +100,7 @@ def test_a_new_setup_brings_the_pages_view_into_the_datas_range(session):
     info = session.setup({"data": {"source": "builtin", "name": "steps"},
                           "view": {"x": 0, "y": 1, "fixed": [0.0, 0.0]}, "spec": {}})
     assert (info["view"]["x"], info["view"]["y"]) == (0, 0)
-    from glassnet.errors import ConfigError
+    from glassnet.base.errors import ConfigError
 
     with pytest.raises(ConfigError, match="view.y must be a feature index from 0 to 0"):
         session.set_view({"x": 0, "y": 1})

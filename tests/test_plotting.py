@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 
 from glassnet import callbacks, datasets, optimizers, plotting
-from glassnet.demo import seed000_model
+from glassnet.cli.demo import seed000_model
 from glassnet.plotting.style import PALETTE, pyplot
 
 CACHE = {}
@@ -140,8 +140,9 @@ def test_probability_maps_one_panel_per_class():
 
 
 def test_regression_curve_for_seed002_steps():
-    from glassnet import Sequential
     from glassnet.layers import Dense, Normalization
+
+    from glassnet import Sequential
 
     data = datasets.load("steps")
     norm = Normalization()
@@ -155,9 +156,10 @@ def test_regression_curve_for_seed002_steps():
 
 
 def test_a_report_with_many_classes_stays_small(tmp_path):
+    from glassnet.layers import Dense
+
     from glassnet import Sequential
     from glassnet.data import Dataset
-    from glassnet.layers import Dense
     from glassnet.report import write_run
 
     rng = np.random.default_rng(0)

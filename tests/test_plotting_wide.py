@@ -3,13 +3,13 @@ form that suits its size, and says so."""
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense, Normalization
 
 from glassnet import callbacks, datasets, optimizers, plotting
 from glassnet.data import Dataset
-from glassnet.layers import Dense, Normalization
-from glassnet.model import Sequential
 from glassnet.plotting import network, projection, selection
 from glassnet.plotting.style import colour, marker, pyplot
+from glassnet.training.model import Sequential
 
 from .conftest import digit_images
 

@@ -17,7 +17,7 @@ import time
 import pytest
 
 import glassnet
-from glassnet.progress import Interrupt, RunProgress, _duration
+from glassnet.training.progress import Interrupt, RunProgress, _duration
 
 
 class Tty(io.StringIO):

@@ -8,12 +8,12 @@ import shutil
 
 import numpy as np
 import pytest
+from glassnet.layers import Dense, Normalization
 
 import glassnet
 from glassnet import Sequential
+from glassnet.base.i18n import language
 from glassnet.cli import run as glassnet_run
-from glassnet.i18n import language
-from glassnet.layers import Dense, Normalization
 from glassnet.report.sections import original_units
 
 CHROMIUM = "/usr/bin/chromium"
@@ -151,7 +151,7 @@ def test_wide_data_folds_long_lists_and_cuts_big_tables(tmp_path, rng):
     shows a corner and names the CSV file that holds all of it."""
     from glassnet.data import Dataset
     from glassnet.report import write_run
-    from glassnet.spec import ModelSpec, train
+    from glassnet.training.spec import ModelSpec, train
 
     names = [f"px{i}" for i in range(60)]
     data = Dataset(rng.normal(size=(80, 60)), rng.integers(0, 3, 80), names,

@@ -9,10 +9,10 @@ import textwrap
 
 import pytest
 
-from glassnet import files, results
-from glassnet.errors import ResultsError
-from glassnet.files import check_output_file, place_file
-from glassnet.results import MARKER, ResultFolder
+from glassnet.base.errors import ResultsError
+from glassnet.io import files, results
+from glassnet.io.files import check_output_file, place_file
+from glassnet.io.results import MARKER, ResultFolder
 
 
 def write_results(out, text="new", what="train", **options):
@@ -148,7 +148,7 @@ def test_two_processes_on_the_same_out_keep_both_results(tmp_path):
     # Both enter before either publishes (a file tells the second to go on), then both finish.
     script = textwrap.dedent("""
         import os, sys, time
-        from glassnet.results import ResultFolder, ResultsError
+        from glassnet.io.results import ResultFolder, ResultsError
         out, me, go = sys.argv[1], sys.argv[2], sys.argv[3]
         folder = ResultFolder(out, "train").__enter__()
         open(os.path.join(folder.temp, "who.txt"), "w").write(me)
@@ -218,7 +218,7 @@ def test_a_rename_failing_during_the_move_leaves_the_old_results(tmp_path, monke
 
 KILL_SCRIPT = textwrap.dedent("""
     import os, signal, sys
-    from glassnet import results
+    from glassnet.io import results
     out, where = sys.argv[1], sys.argv[2]
     real_rename, real_exchange = os.rename, results.rename_exchange
     def die():

@@ -150,8 +150,9 @@ def test_predict_finds_a_title_row_by_itself(fish_run, sheet, capsys):
 
 
 def test_idx_files_by_folder_or_by_one_file(tmp_path):
-    from glassnet.data.mnist import IDX_FILES
     from glassnet.datasets import load_any
+
+    from glassnet.data.mnist import IDX_FILES
 
     from .conftest import digit_images
     from .test_data import write_idx

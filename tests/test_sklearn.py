@@ -8,6 +8,7 @@ import pytest
 
 pytest.importorskip("sklearn")
 
+from glassnet.layers import BatchNormalization, Dense, Dropout, Normalization  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.datasets import load_iris, make_classification, make_regression  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
@@ -15,7 +16,6 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
 from sklearn.utils._param_validation import InvalidParameterError  # noqa: E402
 
 import glassnet  # noqa: E402
-from glassnet.layers import BatchNormalization, Dense, Dropout, Normalization  # noqa: E402
 from glassnet.sklearn import NetClassifier, NetRegressor  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -362,7 +362,7 @@ def test_model_is_a_glassnet_sequential_that_saves_safely(iris, tmp_path):
 def test_saved_two_class_network_predicts_both_classes_in_glassnets_tables(iris):
     """One logistic output, two class names: glassnet's prediction table (CLI predict)
     shows p(first class) = 1 - z and p(second class) = z, as predict_proba does."""
-    from glassnet.exports import prediction_table
+    from glassnet.data.exports import prediction_table
 
     x, y = iris[0][:100], FISH[iris[1][:100]]
     clf = small().fit(x, y)
@@ -386,7 +386,7 @@ def test_glassnets_figures_and_tables_work_on_a_fitted_estimator():
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     from glassnet import plotting
-    from glassnet.exports import coefficient_tables
+    from glassnet.data.exports import coefficient_tables
 
     data = glassnet.datasets.load("sample2")  # seed 000's 2-D points in 5 classes
     labels = np.array(data.class_names)[data.labels]

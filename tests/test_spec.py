@@ -8,7 +8,7 @@ import pytest
 import glassnet
 from glassnet import ConfigError, datasets
 from glassnet.data import Dataset
-from glassnet.spec import (
+from glassnet.training.spec import (
     EXPERIMENT_DEFAULTS,
     ModelSpec,
     build_model,

@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from glassnet.errors import ConfigError, ResultsError
+from glassnet.base.errors import ConfigError, ResultsError
 from glassnet.experiments import describe, grid_specs, random_specs, run_search, run_sweep, score
 from glassnet.experiments.journal import JOURNAL, read_journal
 from glassnet.experiments.pruning import MedianStopping, median_rule
@@ -240,7 +240,7 @@ def test_a_sweep_folder_resumes_from_its_plan_alone(tmp_path):
 
 def test_an_unfinished_sweep_folder_points_at_resume(tmp_path):
     from glassnet.experiments.plan import run_experiment, search_plan
-    from glassnet.results import read_marker
+    from glassnet.io.results import read_marker
 
     out = str(tmp_path / "s")
     plan = search_plan(MOONS, sampler="random", trials=2, seed=3)

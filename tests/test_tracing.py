@@ -1,10 +1,10 @@
 """Seed 003: XOR by hand with ReLU cells."""
 
 import numpy as np
-
-from glassnet import Sequential, format_trace, trace
 from glassnet.datasets import load
 from glassnet.layers import Dense
+
+from glassnet import Sequential, format_trace, trace
 
 
 def xor_model():

@@ -3,10 +3,10 @@ import signal
 
 import numpy as np
 import pytest
+from glassnet.layers import BatchNormalization, Dense, Dropout
 
 from glassnet import ConfigError, Sequential, callbacks, datasets, optimizers
-from glassnet.layers import BatchNormalization, Dense, Dropout
-from glassnet.training import NonFiniteLossWarning
+from glassnet.training.trainer import NonFiniteLossWarning
 
 
 def seed000(dtype="float32", seed=0):
@@ -227,7 +227,7 @@ def test_stratified_validation_split_keeps_class_shares():
     data = datasets.load("sample2")
     model = seed000(seed=3)
     model.compile("sgd", "categorical_crossentropy")
-    from glassnet.fitdata import _split_validation
+    from glassnet.training.fitdata import _split_validation
     x_tr, y_tr, _, x_val, y_val, _ = _split_validation(model, data.features, data.one_hot(),
                                                        0.2, "stratified")
     assert np.bincount(y_val.argmax(1)).tolist() == [10] * 5
@@ -333,8 +333,8 @@ def test_after_a_nan_stop_the_model_has_the_last_weights_that_gave_a_finite_loss
 
 
 def test_a_diverging_run_says_so_with_a_learning_rate_hint(rng):
-    from glassnet.diagnosis import diagnose
-    from glassnet.training import DivergedWarning
+    from glassnet.training.diagnosis import diagnose
+    from glassnet.training.trainer import DivergedWarning
 
     x = rng.normal(size=(64, 2))
     t = np.eye(2)[(x[:, 0] > 0).astype(int)]
@@ -356,7 +356,7 @@ def test_a_diverging_run_says_so_with_a_learning_rate_hint(rng):
     ([1.0, float("nan")], "infinite or NaN"),
 ])
 def test_divergence_rules(loss, verdict):
-    from glassnet.diagnosis import divergence
+    from glassnet.training.diagnosis import divergence
 
     found = divergence({"loss": loss})
     assert (found is None) if verdict is None else (verdict in found), found

@@ -5,6 +5,9 @@ gradcheck / trace, ``experiments``: compare / search, ``data``: datasets / demo)
 ``common`` for what they share. Errors in arguments or data print one line on stderr
 and exit with 2, having written nothing; an internal error exits with 1 (set
 GLASSNET_DEBUG=1 for its traceback).
+
+May import: base, io, engine, training, data, plotting, report,
+experiments, playground.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ import contextlib
 import os
 import sys
 
-from ..errors import GlassnetError
-from ..i18n import _, language
+from ..base.errors import GlassnetError
+from ..base.i18n import _, language
 from .common import Parser, UsageError
 from .helptext import add_common_options, early_language, translate
 
@@ -49,7 +52,7 @@ def build_parser() -> Parser:
 
 
 def _version():
-    from ..version import __version__
+    from ..base.version import __version__
 
     return f"glassnet {__version__}"
 
@@ -67,7 +70,7 @@ def _run(argv) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except (GlassnetError, OSError) as exc:
-        from ..sanitize import label
+        from ..base.sanitize import label
 
         message = str(exc) if isinstance(exc, GlassnetError) else _os_message(exc)
         # One line, whatever names the message quotes: no escape sequences, no breaks.
@@ -80,7 +83,7 @@ def _run(argv) -> int:
     except Exception as exc:  # a bug in glassnet, not in the user's input
         if os.environ.get("GLASSNET_DEBUG"):
             raise
-        from ..sanitize import label
+        from ..base.sanitize import label
 
         print(_("glassnet: internal error: {error} (set GLASSNET_DEBUG=1 to see the "
                 "traceback)").format(error=f"{type(exc).__name__}: {label(exc, 2000)}"),

@@ -13,8 +13,8 @@ import os
 
 import numpy as np
 
-from ..errors import GlassnetError
-from ..sanitize import terminal
+from ..base.errors import GlassnetError
+from ..base.sanitize import terminal
 
 
 class UsageError(GlassnetError, ValueError):
@@ -70,7 +70,7 @@ def load_data(source, target=None, encoding=None, missing="error", max_classes=N
     """A built-in dataset name, image data (mnist, .npz, IDX) or a CSV path -> Dataset;
     ``features`` / ``ignore`` / ``id`` are lists of the options' values (names, globs,
     positions, ranges; comma-separated allowed), ``id`` may be ["none"]."""
-    from ..datasets import load_any
+    from ..data.builtin import load_any
 
     return load_any(source, target, encoding, missing, max_classes,
                     **column_options(features, ignore, id, skip_rows))
@@ -123,8 +123,8 @@ def add_column_options(p, features=True):
 def print_matrix(classes, matrix, file=None):
     """A confusion matrix on the terminal, aligned for full-width (Japanese) names;
     names from a user's file are shown escaped and cut (``sanitize.label``)."""
-    from ..i18n import _
-    from ..sanitize import label
+    from ..base.i18n import _
+    from ..base.sanitize import label
 
     print(_("confusion matrix (rows: true class, columns: predicted class)"), file=file)
     print(confusion_text([label(str(c), 24) for c in classes], matrix), file=file)
@@ -139,7 +139,7 @@ def confusion_text(classes, matrix) -> str:
      シロザケ        5        1
           cod        0       17
     """
-    from ..i18n import display_width, pad
+    from ..base.i18n import display_width, pad
 
     names = [str(c) for c in classes]
     width = max(4, *(display_width(c) + 1 for c in names), *(len(str(v)) + 1 for row in
@@ -212,7 +212,7 @@ def result_folder(out, overwrite=False, what="results", inputs=()):
     >>> sorted(os.listdir(folder.final))
     ['.glassnet-results', 'a.txt']
     """
-    from ..results import ResultFolder
+    from ..io.results import ResultFolder
 
     return ResultFolder(out, what, [p for p in inputs if p and os.path.exists(p)], overwrite)
 
@@ -220,7 +220,7 @@ def result_folder(out, overwrite=False, what="results", inputs=()):
 def output_file(path, overwrite=False, inputs=(), option="--out"):
     """Check a single output file before the work: not a folder, not an input of the
     run, and not an existing file unless ``overwrite``."""
-    from ..files import check_output_file
+    from ..io.files import check_output_file
 
     return check_output_file(path, [p for p in inputs if p and os.path.exists(p)], overwrite,
                              option)
@@ -228,7 +228,7 @@ def output_file(path, overwrite=False, inputs=(), option="--out"):
 
 def print_results(folder, report=None):
     """Where the results went (and what they replaced), and the report's path."""
-    from ..i18n import _
+    from ..base.i18n import _
 
     print(terminal(folder.message))
     if report:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..i18n import _
+from ..base.i18n import _
 from .common import UsageError, output_file, print_results, result_folder
 
 
@@ -21,7 +21,7 @@ def add_datasets(sub):
 
 
 def cmd_datasets(args):
-    from .. import datasets
+    from ..data import builtin as datasets
 
     if args.action == "list":
         for name, text in datasets.describe().items():
@@ -53,7 +53,7 @@ def add_demo(sub):
 
 
 def cmd_demo(args):
-    from ..demo import run_demo
+    from .demo import run_demo
 
     if args.epochs < 1:
         raise UsageError(f"--epochs must be >= 1, got {args.epochs}")

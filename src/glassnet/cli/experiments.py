@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from ..sanitize import terminal
+from ..base.sanitize import terminal
 from .common import (
     UsageError,
     add_column_options,
@@ -70,7 +70,7 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
     """The data part of a trial spec; the data is loaded once here so a bad file fails
     now, with a clear message, not later in a worker. ``columns``: load_csv's column
     options (features, ignore, id, skip_rows)."""
-    from ..datasets import load_any
+    from ..data.builtin import load_any
 
     if source is None:
         raise UsageError("give DATA (a CSV file or built-in dataset) or --preset")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..i18n import LANGUAGES, N_, _, wrap
+from ..base.i18n import LANGUAGES, N_, _, wrap
 
 # argparse's own words, which reach translate() as titles and help texts
 ARGPARSE = (N_("positional arguments"), N_("options"), N_("show this help message and exit"),

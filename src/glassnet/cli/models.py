@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from ..sanitize import terminal
+from ..base.sanitize import terminal
 from .common import (
     UsageError,
     add_column_options,
@@ -55,8 +55,8 @@ def add_predict(sub):
 
 
 def cmd_predict(args):
-    from ..exports import predict_csv
-    from ..model import load_model
+    from ..data.exports import predict_csv
+    from ..training.model import load_model
 
     if args.out:
         output_file(args.out, args.overwrite, [args.data, args.model])
@@ -66,7 +66,7 @@ def cmd_predict(args):
     if args.out:
         print(terminal(f"{len(result.rows)} predictions written to {args.out}"))
     else:
-        from ..files import csv_bytes
+        from ..io.files import csv_bytes
 
         table = csv_bytes(result.header, [[f"{v:.6g}" if isinstance(v, float) else v
                                            for v in row] for row in result.rows])
@@ -99,9 +99,9 @@ def add_evaluate(sub):
 
 def cmd_evaluate(args):
     from ..data import Dataset, load_csv
-    from ..exports import input_plan
-    from ..model import load_model
+    from ..data.exports import input_plan
     from ..report import confusion_matrix
+    from ..training.model import load_model
 
     model = load_model(args.model)
     info = model.info or {}
@@ -149,10 +149,10 @@ def add_gradcheck(sub):
 
 
 def cmd_gradcheck(args):
-    from .. import losses
-    from ..gradients import gradient_errors
-    from ..model import Sequential, load_model
-    from ..spec import ModelSpec, build_model
+    from ..engine import losses
+    from ..engine.gradients import gradient_errors
+    from ..training.model import Sequential, load_model
+    from ..training.spec import ModelSpec, build_model
 
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
                      id=args.id, skip_rows=args.skip_rows)
@@ -205,8 +205,8 @@ def add_trace(sub):
 def model_from_weights(spec, source):
     """A float64 model from hand-typed weights: ``{"layers": [{"activation": ...,
     "cells": [{"weights": [...], "bias": ...}]}]}`` (or ``kernel``/``bias`` arrays)."""
-    from ..layers import Dense
-    from ..model import Sequential
+    from ..engine.layers import Dense
+    from ..training.model import Sequential
 
     try:
         layers, weights = [], []
@@ -233,8 +233,8 @@ def model_from_weights(spec, source):
 
 
 def cmd_trace(args):
-    from ..model import load_model
-    from ..tracing import format_trace, trace
+    from ..engine.tracing import format_trace, trace
+    from ..training.model import load_model
 
     if args.show_example:
         print(json.dumps(XOR_NETWORK, indent=1))

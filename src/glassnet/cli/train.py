@@ -7,8 +7,8 @@ import math
 import os
 import time
 
-from ..i18n import _
-from ..progress import Interrupt, RunProgress
+from ..base.i18n import _
+from ..training.progress import Interrupt, RunProgress
 from .common import (
     UsageError,
     add_column_options,
@@ -97,7 +97,7 @@ def model_spec(*, hidden, activation, output, loss, init, scale, l1, l2, dropout
                dtype, optimizer, learning_rate, momentum, nesterov, epochs, batch_size,
                gradient, early_stopping, seed):
     """The ModelSpec of the train command's options."""
-    from ..spec import ModelSpec
+    from ..training.spec import ModelSpec
 
     config = {"name": optimizer}
     if learning_rate is None and optimizer == "sgd":
@@ -148,9 +148,9 @@ def validation_file(path, data, encoding=None, skip_rows=None):
 def cmd_train(args):
     import warnings
 
-    from .. import callbacks
-    from ..spec import build_model, fit_model
-    from ..training import DivergedWarning
+    from ..training import callbacks
+    from ..training.spec import build_model, fit_model
+    from ..training.trainer import DivergedWarning
 
     if args.epochs < 1:
         raise UsageError(f"--epochs must be >= 1, got {args.epochs}")
@@ -231,7 +231,7 @@ def _model_only(folder, model, note) -> dict:
 
 
 def _print_summary(history, seconds, folder, paths, interrupted):
-    from ..metrics import metric_label
+    from ..training.metrics import metric_label
 
     last = {k: v[-1] for k, v in history.history.items() if k not in ("epoch_time",
                                                                        "learning_rate")}
@@ -241,7 +241,7 @@ def _print_summary(history, seconds, folder, paths, interrupted):
     if interrupted:
         print(_("interrupted: the results so far are saved"))
     elif history.stop_reason == "diverged":
-        from ..diagnosis import divergence
+        from ..training.diagnosis import divergence
 
         print(divergence(history.history, history.params.get("first_loss")))
     elif history.stop_reason:

@@ -1,4 +1,8 @@
-"""Data in: datasets, CSV files from Excel, splits."""
+"""Tables in and out: the built-in datasets, CSV files from Excel, MNIST, splits, and the
+tables written back (predictions for a CSV, coefficient tables, the model as JSON).
+
+May import: base, io, engine, training.
+"""
 
 from .csvfile import load_csv
 from .dataset import Dataset, as_dataset, train_test_split, training_ratio

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from ..errors import DataError
+from ..base.errors import DataError
 
 MISSING = {"", "na", "n/a", "nan", "null", "none", "#n/a", "#na", "?"}
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")

@@ -36,7 +36,7 @@ import unicodedata
 
 import numpy as np
 
-from ..errors import DataError
+from ..base.errors import DataError
 from .cells import Cells, _is_number, is_missing, parse_number, read_number
 
 #: More distinct texts than this in a column is free text or an identifier, not categories.

@@ -16,9 +16,9 @@ import os
 
 import numpy as np
 
-from ..errors import DataError
-from ..sanitize import csv_text
-from ..validation import check_choice
+from ..base.errors import DataError
+from ..base.sanitize import csv_text
+from ..base.validation import check_choice
 from . import columns
 from .cells import MISSING, is_missing, parse_number, read_number  # noqa: F401 (re-exported)
 from .dataset import Dataset

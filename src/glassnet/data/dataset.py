@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import ConfigError, DataError
-from ..validation import check_number
+from ..base.errors import ConfigError, DataError
+from ..base.validation import check_number
 
 
 @dataclass
@@ -103,7 +103,7 @@ class Dataset:
         CSV with a BOM, which Excel, Japanese Excel included, opens with the names
         intact; names that a spreadsheet would run as formulas are neutralised
         (``files.csv_bytes``)."""
-        from ..files import write_csv
+        from ..io.files import write_csv
 
 
         targets = ([self.target_name] if self.is_classification or self.labels.shape[1] == 1

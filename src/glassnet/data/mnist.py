@@ -12,7 +12,7 @@ import urllib.request
 
 import numpy as np
 
-from ..errors import DataError
+from ..base.errors import DataError
 
 #: The file Keras distributes, and its SHA-256.
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -88,7 +88,7 @@ def download(url=MNIST_URL, sha256=MNIST_SHA256, folder=None) -> str:
     handle, tmp = tempfile.mkstemp(prefix=".download-", dir=folder)
     try:
         if hasattr(os, "fchmod"):
-            from ..files import file_mode
+            from ..io.files import file_mode
 
             os.fchmod(handle, file_mode())  # a shared cache: readable as the umask allows
         digest = hashlib.sha256()

@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from ..errors import DataError
-from ..validation import check_number
+from ..base.errors import DataError
+from ..base.validation import check_number
 
 MAX_CLASSES = 100
 # Excel writes these where a formula failed; they are never a value or a class.

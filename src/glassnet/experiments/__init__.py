@@ -3,6 +3,8 @@
 ``trial`` says what a trial is, ``runner`` runs many (here, in joblib workers or on a
 Dask cluster, with a ``journal`` to resume from), ``search`` proposes trials and
 ``report`` shows them; none reaches into another's internals.
+
+May import: base, io, engine, training, data, plotting, report.
 """
 
 from .presets import PRESETS, capacity, overfit, preset

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 
-from ..errors import DataError
+from ..base.errors import DataError
 
 JOURNAL = "journal.jsonl"
 

@@ -22,8 +22,8 @@ import json
 import os
 import shutil
 
-from ..errors import ConfigError, ResultsError
-from ..files import write_bytes
+from ..base.errors import ConfigError, ResultsError
+from ..io.files import write_bytes
 from .journal import JOURNAL
 from .runner import run_sweep
 from .search import OPTUNA_JOURNAL, run_search
@@ -92,7 +92,7 @@ def start(plan, out_dir, resume=False, overwrite=False, inputs=()) -> dict:
     needs the folder of an earlier sweep, and its plan is the one that runs (a ``plan``
     given too must agree with it).
     """
-    from ..results import MARKER, ResultFolder, _write_marker, read_marker
+    from ..io.results import MARKER, ResultFolder, _write_marker, read_marker
 
     if resume:
         saved = load_plan(out_dir)
@@ -131,7 +131,7 @@ def start(plan, out_dir, resume=False, overwrite=False, inputs=()) -> dict:
 
 def _finish(out_dir, kind):
     """Mark the folder complete, with the list of its files (``results``' marker)."""
-    from ..results import _listing, _write_marker
+    from ..io.results import _listing, _write_marker
 
     _write_marker(out_dir, kind, "complete", _listing(out_dir))
 

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from ..errors import ConfigError
+from ..base.errors import ConfigError
 
 
 def _mnist(path, train_rows, validation_rows):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..callbacks import Callback
+from ..training.callbacks import Callback
 
 
 def monitor_for(history: dict) -> str:

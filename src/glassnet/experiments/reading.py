@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..spec import EXPERIMENT_DEFAULTS
+from ..training.spec import EXPERIMENT_DEFAULTS
 from .trial import score
 
 RISE = 0.05  # as diagnosis: a validation loss more than 5 % above its minimum has risen

@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from ..files import write_csv
+from ..io.files import write_csv
 from ..report import Report, png_bytes
 from .reading import (
     best_validation_loss,
@@ -47,8 +47,8 @@ def sortable_table(report, header, rows, caption):
 
 def overlaid_curves(results, title="Learning curves"):
     """One colour per model; training solid, validation dashed; loss and accuracy."""
+    from ..base.sanitize import label
     from ..plotting.style import colour, pyplot
-    from ..sanitize import label
 
     plt = pyplot()
     first = results[0]["history"]

@@ -28,8 +28,8 @@ from __future__ import annotations
 import os
 import time
 
-from ..errors import ConfigError
-from ..validation import check_number
+from ..base.errors import ConfigError
+from ..base.validation import check_number
 from .journal import JOURNAL, Journal, read_journal, trial_key
 from .reading import fit_reading
 from .trial import data_key, load_split, run_trial, score

@@ -24,8 +24,8 @@ import os
 
 import numpy as np
 
-from ..errors import ConfigError
-from ..validation import check_choice, check_number
+from ..base.errors import ConfigError
+from ..base.validation import check_choice, check_number
 from .pruning import median_rule, monitor_for
 from .runner import Sweep
 from .trial import score

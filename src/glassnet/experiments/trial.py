@@ -19,7 +19,7 @@ import tracemalloc
 
 import numpy as np
 
-from ..errors import ConfigError
+from ..base.errors import ConfigError
 
 #: keys of a trial spec that describe the trial, not the model
 TRIAL_KEYS = ("name", "data", "search", "weight_decay", "prune")
@@ -49,7 +49,7 @@ def load_split(data_key: str):
         classes = [str(d) for d in range(10)]
         return (Dataset(x, y.astype(np.intp), names, classes, "digit", "mnist"),
                 Dataset(xv, yv.astype(np.intp), names, classes, "digit", "mnist"))
-    from ..datasets import load_any  # a CSV path or a built-in name
+    from ..data.builtin import load_any  # a CSV path or a built-in name
 
     dataset = load_any(source, data.get("target"), **data.get("columns", {}))
     order = rng.permutation(len(dataset))
@@ -61,7 +61,7 @@ def load_split(data_key: str):
 
 def model_spec(spec: dict, classification: bool):
     """The ModelSpec of a trial spec (trial keys dropped, experiment defaults filled in)."""
-    from ..spec import EXPERIMENT_DEFAULTS, ModelSpec
+    from ..training.spec import EXPERIMENT_DEFAULTS, ModelSpec
 
     values = {**EXPERIMENT_DEFAULTS, **{k: v for k, v in spec.items() if k not in TRIAL_KEYS}}
     optimizer = values["optimizer"]
@@ -93,8 +93,8 @@ def run_trial(spec: dict, split=None) -> dict:
     A spec with ``"prune"`` (set by a sweep's median rule, see ``pruning``) stops early
     when it falls behind the median of the reference trials.
     """
-    from ..diagnosis import diagnose
-    from ..spec import build_model, fit_model
+    from ..training.diagnosis import diagnose
+    from ..training.spec import build_model, fit_model
     from .pruning import pruning_callbacks
 
     train, validation = split if split is not None else load_split(data_key(spec))

@@ -3,9 +3,11 @@
 A small Starlette server (``server.py``, ``api.py``) serves one page (``static/``);
 each page gets a ``Session`` (``session.py``) that trains in a worker thread, one
 batch at a time, and streams frames (``frames.py``) over server-sent events. The
-page's setup is a ``glassnet.spec.ModelSpec`` plus the data choice (``setup.py``);
+page's setup is a ``glassnet.ModelSpec`` plus the data choice (``setup.py``);
 downloads are built in memory (``exports.py``). Needs the ``playground`` extra:
 ``pip install 'glassnet[playground]'``.
+
+May import: base, io, engine, training, data, plotting, report.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ def initial_data(source):
     """("builtin", name) or ("upload", file name, bytes) for the command's DATA argument."""
     import os
 
-    from ..datasets import BUILTIN
-    from ..errors import ConfigError
+    from ..base.errors import ConfigError
+    from ..data.builtin import BUILTIN
     from .api import MAX_UPLOAD_BYTES
     from .setup import BUILTIN_PARAMS
 
@@ -56,7 +58,7 @@ def initial_data(source):
 
 
 def run(args) -> int:
-    from ..errors import ConfigError
+    from ..base.errors import ConfigError
 
     try:
         import starlette  # noqa: F401

@@ -90,7 +90,7 @@ def routes(sessions, endpoint, json_response, initial_data=None):
         return json_response({"closed": True})
 
     async def datasets_list(request):
-        from .. import datasets
+        from ..data import builtin as datasets
 
         info = datasets.describe()
         return json_response({name: {"description": info[name],

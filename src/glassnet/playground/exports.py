@@ -21,14 +21,14 @@ def model_bytes(model) -> bytes:
 
 
 def _csv(header, rows) -> bytes:
-    from ..files import csv_bytes
+    from ..io.files import csv_bytes
 
     return csv_bytes(header, rows)
 
 
 def coefficients_csv(model) -> bytes:
     """Seed 000's Table 66 for every Dense layer, stacked: layer, cell, bias, weights."""
-    from ..exports import coefficient_tables
+    from ..data.exports import coefficient_tables
 
     tables = coefficient_tables(model)
     width = max(len(t["header"]) for t in tables)
@@ -43,7 +43,7 @@ def coefficients_csv(model) -> bytes:
 
 def predictions_csv(model, data, is_train) -> bytes:
     """Every row: its part, the inputs, the true target, the prediction(s)."""
-    from ..exports import prediction_table
+    from ..data.exports import prediction_table
 
     header, rows, _ = prediction_table(model, data.feature_names, data.features)
     truth = data.label_text()

@@ -81,7 +81,7 @@ def grid_bytes(values, low=None, high=None) -> dict:
 
 def dense_layers(model):
     """(index in model.layers, layer) for every Dense layer: the drawn columns."""
-    from ..layers import Dense
+    from ..engine.layers import Dense
 
     return [(i, layer) for i, layer in enumerate(model.layers) if isinstance(layer, Dense)]
 

@@ -17,7 +17,7 @@ LANGUAGES = ("en", "ja")
 
 def read_po(path) -> dict[str, str]:
     """msgid -> msgstr of a .po file (plain entries; untranslated ones left out)."""
-    from ..i18n import parse_po
+    from ..base.i18n import parse_po
 
     with open(path, encoding="utf-8") as f:
         return {k: v for k, v in parse_po(f.read()).items() if isinstance(k, str)}
@@ -25,7 +25,7 @@ def read_po(path) -> dict[str, str]:
 
 def catalogue(lang: str) -> dict:
     """``{"lang": ..., "messages": {English: translation}}`` for a language the page offers."""
-    from ..errors import ConfigError
+    from ..base.errors import ConfigError
 
     if lang not in LANGUAGES:
         raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")

@@ -19,7 +19,7 @@ import secrets
 import threading
 import time
 
-from ..errors import GlassnetError
+from ..base.errors import GlassnetError
 from .api import RequestError
 from .api import routes as api_routes
 

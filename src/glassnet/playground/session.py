@@ -14,7 +14,7 @@ import math
 import threading
 import time
 
-from ..errors import ConfigError, DataError
+from ..base.errors import ConfigError, DataError
 from . import frames
 from . import setup as setup_mod
 
@@ -275,7 +275,7 @@ class Session:
 
 def _verdict(history):
     """The over-fitting verdict of the learning curves (glassnet.diagnosis)."""
-    from ..diagnosis import diagnose
+    from ..training.diagnosis import diagnose
 
     if not history:
         return None

@@ -11,7 +11,7 @@ import dataclasses
 
 import numpy as np
 
-from ..errors import ConfigError, DataError
+from ..base.errors import ConfigError, DataError
 from . import frames
 
 #: built-in datasets the page offers, with the size/noise parameters each takes
@@ -62,7 +62,7 @@ def describe_csv(name: str, raw: bytes) -> dict:
 
 def load_data(state: dict, upload):
     """(all data, mask of the training rows) for the page's ``data`` and ``split``."""
-    from .. import datasets
+    from ..data import builtin as datasets
     from ..data import load_csv
 
     if not isinstance(state, dict):
@@ -134,7 +134,7 @@ def split_rows(data, share, method, seed):
 
 # Model ---------------------------------------------------------------------------------
 def model_spec(state: dict):
-    from ..spec import ModelSpec
+    from ..training.spec import ModelSpec
 
     spec = state.get("spec")
     if not isinstance(spec, dict):
@@ -174,8 +174,8 @@ class Prepared:
         """Epoch results in the target's units where that is exact (as fit_model does)."""
         if self.scaling is None:
             return logs
-        from ..callbacks import History
-        from ..spec import _history_in_target_units
+        from ..training.callbacks import History
+        from ..training.spec import _history_in_target_units
 
         record = History()
         record.history = {k: [v] for k, v in logs.items()}
@@ -185,7 +185,7 @@ class Prepared:
 
 def build(spec, train, validation=None):
     """A compiled model for ``spec`` on ``train``, and its prepared training arrays."""
-    from ..spec import build_model, target_scaling
+    from ..training.spec import build_model, target_scaling
 
     model = build_model(spec, train)
     model.info.update(feature_names=list(train.feature_names), class_names=train.class_names,
@@ -241,8 +241,8 @@ def confusion(model, part) -> dict:
 
 def gradient_table(model, x, target) -> list[dict]:
     """Backprop against central differences for one row, on a float64 copy."""
-    from ..gradients import relative_error
-    from ..model import Sequential
+    from ..engine.gradients import relative_error
+    from ..training.model import Sequential
 
     config = model.get_config()
     config["dtype"] = "float64"
@@ -297,10 +297,10 @@ def describe(data, is_train, model, spec, view) -> dict:
 def export_copy(model, prepared, history: dict):
     """A copy of ``model`` for download, in the target's own units, with ``history`` as
     its ``History``."""
-    from .. import optimizers
-    from ..callbacks import History
-    from ..model import Sequential
-    from ..spec import fold_target_scaling
+    from ..engine import optimizers
+    from ..training.callbacks import History
+    from ..training.model import Sequential
+    from ..training.spec import fold_target_scaling
 
     copy = Sequential.from_config(model.get_config())
     copy.build(model.input_dim)

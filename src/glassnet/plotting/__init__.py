@@ -1,4 +1,7 @@
-"""Figures (matplotlib, imported only when a figure is drawn)."""
+"""Figures (matplotlib, imported only when a figure is drawn).
+
+May import: base, io, engine, training, data.
+"""
 
 from .figures import (
     coefficient_trajectories,

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..diagnosis import diagnose
-from ..i18n import _
-from ..metrics import LABELS, metric_label
+from ..base.i18n import _
+from ..training.diagnosis import diagnose
+from ..training.metrics import LABELS, metric_label
 from .grid import class_probabilities, limits, probability_grid
 from .projection import sample_rows
 from .style import colour, marker, pyplot
@@ -32,7 +32,7 @@ def _labelled(dataset):
     names come from a user's file; see ``sanitize.label``)."""
     import dataclasses
 
-    from ..sanitize import label
+    from ..base.sanitize import label
 
     if dataset is None:
         return None
@@ -179,7 +179,7 @@ def coefficient_trajectories(recorder, model, title="Coefficients during trainin
     than ``limit`` of them, the ``limit`` that moved most (max - min over the steps),
     shared among the layers, and the panel titles say how many of how many."""
     plt = pyplot()
-    from ..layers import Dense
+    from ..engine.layers import Dense
 
     dense = [layer for layer in model.layers if isinstance(layer, Dense)]
     weights = recorder.weights

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..exports import class_probabilities
+from ..data.exports import class_probabilities
 
 
 def limits(features, pad=0.1, zoom=1.0):

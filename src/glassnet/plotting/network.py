@@ -38,8 +38,8 @@ def network_diagram(model, dataset=None, title="The network"):
     """Cells as nodes, weights as lines (width ∝ |w|, blue positive, vermillion
     negative); for 2-D inputs each cell shows its response over the input plane."""
     plt = pyplot()
-    from ..layers import Dense
-    from ..tracing import trace
+    from ..engine.layers import Dense
+    from ..engine.tracing import trace
 
     dense = [layer for layer in model.layers if isinstance(layer, Dense)]
     kernels = [np.asarray(layer.kernel, dtype=np.float64) for layer in dense]
@@ -61,7 +61,7 @@ def network_diagram(model, dataset=None, title="The network"):
                 ax.plot([x0, x1], [y0, y1], color=POSITIVE if w >= 0 else NEGATIVE,
                         lw=0.3 + 5 * abs(w) / largest, alpha=0.75, zorder=1)
     maps = _response_maps(model, dataset, trace) if sizes[0] == 2 else None
-    from ..sanitize import label as plain  # names from a user's file, cut and escaped
+    from ..base.sanitize import label as plain  # names from a user's file, cut and escaped
 
     info = model.info or {}
     names = ([plain(n) for n in info.get("feature_names") or []]

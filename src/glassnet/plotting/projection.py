@@ -121,7 +121,7 @@ def _numeric_inputs(dataset):
 
 def _input_weights(model, d):
     """|first-layer kernel| summed per input (how much each input is used), or None."""
-    from ..layers import Dense
+    from ..engine.layers import Dense
 
     first = next((layer for layer in model.layers if isinstance(layer, Dense)), None)
     if first is None or first.kernel.shape[0] != d:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import _
+from ..base.i18n import _
 from .projection import MAX_POINTS
 
 MAX_PANELS = 12  # classes with a probability map each
@@ -19,7 +19,7 @@ MAX_PANELS = 12  # classes with a probability map each
 
 def run_figures(model, train, test, history, recorder=None):
     """Yield (file name, figure, caption) for one training run, one figure at a time."""
-    from ..layers import Dense
+    from ..engine.layers import Dense
     from . import figures, network, projection, weights
 
     shown, total = _rows_for_figures(train, test)

@@ -85,7 +85,7 @@ def safe_text(fig):
     MAX_TEXT characters: a 100 000-character class name costs no gigabytes to draw."""
     from matplotlib.text import Text
 
-    from ..sanitize import label
+    from ..base.sanitize import label
 
     for text in fig.findobj(Text):
         value = text.get_text()
@@ -100,7 +100,7 @@ def save(fig, path_without_extension: str, formats=("png", "svg")) -> list[str]:
     """Write the figure as PNG and SVG (atomically) and close it."""
     import io
 
-    from ..files import atomic_write
+    from ..io.files import atomic_write
 
     safe_text(fig)
     paths = []

@@ -19,7 +19,7 @@ def first_layer_images(model, image_shape, limit=MAX_TILES, title=None):
     """One tile per cell of the first Dense layer (at most ``limit``, the first ones),
     each on its own symmetric colour scale, blue positive and red negative."""
     plt = pyplot()
-    from ..layers import Dense
+    from ..engine.layers import Dense
 
     first = next(layer for layer in model.layers if isinstance(layer, Dense))
     kernel = np.asarray(first.kernel, dtype=np.float64)

@@ -1,4 +1,7 @@
-"""Reports: one self-contained HTML file per run."""
+"""Reports: one self-contained HTML file per run.
+
+May import: base, io, engine, training, data, plotting.
+"""
 
 from .html import Report, png_bytes
 from .run import confusion_matrix, save_figure, write_run

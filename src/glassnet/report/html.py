@@ -11,7 +11,7 @@ import base64
 import html
 import io
 
-from ..i18n import _, display_width, get_language, ngettext
+from ..base.i18n import _, display_width, get_language, ngettext
 
 CSS = """
 *,*::before,*::after{box-sizing:border-box}
@@ -153,7 +153,7 @@ class Report:
                 f"</style></head><body>{body}</body></html>")
 
     def write(self, path):
-        from ..files import write_bytes
+        from ..io.files import write_bytes
 
         write_bytes(path, self.render().encode("utf-8"))
 

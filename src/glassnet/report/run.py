@@ -14,11 +14,11 @@ import os
 
 import numpy as np
 
-from .. import exports
-from ..diagnosis import diagnose
-from ..files import atomic_write, write_csv
-from ..i18n import _
-from ..metrics import metric_label
+from ..base.i18n import _
+from ..data import exports
+from ..io.files import atomic_write, write_csv
+from ..training.diagnosis import diagnose
+from ..training.metrics import metric_label
 from .html import Report, png_bytes
 from .sections import data_story, original_units, settings_cards
 

@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from ..i18n import N_, _, ngettext
+from ..base.i18n import N_, _, ngettext
 
 DELIMITERS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("bar")}
 LOSSES = {"categorical_crossentropy": N_("cross-entropy (categorical)"),
@@ -140,7 +140,7 @@ def settings_cards(model, settings: dict, history) -> dict:
 
 def network_text(model) -> str:
     """'2 inputs → 2 sigmoid → 5 softmax'."""
-    from ..layers import Dense
+    from ..engine.layers import Dense
 
     parts = [ngettext("{n} input", "{n} inputs", model.input_dim).format(n=model.input_dim)]
     parts += [f"{layer.units} {layer.activation.name}" for layer in model.layers
@@ -160,7 +160,7 @@ def _optimizer_text(optimizer) -> str:
 
 
 def _scaling_layer(model):
-    from ..layers import Normalization
+    from ..engine.layers import Normalization
 
     for layer in model.layers:
         if isinstance(layer, Normalization):
@@ -189,7 +189,7 @@ def original_units(model):
     >>> np.allclose(x @ kernel + bias, model.predict(x))
     True
     """
-    from ..layers import Dense, Normalization
+    from ..engine.layers import Dense, Normalization
 
     layers = model.layers
     for first, second in zip(layers, layers[1:]):

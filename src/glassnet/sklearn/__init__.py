@@ -8,6 +8,8 @@ eval_set=(X_val, y_val))``. The fitted network is ``model_``, a ``glassnet.Seque
 built from a ``ModelSpec`` like every other glassnet front end's.
 
 Needs scikit-learn (``pip install 'glassnet[sklearn]'``).
+
+May import: base, io, engine, training, data.
 """
 
 from ._estimators import NetClassifier, NetRegressor

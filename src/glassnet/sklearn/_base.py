@@ -13,9 +13,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from .. import spec as specs
+from ..base.errors import ConfigError
 from ..data import Dataset
-from ..errors import ConfigError
+from ..training import spec as specs
 from . import _params
 from ._training import Convergence
 
@@ -255,13 +255,13 @@ class BaseNet(BaseEstimator):
         return len(self._dense_layers()) + 1
 
     def _dense_layers(self):
-        from ..layers import Dense
+        from ..engine.layers import Dense
 
         check_is_fitted(self)
         return [layer for layer in self.model_.layers if isinstance(layer, Dense)]
 
     def _folded(self):
-        from ..layers import Normalization
+        from ..engine.layers import Normalization
 
         dense = self._dense_layers()
         coefs = [layer.kernel.astype(np.float64) for layer in dense]

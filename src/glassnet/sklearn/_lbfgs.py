@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import spec as specs
-from ..errors import ConfigError
-from ..layers import BatchNormalization, Dropout
+from ..base.errors import ConfigError
+from ..engine.layers import BatchNormalization, Dropout
+from ..training import spec as specs
 
 
 def fit_lbfgs(estimator, data, validation=None, sample_weight=None):

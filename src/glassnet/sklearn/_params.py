@@ -14,9 +14,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
-from .. import activations, initializers, losses, optimizers
-from ..errors import ConfigError
-from ..spec import ModelSpec
+from ..base.errors import ConfigError
+from ..engine import activations, initializers, losses, optimizers
+from ..training.spec import ModelSpec
 
 #: solvers beyond glassnet's optimisers: L-BFGS (full batch, via SciPy) as MLPClassifier
 FULL_BATCH_SOLVERS = ("lbfgs",)

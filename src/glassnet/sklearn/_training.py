@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..callbacks import Callback
+from ..training.callbacks import Callback
 
 
 class Convergence(Callback):

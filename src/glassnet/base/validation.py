@@ -1,0 +1,126 @@
+"""Checks of user arguments, raising errors that say what was expected and received."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .errors import ConfigError, DataError, ShapeError, describe
+
+
+def check_number(name, value, *, minimum=None, maximum=None, integer=False,
+                 exclusive_minimum=False, exclusive_maximum=False):
+    """Return ``value`` if it is a real number in range, else raise ConfigError.
+
+    >>> check_number("rate", 0.5, minimum=0, maximum=1)
+    0.5
+    >>> check_number("rate", -1, minimum=0)
+    Traceback (most recent call last):
+    ...
+    glassnet.ConfigError: rate must be >= 0, got -1
+    """
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = "an integer" if integer else "a number"
+        raise ConfigError(f"{name} must be {expected}, got {describe(value)}")
+    if not integer and not np.isfinite(value):
+        raise ConfigError(f"{name} must be finite, got {value}")
+    if minimum is not None:
+        if exclusive_minimum and not value > minimum:
+            raise ConfigError(f"{name} must be > {minimum:g}, got {value}")
+        if not exclusive_minimum and not value >= minimum:
+            raise ConfigError(f"{name} must be >= {minimum:g}, got {value}")
+    if maximum is not None:
+        if exclusive_maximum and not value < maximum:
+            raise ConfigError(f"{name} must be < {maximum:g}, got {value}")
+        if not exclusive_maximum and not value <= maximum:
+            raise ConfigError(f"{name} must be <= {maximum:g}, got {value}")
+    return int(value) if integer else value
+
+
+def check_choice(name, value, choices):
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ConfigError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def as_array(name, value, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
+    """Convert input data to an array, checking dimensions and finiteness."""
+    try:
+        array = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise DataError(
+            f"{name} must be numeric array-like, got {describe(value)}: {exc}") from None
+    if array.dtype == object or array.dtype.kind in "USV":
+        raise DataError(f"{name} must be numeric, got values of dtype {array.dtype}")
+    if array.dtype.kind == "c":
+        raise DataError(f"{name} must hold real numbers, got complex values (dtype "
+                        f"{array.dtype}); pass the real part or the magnitude explicitly")
+    if ndim is not None and array.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
+        raise ShapeError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
+    if finite and array.dtype.kind == "f":
+        bad = first_non_finite(array)
+        if bad is not None:
+            where = ", ".join(str(i) for i in bad)
+            raise DataError(f"{name} must contain only finite numbers, got {array[bad]} at "
+                            f"index [{where}]")
+    return array
+
+
+#: elements checked at a time when looking for the first NaN or infinity
+_CHUNK = 1 << 16
+
+
+def first_non_finite(array: np.ndarray) -> tuple[int, ...] | None:
+    """Index of the first NaN or ±inf in a float array, or None when all are finite.
+
+    One pass without a data-sized temporary: the sum of the array is finite when every
+    element is (NaN and ±inf propagate into it); only when it is not (a bad value, or a
+    sum of huge values that overflows) are the elements scanned, in small chunks.
+
+    >>> first_non_finite(np.array([[1.0, 2.0], [np.nan, 3.0]]))
+    (1, 0)
+    >>> first_non_finite(np.full(3, 3e38, dtype=np.float32)) is None   # the sum overflows
+    True
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(array.sum(dtype=array.dtype)):
+            return None
+    flat = array.reshape(-1)  # a view for the contiguous arrays data usually comes in
+    for start in range(0, flat.size, _CHUNK):
+        bad = np.flatnonzero(~np.isfinite(flat[start:start + _CHUNK]))
+        if bad.size:
+            return tuple(int(i) for i in np.unravel_index(start + bad[0], array.shape))
+    return None
+
+
+def by_name(x, known, name="x"):
+    """A table with named columns (a pandas DataFrame) reordered to ``known`` names, as
+    an array; anything else, or unnamed columns, unchanged (matched by position)."""
+    columns = getattr(x, "columns", None)
+    if not known or columns is None or not hasattr(x, "to_numpy"):
+        return x
+    columns = [str(c) for c in columns]
+    if columns == list(known) or all(c.isdigit() for c in columns):
+        return x
+    missing = [n for n in known if n not in columns]
+    if missing:
+        raise DataError(f"{name} has no column(s) {', '.join(map(repr, missing))}; the model "
+                        f"was trained on columns {', '.join(map(repr, known))}")
+    return x[[list(x.columns)[columns.index(n)] for n in known]].to_numpy()
+
+
+def cast_in_range(x, dtype, name="x") -> np.ndarray:
+    """``x`` as ``dtype``; a DataError naming the cell if a finite value overflows it
+    (1e300 is finite in float64 and infinite in float32)."""
+    with np.errstate(over="ignore"):
+        cast = x.astype(dtype, copy=False)
+    bad = None if cast is x or x.dtype.kind != "f" else first_non_finite(cast)
+    if bad is None:
+        return cast
+    where = f"at row {bad[0]}, column {bad[1]}" if len(bad) == 2 else f"at index {bad}"
+    raise DataError(f"{name} holds {x[bad]:g} {where}, beyond the range of {cast.dtype} "
+                    f"(largest {np.finfo(cast.dtype).max:.4g}); scale the values, or use "
+                    "dtype='float64' (--dtype float64)")

@@ -1,0 +1,292 @@
+"""What a person reads or opens in Excel: coefficient tables, the model as JSON, and
+predictions for the rows of a CSV file (matched to the model's inputs by column name).
+
+These need both a model and the data layer's CSV reader, so they live above both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+from ..base.errors import DataError
+from ..io.files import check_output_file, json_default, write_bytes, write_csv
+from ..io.modelfile import FORMAT
+
+
+def coefficient_tables(model) -> list[dict]:
+    """The coefficients of every Dense layer: one row per cell, bias first (seed 000's
+    Table 66 layout, docs/seeds.md).
+
+    Each table is a dict with ``layer``, ``header`` (``cell``, ``bias``, then one column
+    per input, named) and ``rows``. Inputs of the first layer are named after the
+    features (noting a scaling layer before them); output cells after the classes.
+    """
+    from ..engine.layers import Dense, Normalization
+
+    info = model.info or {}
+    names = list(info.get("feature_names") or [f"x{i + 1}" for i in range(model.input_dim)])
+    tables = []
+    dense = [layer for layer in model.layers if isinstance(layer, Dense)]
+    for layer in model.layers:
+        if isinstance(layer, Normalization):
+            names = [f"{n} ({'standardised' if layer.method == 'standard' else 'min-max'})"
+                     for n in names]
+            continue
+        if not isinstance(layer, Dense):
+            continue
+        is_output = layer is dense[-1]
+        classes = info.get("class_names")
+        if is_output and classes and len(classes) == layer.units:
+            cells = [str(c) for c in classes]
+        else:
+            cells = [f"{layer.name}[{j + 1}]" for j in range(layer.units)]
+        bias = layer.bias if layer.use_bias else np.zeros(layer.units)
+        rows = [[cells[j], float(bias[j]), *(float(v) for v in layer.kernel[:, j])]
+                for j in range(layer.units)]
+        tables.append({"layer": layer.name, "activation": layer.activation.name,
+                       "header": ["cell", "bias", *names], "rows": rows})
+        names = cells
+    return tables
+
+
+def export_coefficients(model, folder) -> list[str]:
+    """Write one ``coefficients-<layer>.csv`` per Dense layer into ``folder``."""
+    paths = []
+    for table in coefficient_tables(model):
+        path = os.path.join(os.fspath(folder), f"coefficients-{table['layer']}.csv")
+        write_csv(path, table["header"], table["rows"])
+        paths.append(path)
+    return paths
+
+
+def model_to_json(model) -> str:
+    """The whole model (structure, weights by name, info) as readable JSON."""
+    weights = {name: w.tolist() for name, w in zip(model.weight_names(), model.weights)}
+    return json.dumps({"format": FORMAT, "model": model.get_config(), "weights": weights,
+                       "info": model.info}, ensure_ascii=False, indent=1, default=json_default)
+
+
+def export_json(model, path) -> None:
+    write_bytes(path, model_to_json(model).encode("utf-8"))
+
+
+def input_plan(model, header=None) -> dict:
+    """The model's column plan (``model.info["columns"]``), or one made from its feature
+    names (all numeric) for models trained on arrays or before plans existed."""
+    info = model.info or {}
+    if info.get("columns"):
+        return info["columns"]
+    names = info.get("feature_names")
+    if names is None:
+        if header is None or len(header) != model.input_dim:
+            raise DataError(f"expected {model.input_dim} columns for this model, found "
+                            f"{len(header or [])}")
+        names = header
+    return {"inputs": [{"name": n, "kind": "number"} for n in names], "id": [],
+            "target": info.get("target_name")}
+
+
+def class_probabilities(model, x) -> np.ndarray:
+    """(n, K) class probabilities; a single sigmoid output (two classes, Keras's and
+    MLPClassifier's binary network) becomes [1 - p, p]."""
+    p = np.asarray(model.predict(x), dtype=np.float64)
+    if p.shape[1] == 1:
+        p = np.hstack([1.0 - p, p])
+    return p
+
+
+def _predict(model, x):
+    """Class probabilities (both columns for one logistic output) or predicted values."""
+    return class_probabilities(model, x) if (model.info or {}).get("class_names") \
+        else model.predict(x)
+
+
+def prediction_table(model, names, x, ids=None, id_names=(), truth=None, inputs=True):
+    """Header and rows: the IDs (when given), the inputs (unless ``inputs`` is False),
+    the true target (``truth``: (name, texts), when given), one probability column per
+    class and the predicted class (or the predicted values)."""
+    p = _predict(model, x)
+    ids = np.empty((len(x), 0), dtype=object) if ids is None else ids
+    header, outputs = _output_columns(model, p)
+    shown = x if inputs else np.empty((len(x), 0))
+    true_name, true = truth if truth is not None else (None, [()] * len(x))
+    rows = [[*idv, *map(float, xi), *([t] if truth is not None else []), *out]
+            for idv, xi, t, out in zip(ids, shown, true, outputs)]
+    return ([*id_names, *(names if inputs else []), *([true_name] if truth else []),
+             *header], rows, p)
+
+
+#: Inputs beyond this many are left out of test-predictions.csv (IDs and row numbers
+#: identify the rows); a split written as data may not outgrow the input file.
+MAX_TABLE_INPUTS = 50
+SPLIT_LIMIT_WITHOUT_FILE = 5 * 1024 * 1024
+SPLIT_ALWAYS_WRITTEN = 1024 * 1024
+
+
+def export_split(folder, model, train, test, mode="auto") -> tuple[dict, str]:
+    """Write the train/test split and the test predictions into ``folder``.
+
+    ``mode``: "data" writes train.csv and test.csv (features and target); "rows" writes
+    split.csv (part, row number, line in the file, IDs); "auto" writes the data unless
+    it would be larger than the input file (5 MB for built-in data) and than 1 MB,
+    else the rows.
+    Returns the paths written and a sentence saying what was written and why.
+    """
+    folder = os.fspath(folder)
+    if mode not in ("auto", "data", "rows"):
+        raise DataError(f"split files must be 'auto', 'data' or 'rows', got {mode!r}")
+    paths = {}
+    estimate = 12 * (train.features.size + test.features.size)  # ~12 bytes a number
+    source = train.source if train.source and os.path.isfile(train.source) else None
+    limit = os.path.getsize(source) if source else SPLIT_LIMIT_WITHOUT_FILE
+    note = ""
+    if mode == "data" or (mode == "auto" and estimate <= max(limit, SPLIT_ALWAYS_WRITTEN)):
+        for name, part in (("train", train), ("test", test)):
+            if len(part) or name == "train":
+                part.to_csv(os.path.join(folder, f"{name}.csv"))
+                paths[name] = os.path.join(folder, f"{name}.csv")
+    else:
+        header = ["part", "row", *(["line"] if train.lines is not None else []),
+                  *train.id_names]
+        rows = []
+        for name, part, start in (("train", train, 0), ("test", test, len(train))):
+            for i in range(len(part)):
+                rows.append([name, start + i + 1,
+                             *([int(part.lines[i])] if part.lines is not None else []),
+                             *(part.ids[i] if part.ids is not None else [])])
+        write_csv(os.path.join(folder, "split.csv"), header, rows)
+        paths["split"] = os.path.join(folder, "split.csv")
+        note = (f"The split is saved as row numbers in split.csv: train.csv and test.csv "
+                f"would take about {estimate / 1e6:.0f} MB, more than the "
+                f"{'input file' if source else 'limit'} ({limit / 1e6:.1f} MB).")
+    if len(test):
+        wide = test.features.shape[1] > MAX_TABLE_INPUTS
+        ids, id_names = test.ids, list(test.id_names)
+        if wide and ids is None:
+            ids = np.arange(len(train) + 1, len(train) + len(test) + 1)[:, None]
+            id_names = ["row"]
+        header, rows, _ = prediction_table(model, test.feature_names, test.features, ids,
+                                           id_names, (test.target_name, test.label_text()),
+                                           inputs=not wide)
+        write_csv(os.path.join(folder, "test-predictions.csv"), header, rows)
+        paths["test_predictions"] = os.path.join(folder, "test-predictions.csv")
+        if wide:
+            note += (f" test-predictions.csv leaves out the {test.features.shape[1]} "
+                     "inputs; the rows are identified by "
+                     f"{'row number' if id_names == ['row'] else ', '.join(id_names)}.")
+    return paths, note.strip()
+
+
+def _output_columns(model, p):
+    """Names and values of the prediction columns for probabilities/values ``p``."""
+    info = model.info or {}
+    classes = info.get("class_names")
+    if classes:
+        return ([f"p_{c}" for c in classes] + ["predicted"],
+                [[*map(float, pi), classes[int(np.argmax(pi))]] for pi in p])
+    target = info.get("target_name") or "y"
+    names = ([f"{target}_predicted"] if p.shape[1] == 1
+             else [f"{target}_{k + 1}_predicted" for k in range(p.shape[1])])
+    return names, [list(map(float, pi)) for pi in p]
+
+
+class Predictions:
+    """What ``predict_csv`` returns: the output ``header`` and ``rows``, the
+    ``probabilities`` (or values), and ``comparison`` with the file's target column
+    when it has one (None otherwise)."""
+
+    def __init__(self, header, rows, probabilities, comparison):
+        self.header, self.rows = header, rows
+        self.probabilities, self.comparison = probabilities, comparison
+
+
+def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=None,
+                overwrite=True):
+    """Predict every row of a CSV; write the table to ``out`` when given; return it.
+
+    Every column of the file is kept as written (IDs, dates, notes...); the model's
+    input columns are found by name and encoded as in training (a category the model
+    has not seen is an error naming it). Then come one probability column per class
+    and the predicted class (or the predicted values). When the file holds the target
+    column, the predictions are compared with it (accuracy and confusion matrix, or
+    mean absolute and root mean squared error). ``skip_rows``: lines above the header;
+    None skips a title row when there is one. ``out`` is never the input file; with
+    ``overwrite=False`` an existing ``out`` is not replaced either (``ResultsError``).
+    """
+    from . import columns
+    from .csvfile import read_table
+
+    path = os.fspath(path)
+    if out is not None:
+        check_output_file(out, [path], overwrite, "out")
+    header, rows, detected = read_table(path, encoding, delimiter, skip_rows=skip_rows)
+    plan = input_plan(model, header)
+    x = columns.encode(plan, header, rows, path, detected["delimiter"] == ";")
+    p = _predict(model, x)
+    names, outputs = _output_columns(model, p)
+    taken = set(header)
+    names = [_unique(name, taken) for name in names]
+    table = [[*(cell.strip() for cell in row), *values] for (_, row), values in zip(rows, outputs)]
+    comparison = compare_with_target(model, header, rows, p, path)
+    if out is not None:
+        write_csv(out, [*header, *names], table, overwrite)
+    return Predictions([*header, *names], table, p, comparison)
+
+
+def _unique(name, taken):
+    candidate, k = name, 2
+    while candidate in taken:
+        candidate, k = f"{name} ({k})", k + 1
+    taken.add(candidate)
+    return candidate
+
+
+def compare_with_target(model, header, rows, p, path):
+    """Accuracy and confusion matrix (classes), or MAE and RMSE (numbers), against the
+    file's target column, when it has one; rows with an empty target are left out."""
+    from .cells import is_missing, parse_number
+
+    info = model.info or {}
+    target = info.get("target_name")
+    if target not in header:
+        return None
+    j = header.index(target)
+    known = [(i, row[j].strip()) for i, (_, row) in enumerate(rows) if not is_missing(row[j])]
+    classes = info.get("class_names")
+    if classes:
+        index = {c: k for k, c in enumerate(classes)}
+        for _, text in known:  # integer labels written as 1.0 still name class "1"
+            if text not in index and _number_text(text) in index:
+                index[text] = index[_number_text(text)]
+        rows_known = [(i, index[t]) for i, t in known if t in index]
+        unknown = sorted({t for _, t in known if t not in index})
+        predicted = np.argmax(p, axis=1)
+        matrix = np.zeros((len(classes), len(classes)), dtype=int)
+        for i, k in rows_known:
+            matrix[k, predicted[i]] += 1
+        total = int(matrix.sum())
+        return {"target": target, "rows": total,
+                "accuracy": float(np.trace(matrix) / total) if total else None,
+                "confusion_matrix": matrix.tolist(), "classes": list(classes),
+                "unknown_classes": unknown}
+    try:
+        truth = np.array([[parse_number(t, False)] for _, t in known])
+    except ValueError:
+        raise DataError(f"{path}, column {target!r}: the target of this model is numeric, "
+                        "found text") from None
+    if not len(known):
+        return None
+    error = p[[i for i, _ in known], :1] - truth
+    return {"target": target, "rows": len(known), "mae": float(np.abs(error).mean()),
+            "rmse": float(np.sqrt((error ** 2).mean()))}
+
+
+def _number_text(text):
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if np.isfinite(value) and value == int(value) else text

@@ -1,0 +1,346 @@
+"""Callbacks: code that runs at the edges of epochs and batches during ``fit``.
+
+They follow Keras: ``on_train_begin``, ``on_epoch_begin``, ``on_train_batch_end``,
+``on_epoch_end`` (with the epoch's ``logs`` dict) and ``on_train_end``; a callback
+stops training by setting ``model.stop_training = True``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+
+import numpy as np
+
+from ..base.errors import ConfigError
+from ..base.validation import check_choice, check_number
+
+
+class Callback:
+    """Base class; every hook does nothing."""
+
+    def set_model(self, model) -> None:
+        self.model = model
+
+    def on_train_begin(self, logs=None): ...
+    def on_train_end(self, logs=None): ...
+    def on_epoch_begin(self, epoch, logs=None): ...
+    def on_epoch_end(self, epoch, logs=None): ...
+    def on_train_batch_begin(self, batch, logs=None): ...
+    def on_train_batch_end(self, batch, logs=None): ...
+
+
+class History(Callback):
+    """Per-epoch results: ``history`` is a plain dict of lists, as in Keras.
+
+    ``stop_reason`` says why training ended early ("early_stopping", "non_finite_loss",
+    "interrupted", ...) or is None when every epoch ran.
+    """
+
+    def __init__(self):
+        self.history: dict[str, list] = {}
+        self.epoch: list[int] = []
+        self.params: dict = {}
+        self.stop_reason: str | None = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(value)
+
+    def __repr__(self):
+        return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
+
+
+class CallbackList:
+    """Calls the same hook on every callback, in order."""
+
+    def __init__(self, callbacks, model):
+        self.callbacks = list(callbacks)
+        for cb in self.callbacks:
+            if not isinstance(cb, Callback):
+                raise ConfigError(f"callbacks must be Callback objects, got {cb!r}")
+            cb.set_model(model)
+
+    def call(self, hook: str, *args) -> None:
+        for cb in self.callbacks:
+            getattr(cb, hook)(*args)
+
+    def wants(self, hook: str) -> bool:
+        """True if some callback does something at ``hook`` (so fit can skip the rest)."""
+        base = getattr(Callback, hook)
+        return any(getattr(getattr(cb, hook), "__func__", None) is not base
+                   for cb in self.callbacks)
+
+
+#: logged quantities that improve upwards (mode="auto" maximises them)
+MAXIMISED = ("acc", "auc", "precision", "recall", "f1", "fbeta")
+
+
+class _Monitor(Callback):
+    """Shared logic of callbacks that watch one logged quantity for improvement."""
+
+    def __init__(self, monitor, mode, min_delta):
+        self.monitor = monitor
+        self.mode = check_choice("mode", mode, ("auto", "min", "max"))
+        self.min_delta = abs(check_number("min_delta", min_delta))
+        if mode == "auto":
+            mode = "max" if any(k in monitor for k in MAXIMISED) else "min"
+        self._sign = 1.0 if mode == "min" else -1.0  # compare sign·value, lower is better
+
+    def _value(self, logs):
+        if self.monitor not in (logs or {}):
+            raise ConfigError(
+                f"{type(self).__name__} monitors {self.monitor!r}, which training does not "
+                f"log; available: {', '.join(sorted(logs or {}))}"
+            )
+        return logs[self.monitor]
+
+    def _improved(self, value, best) -> bool:
+        return self._sign * (value - best) < -self.min_delta if best is not None else True
+
+
+class EarlyStopping(_Monitor):
+    """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs.
+
+    Keras's rules: every watched epoch counts towards ``patience`` unless it improves
+    on the best so far *and* on ``baseline`` (when given); training stops no earlier
+    than the second epoch. With ``restore_best_weights`` the model ends with the
+    weights of its best epoch, even when no epoch beat the baseline or another
+    callback stopped training. Epochs before ``start_from_epoch`` are not watched.
+    ``stopped_epoch`` is 0 until training stops early, ``best_epoch`` 0 until set.
+    """
+
+    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, verbose=0, mode="auto",
+                 baseline=None, restore_best_weights=False, start_from_epoch=0):
+        super().__init__(monitor, mode, min_delta)
+        self.patience = check_number("patience", patience, minimum=0, integer=True)
+        self.start_from_epoch = check_number("start_from_epoch", start_from_epoch, minimum=0,
+                                             integer=True)
+        self.baseline, self.verbose = baseline, verbose
+        self.restore_best_weights = restore_best_weights
+        self.on_train_begin()
+
+    def on_train_begin(self, logs=None):
+        self.wait, self.stopped_epoch, self.best_epoch = 0, 0, 0
+        self.best, self.best_weights = None, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = self._value(logs)
+        if epoch < self.start_from_epoch:
+            return
+        if self.restore_best_weights and self.best_weights is None:
+            # the first watched epoch is the best so far
+            self.best_weights, self.best_epoch = self.model.get_weights(), epoch
+        self.wait += 1
+        if self._improved(value, self.best):
+            self.best, self.best_epoch = value, epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._improved(value, self.baseline):
+                self.wait = 0  # patience restarts only past the baseline too
+            return
+        if self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+            self.model._stop_reason = "early_stopping"
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch > 0 and self.verbose:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose:
+                print("Restoring model weights from the end of the best epoch: "
+                      f"{self.best_epoch + 1}.")
+            self.model.set_weights(self.best_weights)
+
+
+class ReduceLROnPlateau(_Monitor):
+    """Multiply the learning rate by ``factor`` when ``monitor`` stalls for ``patience``."""
+
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
+                 min_delta=1e-4, cooldown=0, min_lr=0.0):
+        super().__init__(monitor, mode, min_delta)
+        self.factor = check_number("factor", factor, minimum=0.0, maximum=1.0,
+                                   exclusive_maximum=True)
+        self.patience = check_number("patience", patience, minimum=0, integer=True)
+        self.cooldown = check_number("cooldown", cooldown, minimum=0, integer=True)
+        self.min_lr, self.verbose = min_lr, verbose
+
+    def on_train_begin(self, logs=None):
+        self.best, self.wait, self.cooldown_counter = None, 0, 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = self._value(logs)
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self._improved(value, self.best):
+            self.best, self.wait = value, 0
+            return
+        if self.cooldown_counter > 0:
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            optimizer = self.model.optimizer
+            old = optimizer.learning_rate
+            new = max(old * self.factor, self.min_lr)
+            if new < old:
+                optimizer.learning_rate = new
+                if self.verbose:
+                    print(f"Epoch {epoch + 1}: reducing learning rate to {new:.4g}")
+            self.cooldown_counter, self.wait = self.cooldown, 0
+
+
+class TerminateOnNaN(Callback):
+    """Stop as soon as a batch loss is NaN or infinite (fit also does this itself)."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            self.model.stop_training = True
+            self.model._stop_reason = "non_finite_loss"
+
+
+class LearningRateScheduler(Callback):
+    """Set the learning rate at each epoch start to ``schedule(epoch, lr)``."""
+
+    def __init__(self, schedule, verbose=0):
+        if not callable(schedule):
+            raise ConfigError(f"schedule must be a function (epoch, lr) -> lr, got {schedule!r}")
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch, logs=None):
+        optimizer = self.model.optimizer
+        lr = self.schedule(epoch, optimizer.learning_rate)
+        optimizer.learning_rate = float(lr)
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: learning rate {lr:.4g}")
+
+
+class LambdaCallback(Callback):
+    """Callback built from plain functions, e.g. ``LambdaCallback(on_epoch_end=f)``."""
+
+    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
+                 on_train_end=None, on_train_batch_begin=None, on_train_batch_end=None):
+        hooks = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
+                     on_train_begin=on_train_begin, on_train_end=on_train_end,
+                     on_train_batch_begin=on_train_batch_begin,
+                     on_train_batch_end=on_train_batch_end)
+        for name, fn in hooks.items():
+            if fn is not None:
+                if not callable(fn):
+                    raise ConfigError(f"{name} must be a function, got {fn!r}")
+                setattr(self, name, fn)
+
+
+class CSVLogger(Callback):
+    """Append one CSV row per epoch (epoch, then every logged value) to ``filename``."""
+
+    def __init__(self, filename, separator=",", append=False):
+        self.filename, self.separator, self.append = os.fspath(filename), separator, append
+
+    def on_train_begin(self, logs=None):
+        exists = self.append and os.path.exists(self.filename) and os.path.getsize(self.filename)
+        self._file = open(self.filename, "a" if self.append else "w", newline="",
+                          encoding="utf-8")
+        self._writer = None
+        self._header_written = bool(exists)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self._writer is None:
+            self._keys = list(logs)
+            self._writer = csv.writer(self._file, delimiter=self.separator)
+            if not self._header_written:
+                self._writer.writerow(["epoch", *self._keys])
+        self._writer.writerow([epoch, *(logs.get(k, "") for k in self._keys)])
+        self._file.flush()
+
+    def on_train_end(self, logs=None):
+        self._file.close()
+
+
+class ModelCheckpoint(_Monitor):
+    """Save the model (atomically) after each epoch, or only when ``monitor`` improves.
+
+    ``filepath`` may contain ``{epoch}`` and logged names, e.g.
+    ``"ckpt-{epoch:03d}-{val_loss:.3f}.glassnet"``.
+    """
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 mode="auto", save_weights_only=False):
+        super().__init__(monitor, mode, 0.0)
+        self.filepath = os.fspath(filepath)
+        self.save_best_only, self.verbose = save_best_only, verbose
+        self.save_weights_only = save_weights_only
+
+    def on_train_begin(self, logs=None):
+        self.best = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if self.save_best_only:
+            value = self._value(logs)
+            if not self._improved(value, self.best):
+                return
+            self.best = value
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: saved model to {path}")
+
+
+class Recorder(Callback):
+    """Record every weight after every step or epoch, and per-layer gradient norms.
+
+    Seed 000's Fig 122 plots how each coefficient moves during training; seed 001 asks
+    to watch gradient norms for vanishing or exploding gradients. Recording copies the
+    weights, so it is opt-in.
+
+    After training, ``weights[name]`` is an array (records, *shape) for names like
+    ``"dense.kernel"``, ``steps`` the optimiser step of each record, and
+    ``gradient_norms[layer]`` the L2 norm of that layer's gradients at each record.
+    """
+
+    def __init__(self, every="epoch", weights=True, gradient_norms=True):
+        self.every = check_choice("every", every, ("epoch", "step"))
+        self.record_weights, self.record_gradients = weights, gradient_norms
+
+    def on_train_begin(self, logs=None):
+        self.steps: list[int] = []
+        self._weights: dict[str, list] = {}
+        self._norms: dict[str, list] = {}
+        self._record(initial=True)
+
+    def _record(self, initial=False):
+        model = self.model
+        self.steps.append(model.optimizer.iterations)
+        if self.record_weights:
+            for name, w in zip(model.weight_names(), model.weights):
+                self._weights.setdefault(name, []).append(w.copy())
+        for layer in model.layers:
+            if self.record_gradients and any(g is not None for g in layer.grads):
+                norm = math.nan if initial else float(np.sqrt(sum(
+                    float((g * g).sum()) for g in layer.grads if g is not None)))
+                self._norms.setdefault(layer.name, []).append(norm)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.every == "step":
+            self._record()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.every == "epoch":
+            self._record()
+
+    @property
+    def weights(self) -> dict[str, np.ndarray]:
+        return {name: np.stack(values) for name, values in self._weights.items()}
+
+    @property
+    def gradient_norms(self) -> dict[str, np.ndarray]:
+        return {name: np.array(values) for name, values in self._norms.items()}

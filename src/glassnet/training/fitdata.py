@@ -1,0 +1,86 @@
+"""What ``fit`` and ``evaluate`` train and score on: a Dataset unpacked into arrays,
+the validation rows split off (Keras's last rows, or drawn at random or by class).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..base.errors import ConfigError
+from ..base.validation import check_choice, check_number
+
+
+def _unpack(model, x, y, name, remember=True):
+    """A Dataset (anything with ``features`` and ``labels``) -> arrays, in the form the
+    loss wants; its feature and class names are remembered in ``model.info``."""
+    if not hasattr(x, "features"):
+        if y is None:
+            raise ConfigError(f"{name}: give targets y, or pass a Dataset")
+        return x, y
+    if y is not None:
+        raise ConfigError(f"{name} is a Dataset, which holds its own targets; leave y unset")
+    if remember:
+        model.info.update(feature_names=list(x.feature_names), class_names=x.class_names,
+                          target_name=x.target_name,
+                          columns=(getattr(x, "info", None) or {}).get("columns"))
+    return x.features, x.targets_for(model.loss)
+
+
+def _split_validation(model, x, y, fraction, method, w=None):
+    """(x, y, w, x_val, y_val, w_val): Keras takes the *last* fraction of rows;
+    'random' and 'stratified' draw them. Sample weights ``w`` (or None) follow their rows."""
+    fraction = check_number("validation_split", fraction, minimum=0.0, maximum=1.0,
+                            exclusive_maximum=True)
+    n = x.shape[0]
+    n_val = int(round(n * fraction))
+    if n_val == 0 or n_val == n:
+        raise ConfigError(f"validation_split={fraction} leaves {n - n_val} training and "
+                          f"{n_val} validation rows out of {n}; both need at least one")
+    method = check_choice("validation_method", method, ("last", "random", "stratified"))
+    rng = np.random.default_rng(model.seed)
+    if method == "last":
+        val = np.arange(n - n_val, n)
+    elif method == "random":
+        val = rng.permutation(n)[:n_val]
+    else:
+        labels = y if y.ndim == 1 else y.argmax(axis=1)
+        val = []
+        for label in np.unique(labels):
+            rows = rng.permutation(np.flatnonzero(labels == label))
+            val.extend(rows[: int(round(rows.size * fraction))])
+        val = np.array(sorted(val), dtype=np.intp)
+    mask = np.zeros(n, dtype=bool)
+    mask[val] = True
+    pick = (lambda rows: None) if w is None else (lambda rows: w[rows])
+    return x[~mask], y[~mask], pick(~mask), x[mask], y[mask], pick(mask)
+
+
+def row_weights(y, sample_weight, class_weight, n, name="sample_weight"):
+    """One weight per row (Keras's sample_weight times class_weight[label]), or None.
+
+    Labels are the class indices of sparse targets, the argmax of one-hot rows, and
+    0/1 (rounded) for a single output column.
+    """
+    from ..base.validation import as_array
+
+    w = None
+    if sample_weight is not None:
+        w = as_array(name, sample_weight, ndim=(1, 2)).astype(np.float64)
+        if w.ndim == 2 and w.shape[1] == 1:
+            w = w[:, 0]
+        if w.shape != (n,):
+            raise ConfigError(f"{name} must hold one weight per row, shape ({n},), got shape "
+                              f"{w.shape}")
+    if class_weight is not None:
+        if not isinstance(class_weight, dict):
+            raise ConfigError(f"class_weight must be a dict {{class index: weight}}, got "
+                              f"{class_weight!r}")
+        labels = (y if y.ndim == 1 else y.argmax(axis=1) if y.shape[1] > 1
+                  else np.round(y[:, 0])).astype(np.int64)
+        missing = sorted(set(np.unique(labels).tolist()) - set(class_weight))
+        if missing:
+            raise ConfigError(f"class_weight has no weight for class(es) {missing}; give one "
+                              f"for every class, got keys {sorted(class_weight)}")
+        table = np.array([float(class_weight.get(k, 0.0)) for k in range(labels.max() + 1)])
+        w = table[labels] if w is None else w * table[labels]
+    return w

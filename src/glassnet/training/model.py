@@ -1,0 +1,391 @@
+"""``Sequential``: layers stacked one after another, Keras style.
+
+The model's own computation lives here: building (every weight a view into one flat
+array, every gradient into another), the forward pass with the loss, backprop down
+the layers, gradients by backprop or by numerical differentiation, weights in Keras
+order, the JSON config, and files (``save`` / ``load_model``). Training —
+``compile`` / ``fit`` / ``evaluate`` / ``train_on_batch`` — is inherited from
+``training.Trainer``, as Keras's ``Model`` inherits its trainer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from ..base.errors import ConfigError, ShapeError, describe
+from ..base.validation import as_array, by_name, cast_in_range, check_choice, check_number
+from ..engine import losses
+from ..engine.layers import Flatten, Input, Layer, deserialize, serialize
+from ..engine.layers.shaping import flat_size, input_shape_of
+from .trainer import Trainer
+from .weights import Weights
+
+DTYPES = ("float32", "float64")
+
+
+class Sequential(Weights, Trainer):
+    """A feed-forward network: ``layers[0]`` reads the input, ``layers[-1]`` is the output.
+
+    Parameters
+    ----------
+    layers : list of Layer, optional
+    input_dim : int, optional
+        Number of input features. Without it the model builds on its first data.
+    seed : int, optional
+        Seed of the ``numpy.random.Generator`` behind weight initialisation, dropout
+        and shuffling. Same seed, same data, same settings: same numbers.
+    dtype : {"float32", "float64"}
+        Floating-point type of weights and computations. Use float64 for gradient
+        checks.
+    name : str, optional
+
+    Examples
+    --------
+    The two-layer network of the discriminant analysis (docs/seeds.md): 2 inputs,
+    2 sigmoid cells, 5 softmax cells.
+
+    >>> from glassnet.layers import Dense
+    >>> model = Sequential([Dense(2, "sigmoid", kernel_initializer="uniform"),
+    ...                     Dense(5, "softmax", kernel_initializer="uniform")],
+    ...                    input_dim=2, seed=0)
+    >>> [w.shape for w in model.get_weights()]
+    [(2, 2), (2,), (2, 5), (5,)]
+    >>> model.predict([[0.5, 0.5]]).shape
+    (1, 5)
+    """
+
+    def __init__(self, layers=None, input_dim=None, seed=None, dtype="float32", name=None):
+        self.dtype = np.dtype(check_choice("dtype", str(np.dtype(dtype)) if _is_dtype(dtype)
+                                           else dtype, DTYPES))
+        if seed is not None:
+            check_number("seed", seed, minimum=0, integer=True)
+        self.seed = seed
+        self.name = name or "sequential"
+        self.rng = np.random.default_rng(seed)
+        self.layers: list[Layer] = []
+        self.input_dim = None
+        self.row_shape = None  # the shape of one input row: (n,), or (28, 28) before Flatten
+        self._declared_shape = None  # from Input(shape=...) or input_shape= on the first layer
+        self.built = False
+        self._penalty_layers = []  # found when the weights are arranged
+        #: JSON-able facts saved with the model: feature and class names, preprocessing,
+        #: the model spec, training settings (filled by the data and front-end layers)
+        self.info: dict = {}
+        Trainer.__init__(self)
+        for layer in layers or []:
+            self.add(layer)
+        if input_dim is not None:
+            input_dim = check_number("input_dim", input_dim, minimum=1, integer=True)
+            if not self.built:
+                self.build(input_dim)
+            elif self.input_dim != input_dim:
+                raise ConfigError(f"input_dim={input_dim} contradicts the input shape "
+                                  f"{self.row_shape} given to the first layer")
+
+    # Structure ------------------------------------------------------------------------
+    def add(self, layer: Layer) -> None:
+        """Append a layer (before the model is built). An ``Input(shape=...)`` may come
+        first, as in Keras; so may a layer given ``input_shape=`` / ``input_dim=``."""
+        if isinstance(layer, Input):
+            if self.layers or self.built:
+                raise ConfigError("Input(shape=...) must come before the first layer")
+            self._declared_shape = layer.shape
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add expects a Layer, got {describe(layer)}")
+        if any(existing is layer for existing in self.layers):
+            raise ConfigError(f"layer {layer!r} is already in this model")
+        if layer.name is None:
+            base = _snake(type(layer).__name__)
+            taken = {lay.name for lay in self.layers}
+            layer.name = base if base not in taken else next(
+                f"{base}_{i}" for i in range(1, len(taken) + 2) if f"{base}_{i}" not in taken
+            )
+        if not self.layers and self._declared_shape is None:
+            self._declared_shape = layer.declared_input_shape
+        self.layers.append(layer)
+        if self.built:  # a built model grows: the new layer reads the last one's outputs
+            layer.build(self.layers[-2].output_dim, self.rng, self.dtype)
+            self._arrange_weights()
+            if self.optimizer is not None:
+                self.optimizer.state = None
+        elif self._declared_shape is not None:
+            self.build(self._declared_shape)  # Keras builds as soon as the input is known
+
+    def build(self, input_shape) -> None:
+        """Create every layer's weights, drawing from the model's generator in order.
+
+        ``input_shape``: the number of input features, or the shape of one row (Keras's
+        ``(None, n)`` is accepted); rows of more than one axis need ``Flatten`` first.
+        """
+        if not self.layers:
+            raise ConfigError("the model has no layers; add at least one before building")
+        shape = input_shape_of(input_shape)
+        if len(shape) > 1 and not isinstance(self.layers[0], Flatten):
+            raise ShapeError(f"inputs of shape {shape} per row need a Flatten() layer first; "
+                             "glassnet's layers read rows of features")
+        self.row_shape, self.input_dim = shape, flat_size(shape)
+        dim = self.input_dim
+        for layer in self.layers:
+            layer.build(dim, self.rng, self.dtype)
+            dim = layer.output_dim
+        self._arrange_weights()
+        self.built = True
+
+    @property
+    def output_dim(self) -> int:
+        return self.layers[-1].output_dim
+
+    def count_params(self) -> int:
+        return sum(layer.count_params() for layer in self.layers)
+
+    @property
+    def input_shape(self):
+        """Keras's (None, *row shape), or None before the model is built."""
+        return None if self.row_shape is None else (None, *self.row_shape)
+
+    @property
+    def output_shape(self):
+        return None if not self.built else (None, self.output_dim)
+
+    def __call__(self, x, training=False) -> np.ndarray:
+        """``model(x)`` as in Keras: the outputs for the rows of ``x``."""
+        return self.forward(self._inputs(x), training)
+
+    # Data checks ----------------------------------------------------------------------
+    def _inputs(self, x, name="x") -> np.ndarray:
+        """Validate features (named columns matched to ``feature_names`` by name) and
+        cast them to the model's dtype, building the model if needed."""
+        grid = bool(self.layers) and isinstance(self.layers[0], Flatten)
+        x = as_array(name, by_name(x, (self.info or {}).get("feature_names"), name),
+                     ndim=None if grid else 2 if self.built else (1, 2))
+        if x.ndim == 1:
+            raise ShapeError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
+                             f"{x.shape}; reshape a single feature with x.reshape(-1, 1)")
+        if not self.built:
+            self.build(self._declared_shape or x.shape[1:])
+        if grid:
+            if x.shape[1:] != self.row_shape:
+                raise ShapeError(f"{name} must have rows of shape {self.row_shape} as the "
+                                 f"model's input, got shape {x.shape}")
+            x = x.reshape(x.shape[0], -1)
+        if x.shape[1] != self.input_dim:
+            raise ShapeError(f"{name} must have {self.input_dim} features (columns) as the "
+                             f"model's input, got shape {x.shape}")
+        if x.shape[0] == 0:
+            raise ShapeError(f"{name} has no rows (shape {x.shape})")
+        return cast_in_range(x, self.dtype, name)
+
+    def _targets(self, y, loss, n_rows: int, name="y") -> np.ndarray:
+        y = as_array(name, y, ndim=(1, 2))
+        if y.shape[0] != n_rows:
+            raise ShapeError(f"{name} must have {n_rows} rows like x, got shape {y.shape}")
+        if loss.sparse_targets:
+            return loss.check_targets(y, self.output_dim, name).astype(np.intp)
+        if y.ndim == 1 and self.output_dim == 1:
+            y = y.reshape(-1, 1)
+        loss.check_targets(y, self.output_dim, name)
+        return y.astype(self.dtype, copy=False)
+
+    # Forward and backward -------------------------------------------------------------
+    def forward(self, x, training=False) -> np.ndarray:
+        """The network's output for the rows of ``x`` (no checks; see ``predict``)."""
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def forward_loss(self, x, t, loss, training=True, sample_weight=None):
+        """Forward pass and loss: returns ``(output, E, δ)``.
+
+        E is the mean loss plus the penalties; δ = ∂E/∂α, the gradient at the output
+        layer's weighted sum (its output, for a layer without activation). When the
+        output activation fuses with the loss (softmax + cross-entropy), the output
+        layer stops at its weighted sum and the loss computes the probabilities, E and
+        seed 000's δ2 = z - t in one pass.
+        """
+        for layer in self.layers[:-1]:
+            x = layer.forward(x, training)
+        out = self.layers[-1]
+        if self.fuses(loss):
+            value, y, delta = loss.fused(t, out.weighted_sum(x), sample_weight)
+        else:
+            y = out.forward(x, training)
+            value = loss(t, y, sample_weight)
+            delta = loss.gradient(t, y, sample_weight).astype(self.dtype, copy=False)  # ∂E/∂y
+            if out.activation is not None:
+                delta = out.activation.backward(delta, out.alpha, y)  # δ = ∂E/∂y ⊙ f'(α)
+        return y, float(value) + self.penalty(), delta
+
+    def backward(self, delta) -> list:
+        """Backprop from δ at the output layer down to the first; every layer's ``grads``
+        receive ∂E/∂weight. Returns the gradients sent down, one per layer: the δ that
+        entered each layer from above (``[..., ∂E/∂y of the second last layer, δ]``)."""
+        sent = [delta]
+        last = len(self.layers) - 1
+        # seed 000: ∂E/∂b_kj = δ2_k y_j at the output, then δ1_j = σ'(α_j) Σk δ2_k b_kj
+        grad = self.layers[-1].backward_delta(delta, input_grad=last > 0)
+        for i in range(last - 1, -1, -1):
+            sent.append(grad)
+            grad = self.layers[i].backward(grad, input_grad=i > 0)
+        return sent[::-1]
+
+    def fuses(self, loss) -> bool:
+        """True when the output activation and the loss fuse (softmax + cross-entropy)."""
+        activation = self.layers[-1].activation
+        return activation is not None and loss.fuses_with(activation.name)
+
+    def penalty(self) -> float:
+        """Sum of every layer's regularisation penalty."""
+        layers = self._penalty_layers
+        return float(sum(layer.penalty() for layer in layers)) if layers else 0.0
+
+    @property
+    def _penalized(self) -> bool:
+        return bool(self._penalty_layers)
+
+    def compute_gradients(self, x, y, method="analytic", loss=None, epsilon=None,
+                          _draw_noise=True):
+        """Gradients of the mean loss (plus penalties) w.r.t. every weight, by backprop
+        (``method="analytic"``) or central differences with step ``epsilon``
+        (``"numerical"``), for features ``x`` and targets ``y``; ``loss`` defaults to the
+        compiled one. A list aligned with ``get_weights()`` (zeros for non-trainable
+        weights)."""
+        from ..engine.gradients import numerical_gradients
+
+        check_choice("method", method, ("analytic", "numerical"))
+        loss = self._resolve_loss(loss)
+        x = self._inputs(x)
+        y = self._targets(y, loss, x.shape[0])
+        if method == "numerical":
+            return numerical_gradients(self, x, y, loss, epsilon, draw_noise=_draw_noise)
+        # A training pass moves batch normalisation's moving averages; a gradient
+        # computation must not, so they are put back afterwards.
+        frozen = [(w, w.copy()) for layer in self.layers
+                  for w, t in zip(layer.weights, layer.weight_trainable) if not t]
+        self.backward(self.forward_loss(x, y, loss, training=True)[2])
+        for w, saved in frozen:
+            w[...] = saved
+        return [
+            g.copy() if g is not None else np.zeros_like(w)
+            for layer in self.layers
+            for w, g in zip(layer.weights, layer.grads)
+        ]
+
+    def _resolve_loss(self, loss):
+        if loss is None:
+            if self.loss is None:
+                raise ConfigError("no loss given and the model is not compiled; pass loss=...")
+            return self.loss
+        return losses.get(loss)
+
+    def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
+        """Outputs for the rows of ``x`` (inference); ``batch_size`` bounds memory."""
+        if batch_size is not None:
+            batch_size = check_number("batch_size", batch_size, minimum=1, integer=True)
+        x = self._inputs(x)
+        if batch_size is None or batch_size >= x.shape[0]:
+            return self.forward(x, training=False)
+        out = np.empty((x.shape[0], self.output_dim), dtype=self.dtype)
+        for start in range(0, x.shape[0], batch_size):
+            out[start:start + batch_size] = self.forward(x[start:start + batch_size])
+        return out
+
+    # Weights --------------------------------------------------------------------------
+    def _require_built(self, what):
+        if not self.built and self._declared_shape is not None and self.layers:
+            self.build(self._declared_shape)  # Input(shape=...) said what goes in
+        if not self.built:
+            raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
+                              "call build(input_dim) first")
+
+    def get_random_state(self) -> dict:
+        """JSON-able states of the model's generator and of each layer's own."""
+        layers = {layer.name: layer._rng.bit_generator.state for layer in self.layers
+                  if getattr(layer, "_rng", None) is not None}
+        return {"model": self.rng.bit_generator.state, "layers": layers}
+
+    def set_random_state(self, state: dict) -> None:
+        self.rng.bit_generator.state = state["model"]
+        for layer in self.layers:
+            if layer.name in state.get("layers", {}):
+                layer._rng.bit_generator.state = state["layers"][layer.name]
+
+    # Files ----------------------------------------------------------------------------
+    def save(self, path, include_optimizer=True) -> None:
+        """Save structure, weights, compile settings and ``info`` to one file (atomic):
+        a zip of ``config.json`` and ``weights.npz`` that never holds code."""
+        from ..io import modelfile, saving
+
+        self._require_built("save()")
+        saving.check_path(path, "model")
+        modelfile.write(path, saving.file_config(self), self.weights,
+                        saving.optimizer_state(self) if include_optimizer else None)
+
+    # Description ----------------------------------------------------------------------
+    def summary(self, print_fn=print) -> str:
+        """Print (and return) a table of layers, output shapes and parameter counts."""
+        from .summary import summary_text
+
+        text = summary_text(self)
+        if print_fn is not None:
+            print_fn(text)
+        return text
+
+    def get_config(self) -> dict:
+        """The model's structure as a JSON-serialisable dict (no weights)."""
+        config = {"name": self.name, "input_dim": self.input_dim, "seed": self.seed,
+                  "dtype": str(self.dtype), "layers": [serialize(lay) for lay in self.layers]}
+        if self.row_shape is not None and len(self.row_shape) > 1:
+            config["input_shape"] = list(self.row_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> Sequential:
+        if not isinstance(config, dict) or "layers" not in config:
+            raise ConfigError(f"a Sequential config needs a 'layers' list, got {config!r}")
+        shape = config.get("input_shape") or config.get("input_dim")
+        layers = [Input(shape=shape)] if shape else []
+        model = cls(layers + [deserialize(layer) for layer in config["layers"]],
+                    seed=config.get("seed"), dtype=config.get("dtype", "float32"),
+                    name=config.get("name"))
+        return model
+
+    def to_json(self) -> str:
+        return json.dumps(self.get_config(), ensure_ascii=False)
+
+    def __repr__(self) -> str:
+        return f"Sequential({self.layers!r}, input_dim={self.input_dim}, dtype='{self.dtype}')"
+
+
+def load_model(path, compile=True) -> Sequential:
+    """Read a model written by ``Sequential.save``; every fault is a ModelFileError."""
+    from ..io import modelfile, saving
+
+    config, weights, state = modelfile.read(path)
+    try:
+        model = Sequential.from_config(config["model"])
+    except saving.FAULTS as exc:
+        raise saving.invalid(path, f"the model config is not valid: {exc}") from None
+    if not model.built:
+        raise saving.invalid(path, "the model config has no input_dim")
+    saving.restore(model, path, config, weights, state if compile else None, compile)
+    return model
+
+
+def _is_dtype(value) -> bool:
+    try:
+        np.dtype(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and not name[i - 1].isupper():
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
