@@ -174,13 +174,9 @@ class Prepared:
         """Epoch results in the target's units where that is exact (as fit_model does)."""
         if self.scaling is None:
             return logs
-        from ..training.callbacks import History
-        from ..training.spec import _history_in_target_units
+        from ..training.units import in_units, unit_factors
 
-        record = History()
-        record.history = {k: [v] for k, v in logs.items()}
-        _history_in_target_units(model, record, np.asarray(self.scaling[1]))
-        return {k: v[0] for k, v in record.history.items()}
+        return in_units(logs, unit_factors(model, np.asarray(self.scaling[1])))
 
 
 def build(spec, train, validation=None):

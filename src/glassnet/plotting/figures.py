@@ -118,32 +118,82 @@ def _metric_panels(history):
     return ["loss"] + [k for k in keys if k != "loss"]
 
 
-def learning_curves(history, title=None):
-    """Training solid, validation dashed, lowest validation loss marked (seed 002)."""
+def learning_curves(history, title=None, diagnosis=None, units=None):
+    """Training solid, validation dashed, lowest validation loss marked (seed 002).
+
+    ``history`` is a ``History`` (its loss before the first update, when recorded, is
+    drawn at epoch 0) or its dict; ``diagnosis`` is the verdict to print under the
+    curves (the report passes the one it headlines; by default it is computed here from
+    the same numbers). ``units`` maps a history key to its unit ("万円²"), shown on the
+    axis. Losses spanning more than two decades get a logarithmic axis, so a divergence
+    and the fall before it are both visible.
+    """
     plt = pyplot()
+    result = diagnosis or diagnose(history)
+    start = (getattr(history, "params", None) or {}).get("first_loss")
     history = getattr(history, "history", history)
     panels = _metric_panels(history)[:2]
     fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2), squeeze=False)
     epochs = np.arange(1, len(history["loss"]) + 1)
-    result = diagnose(history)
     for ax, key in zip(axes[0], panels):
         ax.plot(epochs, history[key], color=colour(0), lw=1.8, label=metric_label(key))
         if f"val_{key}" in history:
             ax.plot(epochs, history[f"val_{key}"], color=colour(1), lw=1.8, ls="--",
                     label=metric_label(f"val_{key}"))
+        if key == "loss" and start is not None and np.isfinite(start):
+            ax.plot([0], [start], ls="none", marker="o", color=colour(0), mfc="white",
+                    label=_("before the first update"))
+        _log_axis_if_wide(ax)  # before the best-epoch line, which spans the axes
         if result.best_epoch is not None:
             ax.axvline(result.best_epoch + 1, color="0.4", ls=":", lw=1.2,
                        label=_("lowest validation loss (epoch {epoch})").format(
                            epoch=result.best_epoch + 1))
         ax.set_xlabel(_("epoch"))
-        ax.set_ylabel(_(LABELS.get(key, key)))
-        ax.set_title(_(LABELS.get(key, key.replace("_", " "))))
+        name = _(LABELS.get(key, key.replace("_", " ")))
+        unit = (units or {}).get(key)
+        ax.set_ylabel(_("{quantity} ({unit})").format(quantity=name, unit=unit) if unit
+                      else name)
+        ax.set_title(name)
         ax.grid(alpha=0.25)
         ax.legend(fontsize=8)
     fig.suptitle(title or _("Learning curves"))
     fig.text(0.5, -0.02, result.message, ha="center", va="top", fontsize=9, wrap=True)
     fig.tight_layout()
     return fig
+
+
+def _log_axis_if_wide(ax, decades=2.0):
+    values = np.concatenate([np.asarray(line.get_ydata(), dtype=float)
+                             for line in ax.get_lines()] or [np.zeros(0)])
+    values = values[np.isfinite(values)]
+    if not (values.size and values.min() > 0
+            and np.log10(values.max() / values.min()) > decades):
+        return
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    low, high = values.min(), values.max()
+    # limits and ticks of our own: matplotlib's would reach past 1e308 on a run that
+    # diverged that far
+    ax.set_ylim(low / 1.5, high * 1.5 if high < 1e307 else high)
+    ax.set_yscale("log")
+    first, last = np.floor(np.log10(low)), np.ceil(np.log10(high))
+    step = max(1, int(np.ceil((last - first) / 6)))
+    ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(first, last + 1, step)))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(value, _position=None) -> str:
+    """10⁵ as plain text (the figures draw no mathtext: names come from users' files).
+
+    >>> _power_of_ten(1e-3), _power_of_ten(1.0)
+    ('10⁻³', '1')
+    """
+    exponent = int(round(np.log10(value)))
+    return "1" if exponent == 0 else "10" + str(exponent).translate(SUPERSCRIPT)
 
 
 def compare_runs(histories: dict, key="loss", title=None):

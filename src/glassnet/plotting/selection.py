@@ -17,8 +17,9 @@ from .projection import MAX_POINTS
 MAX_PANELS = 12  # classes with a probability map each
 
 
-def run_figures(model, train, test, history, recorder=None):
-    """Yield (file name, figure, caption) for one training run, one figure at a time."""
+def run_figures(model, train, test, history, recorder=None, diagnosis=None):
+    """Yield (file name, figure, caption) for one training run, one figure at a time;
+    ``diagnosis`` is the verdict the learning curves carry (the report's headline)."""
     from ..engine.layers import Dense
     from . import figures, network, projection, weights
 
@@ -34,7 +35,7 @@ def run_figures(model, train, test, history, recorder=None):
     yield ("data", figures.data_distribution(shown, title=title, plane=plane),
            (_("The data by class.") if not where else
             _("The data by class{where}.").format(where=where)) + drawn)
-    yield ("learning-curves", figures.learning_curves(history),
+    yield ("learning-curves", figures.learning_curves(history, diagnosis=diagnosis),
            _("Learning curves: training solid, validation dashed."))
     if recorder is not None:
         count = sum(layer.kernel.size + (layer.bias.size if layer.use_bias else 0)

@@ -23,7 +23,8 @@ padding-bottom:.2em;margin:.2em 0 .5em;overflow-wrap:anywhere}
 h2{font-size:1.2rem;margin:1.8em 0 .5em;color:#0072B2}
 .verdict{font-weight:bold;border-left:5px solid #009E73;background:#eef8f4;
 padding:.6em .9em;margin:.5em 0 1em}
-.verdict.over-fits,.verdict.under-fits{border-color:#D55E00;background:#fcf0e8}
+.verdict.over-fits,.verdict.under-fits{border-color:#E69F00;background:#fdf5e6}
+.verdict.diverged{border-color:#D55E00;background:#fcebe6}
 .figures{display:grid;gap:1rem;margin:.5em 0;
 grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr))}
 .figures.small{grid-template-columns:repeat(auto-fit,minmax(min(100%,20rem),1fr))}

@@ -58,13 +58,14 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
 
     report = Report(title or _("glassnet run: {data}").format(
         data=os.path.basename(train.source or "data")))
-    result = diagnose(history.history, start=history.params.get("first_loss"))
+    result = diagnose(history)  # the headline, and the learning curves' caption
     report.verdict(result.message, result.verdict)
-    shown = _write_figures(model, train, test, history, recorder, join) if figures else []
+    shown = (_write_figures(model, train, test, history, recorder, join, result)
+             if figures else [])
     first = [f for f in shown if f[3]]
     if first:
         report.figures([f[:3] for f in first])
-    report.items(_key_results(model, train, test, history, seconds))
+    report.items(_key_results(model, train, test, history, seconds, result))
     if len(shown) > len(first):
         report.heading(_("More figures"))
         report.figures([f[:3] for f in shown if not f[3]], small=True)
@@ -96,7 +97,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     return paths
 
 
-def _key_results(model, train, test, history, seconds) -> dict:
+def _key_results(model, train, test, history, seconds, diagnosis) -> dict:
     """Accuracy on each part, final and best values, epochs and time: the run in numbers."""
     from .. import plotting
 
@@ -111,7 +112,7 @@ def _key_results(model, train, test, history, seconds) -> dict:
     for key, values in h.items():
         if key not in ("epoch_time", "learning_rate", "accuracy", "val_accuracy") and values:
             out[_("Final {metric}").format(metric=metric_label(key))] = f"{values[-1]:.4g}"
-    best = diagnose(h, start=history.params.get("first_loss")).best_epoch
+    best = diagnosis.best_epoch
     if best is not None:
         out[_("Lowest validation loss")] = _("{value} at epoch {epoch}").format(
             value=f"{h['val_loss'][best]:.4g}", epoch=best + 1)
@@ -224,10 +225,11 @@ def save_figure(fig, path_without_extension: str) -> bytes:
     return png
 
 
-def _write_figures(model, train, test, history, recorder, join):
+def _write_figures(model, train, test, history, recorder, join, diagnosis=None):
     """Draw, save (PNG + SVG) and return (png, caption, file name, first screen?)."""
     out = []
-    for name, draw, caption, first in _figures(model, train, test, history, recorder):
+    for name, draw, caption, first in _figures(model, train, test, history, recorder,
+                                               diagnosis):
         fig = draw()
         if fig is not None:
             out.append((save_figure(fig, join(name)), caption, f"{name}.png", first))
@@ -238,12 +240,12 @@ def _write_figures(model, train, test, history, recorder, join):
 FIRST_SCREEN = ("learning-curves", "decision-regions", "model-curve")
 
 
-def _figures(model, train, test, history, recorder):
+def _figures(model, train, test, history, recorder, diagnosis=None):
     """(file name, drawing function, caption, on the first screen?) for each figure; which
     figures suit the data's size is ``plotting.selection``'s choice."""
     from ..plotting.selection import run_figures
 
-    drawn = list(run_figures(model, train, test, history, recorder))
+    drawn = list(run_figures(model, train, test, history, recorder, diagnosis))
     names = {name for name, fig, _caption in drawn if fig is not None}
     for name, fig, caption in drawn:
         first = name in FIRST_SCREEN or (name == "data" and not names & set(FIRST_SCREEN[1:]))

@@ -66,6 +66,24 @@ class ProgressBar:
             self.stream.flush()
 
 
+class ProgressCallback(Callback):
+    """``fit``'s own display (``ProgressBar``) driven as a callback, for a caller that
+    shows the logs converted first (``units.InUnits``: a standardised target's losses
+    in its own units)."""
+
+    def __init__(self, epochs: int, steps: int, verbose: int, stream=None):
+        self.bar = ProgressBar(epochs, steps, verbose, stream)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.bar.epoch_begin(epoch)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.bar.batch_end(batch + 1, logs or {})
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.bar.epoch_end(logs or {})
+
+
 class Interrupt:
     """Ctrl-C as a request, checked between training steps, so a step is never cut in half.
 

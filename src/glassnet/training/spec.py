@@ -288,9 +288,21 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
                 cast_in_range(part.labels, model.dtype,
                               f"{part.source or 'the data'}, target {part.target_name!r},")
     target = target_scaling(spec, model, data)
+    factors = {}
     if target is not None:
+        from .units import InUnits, unit_factors
+
         unfold_target_scaling(model, *target)  # continue in standardised units
         data, validation = (_standardised(part, target) for part in (data, validation))
+        factors = unit_factors(model, target[1])
+        if factors and verbose:  # fit's own display, shown in the target's units too
+            from .progress import ProgressCallback
+
+            steps = math.ceil(len(data) / (spec.batch_size or len(data) or 1))
+            callbacks.append(ProgressCallback(spec.epochs if epochs is None else epochs,
+                                              steps, verbose))
+            verbose = 0
+        callbacks = [InUnits(c, factors) for c in callbacks] if factors else callbacks
     try:
         history = model.fit(data, epochs=spec.epochs if epochs is None else epochs,
                             batch_size=spec.batch_size, shuffle=spec.shuffle,
@@ -301,7 +313,9 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
         if target is not None:
             fold_target_scaling(model, *target)
     if target is not None:
-        _history_in_target_units(model, history, target[1])
+        from .units import history_in_units
+
+        history_in_units(model, history, factors)
     model.info["spec"] = spec.to_dict()
     return history
 
@@ -357,27 +371,6 @@ def _standardised(part, target):
     if part is None:
         return None
     return dataclasses.replace(part, labels=(part.labels - target[0]) / target[1])
-
-
-def _history_in_target_units(model, history, std):
-    """Losses and errors back in the target's units where that is exact (one target
-    column, no penalties); otherwise they stay standardised, noted in ``model.info``."""
-    if std.size != 1:
-        model.info["target_scaling"]["note"] = "losses in standardised units"
-        return
-    s = float(std[0])
-    power = {"mean_squared_error": 2, "mean_absolute_error": 1}.get(model.loss.name)
-    for key, values in history.history.items():
-        name = key.removeprefix("val_")
-        factor = None
-        if name == "loss" and power and not model._penalized:
-            factor = s ** power
-        elif name in ("mae", "mean_absolute_error"):
-            factor = s
-        elif name in ("mse", "mean_squared_error"):
-            factor = s * s
-        if factor is not None:
-            values[:] = [v * factor for v in values]
 
 
 def _plain(value):
