@@ -30,7 +30,7 @@ def test_help_in_japanese_fits_the_terminal(where, capsys, monkeypatch):
         run(args)
     out = capsys.readouterr().out
     assert out.startswith("使い方: glassnet train")
-    assert "隠れ層ごとのセル数：2 や 64,64" in out and "データの分割:" in out
+    assert "隠れ層ごとのユニット（ニューロン）数：2、" in out and "データの分割:" in out
     assert max(display_width(line) for line in out.splitlines()) <= 80
 
 

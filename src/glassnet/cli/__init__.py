@@ -31,7 +31,8 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=_version())
     add_common_options(parser, default=None)
     parser.set_defaults(quiet=False)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser,
+                                help="what to do (each has its own --help)")
     sub.required = True
     train.add_train(sub)
     models.add_predict(sub)

@@ -9,8 +9,15 @@ from .common import UsageError, output_file, print_results, result_folder
 
 
 def add_datasets(sub):
-    p = sub.add_parser("datasets", help="list the built-in datasets or export one to CSV")
-    p.add_argument("action", nargs="?", default="list", choices=["list", "export"])
+    p = sub.add_parser("datasets", help="list the built-in datasets or export one to CSV",
+                       description="'glassnet datasets' (or 'datasets list') prints the "
+                       "datasets that come with glassnet, one line each; their names work "
+                       "wherever a command takes DATA. 'glassnet datasets export NAME FILE' "
+                       "writes one as a CSV file, to open in Excel or to start a sheet of "
+                       "your own from.")
+    p.add_argument("action", nargs="?", default="list", choices=["list", "export"],
+                   help="list: print the built-in datasets (the default); export: write "
+                   "dataset NAME to the CSV file FILE")
     p.add_argument("name", nargs="?", help="dataset to export")
     p.add_argument("file", nargs="?", help="CSV file to write")
     p.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
@@ -39,16 +46,19 @@ def cmd_datasets(args):
 
 
 def add_demo(sub):
-    p = sub.add_parser("demo", help="the two-layer discriminant analysis end to end on "
-                       "built-in data",
-                       description="Train a 2-2-5 network (2 sigmoid cells, 5 softmax cells) "
+    p = sub.add_parser("demo", help="a first look: one small network trained three ways on "
+                       "built-in data, with a report",
+                       description="Train a 2-2-5 network (2 inputs, 2 sigmoid units, 5 softmax "
+                       "outputs, one per class) "
                        "on the built-in sample2 data three ways — backprop and numerical "
                        "differentiation with gradient descent, and mini-batch SGD as Keras — "
                        "compare them, predict class probabilities on a 5 × 5 grid, repeat on "
                        "sample3 (twice the spread), and write everything with one report.")
-    p.add_argument("--out", default=os.path.join("runs", "demo"))
+    p.add_argument("--out", default=os.path.join("runs", "demo"), help="output folder "
+                   "(default runs/demo)")
     p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
-    p.add_argument("--epochs", type=int, default=1000)
+    p.add_argument("--epochs", type=int, default=1000, help="passes over the data of each "
+                   "training (default 1000)")
     p.set_defaults(func=cmd_demo)
 
 

@@ -19,7 +19,8 @@ from .common import (
 def _experiment_options(p):
     add_column_options(p)
     p.add_argument("--epochs", type=int, help="epochs per model (default: the preset's, or 20)")
-    p.add_argument("--batch-size", type=int, help="rows per step")
+    p.add_argument("--batch-size", type=int, help="rows per step (default: the preset's, or "
+                   "32)")
     p.add_argument("--subsample", type=int, help="training rows to use (quick versions)")
     p.add_argument("--validation-rows", type=int, help="validation rows to use")
     p.add_argument("--mnist", help="path to mnist.npz (else $GLASSNET_DATA or the cache)")
@@ -38,7 +39,8 @@ def _experiment_options(p):
     p.add_argument("--overwrite", action="store_true", help="replace an earlier sweep in "
                    "--out (only a folder glassnet's compare or search wrote)")
     p.add_argument("--target", help="target column of a CSV")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="random seed of the split, the "
+                   "initial weights and the shuffling (default 0)")
 
 
 def add_compare(sub):
@@ -52,15 +54,18 @@ def add_compare(sub):
     p.add_argument("data", nargs="?", help="CSV file or built-in dataset (presets use MNIST; "
                    "not needed with --resume)")
     p.add_argument("--preset", choices=["capacity", "overfit"], help="capacity: MNIST with "
-                   "400, 4000 and 40000 cells; overfit: tiny to large networks, then the "
+                   "400, 4000 and 40000 units; overfit: tiny to large networks, then the "
                    "large one with L2 and dropout")
     p.add_argument("--config", help="JSON or TOML file: {\"models\": [{\"name\": ..., "
                    "\"hidden\": [64, 64], \"dropout\": 0.5, ...}], plus shared settings}")
     p.add_argument("--hidden", action="append", help="a model's hidden layers, e.g. 16 or "
                    "64,64 (repeat for each model)")
-    p.add_argument("--activation", default="relu")
-    p.add_argument("--optimizer", default="adam")
-    p.add_argument("--learning-rate", type=float, default=1e-3)
+    p.add_argument("--activation", default="relu", help="hidden activation of every model "
+                   "(default relu)")
+    p.add_argument("--optimizer", default="adam", help="optimiser of every model: sgd, adam, "
+                   "rmsprop, adagrad, adadelta, adamw (default adam)")
+    p.add_argument("--learning-rate", type=float, default=1e-3, help="learning rate of every "
+                   "model (default 0.001)")
     _experiment_options(p)
     p.set_defaults(func=cmd_compare)
 
@@ -218,22 +223,32 @@ def add_search(sub):
                        "log-uniformly, as in Deep Learning from Scratch, chapter 6; grid: a "
                        "log-spaced grid; tpe: proposed by Optuna from the trials before), train "
                        "one model per trial and report the best trials, the score against each "
-                       "setting and a sortable table of every trial.")
+                       "setting and a sortable table of every trial. The network differs from "
+                       "train's on purpose, as in that chapter: two hidden layers of 100 ReLU "
+                       "units, plain SGD, batches of 32, 20 epochs, big enough to over-fit and "
+                       "trained by an optimiser whose result hangs on the learning rate. Give "
+                       "--hidden, --activation, --optimizer, --epochs and --batch-size to search "
+                       "around your own train settings instead.")
     p.add_argument("data", nargs="?", help="CSV file or built-in dataset (not needed with "
                    "--resume)")
-    p.add_argument("--trials", type=int, default=20)
+    p.add_argument("--trials", type=int, default=20, help="how many models to train, each "
+                   "with its own learning rate and weight decay (default 20)")
     p.add_argument("--sampler", choices=["random", "grid", "tpe"], default="random",
                    help="how trials are chosen (tpe needs pip install 'glassnet[tune]')")
     p.add_argument("--prune", action="store_true", help="stop hopeless trials early: after "
                    "a fifth of the epochs, a trial whose best score so far is below the median "
                    "of the first 5 trials at the same epoch stops (median rule)")
     p.add_argument("--lr-range", type=float, nargs=2, default=[1e-6, 1e-1],
-                   metavar=("LOW", "HIGH"))
+                   metavar=("LOW", "HIGH"), help="learning rates to try, on a log scale "
+                   "(default 1e-6 0.1)")
     p.add_argument("--wd-range", type=float, nargs=2, default=[1e-8, 1e-2],
                    metavar=("LOW", "HIGH"), help="weight decay (L2 penalty) range")
-    p.add_argument("--hidden", default="100,100")
-    p.add_argument("--activation", default="relu")
-    p.add_argument("--optimizer", default="sgd")
+    p.add_argument("--hidden", default="100,100", help="units (neurons) in each hidden "
+                   "layer of every trial (default 100,100)")
+    p.add_argument("--activation", default="relu", help="hidden activation of every trial "
+                   "(default relu)")
+    p.add_argument("--optimizer", default="sgd", help="optimiser of every trial (default sgd: "
+                   "plain SGD is where the learning rate matters most)")
     _experiment_options(p)
     p.set_defaults(func=cmd_search)
 

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 
+from ..base.i18n import N_
 from ..base.sanitize import terminal
 from .common import (
     UsageError,
@@ -43,7 +44,7 @@ def _model_and_data(sub, name, data_help, func, **texts):
 
 # predict / evaluate -------------------------------------------------------------------------
 def add_predict(sub):
-    p = _model_and_data(sub, "predict", "CSV file with the model's input columns", cmd_predict,
+    p = _model_and_data(sub, "predict", N_("CSV file with the model's input columns"), cmd_predict,
                         help="class probabilities (or values) for new rows",
                         description="Predict every row of DATA (a CSV with the training "
                         "columns, matched by name; other columns such as IDs and dates are "
@@ -93,8 +94,12 @@ def print_comparison(c, file=None):
 
 
 def add_evaluate(sub):
-    _model_and_data(sub, "evaluate", "CSV file with the input columns and the target column",
-                    cmd_evaluate, help="loss, accuracy and confusion matrix on labelled rows")
+    _model_and_data(sub, "evaluate", N_("CSV file with the input columns and the target column"),
+                    cmd_evaluate, help="loss, accuracy and confusion matrix on labelled rows",
+                    description="Score a saved model on rows whose answers are known: DATA "
+                    "is a CSV with the model's input columns (matched by name) and its target "
+                    "column. Prints the loss and the metrics the model was trained with and, "
+                    "for classes, the confusion matrix.")
 
 
 def cmd_evaluate(args):
@@ -140,10 +145,13 @@ def add_gradcheck(sub):
                    "(default sample2)")
     p.add_argument("--target", help="target column of a CSV")
     p.add_argument("--model", help="check a saved model instead of a new one")
-    p.add_argument("--hidden", default="4,3", help="hidden cells of the new model (default 4,3)")
-    p.add_argument("--activation", default="tanh")
+    p.add_argument("--hidden", default="4,3", help="units (neurons) in each hidden layer of "
+                   "the new model (default 4,3)")
+    p.add_argument("--activation", default="tanh", help="hidden activation of the new model "
+                   "(default tanh)")
     p.add_argument("--rows", type=int, default=32, help="rows used (default 32)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="random seed of the new model's "
+                   "weights (default 0)")
     add_column_options(p)
     p.set_defaults(func=cmd_gradcheck)
 
@@ -188,12 +196,13 @@ def cmd_gradcheck(args):
 
 # trace ----------------------------------------------------------------------------------------
 def add_trace(sub):
-    p = sub.add_parser("trace", help="every cell's weighted sum and activation for given "
+    p = sub.add_parser("trace", help="every unit's weighted sum and activation for given "
                        "input rows, as tables",
-                       description="Print, for each input row, each layer and each cell: "
+                       description="Print, for each input row, each layer and each unit "
+                       "(neuron): "
                        "inputs × weights + bias = weighted sum -> activation. The weights come "
                        "from a model file or a small JSON file typed by hand; "
-                       "'--weights xor' is the XOR network built by hand with ReLU cells.")
+                       "'--weights xor' is the XOR network built by hand with ReLU units.")
     p.add_argument("model", nargs="?", help="a .glassnet model file")
     p.add_argument("--weights", help="JSON file with hand-typed weights, or 'xor'")
     p.add_argument("--input", help="rows like '1,1;0,1;1,0;0,0' or a CSV file (required)")

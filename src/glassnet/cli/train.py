@@ -22,11 +22,13 @@ from .common import (
 
 def add_train(sub):
     p = sub.add_parser("train", help="train a network on a CSV file or a built-in dataset",
-                       description="Train a feed-forward network and write the model, history, "
-                       "coefficient tables, split, figures and report.html into --out. "
-                       "The defaults are the Keras program of the two-layer discriminant "
-                       "analysis: 2 sigmoid cells, 'uniform' initial weights, SGD with "
-                       "learning rate 0.5, 1000 epochs, batches of 100.")
+                       description="Train a neural network to predict one column of a table "
+                       "from the others, and write into --out the saved model, the loss per "
+                       "epoch, the learnt weights as tables, the figures and report.html (open "
+                       "it in a browser). Without options the network is small: one hidden "
+                       "layer of 2 sigmoid units (neurons), trained by SGD with learning rate "
+                       "0.5 for 1000 epochs in batches of 100 rows; --hidden, --activation, "
+                       "--optimizer and --epochs change that.")
     p.add_argument("data", help="CSV file (first line = column names), a built-in dataset "
                    "name (see 'glassnet datasets'), or images: mnist (from $GLASSNET_DATA, "
                    "the cache or a download), an .npz file in the Keras MNIST layout, or a "
@@ -35,8 +37,8 @@ def add_train(sub):
     p.add_argument("--out", default=None, help="output folder (default runs/<data name>)")
     p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     g = p.add_argument_group("model")
-    g.add_argument("--hidden", default="2", help="hidden cells per layer: 2, or 64,64 "
-                   "(default 2; 0 for none)")
+    g.add_argument("--hidden", default="2", help="units (neurons) in each hidden layer: 2, "
+                   "or 64,64 for two layers (default 2; 0 for none)")
     g.add_argument("--activation", default="sigmoid", help="hidden activation (default sigmoid)")
     g.add_argument("--output", default="auto", help="output activation: auto (softmax for "
                    "classes, linear for numbers) or a name")
@@ -52,7 +54,9 @@ def add_train(sub):
                    "layer")
     g.add_argument("--batch-norm", action="store_true", help="batch normalisation after each "
                    "hidden layer")
-    g.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    g.add_argument("--dtype", default="float32", choices=["float32", "float64"],
+                   help="number precision of weights and arithmetic (default float32; float64 "
+                   "is slower and more exact)")
     t = p.add_argument_group("training")
     t.add_argument("--optimizer", default="sgd", help="sgd, adam, rmsprop, adagrad, adadelta, "
                    "adamw (default sgd)")
@@ -60,7 +64,8 @@ def add_train(sub):
                    help="learning rate (default 0.5 for sgd, else the optimiser's default)")
     t.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
     t.add_argument("--nesterov", action="store_true", help="Nesterov momentum")
-    t.add_argument("--epochs", type=int, default=1000)
+    t.add_argument("--epochs", type=int, default=1000, help="passes over the training rows "
+                   "(default 1000)")
     t.add_argument("--batch-size", default="100", help="rows per step, or 'full' for batch "
                    "gradient descent (default 100)")
     t.add_argument("--gradient", default="analytic", choices=["analytic", "numerical"],
@@ -68,7 +73,9 @@ def add_train(sub):
     t.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
                    help="stop when the validation loss has not improved for PATIENCE epochs, "
                    "keeping the best weights")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--seed", type=int, default=0, help="random seed of the initial weights, "
+                   "the shuffling and --test-split: the same seed gives the same numbers "
+                   "(default 0)")
     s = p.add_argument_group("data split")
     s.add_argument("--training-ratio", type=float, default=1.0, help="the first fraction of "
                    "rows trains, the rest tests, in file order (default 1: all rows train)")
