@@ -1,6 +1,6 @@
 """Reports: one self-contained HTML file per run.
 
-May import: base, io, engine, training, data, plotting.
+May import: base, io, engine, training, data, explain, plotting.
 """
 
 from .html import Report, png_bytes
