@@ -222,6 +222,9 @@ def build_model(spec, data):
     from .model import Sequential
 
     spec = ModelSpec.from_dict(spec) if isinstance(spec, dict) else spec.validate()
+    from .cost import check_cost
+
+    check_cost(spec, data.features.shape[1], output_of(spec, data)[0])
     layers = []
     if spec.scale != "none":
         norm = Normalization(spec.scale)
