@@ -154,9 +154,10 @@ class Prepared:
     y: np.ndarray = None
     x_val: np.ndarray | None = None
     y_val: np.ndarray | None = None
+    outputs: int | None = None  # output cells: one 0/1 column for a single logistic output
 
     def targets(self, part, rows=slice(None)):
-        y = part.targets_for(self.loss)[rows]
+        y = part.targets_for(self.loss, self.outputs)[rows]
         if self.scaling is not None:
             y = (y - self.scaling[0]) / self.scaling[1]
         return y
@@ -186,7 +187,8 @@ def build(spec, train, validation=None):
     model = build_model(spec, train)
     model.info.update(feature_names=list(train.feature_names), class_names=train.class_names,
                       target_name=train.target_name)
-    prepared = Prepared(model.loss, target_scaling(spec, model, train))
+    prepared = Prepared(model.loss, target_scaling(spec, model, train),
+                        outputs=model.output_dim)
     prepared.x, prepared.y = train.features, prepared.targets(train)
     if validation is not None and len(validation):
         prepared.x_val, prepared.y_val = validation.features, prepared.targets(validation)
