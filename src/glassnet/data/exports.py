@@ -14,6 +14,7 @@ import numpy as np
 from ..base.errors import DataError
 from ..io.files import check_output_file, json_default, write_bytes, write_csv
 from ..io.modelfile import FORMAT
+from ..training.metrics import confusion_matrix
 
 
 def coefficient_tables(model) -> list[dict]:
@@ -265,9 +266,8 @@ def compare_with_target(model, header, rows, p, path, decimal_comma=False):
         rows_known = [(i, index[t]) for i, t in known if t in index]
         unknown = sorted({t for _, t in known if t not in index})
         predicted = np.argmax(p, axis=1)
-        matrix = np.zeros((len(classes), len(classes)), dtype=int)
-        for i, k in rows_known:
-            matrix[k, predicted[i]] += 1
+        matrix = confusion_matrix([k for _, k in rows_known],
+                                  [predicted[i] for i, _ in rows_known], len(classes))
         total = int(matrix.sum())
         return {"target": target, "rows": total,
                 "accuracy": float(np.trace(matrix) / total) if total else None,

@@ -217,12 +217,11 @@ def view_for(view, data, strict=True) -> dict:
 def confusion(model, part) -> dict:
     """Confusion matrix of ``part`` (at most 5000 rows)."""
     from ..plotting.grid import class_probabilities
+    from ..training.metrics import confusion_matrix
 
     rows = part.features[:5000]
     predicted = class_probabilities(model, rows).argmax(axis=1)
-    k = part.n_classes
-    matrix = np.zeros((k, k), dtype=int)
-    np.add.at(matrix, (part.labels[:5000], predicted), 1)
+    matrix = confusion_matrix(part.labels[:5000], predicted, part.n_classes)
     return {"matrix": matrix.tolist(), "rows": int(rows.shape[0])}
 
 
