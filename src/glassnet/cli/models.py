@@ -105,7 +105,7 @@ def add_evaluate(sub):
 def cmd_evaluate(args):
     from ..data import Dataset, load_csv
     from ..data.exports import input_plan
-    from ..report import confusion_matrix
+    from ..training.metrics import confusion_matrix
     from ..training.model import load_model
 
     model = load_model(args.model)

@@ -39,23 +39,14 @@ def _field(obj, key, kind, what, default=None):
 # Data ----------------------------------------------------------------------------------
 def describe_csv(name: str, raw: bytes) -> dict:
     """Columns of an uploaded CSV and whether each one is all numbers."""
-    from ..data.cells import is_missing
+    from ..data.cells import Cells, is_missing
     from ..data.csvfile import read_table
 
     header, rows, detected = read_table(name, raw=raw)
-    numeric = []
-    for j in range(len(header)):
-        ok = True
-        for _, row in rows[:2000]:
-            cell = row[j].strip()
-            if is_missing(cell):
-                continue
-            try:
-                float(cell.replace(",", ".") if detected["delimiter"] == ";" else cell)
-            except ValueError:
-                ok = False
-                break
-        numeric.append(ok)
+    cells = Cells(rows[:2000], detected["delimiter"] == ";")
+    numeric = [bool(rows) and not any(np.isnan(v) and not is_missing(c)
+                                      for v, c in zip(cells.parsed(j), cells.raw[j]))
+               for j in range(len(header))]
     return {"name": name, "columns": header, "numeric": numeric, "rows": len(rows),
             "encoding": detected["encoding"], "delimiter": detected["delimiter"]}
 
@@ -228,12 +219,11 @@ def view_for(view, data, strict=True) -> dict:
 def confusion(model, part) -> dict:
     """Confusion matrix of ``part`` (at most 5000 rows)."""
     from ..plotting.grid import class_probabilities
+    from ..training.metrics import confusion_matrix
 
     rows = part.features[:5000]
     predicted = class_probabilities(model, rows).argmax(axis=1)
-    k = part.n_classes
-    matrix = np.zeros((k, k), dtype=int)
-    np.add.at(matrix, (part.labels[:5000], predicted), 1)
+    matrix = confusion_matrix(part.labels[:5000], predicted, part.n_classes)
     return {"matrix": matrix.tolist(), "rows": int(rows.shape[0])}
 
 
