@@ -78,7 +78,6 @@ class Session:
         self.history = {}
         self.message = None
         self.focus_row = 0
-        self.last_frame_history = 0
 
     def reset(self) -> None:
         """Back to the initial weights: the model is rebuilt from the spec and its seed,

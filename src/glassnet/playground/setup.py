@@ -48,26 +48,17 @@ def _field(obj, key, kind, what, default=None):
 # Data ----------------------------------------------------------------------------------
 def describe_csv(name: str, raw: bytes) -> dict:
     """Columns of an uploaded CSV and whether each one is all numbers."""
-    from ..data.cells import is_missing
+    from ..data.cells import Cells, is_missing
     from ..data.csvfile import read_table
 
     header, rows, detected = read_table(name, raw=raw)
     if len(header) > MAX_UPLOAD_COLUMNS:
         raise DataError(f"{name}: {len(header)} columns, more than the playground's limit "
                         f"of {MAX_UPLOAD_COLUMNS}")
-    numeric = []
-    for j in range(len(header)):
-        ok = True
-        for _, row in rows[:2000]:
-            cell = row[j].strip()
-            if is_missing(cell):
-                continue
-            try:
-                float(cell.replace(",", ".") if detected["delimiter"] == ";" else cell)
-            except ValueError:
-                ok = False
-                break
-        numeric.append(ok)
+    cells = Cells(rows[:2000], detected["delimiter"] == ";")
+    numeric = [bool(rows) and not any(np.isnan(v) and not is_missing(c)
+                                      for v, c in zip(cells.parsed(j), cells.raw[j]))
+               for j in range(len(header))]
     return {"name": name, "columns": header, "numeric": numeric, "rows": len(rows),
             "encoding": detected["encoding"], "delimiter": detected["delimiter"]}
 
@@ -181,9 +172,10 @@ class Prepared:
     y: np.ndarray = None
     x_val: np.ndarray | None = None
     y_val: np.ndarray | None = None
+    outputs: int | None = None  # output cells: one 0/1 column for a single logistic output
 
     def targets(self, part, rows=slice(None)):
-        y = part.targets_for(self.loss)[rows]
+        y = part.targets_for(self.loss, self.outputs)[rows]
         if self.scaling is not None:
             y = (y - self.scaling[0]) / self.scaling[1]
         return y
@@ -213,7 +205,8 @@ def build(spec, train, validation=None):
     model = build_model(spec, train)
     model.info.update(feature_names=list(train.feature_names), class_names=train.class_names,
                       target_name=train.target_name)
-    prepared = Prepared(model.loss, target_scaling(spec, model, train))
+    prepared = Prepared(model.loss, target_scaling(spec, model, train),
+                        outputs=model.output_dim)
     prepared.x, prepared.y = train.features, prepared.targets(train)
     if validation is not None and len(validation):
         prepared.x_val, prepared.y_val = validation.features, prepared.targets(validation)
