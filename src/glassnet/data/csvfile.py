@@ -311,7 +311,7 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
         values = np.where(np.isnan(values), np.nanmean(values, axis=0), values)
 
     labels, class_names = encode_target(labels_text, list(lines), task, path, header[t],
-                                        max_classes)
+                                        max_classes, decimal_comma)
     return Dataset(values, labels, names, class_names, header[t], path,
                    {**detected, "rows_dropped": int((~keep).sum()), "columns": plan,
                     "skip_rows": skip_rows},
