@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from ..base.i18n import N_
+from ..base.i18n import N_, _, ngettext, pad
 from ..base.sanitize import terminal
 from .common import (
     UsageError,
@@ -65,7 +65,9 @@ def cmd_predict(args):
     result = predict_csv(model, args.data, args.out, encoding=args.encoding,
                          skip_rows=args.skip_rows, overwrite=args.overwrite)
     if args.out:
-        print(terminal(f"{len(result.rows)} predictions written to {args.out}"))
+        print(terminal(ngettext("{n} prediction written to {file}",
+                                "{n} predictions written to {file}", len(result.rows)).format(
+                                    n=len(result.rows), file=args.out)))
     else:
         from ..io.files import csv_bytes
 
@@ -80,16 +82,18 @@ def cmd_predict(args):
 def print_comparison(c, file=None):
     """The predictions against the file's target column."""
     if "accuracy" not in c:
-        print(terminal(f"compared with column {c['target']!r} on {c['rows']} rows: mean "
-                       f"absolute error {c['mae']:.4g}, root mean squared error "
-                       f"{c['rmse']:.4g}"), file=file)
+        print(terminal(_("compared with column {column} on {rows} rows: mean absolute error "
+                         "{mae}, root mean squared error {rmse}").format(
+                             column=repr(c["target"]), rows=c["rows"], mae=f"{c['mae']:.4g}",
+                             rmse=f"{c['rmse']:.4g}")), file=file)
         return
-    accuracy = "n/a" if c["accuracy"] is None else f"{c['accuracy']:.4f}"
-    print(terminal(f"compared with column {c['target']!r} on {c['rows']} rows: accuracy "
-                   f"{accuracy}"), file=file)
+    accuracy = _("n/a") if c["accuracy"] is None else f"{c['accuracy']:.4f}"
+    print(terminal(_("compared with column {column} on {rows} rows: accuracy {accuracy}").format(
+        column=repr(c["target"]), rows=c["rows"], accuracy=accuracy)), file=file)
     if c["unknown_classes"]:
-        print(terminal("rows with classes the model does not know were left out: "
-                       f"{', '.join(c['unknown_classes'])}"), file=file)
+        print(terminal(_("rows with classes the model does not know were left out: "
+                         "{classes}").format(classes=", ".join(c["unknown_classes"]))),
+              file=file)
     print_matrix(c["classes"], c["confusion_matrix"], file=file)
 
 
@@ -125,7 +129,9 @@ def cmd_evaluate(args):
                             info["class_names"], target)
         data = data.aligned_to(reference)
     results = model.evaluate(data, return_dict=True)
-    print(f"{len(data)} rows: " + ", ".join(f"{k} {v:.4g}" for k, v in results.items()))
+    scores = ", ".join(f"{k} {v:.4g}" for k, v in results.items())
+    print(ngettext("{n} row: {scores}", "{n} rows: {scores}", len(data)).format(
+        n=len(data), scores=scores))
     if task == "classification":
         from ..plotting.grid import class_probabilities
 
@@ -184,14 +190,18 @@ def cmd_gradcheck(args):
                           else "mean_squared_error")
     table = gradient_errors(model, rows.features, rows.targets_for(loss, model.output_dim),
                            loss=loss)
-    print(f"gradient check on {len(rows)} rows of {args.data}, loss {loss.name}, float64")
-    print(f"{'layer':<24}{'weight':<10}{'shape':<12}{'relative error':>16}{'max abs error':>16}")
+    print(terminal(_("gradient check on {n} rows of {data}, loss {loss}, float64").format(
+        n=len(rows), data=args.data, loss=loss.name)))
+    print(pad(_("layer"), 24) + pad(_("weight"), 10) + pad(_("shape"), 12)
+          + pad(_("relative error"), 16, ">") + pad(_("max abs error"), 16, ">"))
     for row in table:
         print(f"{row['layer']:<24}{row['weight']:<10}{str(row['shape']):<12}"
               f"{row['relative_error']:>16.2e}{row['max_abs_error']:>16.2e}")
     worst = max(r["relative_error"] for r in table)
     ok = worst < 1e-7
-    print(f"maximum relative error {worst:.2e}: {'PASS' if ok else 'FAIL'} (threshold 1e-7)")
+    print((_("maximum relative error {error}: PASS (threshold 1e-7)") if ok else
+           _("maximum relative error {error}: FAIL (threshold 1e-7)")).format(
+               error=f"{worst:.2e}"))
     return 0 if ok else 1
 
 
