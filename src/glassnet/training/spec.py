@@ -202,7 +202,11 @@ class ModelSpec:
 
 # Building ------------------------------------------------------------------------------
 def output_of(spec: ModelSpec, data) -> tuple[int, str, str]:
-    """(cells, activation, loss) of the output layer for ``data``'s target."""
+    """(cells, activation, loss) of the output layer for ``data``'s target; two classes
+    with binary cross-entropy or a sigmoid output get Keras's tutorial output: one
+    sigmoid cell (the second class's probability) and binary cross-entropy."""
+    if data.is_classification and data.n_classes == 2 and _binary(spec):
+        return 1, "sigmoid", "binary_crossentropy"
     if data.is_classification:
         units, activation, loss = data.n_classes, "softmax", "categorical_crossentropy"
     else:
@@ -210,6 +214,13 @@ def output_of(spec: ModelSpec, data) -> tuple[int, str, str]:
     activation = activation if spec.output_activation == "auto" else spec.output_activation
     loss = loss if spec.loss == "auto" else spec.loss
     return units, activation, loss
+
+
+def _binary(spec: ModelSpec) -> bool:
+    from ..engine.losses import get
+    return spec.output_activation in ("auto", "sigmoid") and (
+        spec.output_activation == "sigmoid" if spec.loss == "auto"
+        else get(spec.loss).name == "binary_crossentropy")
 
 
 def build_model(spec, data):
@@ -222,6 +233,9 @@ def build_model(spec, data):
     from .model import Sequential
 
     spec = ModelSpec.from_dict(spec) if isinstance(spec, dict) else spec.validate()
+    from .cost import check_cost
+
+    check_cost(spec, data.features.shape[1], output_of(spec, data)[0])
     layers = []
     if spec.scale != "none":
         norm = Normalization(spec.scale)
@@ -368,9 +382,8 @@ def unfold_target_scaling(model, mean, std) -> None:
 
 
 def _standardised(part, target):
-    if part is None:
-        return None
-    return dataclasses.replace(part, labels=(part.labels - target[0]) / target[1])
+    return None if part is None else dataclasses.replace(
+        part, labels=(part.labels - target[0]) / target[1])
 
 
 def _plain(value):
@@ -386,6 +399,5 @@ def _plain(value):
     return value
 
 
-__all__ = ["EXPERIMENT_DEFAULTS", "ModelSpec", "build_model", "fit_model",
-           "fold_target_scaling", "output_of", "target_scaling", "train",
-           "unfold_target_scaling"]
+__all__ = ["EXPERIMENT_DEFAULTS", "ModelSpec", "build_model", "fit_model", "fold_target_scaling",
+           "output_of", "target_scaling", "train", "unfold_target_scaling"]
