@@ -51,7 +51,8 @@ class Fallback:
         """Restore the last weights that gave a finite loss; return the message (also
         warned). A non-finite loss on the run's very first step is a DataError."""
         if self.epochs == 1 and step == 0:
-            raise NonFiniteStartError(f"the loss is {value} for the initial weights, before any update: "
+            raise NonFiniteStartError(
+                            f"the loss is {value} for the initial weights, before any update: "
                             f"the inputs (largest |x| = {float(np.abs(x).max()):.4g}) or the "
                             f"targets are too large for {model.dtype} arithmetic; scale them "
                             "(e.g. a Normalization layer) and train again")

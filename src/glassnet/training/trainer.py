@@ -30,7 +30,6 @@ from .fallback import Fallback, NonFiniteLossWarning
 from .fitdata import _split_validation, _unpack, row_weights
 from .progress import Interrupt, ProgressBar
 
-
 #: rows whose loss before the first update is the yardstick of divergence
 FIRST_LOSS_ROWS = 256
 
