@@ -6,7 +6,7 @@ gradcheck / trace, ``experiments``: compare / search, ``data``: datasets / demo)
 and exit with 2, having written nothing; an internal error exits with 1 (set
 GLASSNET_DEBUG=1 for its traceback).
 
-May import: base, io, engine, training, data, interop, plotting, report,
+May import: base, io, engine, training, data, explain, interop, plotting, report,
 experiments, playground.
 """
 

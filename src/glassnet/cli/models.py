@@ -183,7 +183,8 @@ def cmd_gradcheck(args):
     if loss is None:
         loss = losses.get("categorical_crossentropy" if data.is_classification
                           else "mean_squared_error")
-    table = gradient_errors(model, rows.features, rows.targets_for(loss), loss=loss)
+    table = gradient_errors(model, rows.features, rows.targets_for(loss, model.output_dim),
+                           loss=loss)
     print(f"gradient check on {len(rows)} rows of {args.data}, loss {loss.name}, float64")
     print(f"{'layer':<24}{'weight':<10}{'shape':<12}{'relative error':>16}{'max abs error':>16}")
     for row in table:

@@ -1,6 +1,6 @@
 """Reports: one self-contained HTML file per run.
 
-May import: base, io, engine, training, data, plotting.
+May import: base, io, engine, training, data, explain, plotting.
 """
 
 from ..training.metrics import confusion_matrix  # its home; kept here for old callers

@@ -31,7 +31,7 @@ def fit_lbfgs(estimator, data, validation=None, sample_weight=None):
         data = specs._standardised(data, target)
     loss = model.loss
     x = model._inputs(data.features)
-    y = model._targets(data.targets_for(loss), loss, x.shape[0])
+    y = model._targets(data.targets_for(loss, model.output_dim), loss, x.shape[0])
     weights, gradients = model.flat_weights, model.flat_gradients  # every trainable weight
     weights_of_rows = None if sample_weight is None else sample_weight.astype(model.dtype)
 
