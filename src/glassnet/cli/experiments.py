@@ -76,7 +76,7 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
               columns=None) -> dict:
     """The data part of a trial spec; the data is loaded once here so a bad file fails
     now, with a clear message, not later in a worker. ``columns``: load_csv's column
-    options (features, ignore, id, skip_rows)."""
+    options (features, ignore, id, skip_rows, sheet)."""
     from ..data.builtin import load_any
 
     if source is None:
@@ -96,7 +96,7 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
 
 
 def _columns(args) -> dict:
-    return column_options(args.features, args.ignore, args.id, args.skip_rows)
+    return column_options(args.features, args.ignore, args.id, args.skip_rows, args.sheet)
 
 
 def read_config(path):

@@ -13,11 +13,13 @@ from ..base.sanitize import terminal
 from .common import (
     UsageError,
     add_column_options,
+    add_sheet_option,
     load_data,
     output_file,
     parse_hidden,
     parse_rows,
     print_matrix,
+    sheet_line,
 )
 
 #: The XOR network worked out by hand with ReLU cells (docs/seeds.md, seed 003): buy
@@ -57,13 +59,15 @@ def add_predict(sub):
 
 def cmd_predict(args):
     from ..data.exports import predict_csv
-    from ..training.model import load_model
+    from ..interop.loading import load_model
 
     if args.out:
         output_file(args.out, args.overwrite, [args.data, args.model])
     model = load_model(args.model)
     result = predict_csv(model, args.data, args.out, encoding=args.encoding,
-                         skip_rows=args.skip_rows, overwrite=args.overwrite)
+                         skip_rows=args.skip_rows, overwrite=args.overwrite, sheet=args.sheet)
+    if result.detected.get("sheet"):  # on stderr when stdout carries the table
+        print(sheet_line(result.detected), file=sys.stdout if args.out else sys.stderr)
     if args.out:
         print(terminal(ngettext("{n} prediction written to {file}",
                                 "{n} predictions written to {file}", len(result.rows)).format(
@@ -109,8 +113,8 @@ def add_evaluate(sub):
 def cmd_evaluate(args):
     from ..data import Dataset, load_csv
     from ..data.exports import input_plan
+    from ..interop.loading import load_model
     from ..training.metrics import confusion_matrix
-    from ..training.model import load_model
 
     model = load_model(args.model)
     info = model.info or {}
@@ -123,7 +127,9 @@ def cmd_evaluate(args):
     task = "classification" if info.get("class_names") else "regression"
     data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
                     max_classes=max(100, len(info.get("class_names") or [])),
-                    skip_rows=args.skip_rows, plan=input_plan(model))
+                    skip_rows=args.skip_rows, plan=input_plan(model), sheet=args.sheet)
+    if data.info.get("sheet"):
+        print(sheet_line(data.info))
     if task == "classification":
         reference = Dataset(data.features, data.labels, data.feature_names,
                             info["class_names"], target)
@@ -165,11 +171,12 @@ def add_gradcheck(sub):
 def cmd_gradcheck(args):
     from ..engine import losses
     from ..engine.gradients import gradient_errors
-    from ..training.model import Sequential, load_model
+    from ..interop.loading import load_model
+    from ..training.model import Sequential
     from ..training.spec import ModelSpec, build_model
 
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
-                     id=args.id, skip_rows=args.skip_rows)
+                     id=args.id, skip_rows=args.skip_rows, sheet=args.sheet)
     rows = data.subset(slice(0, max(1, args.rows)))
     if args.model:
         saved = load_model(args.model)
@@ -217,6 +224,7 @@ def add_trace(sub):
     p.add_argument("model", nargs="?", help="a .glassnet model file")
     p.add_argument("--weights", help="JSON file with hand-typed weights, or 'xor'")
     p.add_argument("--input", help="rows like '1,1;0,1;1,0;0,0' or a CSV file (required)")
+    add_sheet_option(p)
     p.add_argument("--show-example", action="store_true", help="print the JSON format of "
                    "hand-typed weights (the XOR network) and exit")
     p.set_defaults(func=cmd_trace)
@@ -254,7 +262,7 @@ def model_from_weights(spec, source):
 
 def cmd_trace(args):
     from ..engine.tracing import format_trace, trace
-    from ..training.model import load_model
+    from ..interop.loading import load_model
 
     if args.show_example:
         print(json.dumps(XOR_NETWORK, indent=1))
@@ -274,7 +282,7 @@ def cmd_trace(args):
         model = model_from_weights(spec, args.weights)
     else:
         model = load_model(args.model)
-    rows = parse_rows(args.input, model.input_dim)
+    rows = parse_rows(args.input, model.input_dim, sheet=args.sheet)
     names = (model.info or {}).get("feature_names") or [f"x{i + 1}" for i in
                                                          range(model.input_dim)]
     labels = [", ".join(f"{n}={v:g}" for n, v in zip(names, row)) for row in rows]
