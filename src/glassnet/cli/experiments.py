@@ -13,6 +13,7 @@ from .common import (
     check_positive,
     column_options,
     parse_hidden,
+    print_table_notes,
 )
 
 
@@ -79,7 +80,7 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
 
     if source is None:
         raise UsageError("give DATA (a CSV file or built-in dataset) or --preset")
-    load_any(source, target, **(columns or {}))
+    print_table_notes(load_any(source, target, **(columns or {})), columns=False)
     spec = {"source": os.path.abspath(source) if os.path.exists(source) else source,
             "split_seed": seed}
     if columns:
@@ -94,7 +95,8 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
 
 
 def _columns(args) -> dict:
-    return column_options(args.features, args.ignore, args.id, args.skip_rows)
+    return column_options(args.features, args.ignore, args.id, args.skip_rows, args.missing,
+                          args.missing_indicator, args.task)
 
 
 def read_config(path):

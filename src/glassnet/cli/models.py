@@ -4,6 +4,7 @@ and ``trace``."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import numpy as np
@@ -57,13 +58,18 @@ def add_predict(sub):
 
 def cmd_predict(args):
     from ..data.exports import predict_csv
+    from ..data.pipeline import summary
     from ..training.model import load_model
 
     if args.out:
         output_file(args.out, args.overwrite, [args.data, args.model])
     model = load_model(args.model)
     result = predict_csv(model, args.data, args.out, encoding=args.encoding,
-                         skip_rows=args.skip_rows, overwrite=args.overwrite)
+                         skip_rows=args.skip_rows, overwrite=args.overwrite,
+                         missing=args.missing)
+    line = summary({"missing": result.missing}, cli=True)
+    if line and not args.quiet:  # on stderr when stdout carries the table
+        print(terminal(line), file=sys.stdout if args.out else sys.stderr)
     if args.out:
         print(terminal(f"{len(result.rows)} predictions written to {args.out}"))
     else:
@@ -105,6 +111,7 @@ def add_evaluate(sub):
 def cmd_evaluate(args):
     from ..data import Dataset, load_csv
     from ..data.exports import input_plan
+    from ..data.pipeline import summary
     from ..training.metrics import confusion_matrix
     from ..training.model import load_model
 
@@ -119,7 +126,10 @@ def cmd_evaluate(args):
     task = "classification" if info.get("class_names") else "regression"
     data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
                     max_classes=max(100, len(info.get("class_names") or [])),
-                    skip_rows=args.skip_rows, plan=input_plan(model))
+                    skip_rows=args.skip_rows, plan=input_plan(model), missing=args.missing)
+    line = summary(data.info, cli=True)
+    if line and not args.quiet:
+        print(terminal(line))
     if task == "classification":
         reference = Dataset(data.features, data.labels, data.feature_names,
                             info["class_names"], target)
@@ -241,6 +251,21 @@ def model_from_weights(spec, source):
     return model
 
 
+def _table_rows(model, path):
+    """The model's inputs for every row of a CSV (by column name, encoded as in training,
+    ID and other columns left aside), labelled by line and ID."""
+    from ..data.csvfile import read_table
+    from ..data.pipeline import encode_rows
+
+    plan = model.info["columns"]
+    header, rows, detected = read_table(path, skip_rows=None)
+    x, rows, _report = encode_rows(plan, header, rows, path, detected["delimiter"] == ";")
+    ids = [header.index(n) for n in plan.get("id", []) if n in header]
+    labels = [f"line {line}" + "".join(f", {header[j]} {row[j].strip()}" for j in ids)
+              for line, row in rows]
+    return x, labels
+
+
 def cmd_trace(args):
     from ..engine.tracing import format_trace, trace
     from ..training.model import load_model
@@ -263,9 +288,12 @@ def cmd_trace(args):
         model = model_from_weights(spec, args.weights)
     else:
         model = load_model(args.model)
-    rows = parse_rows(args.input, model.input_dim)
     names = (model.info or {}).get("feature_names") or [f"x{i + 1}" for i in
                                                          range(model.input_dim)]
-    labels = [", ".join(f"{n}={v:g}" for n, v in zip(names, row)) for row in rows]
+    if os.path.isfile(args.input) and (model.info or {}).get("columns"):
+        rows, labels = _table_rows(model, args.input)
+    else:
+        rows = parse_rows(args.input, model.input_dim)
+        labels = [", ".join(f"{n}={v:g}" for n, v in zip(names, row)) for row in rows]
     print(format_trace(trace(model, rows), row_labels=labels), end="")
     return 0

@@ -39,6 +39,8 @@ import numpy as np
 from ..base.errors import DataError
 from .cells import Cells, _is_number, is_missing, not_a_number, parse_number, read_number, unit_of
 
+#: The level a text column's blank cells get with ``missing_indicator``.
+MISSING_LEVEL = "(missing)"
 #: More distinct texts than this in a column is free text or an identifier, not categories.
 MAX_LEVELS = 50
 #: Header names that mean "row identifier" (compared after NFKC, case-folding, no dots).
@@ -159,7 +161,7 @@ def _kind(name, cells, decimal_comma, first=False, values=None):
 
 
 def plan_columns(header, rows, target, path, features=None, ignore=None, id=None,
-                 decimal_comma=False, cells=None) -> dict:
+                 decimal_comma=False, cells=None, missing_indicator=False) -> dict:
     """Decide what every column is; return the column plan (JSON-able dict).
 
     Parameters
@@ -175,6 +177,9 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
         ID column(s); None detects them, False turns detection off.
     cells : Cells, optional
         The rows' cells by column, when the caller has them already.
+    missing_indicator : bool
+        A number column with blank cells gets a second input ``name (missing)``, a text
+        column with blank cells a level ``(missing)``.
     """
     table = cells or Cells(rows, decimal_comma)
     n = len(header)
@@ -236,9 +241,13 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
                     f"{path}, column {name!r}: {len(levels)} different texts, more than "
                     f"{MAX_LEVELS} categories; if it is an identifier or free text, leave it "
                     f"out with --ignore {_quote(name)} (ignore=[{name!r}] in Python)")
-            inputs.append({"name": name, "kind": "category", "levels": levels})
+            blank = missing_indicator and any(is_missing(row[j]) for _, row in rows)
+            inputs.append({"name": name, "kind": "category",
+                           "levels": levels + [MISSING_LEVEL] * blank})
         else:
-            inputs.append({"name": name, "kind": "number"})
+            blank = missing_indicator and any(is_missing(row[j]) for _, row in rows)
+            inputs.append({"name": name, "kind": "number",
+                           **({"indicator": True} if blank else {})})
     if not inputs:
         raise DataError(f"{path}: no feature columns left; the file has only the target "
                         f"column {header[target]!r}"
@@ -278,14 +287,28 @@ def describe(plan) -> str:
 
 
 def feature_names(plan) -> list[str]:
-    """The network's input names: a number column as is, a category as name=level."""
+    """The network's input names: a number column as is (and ``name (missing)`` with an
+    indicator), a category as name=level."""
     names = []
     for column in plan["inputs"]:
         if column["kind"] == "category":
             names.extend(f"{column['name']}={level}" for level in column["levels"])
         else:
             names.append(column["name"])
+            if column.get("indicator"):
+                names.append(f"{column['name']} {MISSING_LEVEL}")
     return names
+
+
+def spans(plan):
+    """(column, first input, end) for each column of the plan; an indicator is the last
+    input of its column's span but not part of what fills use."""
+    k, out = 0, []
+    for column in plan["inputs"]:
+        span = len(column["levels"]) if column["kind"] == "category" else 1
+        out.append((column, k, k + span))
+        k += span + bool(column.get("indicator"))
+    return out
 
 
 def encode(plan, header, rows, path, decimal_comma=False, missing="error",
@@ -320,11 +343,15 @@ def encode(plan, header, rows, path, decimal_comma=False, missing="error",
                     raise DataError(f"{path}, line {line}, column {name!r}: the cell is "
                                     f"missing ({cell.strip()!r}); expected a number{hint}")
             values[:, k] = parsed
-            k += 1
+            if column.get("indicator"):
+                values[:, k + 1] = np.isnan(parsed)
+            k += 1 + bool(column.get("indicator"))
             continue
         for i, (line, row) in enumerate(rows):
             cell = row[j]
-            if is_missing(cell):
+            if is_missing(cell) and MISSING_LEVEL in index:
+                values[i, k + index[MISSING_LEVEL]] = 1.0
+            elif is_missing(cell):
                 if missing == "error":
                     raise DataError(
                         f"{path}, line {line}, column {name!r}: the cell is missing "

@@ -205,7 +205,7 @@ class Predictions:
 
 
 def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=None,
-                overwrite=True):
+                overwrite=True, missing=None):
     """Predict every row of a CSV; write the table to ``out`` when given; return it.
 
     Every column of the file is kept as written (IDs, dates, notes...); the model's
@@ -216,16 +216,20 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     mean absolute and root mean squared error). ``skip_rows``: lines above the header;
     None skips a title row when there is one. ``out`` is never the input file; with
     ``overwrite=False`` an existing ``out`` is not replaced either (``ResultsError``).
+    ``missing``: what blank input cells get (default: the rule the model was trained
+    with, filling with its training rows' values; ``"drop"`` leaves those rows out);
+    ``result.missing`` counts them.
     """
-    from . import columns
     from .csvfile import read_table
+    from .pipeline import encode_rows
 
     path = os.fspath(path)
     if out is not None:
         check_output_file(out, [path], overwrite, "out")
     header, rows, detected = read_table(path, encoding, delimiter, skip_rows=skip_rows)
     plan = input_plan(model, header)
-    x = columns.encode(plan, header, rows, path, detected["delimiter"] == ";")
+    x, rows, blanks = encode_rows(plan, header, rows, path, detected["delimiter"] == ";",
+                                  missing)
     p = _predict(model, x)
     names, outputs = _output_columns(model, p)
     taken = set(header)
@@ -235,7 +239,9 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
                                      detected["delimiter"] == ";")
     if out is not None:
         write_csv(out, [*header, *names], table, overwrite)
-    return Predictions([*header, *names], table, p, comparison)
+    result = Predictions([*header, *names], table, p, comparison)
+    result.missing = blanks
+    return result
 
 
 def _unique(name, taken):
