@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 
+from ..base.i18n import _, ngettext
 from ..base.sanitize import terminal
 from .common import (
     UsageError,
@@ -75,7 +77,7 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
               columns=None) -> dict:
     """The data part of a trial spec; the data is loaded once here so a bad file fails
     now, with a clear message, not later in a worker. ``columns``: load_csv's column
-    options (features, ignore, id, skip_rows)."""
+    options (features, ignore, id, skip_rows, sheet)."""
     from ..data.builtin import load_any
 
     if source is None:
@@ -95,8 +97,8 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
 
 
 def _columns(args) -> dict:
-    return column_options(args.features, args.ignore, args.id, args.skip_rows, args.missing,
-                          args.missing_indicator, args.task)
+    return column_options(args.features, args.ignore, args.id, args.skip_rows, args.sheet,
+                          args.missing, args.missing_indicator, args.task)
 
 
 def read_config(path):
@@ -165,11 +167,16 @@ def run_and_report(plan, out, args):
     check_positive("--jobs", args.jobs)
     if args.resume and args.overwrite:
         raise UsageError("--resume finishes a sweep, --overwrite starts one afresh: give one")
-    engine = (f"Dask cluster at {args.scheduler}" if args.scheduler and args.scheduler !=
-              "local" else f"{args.jobs} worker{'s' if args.jobs > 1 else ''}" + (
-                  " on a local Dask cluster" if args.scheduler else ""))
-    print(terminal(f"{'resuming' if args.resume else 'running'} the sweep in {out} ({engine})"),
-          flush=True)
+    if args.scheduler and args.scheduler != "local":
+        engine = _("Dask cluster at {address}").format(address=args.scheduler)
+    elif args.scheduler:
+        engine = ngettext("{n} worker on a local Dask cluster",
+                          "{n} workers on a local Dask cluster", args.jobs).format(n=args.jobs)
+    else:
+        engine = ngettext("{n} worker", "{n} workers", args.jobs).format(n=args.jobs)
+    start = (_("resuming the sweep in {folder} ({engine})") if args.resume else
+             _("running the sweep in {folder} ({engine})"))
+    print(terminal(start.format(folder=out, engine=engine)), flush=True)
 
     def progress(status):
         print(terminal("  " + describe(status)), flush=True)
@@ -180,12 +187,13 @@ def run_and_report(plan, out, args):
                                          overwrite=args.overwrite, progress=progress,
                                          inputs=_inputs(args))
     except KeyboardInterrupt:
-        print(terminal(f"glassnet: stopped; the finished trials are kept in {out}: finish "
-                       f"the sweep with `glassnet {args.command} --resume {out}`"),
+        print(terminal(_("glassnet: stopped; the finished trials are kept in {folder}: finish "
+                         "the sweep with `{command}`").format(
+                             folder=out, command=f"glassnet {args.command} --resume {out}")),
               file=sys.stderr)
         raise
-    print(terminal(f"results in {os.path.abspath(out)}"))
-    print(terminal(f"report: {os.path.abspath(report)}"))
+    print(terminal(_("results in {folder}").format(folder=os.path.abspath(out))))
+    print(terminal(_("report: {path}").format(path=os.path.abspath(report))))
     return results
 
 
@@ -213,15 +221,16 @@ def cmd_compare(args):
     if given or not args.resume:
         specs = compare_specs(args)
         plan = compare_plan(specs, f"glassnet compare: {name}")
-        print(f"comparing {len(specs)} models")
+        print(ngettext("comparing {n} model", "comparing {n} models", len(specs)).format(
+            n=len(specs)))
     run_and_report(plan, _out(args, name), args)
     return 0
 
 
 def add_search(sub):
-    p = sub.add_parser("search", help="search learning rate and weight decay (random, grid "
+    p = sub.add_parser("search", help="search learning rate and L2 penalty (random, grid "
                        "or TPE)",
-                       description="Try learning rates and weight decays (random: drawn "
+                       description="Try learning rates and L2 penalties (random: drawn "
                        "log-uniformly, as in Deep Learning from Scratch, chapter 6; grid: a "
                        "log-spaced grid; tpe: proposed by Optuna from the trials before), train "
                        "one model per trial and report the best trials, the score against each "
@@ -234,7 +243,7 @@ def add_search(sub):
     p.add_argument("data", nargs="?", help="CSV file or built-in dataset (not needed with "
                    "--resume)")
     p.add_argument("--trials", type=int, default=20, help="how many models to train, each "
-                   "with its own learning rate and weight decay (default 20)")
+                   "with its own learning rate and L2 penalty (default 20)")
     p.add_argument("--sampler", choices=["random", "grid", "tpe"], default="random",
                    help="how trials are chosen (tpe needs pip install 'glassnet[tune]')")
     p.add_argument("--prune", action="store_true", help="stop hopeless trials early: after "
@@ -243,8 +252,11 @@ def add_search(sub):
     p.add_argument("--lr-range", type=float, nargs=2, default=[1e-6, 1e-1],
                    metavar=("LOW", "HIGH"), help="learning rates to try, on a log scale "
                    "(default 1e-6 0.1)")
-    p.add_argument("--wd-range", type=float, nargs=2, default=[1e-8, 1e-2],
-                   metavar=("LOW", "HIGH"), help="weight decay (L2 penalty) range")
+    p.add_argument("--l2-range", type=float, nargs=2, metavar=("LOW", "HIGH"),
+                   help="L2 penalties to try (the l2 of train --l2: λ in λ Σ w² over the "
+                   "kernels), on a log scale (default 1e-8 0.01)")
+    # its old name, which said weight decay (a different, decoupled update in Keras)
+    p.add_argument("--wd-range", type=float, nargs=2, help=argparse.SUPPRESS)
     p.add_argument("--hidden", default="100,100", help="units (neurons) in each hidden "
                    "layer of every trial (default 100,100)")
     p.add_argument("--activation", default="relu", help="hidden activation of every trial "
@@ -253,6 +265,18 @@ def add_search(sub):
                    "plain SGD is where the learning rate matters most)")
     _experiment_options(p)
     p.set_defaults(func=cmd_search)
+
+
+def _l2_range(args) -> list[float]:
+    from ..experiments.search import L2_RANGE
+
+    if args.wd_range is None:
+        return list(args.l2_range or L2_RANGE)
+    if args.l2_range is not None:
+        raise UsageError("give --l2-range only (--wd-range is its old name)")
+    print(_("note: --wd-range is now called --l2-range (it sets the L2 penalty); the old "
+            "name will be removed"), file=sys.stderr)
+    return list(args.wd_range)
 
 
 def cmd_search(args):
@@ -270,8 +294,12 @@ def cmd_search(args):
         check_positive("--trials", args.trials)
         plan = search_plan(base, f"glassnet search ({args.sampler})", sampler=args.sampler,
                            trials=args.trials, learning_rate=list(args.lr_range),
-                           weight_decay=list(args.wd_range), seed=args.seed, prune=args.prune)
-        print(f"{args.sampler} search: {args.trials} trials" + (
-            ", hopeless ones stopped early (median rule)" if args.prune else ""))
+                           l2=_l2_range(args), seed=args.seed, prune=args.prune)
+        said = (ngettext("{sampler} search: {n} trial, hopeless ones stopped early (median "
+                         "rule)", "{sampler} search: {n} trials, hopeless ones stopped early "
+                         "(median rule)", args.trials) if args.prune else
+                ngettext("{sampler} search: {n} trial", "{sampler} search: {n} trials",
+                         args.trials))
+        print(said.format(sampler=args.sampler, n=args.trials))
     run_and_report(plan, _out(args, "search"), args)
     return 0

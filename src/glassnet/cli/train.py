@@ -139,8 +139,8 @@ def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
 
 
 def validation_file(path, data, encoding=None, skip_rows=None):
-    """A second CSV with the training columns (encoded as the training file's, text
-    columns included), its classes in the training order."""
+    """A second CSV (or workbook: its first sheet) with the training columns (encoded as
+    the training file's, text columns included), its classes in the training order."""
     from ..data import load_csv
 
     validation = load_csv(path, target=data.target_name, encoding=encoding,
@@ -182,8 +182,8 @@ def cmd_train(args):
         nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
         gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
     data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
-                     args.features, args.ignore, args.id, args.skip_rows, args.task,
-                     args.missing_indicator, fill=False)
+                     args.features, args.ignore, args.id, args.skip_rows, args.sheet,
+                     args.task, args.missing_indicator, fill=False)
     train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
     extra = validation_file(args.validation, data, args.encoding) if args.validation else None
     train, test, extra = fit_missing(train, test, extra)  # fills from the training rows only
@@ -210,7 +210,9 @@ def cmd_train(args):
                     "training_ratio": args.training_ratio, "test_split": args.test_split,
                     "stratify": args.stratify, "validation": args.validation,
                     "encoding": args.encoding, "missing": args.missing or "error",
-                    "task": args.task or "auto", **spec.to_dict(),
+                    "task": args.task or "auto",
+                    **({"sheet": data.info["sheet"]} if data.info.get("sheet") else {}),
+                    **spec.to_dict(),
                     "learning_rate": model.optimizer.learning_rate}
         model.info["training"] = {**model.info.get("training", {}), "seconds": round(seconds, 3),
                                   "stop_reason": history.stop_reason}
