@@ -268,10 +268,19 @@ def compare_with_target(model, header, rows, p, path):
         for i, k in rows_known:
             matrix[k, predicted[i]] += 1
         total = int(matrix.sum())
-        return {"target": target, "rows": total,
-                "accuracy": float(np.trace(matrix) / total) if total else None,
-                "confusion_matrix": matrix.tolist(), "classes": list(classes),
-                "unknown_classes": unknown}
+        out = {"target": target, "rows": total,
+               "accuracy": float(np.trace(matrix) / total) if total else None,
+               "confusion_matrix": matrix.tolist(), "classes": list(classes),
+               "unknown_classes": unknown}
+        if total:
+            from ..training import measures
+
+            labels = np.array([k for _, k in rows_known])
+            values = measures.classification(labels, predicted[[i for i, _ in rows_known]],
+                                             list(classes))
+            out.update({k: values[k] for k in ("balanced_accuracy", "majority_class",
+                                               "majority_rate", "per_class")})
+        return out
     try:
         truth = np.array([[parse_number(t, False)] for _, t in known])
     except ValueError:
@@ -279,9 +288,9 @@ def compare_with_target(model, header, rows, p, path):
                         "found text") from None
     if not len(known):
         return None
-    error = p[[i for i, _ in known], :1] - truth
-    return {"target": target, "rows": len(known), "mae": float(np.abs(error).mean()),
-            "rmse": float(np.sqrt((error ** 2).mean()))}
+    from ..training import measures
+
+    return {"target": target, **measures.regression(truth, p[[i for i, _ in known], :1])}
 
 
 def _number_text(text):
