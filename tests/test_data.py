@@ -26,6 +26,26 @@ def test_training_ratio_takes_the_first_rows():
         training_ratio(d, 0)
 
 
+def test_training_ratio_rounds_to_the_nearest_row():
+    d = glassnet.data.Dataset(np.arange(14.0).reshape(7, 2), np.array([0, 1] * 3 + [0]),
+                              ["a", "b"], ["n", "y"])
+    train, test = training_ratio(d, 0.7)  # 4.9 rows -> 5, not 4
+    assert len(train) == 5 and len(test) == 2
+    np.testing.assert_array_equal(test.features, d.features[5:])
+    assert len(training_ratio(d, 0.2)[0]) == 1  # 1.4 rows -> 1, not 2
+
+
+def test_split_sizes_round_to_the_nearest_row():
+    # Classes of 6 and 4 rows, test_size 0.3: 1.8 -> 2 and 1.2 -> 1 test rows.
+    d = glassnet.data.Dataset(np.arange(20.0).reshape(10, 2), np.array([0] * 6 + [1] * 4),
+                              ["a", "b"], ["n", "y"])
+    train, test = train_test_split(d, 0.3, stratify=True, seed=0)
+    assert np.bincount(test.labels).tolist() == [2, 1]
+    assert np.bincount(train.labels).tolist() == [4, 3]
+    train, test = train_test_split(d, 0.27, seed=0)  # 2.7 rows -> 3
+    assert len(test) == 3 and len(train) == 7
+
+
 def test_train_test_split_random_and_stratified():
     d = datasets.load("sample2")
     a_train, a_test = train_test_split(d, 0.2, seed=1)

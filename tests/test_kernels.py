@@ -88,12 +88,16 @@ def test_kernel_writes_in_place_and_follows_the_formula():
 
 def test_nadam_coefficients_follow_keras():
     # keras/src/optimizers/nadam.py, first step: μ_1 = β1 (1 - ½ 0.96), μ_2 likewise,
-    # c_m = μ_2 / (1 - μ_1 μ_2), c_g = (1 - μ_1) / (1 - μ_1)  (= 1), v_scale = 1/(1-β2)
+    # c_m = μ_2 / (1 - μ_1 μ_2), c_g = (1 - μ_1) / (1 - μ_1)  (= 1)
     b1, b2 = 0.9, 0.999
     u1, u2 = b1 * (1 - 0.5 * 0.96), b1 * (1 - 0.5 * 0.96**2)
-    coef_m, coef_g, v_scale, product = kernels.nadam_coefficients(b1, b2, 1, 1.0)
+    nadam = optimizers.Nadam(beta_1=b1, beta_2=b2)
+    coef_m, coef_g, product = nadam.coefficients(1, 1.0)
     assert (coef_m, coef_g, product) == pytest.approx((u2 / (1 - u1 * u2), 1.0, u1))
-    assert v_scale == pytest.approx(1000.5, rel=1e-3)
+    # second step: Π_2 = μ_1 μ_2, c_m = μ_3 / (1 - Π_2 μ_3), c_g = (1 - μ_2) / (1 - Π_2)
+    u3 = b1 * (1 - 0.5 * 0.96**3)
+    assert nadam.coefficients(2, u1) == pytest.approx(
+        (u3 / (1 - u1 * u2 * u3), (1 - u2) / (1 - u1 * u2), u1 * u2))
 
 
 def test_adamax_kernel_by_hand():

@@ -202,6 +202,18 @@ def test_gradient_clipping():
     np.testing.assert_allclose(np.concatenate(w), [-1.5, -2.0, -6.0])
 
 
+@pytest.mark.parametrize("clip", [{"clipnorm": 1.0}, {"global_clipnorm": 1.0},
+                                  {"clipvalue": 1.0}])
+def test_gradients_inside_the_clip_are_untouched(clip):
+    """A gradient of norm 0.5 (elements 0.3, 0.4) under a limit of 1 is not scaled up."""
+    w = [np.zeros(2)]
+    optimizers.SGD(1.0, **clip).apply(w, [np.array([0.3, 0.4])])
+    np.testing.assert_allclose(w[0], [-0.3, -0.4])
+    w = [np.zeros(2)]  # exactly at the limit: unchanged too
+    optimizers.SGD(1.0, **clip).apply(w, [np.array([0.6, 0.8])])
+    np.testing.assert_allclose(w[0], [-0.6, -0.8])
+
+
 @pytest.mark.parametrize("name", optimizers.names())
 def test_config_round_trip_and_state(name):
     opt = optimizers.get(name)

@@ -237,6 +237,25 @@ def test_stratified_validation_split_keeps_class_shares():
     assert h.params["samples"] == 200
 
 
+@pytest.mark.parametrize("method", ["last", "random", "stratified"])
+def test_validation_rows_round_to_the_nearest_row(method):
+    """Classes of 6 and 4 rows, validation_split=0.3: 3 validation rows (stratified:
+    1.8 -> 2 of the first class and 1.2 -> 1 of the second), whatever the method."""
+    from glassnet.training.fitdata import _split_validation
+
+    model = Sequential([Dense(2, "softmax")], input_dim=2, seed=0)
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    x, y = np.arange(20.0).reshape(10, 2), np.array([0] * 6 + [1] * 4)
+    x_tr, y_tr, _, x_val, y_val, _ = _split_validation(model, x, y, 0.3, method)
+    assert len(x_val) == 3 and len(x_tr) == 7
+    if method == "stratified":
+        assert np.bincount(y_val).tolist() == [2, 1]
+    if method == "last":
+        np.testing.assert_array_equal(x_val, x[7:])
+    # 2.6 -> 3 rows (stratified: 1.56 -> 2 and 1.04 -> 1)
+    assert len(_split_validation(model, x, y, 0.26, method)[3]) == 3
+
+
 def test_nan_loss_stops_with_message_and_finite_weights(rng):
     x = rng.normal(size=(40, 2)) * 100
     y = rng.normal(size=(40, 1)) * 100

@@ -153,3 +153,15 @@ def test_a_run_that_broke_in_its_first_epoch_is_called_diverged():
     result = diagnose(history)
     assert result.verdict == "diverged"
     assert "infinite or NaN in epoch 1" in result.message
+
+
+@pytest.mark.parametrize("last, rise, verdict", [(0.83, 0.05, "good"), (0.86, 0.05, "over-fits"),
+                                                 (0.86, 0.10, "good"), (0.9, 0.10, "over-fits")])
+def test_over_fitting_needs_a_rise_beyond_the_tolerance(last, rise, verdict):
+    """The validation loss must end more than ``rise`` above its minimum (0.8: above 0.84
+    for 5 %, above 0.88 for 10 %) while the training loss kept falling; a smaller rise is
+    noise, not over-fitting."""
+    history = {"loss": [1.0, 0.6, 0.5, 0.45, 0.44, 0.44],
+               "val_loss": [1.0, 0.8, 0.8, 0.8, 0.8, last]}
+    result = diagnose(history, rise=rise)
+    assert (result.verdict, result.best_epoch) == (verdict, 1)

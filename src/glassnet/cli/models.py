@@ -57,7 +57,7 @@ def add_predict(sub):
 
 def cmd_predict(args):
     from ..data.exports import predict_csv
-    from ..training.model import load_model
+    from ..interop.loading import load_model
 
     if args.out:
         output_file(args.out, args.overwrite, [args.data, args.model])
@@ -112,6 +112,7 @@ def cmd_evaluate(args):
     from ..base.i18n import _, ngettext
     from ..data import Dataset, load_csv
     from ..data.exports import input_plan
+<<<<<<< HEAD
     from ..plotting.evaluation import history_units
     from ..report.measures import (
         amount,
@@ -122,6 +123,10 @@ def cmd_evaluate(args):
     )
     from ..training.metrics import LABELS
     from ..training.model import load_model
+=======
+    from ..interop.loading import load_model
+    from ..training.metrics import confusion_matrix
+>>>>>>> 806592c5714d2f2c4f259a6775ac9cbb3396e472
 
     model = load_model(args.model)
     info = model.info or {}
@@ -185,7 +190,8 @@ def add_gradcheck(sub):
 def cmd_gradcheck(args):
     from ..engine import losses
     from ..engine.gradients import gradient_errors
-    from ..training.model import Sequential, load_model
+    from ..interop.loading import load_model
+    from ..training.model import Sequential
     from ..training.spec import ModelSpec, build_model
 
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
@@ -208,7 +214,8 @@ def cmd_gradcheck(args):
     if loss is None:
         loss = losses.get("categorical_crossentropy" if data.is_classification
                           else "mean_squared_error")
-    table = gradient_errors(model, rows.features, rows.targets_for(loss), loss=loss)
+    table = gradient_errors(model, rows.features, rows.targets_for(loss, model.output_dim),
+                           loss=loss)
     print(f"gradient check on {len(rows)} rows of {args.data}, loss {loss.name}, float64")
     print(f"{'layer':<24}{'weight':<10}{'shape':<12}{'relative error':>16}{'max abs error':>16}")
     for row in table:
@@ -269,7 +276,7 @@ def model_from_weights(spec, source):
 
 def cmd_trace(args):
     from ..engine.tracing import format_trace, trace
-    from ..training.model import load_model
+    from ..interop.loading import load_model
 
     if args.show_example:
         print(json.dumps(XOR_NETWORK, indent=1))

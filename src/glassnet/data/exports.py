@@ -14,6 +14,7 @@ import numpy as np
 from ..base.errors import DataError
 from ..io.files import check_output_file, json_default, write_bytes, write_csv
 from ..io.modelfile import FORMAT
+from ..training.metrics import confusion_matrix
 
 
 def coefficient_tables(model) -> list[dict]:
@@ -230,7 +231,8 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     taken = set(header)
     names = [_unique(name, taken) for name in names]
     table = [[*(cell.strip() for cell in row), *values] for (_, row), values in zip(rows, outputs)]
-    comparison = compare_with_target(model, header, rows, p, path)
+    comparison = compare_with_target(model, header, rows, p, path,
+                                     detected["delimiter"] == ";")
     if out is not None:
         write_csv(out, [*header, *names], table, overwrite)
     return Predictions([*header, *names], table, p, comparison)
@@ -244,10 +246,10 @@ def _unique(name, taken):
     return candidate
 
 
-def compare_with_target(model, header, rows, p, path):
+def compare_with_target(model, header, rows, p, path, decimal_comma=False):
     """Accuracy and confusion matrix (classes), or MAE and RMSE (numbers), against the
     file's target column, when it has one; rows with an empty target are left out."""
-    from .cells import is_missing, parse_number
+    from .cells import column_decimal_comma, is_missing, read_number
 
     info = model.info or {}
     target = info.get("target_name")
@@ -264,10 +266,10 @@ def compare_with_target(model, header, rows, p, path):
         rows_known = [(i, index[t]) for i, t in known if t in index]
         unknown = sorted({t for _, t in known if t not in index})
         predicted = np.argmax(p, axis=1)
-        matrix = np.zeros((len(classes), len(classes)), dtype=int)
-        for i, k in rows_known:
-            matrix[k, predicted[i]] += 1
+        matrix = confusion_matrix([k for _, k in rows_known],
+                                  [predicted[i] for i, _ in rows_known], len(classes))
         total = int(matrix.sum())
+<<<<<<< HEAD
         out = {"target": target, "rows": total,
                "accuracy": float(np.trace(matrix) / total) if total else None,
                "confusion_matrix": matrix.tolist(), "classes": list(classes),
@@ -286,6 +288,15 @@ def compare_with_target(model, header, rows, p, path):
     except ValueError:
         raise DataError(f"{path}, column {target!r}: the target of this model is numeric, "
                         "found text") from None
+=======
+        return {"target": target, "rows": total,
+                "accuracy": float(np.trace(matrix) / total) if total else None,
+                "confusion_matrix": matrix.tolist(), "classes": list(classes),
+                "unknown_classes": unknown}
+    mark = column_decimal_comma([t for _, t in known], decimal_comma)
+    truth = np.array([[read_number(t, mark, f"{path}, line {rows[i][0]}, column {target!r}")]
+                      for i, t in known]).reshape(-1, 1)
+>>>>>>> 806592c5714d2f2c4f259a6775ac9cbb3396e472
     if not len(known):
         return None
     from ..training import measures
@@ -294,8 +305,10 @@ def compare_with_target(model, header, rows, p, path):
 
 
 def _number_text(text):
+    from .cells import parse_number
+
     try:
-        value = float(text)
+        value = parse_number(text)
     except ValueError:
         return text
     return str(int(value)) if np.isfinite(value) and value == int(value) else text

@@ -4,7 +4,7 @@
 Dask cluster, with a ``journal`` to resume from), ``search`` proposes trials and
 ``report`` shows them; none reaches into another's internals.
 
-May import: base, io, engine, training, data, plotting, report.
+May import: base, io, engine, training, data, explain, plotting, report.
 """
 
 from .presets import PRESETS, capacity, overfit, preset

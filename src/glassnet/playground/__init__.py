@@ -7,7 +7,7 @@ page's setup is a ``glassnet.ModelSpec`` plus the data choice (``setup.py``);
 downloads are built in memory (``exports.py``). Needs the ``playground`` extra:
 ``pip install 'glassnet[playground]'``.
 
-May import: base, io, engine, training, data, plotting, report.
+May import: base, io, engine, training, data, explain, plotting, report.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Figures (matplotlib, imported only when a figure is drawn).
 
-May import: base, io, engine, training, data.
+May import: base, io, engine, training, data, explain.
 """
 
 from .figures import (

@@ -19,21 +19,19 @@ from ..data import exports
 from ..io.files import atomic_write, write_csv
 from ..plotting.evaluation import history_units
 from ..training.diagnosis import diagnose
+<<<<<<< HEAD
 from ..training.measures import positive_class
 from ..training.metrics import metric_label
 from . import measures
+=======
+from ..training.metrics import confusion_matrix, metric_label
+>>>>>>> 806592c5714d2f2c4f259a6775ac9cbb3396e472
 from .html import Report, png_bytes
 from .sections import data_story, original_units, settings_cards
 
 # Beyond these a report stays readable (and small) by pointing to the CSV files.
 TABLE_ROWS, TABLE_COLUMNS = 40, 40  # larger coefficient tables: a corner, and the CSV file
 MAX_MATRIX = 30      # classes in a confusion matrix
-
-
-def confusion_matrix(labels, predicted, k) -> np.ndarray:
-    matrix = np.zeros((k, k), dtype=int)
-    np.add.at(matrix, (labels, predicted), 1)
-    return matrix
 
 
 def history_rows(history):

@@ -5,6 +5,8 @@ frozen, to and from ``.npz`` files.
 Inside a built model every trainable weight is a view into one flat array
 (``flat_weights``) and every gradient into another, so an optimiser can update all of
 them in one pass; freezing a layer (``layer.trainable = False``) re-arranges them.
+A pickled model (``pickle``, ``joblib``) is unpickled with that arrangement rebuilt, so
+it trains on exactly as the original would.
 """
 
 from __future__ import annotations
@@ -37,6 +39,23 @@ class Weights:
         self._gradients = [layer.grads[i] for layer, i in trainable]
         self._arranged_flags = self._trainable_flags()
         self._find_penalties()
+
+    def __getstate__(self) -> dict:
+        """Pickle the layers' weights, not the flat arrays they are views of: a pickler
+        copies each array on its own (joblib even keeps no identities), so the views
+        would come back as arrays no optimiser step reaches."""
+        state = self.__dict__.copy()
+        for key in ("flat_weights", "flat_gradients", "_trainable", "_gradients"):
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if self.built:
+            self._arrange_weights()
+            optimizer = getattr(self, "optimizer", None)
+            if optimizer is not None and optimizer.state is not None:
+                optimizer.rebind(self._trainable)
 
     def _find_penalties(self) -> None:
         """The layers with a penalty, looked up once rather than at every step."""

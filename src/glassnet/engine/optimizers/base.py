@@ -61,6 +61,7 @@ class Optimizer(Configurable):
         self.iterations = 0
         self.state: list[dict] | None = None
         self._flat = None  # the flat array the weights are views of, when they are
+        self._buffers = None
         self._exclude_ids: set[int] = set()
         self._exclude_names: tuple[str, ...] = ()
 
@@ -119,6 +120,31 @@ class Optimizer(Configurable):
             self._buffers.append(self._flat_buffer[part].reshape(w.shape))
             start += w.size
 
+    def rebind(self, weights) -> None:
+        """Lay the state out again for ``weights`` (the same weights, now in new arrays:
+        after unpickling), keeping its values and the weight-decay choices."""
+        old, decay = self.state, self._decay
+        if len(weights) != len(old):
+            raise ShapeError(f"optimizer was built for {len(old)} weights, got {len(weights)}")
+        self.build(weights)
+        self._decay = decay
+        for new, kept in zip(self.state, old):
+            for key, value in kept.items():
+                new[key][...] = value
+
+    def __getstate__(self) -> dict:
+        """Pickle the per-weight state, not the flat arrays it is a view of (see
+        ``rebind``, which the model calls after unpickling)."""
+        state = self.__dict__.copy()
+        for key in ("_flat", "_flat_state", "_flat_buffer", "_buffers", "_flat_grads",
+                    "_flat_clipped"):
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._flat = self._buffers = None
+
     def init_state(self, weight: np.ndarray) -> dict:
         return {}
 
@@ -126,6 +152,8 @@ class Optimizer(Configurable):
         """Update every weight in place from its gradient (one optimiser step)."""
         if self.state is None:
             self.build(weights, names)
+        elif self._buffers is None:  # unpickled on its own: lay the state out for weights
+            self.rebind(weights)
         if len(weights) != len(self.state):
             raise ShapeError(
                 f"optimizer was built for {len(self.state)} weights, got {len(weights)}"

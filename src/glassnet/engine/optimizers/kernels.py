@@ -137,8 +137,8 @@ def nadam(param, grad, m, v, lr, one_minus_b1, one_minus_b2, epsilon, coef_m, co
     m̂ = c_m m + c_g g;  v̂ = v / (1-β2^t);  w ← w - η m̂ / (√v̂ + ε).
 
     Keras's Nadam: c_m = μ_{t+1} / (1 - Π_{i≤t+1} μ_i), c_g = (1 - μ_t) / (1 - Π_{i≤t} μ_i)
-    with the momentum schedule μ_t = β1 (1 - ½·0.96^t); the caller computes c_m,
-    c_g and v_scale = 1 / (1 - β2^t) once per step.
+    with the momentum schedule μ_t = β1 (1 - ½·0.96^t), computed once per step by
+    ``Nadam.coefficients`` (the rule's own), and v_scale = 1 / (1 - β2^t).
     """
     for i in range(param.size):
         g = grad[i]
@@ -188,23 +188,13 @@ def _adamax(opt, w, g, state, lr, t, decay, c):
                   c(1.0 - opt.beta_1), c(opt.beta_2), c(opt.epsilon), c(decay))
 
 
-def nadam_coefficients(beta_1, beta_2, t, u_product):
-    """Keras's Nadam scalars for step t, given Π_{i<t} μ_i: (c_m, c_g, v_scale, Π_{i≤t} μ_i)."""
-    u_t = beta_1 * (1.0 - 0.5 * 0.96**t)
-    u_next = beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
-    u_product_t = u_product * u_t
-    return (u_next / (1.0 - u_product_t * u_next), (1.0 - u_t) / (1.0 - u_product_t),
-            1.0 / (1.0 - beta_2**t), u_product_t)
-
-
 def _nadam(opt, w, g, state, lr, t, decay, c):
     # Π_t lives in the state, as in the rule, so both paths save and resume alike
-    coef_m, coef_g, v_scale, product = nadam_coefficients(opt.beta_1, opt.beta_2, t,
-                                                          float(state["u_product"]))
+    coef_m, coef_g, product = opt.coefficients(t, float(state["u_product"]))
     state["u_product"][...] = product
     get("nadam")(w, g, state["m"], state["v"], c(lr), c(1.0 - opt.beta_1),
-                 c(1.0 - opt.beta_2), c(opt.epsilon), c(coef_m), c(coef_g), c(v_scale),
-                 c(decay))
+                 c(1.0 - opt.beta_2), c(opt.epsilon), c(coef_m), c(coef_g),
+                 c(1.0 / (1.0 - opt.beta_2**t)), c(decay))
 
 
 BINDINGS = {"sgd": _sgd, "adagrad": _adagrad, "rmsprop": _rmsprop, "adadelta": _adadelta,

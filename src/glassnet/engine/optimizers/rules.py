@@ -265,19 +265,34 @@ class Nadam(_AdamFamily):
         return {"m": np.zeros_like(w), "v": np.zeros_like(w),
                 "u_product": np.ones((), dtype=w.dtype)}
 
+    def momentum(self, t):
+        """Keras's momentum schedule: u_t = β1 (1 - ½ 0.96^t)."""
+        return self.beta_1 * (1.0 - 0.5 * 0.96**t)
+
+    def coefficients(self, t, u_product):
+        """The scalars of step t, given Π_{t-1} = u_1 ⋯ u_{t-1}: (c_m, c_g, Π_t) with
+        m̂ = c_m m + c_g g. The one place of the schedule: the rule below and the fused
+        kernel (``kernels.py``) both take their numbers from here.
+
+        >>> c_m, c_g, product = Nadam(beta_1=0.9).coefficients(1, 1.0)
+        >>> round(c_g, 12), round(product, 4)  # (1 - u_1) / (1 - Π_1) = 1;  Π_1 = u_1
+        (1.0, 0.468)
+        """
+        u_t, u_next = self.momentum(t), self.momentum(t + 1)
+        product = u_product * u_t  # Π_t = Π_{t-1} u_t
+        return u_next / (1.0 - product * u_next), (1.0 - u_t) / (1.0 - product), product
+
     def _step(self, w, g, state, lr, t, buf):
         m, v = state["m"], state["v"]
-        u_t = self.beta_1 * (1.0 - 0.5 * 0.96**t)
-        u_next = self.beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
-        state["u_product"] *= u_t  # Π_t = Π_{t-1} u_t
-        product = float(state["u_product"])
+        coef_m, coef_g, product = self.coefficients(t, float(state["u_product"]))
+        state["u_product"][...] = product
         _first_moment(m, g, self.beta_1, buf)  # m ← β1 m + (1-β1) g
         _second_moment(v, g, self.beta_2, buf)  # v ← β2 v + (1-β2) g²
         np.divide(v, 1.0 - self.beta_2**t, out=buf)
         np.sqrt(buf, out=buf)
         buf += self.epsilon  # √v̂ + ε
         # (the one temporary array of the step: m̂ needs a second scratch array)
-        m_hat = m * (u_next / (1.0 - product * u_next)) + g * ((1.0 - u_t) / (1.0 - product))
+        m_hat = m * coef_m + g * coef_g  # m̂ = c_m m + c_g g
         m_hat /= buf
         m_hat *= lr
         w -= m_hat  # w ← w - η m̂ / (√v̂ + ε)

@@ -37,7 +37,7 @@ from .base import (
     sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
-from .confusion import AUC, F1Score, FBetaScore, Precision, Recall
+from .confusion import AUC, F1Score, FBetaScore, Precision, Recall, confusion_matrix
 from .labels import LABELS, metric_label
 
 
@@ -125,7 +125,8 @@ __all__ = [
     "AUC", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "F1Score", "FBetaScore",
     "LABELS", "METRICS", "MeanMetricWrapper", "Metric", "Precision", "Recall",
     "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "TopKCategoricalAccuracy",
-    "binary_accuracy", "categorical_accuracy", "choose_accuracy", "get", "mean_absolute_error",
-    "mean_squared_error", "metric_label", "resolve", "sparse_categorical_accuracy",
-    "sparse_top_k_categorical_accuracy", "top_k_categorical_accuracy",
+    "binary_accuracy", "categorical_accuracy", "choose_accuracy", "confusion_matrix", "get",
+    "mean_absolute_error", "mean_squared_error", "metric_label", "resolve",
+    "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+    "top_k_categorical_accuracy",
 ]

@@ -1,5 +1,5 @@
-"""Metrics from confusion counts: precision, recall, F-scores and the area under the
-ROC or precision-recall curve, accumulated over batches as in Keras.
+"""The confusion matrix, and metrics from confusion counts: precision, recall, F-scores
+and the area under the ROC or precision-recall curve, accumulated over batches as in Keras.
 
 A prediction is *positive* at threshold θ when y_pred > θ; a label is positive when
 it is not 0. Counts are weighted by ``sample_weight`` and summed over every batch.
@@ -20,6 +20,21 @@ def _divide(a, b):
     """a / b, and 0 where b is 0 (Keras's divide_no_nan)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape), where=b != 0)
+
+
+def confusion_matrix(y_true, y_pred, n_classes) -> np.ndarray:
+    """Counts of (true class, predicted class) pairs: rows are the true classes, columns
+    the predicted ones, as scikit-learn's ``confusion_matrix``. The one confusion matrix
+    of glassnet (reports, the playground, ``glassnet predict`` against a target column).
+
+    >>> confusion_matrix([0, 0, 1, 2], [0, 1, 1, 1], 3)
+    array([[1, 1, 0],
+           [0, 1, 0],
+           [0, 1, 0]])
+    """
+    matrix = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(matrix, (np.asarray(y_true, dtype=np.intp), np.asarray(y_pred, dtype=np.intp)), 1)
+    return matrix
 
 
 def confusion_counts(y_true, y_pred, weights, thresholds):
