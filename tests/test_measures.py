@@ -1,10 +1,10 @@
 """training.measures against scikit-learn's definitions (golden values from its own
-docstrings and tests, then random cases compared with it), and data.targets.unit_of."""
+docstrings and tests, then random cases compared with it), and data.targets.column_unit."""
 
 import numpy as np
 import pytest
 
-from glassnet.data.targets import squared, unit_of
+from glassnet.data.targets import column_unit, squared
 from glassnet.training import measures
 
 
@@ -102,7 +102,7 @@ def test_positive_class_is_the_rarer():
     ("price", None), ("x(2)", None), ("sample_size", None), ("(万円)", None),
     ("note (a very long remark here)", None)])
 def test_unit_of_column_names(name, unit):
-    assert unit_of(name) == unit
+    assert column_unit(name) == unit
 
 
 def test_squared_units():

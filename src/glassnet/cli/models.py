@@ -112,7 +112,7 @@ def cmd_evaluate(args):
     from ..base.i18n import _, ngettext
     from ..data import Dataset, load_csv
     from ..data.exports import input_plan
-<<<<<<< HEAD
+    from ..interop.loading import load_model
     from ..plotting.evaluation import history_units
     from ..report.measures import (
         amount,
@@ -122,11 +122,6 @@ def cmd_evaluate(args):
         unit_note,
     )
     from ..training.metrics import LABELS
-    from ..training.model import load_model
-=======
-    from ..interop.loading import load_model
-    from ..training.metrics import confusion_matrix
->>>>>>> 806592c5714d2f2c4f259a6775ac9cbb3396e472
 
     model = load_model(args.model)
     info = model.info or {}

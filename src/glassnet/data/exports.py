@@ -269,7 +269,6 @@ def compare_with_target(model, header, rows, p, path, decimal_comma=False):
         matrix = confusion_matrix([k for _, k in rows_known],
                                   [predicted[i] for i, _ in rows_known], len(classes))
         total = int(matrix.sum())
-<<<<<<< HEAD
         out = {"target": target, "rows": total,
                "accuracy": float(np.trace(matrix) / total) if total else None,
                "confusion_matrix": matrix.tolist(), "classes": list(classes),
@@ -283,20 +282,9 @@ def compare_with_target(model, header, rows, p, path, decimal_comma=False):
             out.update({k: values[k] for k in ("balanced_accuracy", "majority_class",
                                                "majority_rate", "per_class")})
         return out
-    try:
-        truth = np.array([[parse_number(t, False)] for _, t in known])
-    except ValueError:
-        raise DataError(f"{path}, column {target!r}: the target of this model is numeric, "
-                        "found text") from None
-=======
-        return {"target": target, "rows": total,
-                "accuracy": float(np.trace(matrix) / total) if total else None,
-                "confusion_matrix": matrix.tolist(), "classes": list(classes),
-                "unknown_classes": unknown}
     mark = column_decimal_comma([t for _, t in known], decimal_comma)
     truth = np.array([[read_number(t, mark, f"{path}, line {rows[i][0]}, column {target!r}")]
                       for i, t in known]).reshape(-1, 1)
->>>>>>> 806592c5714d2f2c4f259a6775ac9cbb3396e472
     if not len(known):
         return None
     from ..training import measures

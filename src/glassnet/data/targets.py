@@ -133,14 +133,14 @@ UNIT_WORDS = {"kg", "g", "mg", "t", "km", "m", "cm", "mm", "m2", "m3", "l", "ml"
 _BRACKETS = {"(": ")", "（": "）", "[": "]", "［": "］", "【": "】"}
 
 
-def unit_of(name) -> str | None:
+def column_unit(name) -> str | None:
     """The unit a column name states, or None: the text in the brackets that end it
     (``()``, ``（）``, ``[]``, ``［］``, ``【】``; at most 12 characters, not a number), or a
     last word after ``_`` or a space that is a common unit (``UNIT_WORDS``).
 
-    >>> unit_of("価格(万円)"), unit_of("price [USD]"), unit_of("weight_kg")
+    >>> column_unit("価格(万円)"), column_unit("price [USD]"), column_unit("weight_kg")
     ('万円', 'USD', 'kg')
-    >>> unit_of("体温（℃）"), unit_of("area m2"), unit_of("price"), unit_of("x(2)")
+    >>> column_unit("体温（℃）"), column_unit("area m2"), column_unit("price"), column_unit("x(2)")
     ('℃', 'm2', None, None)
     """
     text = str(name).strip()

@@ -109,10 +109,10 @@ def history_units(model, target_name) -> dict:
     states its unit: errors in it ("万円"), squared errors and a squared-error loss in its
     square ("万円²"). Empty when the losses are not in the target's units (a penalised
     loss, several target columns: see ``training.units``)."""
-    from ..data.targets import squared, unit_of
+    from ..data.targets import column_unit, squared
     from ..training.units import LOSS_POWER, METRIC_POWER
 
-    unit = unit_of(target_name) if (model.info or {}).get("class_names") is None else None
+    unit = column_unit(target_name) if (model.info or {}).get("class_names") is None else None
     if not unit or "note" in ((model.info or {}).get("target_scaling") or {}):
         return {}
     by_power = {1: unit, 2: squared(unit)}

@@ -89,7 +89,7 @@ def _prediction_figures(model, train, test):
     """Predicted against actual and the residuals (a numeric target), or the ROC and
     precision-recall curves (classes) on the test data (the training data without)."""
     from ..data.exports import class_probabilities
-    from ..data.targets import unit_of
+    from ..data.targets import column_unit
     from ..training.measures import positive_class
     from . import evaluation
 
@@ -97,7 +97,7 @@ def _prediction_figures(model, train, test):
         parts = [(name, _sample(part)) for name, part in ((_("training data"), train),
                                                           (_("test data"), test)) if len(part)]
         drawn = [(name, part.labels, model.predict(part.features)) for name, part in parts]
-        unit = unit_of(train.target_name)
+        unit = column_unit(train.target_name)
         yield ("predictions", evaluation.predictions(drawn, train.target_name, unit),
                _("Left: each row's prediction against its actual value (on the dashed "
                  "diagonal it is exact). Right: the residuals (actual - predicted) against "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..base.i18n import _
-from ..data.targets import unit_of
+from ..data.targets import column_unit
 from ..training import measures
 
 WORST_ROWS = 10  # rows predicted worst, listed in the report
@@ -63,7 +63,7 @@ def run_parts(model, train, test) -> list[Measured]:
 def unit_note(target_name) -> tuple[str | None, str]:
     """(unit, sentence): '万円' and 'Errors in 万円 (from the column name 価格(万円)).',
     or None and a sentence saying the errors are in the target's own units."""
-    unit = unit_of(target_name)
+    unit = column_unit(target_name)
     if unit:
         return unit, _("Errors in {unit} (from the column name {name}).").format(
             unit=unit, name=target_name)

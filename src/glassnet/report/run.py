@@ -19,13 +19,9 @@ from ..data import exports
 from ..io.files import atomic_write, write_csv
 from ..plotting.evaluation import history_units
 from ..training.diagnosis import diagnose
-<<<<<<< HEAD
 from ..training.measures import positive_class
-from ..training.metrics import metric_label
-from . import measures
-=======
 from ..training.metrics import confusion_matrix, metric_label
->>>>>>> 806592c5714d2f2c4f259a6775ac9cbb3396e472
+from . import measures
 from .html import Report, png_bytes
 from .sections import data_story, original_units, settings_cards
 
