@@ -49,12 +49,15 @@ def test_summarize_collapses_long_lists():
 
 def test_the_japanese_sheet_end_to_end(sheet):
     path = sheet()
+    # skip_rows=0 says "no title": the title row is then taken for the header.
     with pytest.raises(DataError, match=r"line 3: expected 1 cells .* lines 1-2 look like a "
                        r"title above the header: pass --skip-rows 2"):
-        load_csv(path)
+        load_csv(path, skip_rows=0)
     with pytest.raises(DataError, match=r"column '漁獲日': holds dates \(e.g. '2024/1/1'\).*"
                        r"--ignore 漁獲日 \(ignore=\['漁獲日'\] in Python\)"):
-        load_csv(path, skip_rows=2)
+        load_csv(path)  # the title is found by itself, as every command finds it
+    assert load_csv(path, ignore="漁獲日").features.tolist() == load_csv(
+        path, skip_rows=2, ignore="漁獲日").features.tolist()
     d = load_csv(path, skip_rows=2, ignore="漁獲日")
     assert d.feature_names == ["漁港=焼津港", "漁港=石巻港", "漁港=銚子港", "体長(cm)", "体重(kg)"]
     assert d.id_names == ["No."] and d.ids[:3, 0].tolist() == ["1", "2", "3"]
@@ -121,7 +124,8 @@ def test_missing_category_cells_drop_or_mean(tmp_path):
 def test_quoted_thousands_and_title_without_padding(tmp_path):
     text = '魚類調査\n体長,体重,種\n10,"1,250",鯛\n12,"2,500.5",鮭\n11,900,鯛\n'
     with pytest.raises(DataError, match=r"line 1 looks like a title .* --skip-rows 1"):
-        load_csv(write(tmp_path, text))
+        load_csv(write(tmp_path, text), skip_rows=0)
+    assert load_csv(write(tmp_path, text)).feature_names == ["体長", "体重"]
     d = load_csv(write(tmp_path, text), skip_rows=1)
     assert d.features[:, 1].tolist() == [1250.0, 2500.5, 900.0]
     with pytest.raises(DataError, match="skip_rows must be a whole number"):

@@ -66,22 +66,36 @@ def _option_names(parser) -> list[str]:
 
 
 def load_data(source, target=None, encoding=None, missing="error", max_classes=None,
-              features=None, ignore=None, id=None, skip_rows=0):
+              features=None, ignore=None, id=None, skip_rows=None, sheet=None):
     """A built-in dataset name, image data (mnist, .npz, IDX) or a CSV path -> Dataset;
     ``features`` / ``ignore`` / ``id`` are lists of the options' values (names, globs,
     positions, ranges; comma-separated allowed), ``id`` may be ["none"]."""
     from ..data.builtin import load_any
 
     return load_any(source, target, encoding, missing, max_classes,
-                    **column_options(features, ignore, id, skip_rows))
+                    **column_options(features, ignore, id, skip_rows, sheet))
 
 
-def column_options(features=None, ignore=None, id=None, skip_rows=0) -> dict:
-    """The column options given (as ``load_csv`` keywords); ``--id none`` -> id=False."""
+def column_options(features=None, ignore=None, id=None, skip_rows=None, sheet=None) -> dict:
+    """The column options given (as ``load_csv`` keywords); ``--id none`` -> id=False;
+    ``--skip-rows 0`` is kept (no title row), None detects one."""
     if id and [v.strip().lower() for v in id] == ["none"]:
         id = False
-    return {k: v for k, v in (("features", features), ("ignore", ignore), ("id", id),
-                              ("skip_rows", skip_rows)) if v not in (None, 0, [])}
+    options = {k: v for k, v in (("features", features), ("ignore", ignore), ("id", id),
+                                 ("sheet", sheet)) if v not in (None, [])}
+    if skip_rows is not None:
+        options["skip_rows"] = skip_rows
+    return options
+
+
+def sheet_line(info) -> str:
+    """'sheet: 物件 (1 of 2: 物件, memo)' for data read from a workbook's sheet."""
+    from ..base.i18n import _
+
+    sheets = info.get("sheets") or [info["sheet"]]
+    number = sheets.index(info["sheet"]) + 1 if info["sheet"] in sheets else 1
+    return terminal(_("sheet: {sheet} ({number} of {count}: {sheets})").format(
+        sheet=info["sheet"], number=number, count=len(sheets), sheets=", ".join(sheets)))
 
 
 def count(text) -> int:
@@ -96,9 +110,10 @@ def count(text) -> int:
 
 
 def add_column_options(p, features=True):
-    """--features, --ignore, --id and --skip-rows: which columns of a sheet are what.
-    Without ``features`` (predict, evaluate: the model knows its columns) only
-    --skip-rows, whose default then skips a title row when there is one."""
+    """--features, --ignore, --id, --skip-rows and --sheet: which columns of a sheet are
+    what. Without ``features`` (predict, evaluate: the model knows its columns) only
+    --skip-rows and --sheet. Every command finds a title row above the header the same
+    way (``columns.title_rows``) unless --skip-rows says how many lines to skip."""
     g = p.add_argument_group("columns of a sheet")
     if features:
         g.add_argument("--features", action="append", metavar="COLUMNS",
@@ -110,14 +125,17 @@ def add_column_options(p, features=True):
         g.add_argument("--id", action="append", metavar="COLUMNS",
                        help="ID columns, carried into predictions and never inputs (default: "
                        "detected, such as No., ID, 番号 or row numbers; 'none' for no IDs)")
-    if features:
-        g.add_argument("--skip-rows", type=count, default=0, metavar="N",
-                       help="lines above the header to skip (a title row; a --validation "
-                       "file's title row is found by itself)")
-    else:
-        g.add_argument("--skip-rows", type=count, default=None, metavar="N",
-                       help="lines above the header to skip (default: a title row above "
-                       "the header is found and skipped)")
+    g.add_argument("--skip-rows", type=count, default=None, metavar="N",
+                   help="lines above the header to skip (default: a title row above "
+                   "the header is found and skipped)")
+    add_sheet_option(g)
+
+
+def add_sheet_option(p):
+    """--sheet NAME|N for commands that read a workbook."""
+    p.add_argument("--sheet", metavar="NAME|N",
+                   help="the sheet of an Excel or LibreOffice workbook (.xlsx, .xls, .ods) to "
+                   "read: its name, or its number counted from 1 (default: the first sheet)")
 
 
 def print_matrix(classes, matrix, file=None):
@@ -176,15 +194,15 @@ def parse_batch(text, option="--batch-size"):
     return value
 
 
-def parse_rows(text, n_inputs, option="--input") -> np.ndarray:
-    """'1,1;0,1' or a CSV file -> (n, n_inputs) array."""
+def parse_rows(text, n_inputs, option="--input", sheet=None) -> np.ndarray:
+    """'1,1;0,1' or a CSV file (or a workbook's ``sheet``) -> (n, n_inputs) array."""
     from ..data.cells import parse_number
 
     decimal_comma = False
     if os.path.exists(text):
         from ..data.csvfile import read_table
 
-        header, rows, detected = read_table(text)
+        header, rows, detected = read_table(text, sheet=sheet)
         values = [list(row) for _line, row in rows]
         decimal_comma = detected["delimiter"] == ";"
     else:

@@ -8,16 +8,18 @@ import sys
 
 import numpy as np
 
-from ..base.i18n import N_
+from ..base.i18n import N_, _, ngettext, pad
 from ..base.sanitize import terminal
 from .common import (
     UsageError,
     add_column_options,
+    add_sheet_option,
     load_data,
     output_file,
     parse_hidden,
     parse_rows,
     print_matrix,
+    sheet_line,
 )
 
 #: The XOR network worked out by hand with ReLU cells (docs/seeds.md, seed 003): buy
@@ -63,9 +65,13 @@ def cmd_predict(args):
         output_file(args.out, args.overwrite, [args.data, args.model])
     model = load_model(args.model)
     result = predict_csv(model, args.data, args.out, encoding=args.encoding,
-                         skip_rows=args.skip_rows, overwrite=args.overwrite)
+                         skip_rows=args.skip_rows, overwrite=args.overwrite, sheet=args.sheet)
+    if result.detected.get("sheet"):  # on stderr when stdout carries the table
+        print(sheet_line(result.detected), file=sys.stdout if args.out else sys.stderr)
     if args.out:
-        print(terminal(f"{len(result.rows)} predictions written to {args.out}"))
+        print(terminal(ngettext("{n} prediction written to {file}",
+                                "{n} predictions written to {file}", len(result.rows)).format(
+                                    n=len(result.rows), file=args.out)))
     else:
         from ..io.files import csv_bytes
 
@@ -134,7 +140,9 @@ def cmd_evaluate(args):
     task = "classification" if info.get("class_names") else "regression"
     data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
                     max_classes=max(100, len(info.get("class_names") or [])),
-                    skip_rows=args.skip_rows, plan=input_plan(model))
+                    skip_rows=args.skip_rows, plan=input_plan(model), sheet=args.sheet)
+    if data.info.get("sheet"):
+        print(sheet_line(data.info))
     if task == "classification":
         reference = Dataset(data.features, data.labels, data.feature_names,
                             info["class_names"], target)
@@ -190,7 +198,7 @@ def cmd_gradcheck(args):
     from ..training.spec import ModelSpec, build_model
 
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
-                     id=args.id, skip_rows=args.skip_rows)
+                     id=args.id, skip_rows=args.skip_rows, sheet=args.sheet)
     rows = data.subset(slice(0, max(1, args.rows)))
     if args.model:
         saved = load_model(args.model)
@@ -211,14 +219,18 @@ def cmd_gradcheck(args):
                           else "mean_squared_error")
     table = gradient_errors(model, rows.features, rows.targets_for(loss, model.output_dim),
                            loss=loss)
-    print(f"gradient check on {len(rows)} rows of {args.data}, loss {loss.name}, float64")
-    print(f"{'layer':<24}{'weight':<10}{'shape':<12}{'relative error':>16}{'max abs error':>16}")
+    print(terminal(_("gradient check on {n} rows of {data}, loss {loss}, float64").format(
+        n=len(rows), data=args.data, loss=loss.name)))
+    print(pad(_("layer"), 24) + pad(_("weight"), 10) + pad(_("shape"), 12)
+          + pad(_("relative error"), 16, ">") + pad(_("max abs error"), 16, ">"))
     for row in table:
         print(f"{row['layer']:<24}{row['weight']:<10}{str(row['shape']):<12}"
               f"{row['relative_error']:>16.2e}{row['max_abs_error']:>16.2e}")
     worst = max(r["relative_error"] for r in table)
     ok = worst < 1e-7
-    print(f"maximum relative error {worst:.2e}: {'PASS' if ok else 'FAIL'} (threshold 1e-7)")
+    print((_("maximum relative error {error}: PASS (threshold 1e-7)") if ok else
+           _("maximum relative error {error}: FAIL (threshold 1e-7)")).format(
+               error=f"{worst:.2e}"))
     return 0 if ok else 1
 
 
@@ -234,6 +246,7 @@ def add_trace(sub):
     p.add_argument("model", nargs="?", help="a .glassnet model file")
     p.add_argument("--weights", help="JSON file with hand-typed weights, or 'xor'")
     p.add_argument("--input", help="rows like '1,1;0,1;1,0;0,0' or a CSV file (required)")
+    add_sheet_option(p)
     p.add_argument("--show-example", action="store_true", help="print the JSON format of "
                    "hand-typed weights (the XOR network) and exit")
     p.set_defaults(func=cmd_trace)
@@ -291,7 +304,7 @@ def cmd_trace(args):
         model = model_from_weights(spec, args.weights)
     else:
         model = load_model(args.model)
-    rows = parse_rows(args.input, model.input_dim)
+    rows = parse_rows(args.input, model.input_dim, sheet=args.sheet)
     names = (model.info or {}).get("feature_names") or [f"x{i + 1}" for i in
                                                          range(model.input_dim)]
     labels = [", ".join(f"{n}={v:g}" for n, v in zip(names, row)) for row in rows]

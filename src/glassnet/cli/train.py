@@ -17,6 +17,7 @@ from .common import (
     parse_hidden,
     print_results,
     result_folder,
+    sheet_line,
 )
 
 
@@ -140,8 +141,8 @@ def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
 
 
 def validation_file(path, data, encoding=None, skip_rows=None):
-    """A second CSV with the training columns (encoded as the training file's, text
-    columns included), its classes in the training order."""
+    """A second CSV (or workbook: its first sheet) with the training columns (encoded as
+    the training file's, text columns included), its classes in the training order."""
     from ..data import load_csv
 
     validation = load_csv(path, target=data.target_name, encoding=encoding,
@@ -169,7 +170,9 @@ def cmd_train(args):
         nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
         gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
     data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
-                     args.features, args.ignore, args.id, args.skip_rows)
+                     args.features, args.ignore, args.id, args.skip_rows, args.sheet)
+    if data.info.get("sheet") and not args.quiet:
+        print(sheet_line(data.info))
     if data.info.get("columns") and not args.quiet:
         from ..data.columns import describe
 
@@ -197,7 +200,9 @@ def cmd_train(args):
         settings = {"data": args.data, "target": train.target_name,
                     "training_ratio": args.training_ratio, "test_split": args.test_split,
                     "stratify": args.stratify, "validation": args.validation,
-                    "encoding": args.encoding, "missing": args.missing, **spec.to_dict(),
+                    "encoding": args.encoding, "missing": args.missing,
+                    **({"sheet": data.info["sheet"]} if data.info.get("sheet") else {}),
+                    **spec.to_dict(),
                     "learning_rate": model.optimizer.learning_rate}
         model.info["training"] = {**model.info.get("training", {}), "seconds": round(seconds, 3),
                                   "stop_reason": history.stop_reason}

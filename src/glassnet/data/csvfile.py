@@ -19,7 +19,7 @@ import numpy as np
 from ..base.errors import DataError
 from ..base.sanitize import csv_text
 from ..base.validation import check_choice
-from . import columns
+from . import columns, workbook
 from .cells import MISSING, is_missing, parse_number, read_number  # noqa: F401 (re-exported)
 from .dataset import Dataset
 from .targets import MAX_CLASSES, encode_target
@@ -118,11 +118,15 @@ def _parse(path, encoding, delimiter, limit, raw=None):
 
 
 def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_CHARS,
-               skip_rows=0) -> tuple[list[str], list[list[str]], dict]:
+               skip_rows=None, sheet=None) -> tuple[list[str], list[list[str]], dict]:
     """Header, data rows (with their 1-based line numbers), and what was detected.
 
     ``skip_rows`` lines at the top (a title above the header) are left out; None
     leaves out the lines that look like a title (``columns.title_rows``).
+
+    A workbook (.xlsx, .xls, .ods: ``workbook.read_sheet``) is read from its sheet
+    ``sheet`` (a name, or a number counted from 1; default the first), its cells as the
+    text a CSV would hold and its row numbers as line numbers.
 
     The file is streamed: memory grows with the table, not with a hostile line. With
     ``raw`` (the file's bytes, say an upload) nothing is read from disk and ``path``
@@ -140,6 +144,13 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
         raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
     if delimiter is not None and delimiter not in DELIMITERS and len(delimiter) != 1:
         raise DataError(f"delimiter must be one character, got {delimiter!r}")
+    if workbook.is_workbook(path, head):
+        numbered, blank, detected = workbook.read_sheet(path, raw, sheet)
+        return _table(path, numbered, skip_rows, {**detected, "encoding": None,
+                                                  "delimiter": None, "blank_lines": blank})
+    if sheet is not None:
+        raise DataError(f"{path} is a text file, not a workbook; sheet= (--sheet) applies to "
+                        ".xlsx, .xls and .ods files")
     bom = _bom_encoding(head)
     if encoding is not None:
         try:
@@ -165,6 +176,12 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
                 raise _bom_error(path, bom, exc.reason) from None
     else:
         raise _encoding_error(path)
+    return _table(path, numbered, skip_rows, {"encoding": used, "delimiter": delimiter,
+                                              "blank_lines": blank})
+
+
+def _table(path, numbered, skip_rows, detected):
+    """The header and the data rows of numbered rows, the title above them left out."""
     numbered = [(i, row) for i, row in numbered if i > (skip_rows or 0)]
     if skip_rows is None and (title := columns.title_rows(numbered)):
         numbered = [(i, row) for i, row in numbered if i > title]
@@ -198,7 +215,7 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
         data.append((line, row))
     if not data:
         raise DataError(f"{path} has a header but no data rows")
-    return header, data, {"encoding": used, "delimiter": delimiter, "blank_lines": blank}
+    return header, data, {**detected, "header_line": header_line}
 
 
 def _column_index(header, key, path, what):
@@ -215,12 +232,13 @@ def _column_index(header, key, path, what):
 
 def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, missing="error",
              task="auto", max_classes=MAX_CLASSES, raw=None, ignore=None, id=None,
-             skip_rows=0, plan=None) -> Dataset:
+             skip_rows=None, plan=None, sheet=None) -> Dataset:
     """Load a CSV file (first line = column names) as a ``Dataset``.
 
     Parameters
     ----------
     path : str or path-like
+        A CSV file, or a workbook (see ``sheet``).
     target : str or int
         The column to predict, by name or index (default: the last column).
     features, ignore : str or list, optional
@@ -232,8 +250,13 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
         The ID column(s), carried along in ``Dataset.ids`` and never an input. Default:
         detected (``No.``, ``ID``, ``番号``, row numbers, a text different in every row).
     skip_rows : int or None
-        Lines above the header to skip (a title row); None skips the lines that look
-        like a title (fewer filled cells than the rows below them).
+        Lines above the header to skip (a title row); None (the default) skips the
+        lines that look like a title (fewer filled cells than the rows below them), as
+        every command does.
+    sheet : str or int, optional
+        For a workbook (.xlsx, .xlsm, .xls, .ods; needs the ``excel`` extra): the
+        sheet's name, or its number counted from 1; default the first sheet
+        (``Dataset.info["sheet"]`` names the one read).
     plan : dict, optional
         A column plan from an earlier file (``Dataset.info["columns"]``, saved in
         ``model.info["columns"]``): encode this file the same way.
@@ -268,7 +291,8 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
     if skip_rows is not None and (not isinstance(skip_rows, int) or isinstance(skip_rows, bool)
                                   or skip_rows < 0):
         raise DataError(f"skip_rows must be a whole number >= 0, got {skip_rows!r}")
-    header, rows, detected = read_table(path, encoding, delimiter, raw, skip_rows=skip_rows)
+    header, rows, detected = read_table(path, encoding, delimiter, raw, skip_rows=skip_rows,
+                                        sheet=sheet)
     t = _column_index(header, target, path, "target")
     decimal_comma = detected["delimiter"] == ";"
     if isinstance(features, int) or (isinstance(features, list) and features

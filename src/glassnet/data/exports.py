@@ -196,16 +196,18 @@ def _output_columns(model, p):
 
 class Predictions:
     """What ``predict_csv`` returns: the output ``header`` and ``rows``, the
-    ``probabilities`` (or values), and ``comparison`` with the file's target column
-    when it has one (None otherwise)."""
+    ``probabilities`` (or values), ``comparison`` with the file's target column
+    when it has one (None otherwise), and what was ``detected`` reading the file
+    (encoding, delimiter; a workbook's sheet)."""
 
-    def __init__(self, header, rows, probabilities, comparison):
+    def __init__(self, header, rows, probabilities, comparison, detected=None):
         self.header, self.rows = header, rows
         self.probabilities, self.comparison = probabilities, comparison
+        self.detected = detected or {}
 
 
 def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=None,
-                overwrite=True):
+                overwrite=True, sheet=None):
     """Predict every row of a CSV; write the table to ``out`` when given; return it.
 
     Every column of the file is kept as written (IDs, dates, notes...); the model's
@@ -223,7 +225,8 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     path = os.fspath(path)
     if out is not None:
         check_output_file(out, [path], overwrite, "out")
-    header, rows, detected = read_table(path, encoding, delimiter, skip_rows=skip_rows)
+    header, rows, detected = read_table(path, encoding, delimiter, skip_rows=skip_rows,
+                                        sheet=sheet)
     plan = input_plan(model, header)
     x = columns.encode(plan, header, rows, path, detected["delimiter"] == ";")
     p = _predict(model, x)
@@ -235,7 +238,7 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
                                      detected["delimiter"] == ";")
     if out is not None:
         write_csv(out, [*header, *names], table, overwrite)
-    return Predictions([*header, *names], table, p, comparison)
+    return Predictions([*header, *names], table, p, comparison, detected)
 
 
 def _unique(name, taken):
