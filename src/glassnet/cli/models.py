@@ -91,15 +91,19 @@ def cmd_predict(args):
 
 def print_comparison(c, file=None):
     """The predictions against the file's target column."""
+    from ..base.i18n import _
+    from ..report.measures import classification_sentence, regression_sentence, unit_note
+
+    where = _("compared with column {name} on {rows} rows").format(name=repr(c["target"]),
+                                                                  rows=c["rows"])
     if "accuracy" not in c:
-        print(terminal(_("compared with column {column} on {rows} rows: mean absolute error "
-                         "{mae}, root mean squared error {rmse}").format(
-                             column=repr(c["target"]), rows=c["rows"], mae=f"{c['mae']:.4g}",
-                             rmse=f"{c['rmse']:.4g}")), file=file)
+        unit, note = unit_note(c["target"])
+        print(terminal(f"{where}: {regression_sentence(c, unit)}. {note}"), file=file)
         return
-    accuracy = _("n/a") if c["accuracy"] is None else f"{c['accuracy']:.4f}"
-    print(terminal(_("compared with column {column} on {rows} rows: accuracy {accuracy}").format(
-        column=repr(c["target"]), rows=c["rows"], accuracy=accuracy)), file=file)
+    if c["accuracy"] is None:
+        print(terminal(f"{where}: " + _("accuracy n/a")), file=file)
+    else:
+        print(terminal(f"{where}: {classification_sentence(c)[0]}"), file=file)
     if c["unknown_classes"]:
         print(terminal(_("rows with classes the model does not know were left out: "
                          "{classes}").format(classes=", ".join(c["unknown_classes"]))),
@@ -117,11 +121,20 @@ def add_evaluate(sub):
 
 
 def cmd_evaluate(args):
+    from ..base.i18n import _, ngettext
     from ..data import Dataset, load_csv
     from ..data.exports import input_plan
     from ..data.pipeline import summary
     from ..interop.loading import load_model
-    from ..training.metrics import confusion_matrix
+    from ..plotting.evaluation import history_units
+    from ..report.measures import (
+        amount,
+        classification_sentence,
+        measure,
+        regression_sentence,
+        unit_note,
+    )
+    from ..training.metrics import LABELS
 
     model = load_model(args.model)
     info = model.info or {}
@@ -146,15 +159,24 @@ def cmd_evaluate(args):
                             info["class_names"], target)
         data = data.aligned_to(reference)
     results = model.evaluate(data, return_dict=True)
-    scores = ", ".join(f"{k} {v:.4g}" for k, v in results.items())
-    print(ngettext("{n} row: {scores}", "{n} rows: {scores}", len(data)).format(
-        n=len(data), scores=scores))
-    if task == "classification":
-        from ..plotting.grid import class_probabilities
-
-        predicted = class_probabilities(model, data.features).argmax(axis=1)
-        matrix = confusion_matrix(data.labels, predicted, len(info["class_names"]))
-        print_matrix(info["class_names"], matrix.tolist())
+    units = history_units(model, target)
+    print(terminal(ngettext("{n} row", "{n} rows", len(data)).format(n=len(data)) + ": " +
+                   ", ".join(f"{_(LABELS[k]) if k in LABELS else k.replace('_', ' ')} "
+                             f"{amount(v, units.get(k))}" for k, v in results.items())))
+    (measured,) = measure(model, [(_("these rows"), data)])
+    if task == "regression":
+        unit, note = unit_note(target)
+        print(terminal(regression_sentence(measured.values, unit) + ". " + note))
+        return 0
+    classes = info["class_names"]
+    positive = info.get("positive_class")
+    print(terminal(classification_sentence(
+        measured.values, classes.index(positive) if positive in classes else None)[0] + "."))
+    print(terminal(_("each class: precision, recall, F1, rows")))
+    for row in measured.values["per_class"]:
+        print(terminal(f"  {row['class']}: {row['precision']:.3f}, {row['recall']:.3f}, "
+                       f"{row['f1']:.3f}, {row['support']}"))
+    print_matrix(classes, measured.values["matrix"].tolist())
     return 0
 
 

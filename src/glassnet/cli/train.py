@@ -221,7 +221,8 @@ def cmd_train(args):
                                f"glassnet: {os.path.basename(args.data)}", args.split_files)
     interrupted = stop.requested
     if not args.quiet:
-        _print_summary(history, seconds, folder, paths, interrupted)
+        _print_summary(history, seconds, folder, paths, interrupted,
+                       (model, train, test) if history.epoch else None)
     return 130 if interrupted else 0
 
 
@@ -252,14 +253,32 @@ def _model_only(folder, model, note) -> dict:
     return {"model": path}
 
 
-def _print_summary(history, seconds, folder, paths, interrupted):
+def _print_summary(history, seconds, folder, paths, interrupted, run=None):
+    """Losses and metrics of the last epoch (in the target's units), then the measures
+    of the finished model on the test data, as the report's headline says them."""
+    from ..base.sanitize import terminal
+    from ..plotting.evaluation import history_units
+    from ..report import measures
     from ..training.metrics import metric_label
 
+    units = history_units(run[0], run[1].target_name) if run else {}
     last = {k: v[-1] for k, v in history.history.items() if k not in ("epoch_time",
                                                                        "learning_rate")}
-    summary = ", ".join(f"{metric_label(k)} {v:.4g}" for k, v in last.items())
-    print(_("trained {epochs} epochs in {seconds} s: {summary}").format(
-        epochs=len(history.epoch), seconds=f"{seconds:.2f}", summary=summary))
+    summary = ", ".join(f"{metric_label(k)} {measures.amount(v, units.get(k.removeprefix('val_')))}"
+                        for k, v in last.items())
+    print(terminal(_("trained {epochs} epochs in {seconds} s: {summary}").format(
+        epochs=len(history.epoch), seconds=f"{seconds:.2f}", summary=summary)))
+    if run is not None:
+        model, train, test = run
+        positive = None
+        if train.is_classification and train.n_classes == 2:
+            from ..training.measures import positive_class
+
+            positive = positive_class(train.labels)
+        unit = None if train.is_classification else measures.unit_note(train.target_name)[0]
+        said = measures.headline(measures.run_parts(model, train, test), unit, positive)
+        if said:
+            print(terminal(said[0]))
     if interrupted:
         print(_("interrupted: the results so far are saved"))
     elif history.stop_reason == "diverged":

@@ -278,18 +278,27 @@ def compare_with_target(model, header, rows, p, path, decimal_comma=False):
         matrix = confusion_matrix([k for _, k in rows_known],
                                   [predicted[i] for i, _ in rows_known], len(classes))
         total = int(matrix.sum())
-        return {"target": target, "rows": total,
-                "accuracy": float(np.trace(matrix) / total) if total else None,
-                "confusion_matrix": matrix.tolist(), "classes": list(classes),
-                "unknown_classes": unknown}
+        out = {"target": target, "rows": total,
+               "accuracy": float(np.trace(matrix) / total) if total else None,
+               "confusion_matrix": matrix.tolist(), "classes": list(classes),
+               "unknown_classes": unknown}
+        if total:
+            from ..training import measures
+
+            labels = np.array([k for _, k in rows_known])
+            values = measures.classification(labels, predicted[[i for i, _ in rows_known]],
+                                             list(classes))
+            out.update({k: values[k] for k in ("balanced_accuracy", "majority_class",
+                                               "majority_rate", "per_class")})
+        return out
     mark = column_decimal_comma([t for _, t in known], decimal_comma)
     truth = np.array([[read_number(t, mark, f"{path}, line {rows[i][0]}, column {target!r}")]
                       for i, t in known]).reshape(-1, 1)
     if not len(known):
         return None
-    error = p[[i for i, _ in known], :1] - truth
-    return {"target": target, "rows": len(known), "mae": float(np.abs(error).mean()),
-            "rmse": float(np.sqrt((error ** 2).mean()))}
+    from ..training import measures
+
+    return {"target": target, **measures.regression(truth, p[[i for i, _ in known], :1])}
 
 
 def _number_text(text):
