@@ -84,7 +84,7 @@ def test_evaluate_predict_and_gradcheck_speak_japanese(fish, tmp_path, capsys):
     capsys.readouterr()
     assert run(["--lang", "ja", "evaluate", model, str(fish)]) == 0
     said = capsys.readouterr().out
-    assert said.startswith("45 行: loss ") and "rows" not in said
+    assert said.startswith("45 行: 損失 ") and "rows" not in said
     assert run(["--lang", "ja", "predict", model, str(fish), "--out",
                 str(tmp_path / "p.csv")]) == 0
     said = capsys.readouterr().out.splitlines()

@@ -15,6 +15,7 @@ from .common import (
     check_positive,
     column_options,
     parse_hidden,
+    print_table_notes,
 )
 
 
@@ -81,7 +82,7 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
 
     if source is None:
         raise UsageError("give DATA (a CSV file or built-in dataset) or --preset")
-    load_any(source, target, **(columns or {}))
+    print_table_notes(load_any(source, target, **(columns or {})), columns=False)
     spec = {"source": os.path.abspath(source) if os.path.exists(source) else source,
             "split_seed": seed}
     if columns:
@@ -96,7 +97,8 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
 
 
 def _columns(args) -> dict:
-    return column_options(args.features, args.ignore, args.id, args.skip_rows, args.sheet)
+    return column_options(args.features, args.ignore, args.id, args.skip_rows, args.sheet,
+                          args.missing, args.missing_indicator, args.task)
 
 
 def read_config(path):
