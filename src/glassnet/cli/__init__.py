@@ -6,7 +6,7 @@ gradcheck / trace, ``experiments``: compare / search, ``data``: datasets / demo)
 and exit with 2, having written nothing; an internal error exits with 1 (set
 GLASSNET_DEBUG=1 for its traceback).
 
-May import: base, io, engine, training, data, explain, plotting, report,
+May import: base, io, engine, training, data, explain, interop, plotting, report,
 experiments, playground.
 """
 
@@ -23,7 +23,7 @@ from .helptext import add_common_options, early_language, translate
 
 
 def build_parser() -> Parser:
-    from . import data, experiments, models, train
+    from . import data, experiments, export, models, train
 
     parser = Parser(prog="glassnet", description="A see-through neural-network workbench: "
                     "train feed-forward networks on CSV files and see every step.",
@@ -39,6 +39,7 @@ def build_parser() -> Parser:
     models.add_evaluate(sub)
     models.add_gradcheck(sub)
     models.add_trace(sub)
+    export.add_export(sub)
     experiments.add_compare(sub)
     experiments.add_search(sub)
     data.add_datasets(sub)
@@ -72,8 +73,9 @@ def _run(argv) -> int:
         return int(args.func(args) or 0)
     except (GlassnetError, OSError) as exc:
         from ..base.sanitize import label
+        from .common import for_shell
 
-        message = str(exc) if isinstance(exc, GlassnetError) else _os_message(exc)
+        message = for_shell(str(exc)) if isinstance(exc, GlassnetError) else _os_message(exc)
         # One line, whatever names the message quotes: no escape sequences, no breaks.
         print(_("glassnet: error: {message}").format(message=label(message, 2000)),
               file=sys.stderr)

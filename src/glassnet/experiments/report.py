@@ -150,7 +150,7 @@ def score_label(results) -> str:
 def search_figure(results):
     """Score against each searched setting, and both settings together (a heat map when
     the trials form a grid, else a scatter coloured by score)."""
-    from ..plotting.style import pyplot
+    from ..plotting.style import log_axis, pyplot
 
     plt = pyplot()
     names = _settings(results)
@@ -171,7 +171,7 @@ def search_figure(results):
         if (~finite).any():
             ax.scatter(x[~finite], np.full((~finite).sum(), floor), marker="x", color="0.4",
                        label="diverged (no score)")
-        ax.set_xscale("log")
+        log_axis(ax, "x")
         ax.set_xlabel(AXIS.get(name, name))
         ax.set_ylabel(score_label(results))
         ax.grid(alpha=0.25)
@@ -186,6 +186,8 @@ def search_figure(results):
 
 
 def _two_settings(fig, ax, x, y, s, names, label):
+    from ..plotting.style import log_axis
+
     xs, ys = np.unique(x), np.unique(y)
     if len(xs) * len(ys) == len(s) and len(xs) > 1 and len(ys) > 1:
         grid = np.full((len(ys), len(xs)), np.nan)
@@ -205,8 +207,8 @@ def _two_settings(fig, ax, x, y, s, names, label):
                            edgecolors="0.3")
         if (~finite).any():
             ax.scatter(x[~finite], y[~finite], marker="x", color="0.4")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        log_axis(ax, "x")
+        log_axis(ax, "y")
         ax.set_title("every trial")
     ax.set_xlabel(AXIS.get(names[0], names[0]))
     ax.set_ylabel(AXIS.get(names[1], names[1]))
