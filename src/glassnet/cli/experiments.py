@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from ..base.i18n import _
+from ..base.i18n import _, ngettext
 from ..base.sanitize import terminal
 from .common import (
     UsageError,
@@ -15,6 +15,7 @@ from .common import (
     check_positive,
     column_options,
     parse_hidden,
+    print_table_notes,
 )
 
 
@@ -76,12 +77,12 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
               columns=None) -> dict:
     """The data part of a trial spec; the data is loaded once here so a bad file fails
     now, with a clear message, not later in a worker. ``columns``: load_csv's column
-    options (features, ignore, id, skip_rows)."""
+    options (features, ignore, id, skip_rows, sheet)."""
     from ..data.builtin import load_any
 
     if source is None:
         raise UsageError("give DATA (a CSV file or built-in dataset) or --preset")
-    load_any(source, target, **(columns or {}))
+    print_table_notes(load_any(source, target, **(columns or {})), columns=False)
     spec = {"source": os.path.abspath(source) if os.path.exists(source) else source,
             "split_seed": seed}
     if columns:
@@ -96,7 +97,8 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
 
 
 def _columns(args) -> dict:
-    return column_options(args.features, args.ignore, args.id, args.skip_rows)
+    return column_options(args.features, args.ignore, args.id, args.skip_rows, args.sheet,
+                          args.missing, args.missing_indicator, args.task)
 
 
 def read_config(path):
@@ -165,11 +167,16 @@ def run_and_report(plan, out, args):
     check_positive("--jobs", args.jobs)
     if args.resume and args.overwrite:
         raise UsageError("--resume finishes a sweep, --overwrite starts one afresh: give one")
-    engine = (f"Dask cluster at {args.scheduler}" if args.scheduler and args.scheduler !=
-              "local" else f"{args.jobs} worker{'s' if args.jobs > 1 else ''}" + (
-                  " on a local Dask cluster" if args.scheduler else ""))
-    print(terminal(f"{'resuming' if args.resume else 'running'} the sweep in {out} ({engine})"),
-          flush=True)
+    if args.scheduler and args.scheduler != "local":
+        engine = _("Dask cluster at {address}").format(address=args.scheduler)
+    elif args.scheduler:
+        engine = ngettext("{n} worker on a local Dask cluster",
+                          "{n} workers on a local Dask cluster", args.jobs).format(n=args.jobs)
+    else:
+        engine = ngettext("{n} worker", "{n} workers", args.jobs).format(n=args.jobs)
+    start = (_("resuming the sweep in {folder} ({engine})") if args.resume else
+             _("running the sweep in {folder} ({engine})"))
+    print(terminal(start.format(folder=out, engine=engine)), flush=True)
 
     def progress(status):
         print(terminal("  " + describe(status)), flush=True)
@@ -180,12 +187,13 @@ def run_and_report(plan, out, args):
                                          overwrite=args.overwrite, progress=progress,
                                          inputs=_inputs(args))
     except KeyboardInterrupt:
-        print(terminal(f"glassnet: stopped; the finished trials are kept in {out}: finish "
-                       f"the sweep with `glassnet {args.command} --resume {out}`"),
+        print(terminal(_("glassnet: stopped; the finished trials are kept in {folder}: finish "
+                         "the sweep with `{command}`").format(
+                             folder=out, command=f"glassnet {args.command} --resume {out}")),
               file=sys.stderr)
         raise
-    print(terminal(f"results in {os.path.abspath(out)}"))
-    print(terminal(f"report: {os.path.abspath(report)}"))
+    print(terminal(_("results in {folder}").format(folder=os.path.abspath(out))))
+    print(terminal(_("report: {path}").format(path=os.path.abspath(report))))
     return results
 
 
@@ -213,7 +221,8 @@ def cmd_compare(args):
     if given or not args.resume:
         specs = compare_specs(args)
         plan = compare_plan(specs, f"glassnet compare: {name}")
-        print(f"comparing {len(specs)} models")
+        print(ngettext("comparing {n} model", "comparing {n} models", len(specs)).format(
+            n=len(specs)))
     run_and_report(plan, _out(args, name), args)
     return 0
 
@@ -286,7 +295,11 @@ def cmd_search(args):
         plan = search_plan(base, f"glassnet search ({args.sampler})", sampler=args.sampler,
                            trials=args.trials, learning_rate=list(args.lr_range),
                            l2=_l2_range(args), seed=args.seed, prune=args.prune)
-        print(f"{args.sampler} search: {args.trials} trials" + (
-            ", hopeless ones stopped early (median rule)" if args.prune else ""))
+        said = (ngettext("{sampler} search: {n} trial, hopeless ones stopped early (median "
+                         "rule)", "{sampler} search: {n} trials, hopeless ones stopped early "
+                         "(median rule)", args.trials) if args.prune else
+                ngettext("{sampler} search: {n} trial", "{sampler} search: {n} trials",
+                         args.trials))
+        print(said.format(sampler=args.sampler, n=args.trials))
     run_and_report(plan, _out(args, "search"), args)
     return 0
