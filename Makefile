@@ -54,7 +54,7 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.parity
 
 # Users' machines do not set the OpenBLAS variables, so the benchmark unsets them.
 bench: $(VENV)/.bench
-	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/suite.py --floor
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/suite.py --floor --threads 1,all
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -55,7 +55,7 @@ def test_train_writes_every_result(tmp_path, fish, capsys):
     header = next(csv.reader(open(out / "coefficients-dense.csv", encoding="utf-8-sig")))
     assert header == ["cell", "bias", "体長 (standardised)", "体重 (standardised)"]
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 7
+    assert html.count("data:image/png;base64,") == 8  # with the ROC and PR curves
     assert "Confusion matrix, test data" in html and "鯛" in html and "Coefficients" in html
     # the Japanese glyphs travel inside the report, so any browser shows them
     import base64

@@ -177,7 +177,7 @@ def test_search_report_states_the_setup_and_sorts_every_trial(tmp_path):
                  "<dt>training rows</dt><dd>160</dd>", "log-spaced grid"):
         assert fact in html
     rows = (tmp_path / "trials.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert len(rows) == 5 and rows[0].startswith("rank,trial,lr,decay,score")
+    assert len(rows) == 5 and rows[0].startswith("rank,trial,lr,l2,score")
     assert (tmp_path / "search.png").exists()
 
 

@@ -215,13 +215,14 @@ class Predictions:
 
 
 def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=None,
-                overwrite=True, sheet=None):
+                overwrite=True, sheet=None, missing=None):
     """Predict every row of a CSV; write the table to ``out`` when given; return it.
 
     Every column of the file is kept exactly as written (IDs, dates, notes...); the
-    table is written in the file's conventions (its delimiter, decimal mark and
-    encoding, ``files.output_dialect``; a workbook's predictions are a UTF-8 CSV), the
-    predictions in the shortest digits that read back as the same float32; the model's
+    table is written in the file's conventions (its delimiter and decimal mark, in
+    UTF-8 with a BOM: ``files.output_dialect``; a workbook's predictions are a CSV with
+    commas and points), the predictions in the shortest digits that read back as the
+    same float32; the model's
     input columns are found by name and encoded as in training (a category the model
     has not seen is an error naming it). Then come one probability column per class
     and the predicted class (or the predicted values). When the file holds the target
@@ -229,9 +230,12 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     mean absolute and root mean squared error). ``skip_rows``: lines above the header;
     None skips a title row when there is one. ``out`` is never the input file; with
     ``overwrite=False`` an existing ``out`` is not replaced either (``ResultsError``).
+    ``missing``: what blank input cells get (default: the rule the model was trained
+    with, filling with its training rows' values; ``"drop"`` leaves those rows out);
+    ``result.missing`` counts them.
     """
-    from . import columns
     from .csvfile import read_table
+    from .pipeline import encode_rows
 
     path = os.fspath(path)
     if out is not None:
@@ -244,7 +248,8 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     header, rows, detected = read_table(path, encoding, delimiter, skip_rows=skip_rows,
                                         sheet=sheet)
     plan = input_plan(model, header)
-    x = columns.encode(plan, header, rows, path, detected["delimiter"] == ";")
+    x, rows, blanks = encode_rows(plan, header, rows, path, detected["delimiter"] == ";",
+                                  missing)
     p = _predict(model, x)
     names, outputs = _output_columns(model, p)
     taken = set(header)
@@ -257,6 +262,7 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
         dialect["encoding"] = write_csv(out, [*header, *names], table, overwrite, dialect)
     result = Predictions([*header, *names], table, p, comparison, detected)
     result.dialect = dialect
+    result.missing = blanks
     return result
 
 
@@ -291,18 +297,27 @@ def compare_with_target(model, header, rows, p, path, decimal_comma=False):
         matrix = confusion_matrix([k for _, k in rows_known],
                                   [predicted[i] for i, _ in rows_known], len(classes))
         total = int(matrix.sum())
-        return {"target": target, "rows": total,
-                "accuracy": float(np.trace(matrix) / total) if total else None,
-                "confusion_matrix": matrix.tolist(), "classes": list(classes),
-                "unknown_classes": unknown}
+        out = {"target": target, "rows": total,
+               "accuracy": float(np.trace(matrix) / total) if total else None,
+               "confusion_matrix": matrix.tolist(), "classes": list(classes),
+               "unknown_classes": unknown}
+        if total:
+            from ..training import measures
+
+            labels = np.array([k for _, k in rows_known])
+            values = measures.classification(labels, predicted[[i for i, _ in rows_known]],
+                                             list(classes))
+            out.update({k: values[k] for k in ("balanced_accuracy", "majority_class",
+                                               "majority_rate", "per_class")})
+        return out
     mark = column_decimal_comma([t for _, t in known], decimal_comma)
     truth = np.array([[read_number(t, mark, f"{path}, line {rows[i][0]}, column {target!r}")]
                       for i, t in known]).reshape(-1, 1)
     if not len(known):
         return None
-    error = p[[i for i, _ in known], :1] - truth
-    return {"target": target, "rows": len(known), "mae": float(np.abs(error).mean()),
-            "rmse": float(np.sqrt((error ** 2).mean()))}
+    from ..training import measures
+
+    return {"target": target, **measures.regression(truth, p[[i for i, _ in known], :1])}
 
 
 def _number_text(text):

@@ -17,8 +17,11 @@ import numpy as np
 from ..base.i18n import _
 from ..data import exports
 from ..io.files import atomic_write, output_dialect, write_csv
+from ..plotting.evaluation import history_units
 from ..training.diagnosis import diagnose
+from ..training.measures import positive_class
 from ..training.metrics import confusion_matrix, metric_label
+from . import measures
 from .html import Report, png_bytes
 from .sections import data_story, original_units, settings_cards
 
@@ -55,12 +58,21 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
         data=os.path.basename(train.source or "data")))
     result = diagnose(history)  # the headline, and the learning curves' caption
     report.verdict(result.message, result.verdict)
+    measured = measures.run_parts(model, train, test)
+    unit = None if train.is_classification else measures.unit_note(train.target_name)[0]
+    positive = (positive_class(train.labels)
+                if train.is_classification and train.n_classes == 2 else None)
+    said = measures.headline(measured, unit, positive)
+    if said:
+        report.verdict(*said)
     shown = (_write_figures(model, train, test, history, recorder, join, result)
              if figures else [])
     first = [f for f in shown if f[3]]
     if first:
         report.figures([f[:3] for f in first])
-    report.items(_key_results(model, train, test, history, seconds, result))
+    report.items(_key_results(measured, unit, history, seconds, result,
+                              history_units(model, train.target_name)))
+    _measure_tables(report, measured, train, unit, positive)
     if len(shown) > len(first):
         report.heading(_("More figures"))
         report.figures([f[:3] for f in shown if not f[3]], small=True)
@@ -92,29 +104,42 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     return paths
 
 
-def _key_results(model, train, test, history, seconds, diagnosis) -> dict:
-    """Accuracy on each part, final and best values, epochs and time: the run in numbers."""
-    from .. import plotting
-
-    out = {}
-    if train.is_classification:
-        for label, part in ((_("Accuracy, training data"), train),
-                            (_("Accuracy, test data"), test)):
-            if len(part):
-                predicted = plotting.class_probabilities(model, part.features).argmax(axis=1)
-                out[label] = f"{np.mean(predicted == part.labels):.3f}"
+def _key_results(measured, unit, history, seconds, diagnosis, units) -> dict:
+    """The measures on each part, final and best values (with their units), epochs and
+    time: the run in numbers."""
+    out = measures.cards(measured, unit)
     h = history.history
     for key, values in h.items():
         if key not in ("epoch_time", "learning_rate", "accuracy", "val_accuracy") and values:
-            out[_("Final {metric}").format(metric=metric_label(key))] = f"{values[-1]:.4g}"
+            out[_("Final {metric}").format(metric=metric_label(key))] = measures.amount(
+                values[-1], units.get(key.removeprefix("val_")))
     best = diagnosis.best_epoch
     if best is not None:
         out[_("Lowest validation loss")] = _("{value} at epoch {epoch}").format(
-            value=f"{h['val_loss'][best]:.4g}", epoch=best + 1)
+            value=measures.amount(h["val_loss"][best], units.get("loss")), epoch=best + 1)
     out[_("Epochs")] = str(len(history.epoch))
     if seconds is not None:
         out[_("Training time")] = _("{seconds} s").format(seconds=f"{seconds:.2f}")
     return out
+
+
+def _measure_tables(report, measured, train, unit, positive):
+    """Regression: the unit's source and the rows predicted worst. Classes: precision,
+    recall and F1 per class, and for two classes the threshold table."""
+    if not measured:
+        return
+    last = measured[-1]
+    if not train.is_classification:
+        report.paragraph(measures.unit_note(train.target_name)[1], css="note")
+        report.heading(_("Rows predicted worst"))
+        report.table(*measures.worst_rows(last, unit), spec=".5g")
+        return
+    if train.n_classes > MAX_MATRIX:
+        return
+    report.heading(_("Precision and recall"))
+    report.side_by_side([measures.class_table(m) for m in measured], spec=".3f")
+    if positive is not None:
+        report.table(*measures.threshold_rows(last, positive), spec=".3f")
 
 
 def _confusion_tables(report, model, train, test):
@@ -235,7 +260,7 @@ def _write_figures(model, train, test, history, recorder, join, diagnosis=None):
 
 
 #: figures shown on the report's first screen (with the verdict)
-FIRST_SCREEN = ("learning-curves", "decision-regions", "model-curve")
+FIRST_SCREEN = ("learning-curves", "decision-regions", "model-curve", "predictions", "roc-pr")
 
 
 def _figures(model, train, test, history, recorder, diagnosis=None):

@@ -24,6 +24,10 @@ def _unpack(model, x, y, name, remember=True):
         model.info.update(feature_names=list(x.feature_names), class_names=x.class_names,
                           target_name=x.target_name,
                           columns=(getattr(x, "info", None) or {}).get("columns"))
+        if x.class_names is not None and len(x.class_names) == 2:  # the class looked for
+            from .measures import positive_class
+
+            model.info["positive_class"] = x.class_names[positive_class(x.labels)]
     if not model.built:  # the output layer's width decides the targets' form
         model.build(model._declared_shape or x.features.shape[1:])
     return x.features, x.targets_for(model.loss, model.output_dim)
