@@ -284,7 +284,7 @@ def _print_summary(history, seconds, folder, paths, interrupted, run=None):
     elif history.stop_reason == "diverged":
         from ..training.diagnosis import divergence
 
-        print(divergence(history.history, history.params.get("first_loss")))
+        print(divergence(history.with_extras(), history.params.get("first_loss")))
     elif history.stop_reason:
         print(_("stopped early: {reason}").format(reason=history.stop_reason.replace("_", " ")))
     print_results(folder, paths.get("report"))

@@ -113,7 +113,7 @@ def run_trial(spec: dict, split=None) -> dict:
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    h = {k: [float(v) for v in values] for k, values in history.history.items()}
+    h = {k: [float(v) for v in values] for k, values in history.with_extras().items()}
     # Judge the fit on the data term: an L2 penalty shrinking during training would
     # otherwise pass for a falling loss.
     data_loss = ({**h, "loss": h["crossentropy"], "val_loss": h["val_crossentropy"]}

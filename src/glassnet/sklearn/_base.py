@@ -36,12 +36,36 @@ def _blas_threads(model, batch_size):
     return threadpool_limits(1, "blas") if work <= SINGLE_THREAD_WORK else contextlib.nullcontext()
 
 
-#: sparse matrices are accepted (as MLPClassifier does) and made dense for the network
+#: sparse matrices are accepted (as MLPClassifier does) and made dense for the network,
+#: up to this many bytes of dense matrix: a 300 x 2**20 matrix from HashingVectorizer's
+#: default width would be 2.3 GiB (and its first layer alone 2**20 x units weights), so
+#: above it fit refuses with the size; predict densifies a block of rows at a time
 SPARSE = ("csr", "csc", "coo")
+MAX_DENSE_BYTES = 256 * 2**20
 
 
-def _dense(x):
-    return x.toarray() if hasattr(x, "toarray") else x
+def _dense(x, name="X"):
+    if not hasattr(x, "toarray"):
+        return x
+    need = x.shape[0] * x.shape[1] * x.dtype.itemsize
+    if need > MAX_DENSE_BYTES:
+        raise ConfigError(
+            f"{name} is a sparse {x.shape[0]} x {x.shape[1]} matrix; the network needs it "
+            f"dense, which would take {need / 2**30:.2f} GiB ({x.dtype}), more than the limit "
+            f"of {MAX_DENSE_BYTES // 2**20} MiB; reduce the columns first (e.g. "
+            "HashingVectorizer(n_features=2**12) or TruncatedSVD) or pass fewer rows")
+    return x.toarray()
+
+
+def _dense_blocks(x):
+    """Row blocks of ``x`` as dense arrays, each at most MAX_DENSE_BYTES (one for dense x)."""
+    if not hasattr(x, "toarray"):
+        yield x
+        return
+    x = x.tocsr()
+    step = max(1, MAX_DENSE_BYTES // max(1, x.shape[1] * x.dtype.itemsize))
+    for start in range(0, x.shape[0], step):
+        yield x[start:start + step].toarray()
 
 
 class BaseNet(BaseEstimator):
@@ -158,7 +182,7 @@ class BaseNet(BaseEstimator):
         X, y = validate_data(self, X, y, reset=reset, dtype=(np.float64, np.float32),
                              accept_sparse=SPARSE, multi_output=self._multi_output,
                              y_numeric=not self._is_clf)
-        return _dense(X), y
+        return _dense(X, "X"), y
 
     def _eval_rows(self, eval_set):
         """``eval_set=(X_val, y_val)`` checked like X: (x, encoded y, Dataset)."""
@@ -169,7 +193,7 @@ class BaseNet(BaseEstimator):
                                      dtype=(np.float64, np.float32), accept_sparse=SPARSE,
                                      multi_output=self._multi_output,
                                      y_numeric=not self._is_clf)
-        x_val = _dense(x_val)
+        x_val = _dense(x_val, "eval_set X")
         targets = self._encode_targets(y_val, first_pass=False, name="eval_set y")
         return x_val, targets, self._dataset(x_val, targets)
 
@@ -234,7 +258,9 @@ class BaseNet(BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32),
                           accept_sparse=SPARSE)
-        return self.model_.predict(_dense(X))
+        if not hasattr(X, "toarray"):
+            return self.model_.predict(X)
+        return np.concatenate([self.model_.predict(block) for block in _dense_blocks(X)])
 
     # MLPClassifier's attributes -------------------------------------------------------
     @property
