@@ -157,7 +157,55 @@ def _check_info(c, info, inputs, outputs) -> None:
     c.text("info.target_name", info.get("target_name"), optional=True)
     for key in ("training", "spec", "preprocessing"):
         c.dict(f"info.{key}", info.get(key), optional=True)
+    if info.get("columns") is not None:
+        _check_columns(c, info["columns"], inputs)
     scaling = c.dict("info.target_scaling", info.get("target_scaling"), optional=True)
     for key in ("mean", "std"):
         if scaling:
             c.numbers(f"info.target_scaling.{key}", scaling.get(key), outputs)
+
+
+RULES = ("error", "drop", "mean", "median", "most-frequent")
+
+
+def check_columns(plan, path, inputs=None) -> dict:
+    """A column plan (``model.info["columns"]``) as a model file holds it, checked: every
+    input named, a number or a text column with its levels, fill values of the right
+    kind, a known missing-value rule, and (``inputs``) as many network inputs as the
+    model has. A fault is a ModelFileError naming ``path`` and the field."""
+    _check_columns(_Checker(path), plan, inputs)
+    return plan
+
+
+def _check_columns(c, plan, inputs) -> None:
+    field = "info.columns"
+    plan = c.dict(field, plan)
+    columns = c.list(f"{field}.inputs", plan.get("inputs"), MAX_UNITS)
+    width = 0
+    for k, column in enumerate(columns):
+        where = f"{field}.inputs[{k}]"
+        column = c.dict(where, column)
+        c.text(f"{where}.name", column.get("name"))
+        kind = column.get("kind")
+        if kind not in ("number", "category"):
+            c.fail(f"{where}.kind", "'number' or 'category'", kind)
+        levels = column.get("levels") if kind == "category" else None
+        if kind == "category":
+            c.names(f"{where}.levels", levels, None)
+            if not levels:
+                c.fail(f"{where}.levels", "a non-empty list of texts", levels)
+        fills = c.dict(f"{where}.fill", column.get("fill"), optional=True)
+        for key, value in fills.items():
+            ok = (value in levels if levels else isinstance(value, (int, float))
+                  and not isinstance(value, bool) and math.isfinite(value))
+            if key not in RULES[2:] or not ok:
+                c.fail(f"{where}.fill.{key}", "one of its levels" if levels
+                       else "a finite number", value)
+        width += len(levels) if levels else 1 + bool(column.get("indicator"))
+    if plan.get("missing", "error") not in RULES:
+        c.fail(f"{field}.missing", "one of " + ", ".join(RULES), plan.get("missing"))
+    for key in ("id", "ignored"):
+        c.names(f"{field}.{key}", plan.get(key), None)
+    if inputs is not None and width != inputs:
+        c.fail(f"{field}.inputs", f"columns making {inputs} network inputs", columns,
+               f"columns making {width}")
