@@ -79,11 +79,12 @@ def cmd_predict(args):
                                 "{n} predictions written to {file}", len(result.rows)).format(
                                     n=len(result.rows), file=args.out)))
     else:
-        from ..io.files import csv_bytes
+        from ..io.files import csv_text
 
-        table = csv_bytes(result.header, [[f"{v:.6g}" if isinstance(v, float) else v
-                                           for v in row] for row in result.rows])
-        sys.stdout.write(terminal(table.decode("utf-8-sig")))
+        # the table as it would be written: the input's delimiter and decimal mark
+        sys.stdout.write(terminal(csv_text(result.header, result.rows,
+                                           result.dialect["delimiter"],
+                                           result.dialect["decimal"])))
     if result.comparison:  # on stderr when stdout carries the table
         print_comparison(result.comparison, file=sys.stdout if args.out else sys.stderr)
     return 0
