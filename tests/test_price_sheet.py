@@ -105,8 +105,8 @@ def test_the_fill_values_are_saved_and_checked(trained, tmp_path):
                        r"info.columns.inputs\[0\].fill.median must be a finite number"):
         check_plan(plan, "m.glassnet")
     plan["inputs"][0]["fill"] = {"median": 1.5}
-    with pytest.raises(ModelFileError, match=r"info.columns.inputs must be columns making 9 "
-                       r"network inputs, got columns making 7"):
+    with pytest.raises(ModelFileError, match=r"info.columns.inputs must be columns making the "
+                       r"model's 9 inputs, got columns making 7"):
         check_plan(plan, "m.glassnet", 9)
     # a damaged plan in a model file is found when the file is opened
     with zipfile.ZipFile(out / "model.glassnet") as z:

@@ -199,8 +199,15 @@ def summary(info: dict, cli: bool = False) -> str | None:
 
 
 def check_plan(plan, where: str, inputs=None) -> dict:
-    """A column plan read from a model file, checked (``io.modelcheck.check_columns``):
-    a ModelFileError blames ``where`` (the model file) and names the field."""
+    """A column plan read from a model file, checked (``io.modelcheck``) for a model of
+    ``inputs`` inputs (default: as many as the plan makes): a ModelFileError blames
+    ``where`` (the model file) and names the field."""
     from ..io.modelcheck import check_columns
+    from .columns import feature_names
 
+    if inputs is None and isinstance(plan, dict) and isinstance(plan.get("inputs"), list):
+        try:
+            inputs = len(feature_names(plan))
+        except (KeyError, TypeError):
+            inputs = -1  # the check names what is wrong
     return check_columns(plan, where, inputs)
