@@ -68,6 +68,14 @@ def _dense_blocks(x):
         yield x[start:start + step].toarray()
 
 
+
+def _numbers(X, name="X"):
+    """A DataFrame's text columns that hold numbers ("1,234", "▲5") read by glassnet's
+    one cell parser, as every other front end reads them; other input unchanged."""
+    from ..data.frames import is_table, numeric_frame
+
+    return numeric_frame(X, name) if is_table(X) else X
+
 class BaseNet(BaseEstimator):
     """Base class; use NetClassifier or NetRegressor."""
 
@@ -179,7 +187,7 @@ class BaseNet(BaseEstimator):
             self.model_.info["class_names"] = list(self._class_names)
 
     def _validate_xy(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, dtype=(np.float64, np.float32),
+        X, y = validate_data(self, _numbers(X), y, reset=reset, dtype=(np.float64, np.float32),
                              accept_sparse=SPARSE, multi_output=self._multi_output,
                              y_numeric=not self._is_clf)
         return _dense(X, "X"), y
@@ -189,7 +197,8 @@ class BaseNet(BaseEstimator):
         if not isinstance(eval_set, (tuple, list)) or len(eval_set) != 2:
             raise ConfigError("eval_set must be a tuple (X_val, y_val), got "
                               f"{type(eval_set).__name__}")
-        x_val, y_val = validate_data(self, *eval_set, reset=False,
+        x_val, y_val = validate_data(self, _numbers(eval_set[0], "eval_set X"), eval_set[1],
+                                     reset=False,
                                      dtype=(np.float64, np.float32), accept_sparse=SPARSE,
                                      multi_output=self._multi_output,
                                      y_numeric=not self._is_clf)
@@ -256,7 +265,7 @@ class BaseNet(BaseEstimator):
     # Prediction ---------------------------------------------------------------------
     def _network_output(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32),
+        X = validate_data(self, _numbers(X), reset=False, dtype=(np.float64, np.float32),
                           accept_sparse=SPARSE)
         if not hasattr(X, "toarray"):
             return self.model_.predict(X)
