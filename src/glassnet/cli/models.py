@@ -4,6 +4,7 @@ and ``trace``."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import numpy as np
@@ -63,6 +64,7 @@ def add_predict(sub):
 
 def cmd_predict(args):
     from ..data.exports import predict_csv
+    from ..data.pipeline import summary
     from ..interop.loading import load_model
 
     if args.out:
@@ -72,19 +74,23 @@ def cmd_predict(args):
         _check_threshold(args, model)
     result = predict_csv(model, args.data, args.out, encoding=args.encoding,
                          skip_rows=args.skip_rows, overwrite=args.overwrite, sheet=args.sheet,
-                         threshold=args.threshold)
+                         missing=args.missing, threshold=args.threshold)
     if result.detected.get("sheet"):  # on stderr when stdout carries the table
         print(sheet_line(result.detected), file=sys.stdout if args.out else sys.stderr)
+    line = summary({"missing": result.missing}, cli=True)
+    if line and not args.quiet:  # on stderr when stdout carries the table
+        print(terminal(line), file=sys.stdout if args.out else sys.stderr)
     if args.out:
         print(terminal(ngettext("{n} prediction written to {file}",
                                 "{n} predictions written to {file}", len(result.rows)).format(
                                     n=len(result.rows), file=args.out)))
     else:
-        from ..io.files import csv_bytes
+        from ..io.files import csv_text
 
-        table = csv_bytes(result.header, [[f"{v:.6g}" if isinstance(v, float) else v
-                                           for v in row] for row in result.rows])
-        sys.stdout.write(terminal(table.decode("utf-8-sig")))
+        # the table as it would be written: the input's delimiter and decimal mark
+        sys.stdout.write(terminal(csv_text(result.header, result.rows,
+                                           result.dialect["delimiter"],
+                                           result.dialect["decimal"])))
     if result.comparison:  # on stderr when stdout carries the table
         print_comparison(result.comparison, file=sys.stdout if args.out else sys.stderr)
     return 0
@@ -142,6 +148,7 @@ def cmd_evaluate(args):
     from ..base.i18n import _, ngettext
     from ..data import Dataset, load_csv
     from ..data.exports import input_plan
+    from ..data.pipeline import summary
     from ..interop.loading import load_model
     from ..plotting.evaluation import history_units
     from ..report.measures import (
@@ -164,9 +171,13 @@ def cmd_evaluate(args):
     task = "classification" if info.get("class_names") else "regression"
     data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
                     max_classes=max(100, len(info.get("class_names") or [])),
-                    skip_rows=args.skip_rows, plan=input_plan(model), sheet=args.sheet)
+                    skip_rows=args.skip_rows, plan=input_plan(model), sheet=args.sheet,
+                    missing=args.missing)
     if data.info.get("sheet"):
         print(sheet_line(data.info))
+    line = summary(data.info, cli=True)
+    if line and not args.quiet:
+        print(terminal(line))
     if task == "classification":
         reference = Dataset(data.features, data.labels, data.feature_names,
                             info["class_names"], target)
@@ -306,6 +317,21 @@ def model_from_weights(spec, source):
     return model
 
 
+def _table_rows(model, path, sheet=None):
+    """The model's inputs for every row of a CSV (by column name, encoded as in training,
+    ID and other columns left aside), labelled by line and ID."""
+    from ..data.csvfile import read_table
+    from ..data.pipeline import encode_rows
+
+    plan = model.info["columns"]
+    header, rows, detected = read_table(path, skip_rows=None, sheet=sheet)
+    x, rows, _report = encode_rows(plan, header, rows, path, detected["delimiter"] == ";")
+    ids = [header.index(n) for n in plan.get("id", []) if n in header]
+    labels = [f"line {line}" + "".join(f", {header[j]} {row[j].strip()}" for j in ids)
+              for line, row in rows]
+    return x, labels
+
+
 def cmd_trace(args):
     from ..engine.tracing import format_trace, trace
     from ..interop.loading import load_model
@@ -328,9 +354,12 @@ def cmd_trace(args):
         model = model_from_weights(spec, args.weights)
     else:
         model = load_model(args.model)
-    rows = parse_rows(args.input, model.input_dim, sheet=args.sheet)
     names = (model.info or {}).get("feature_names") or [f"x{i + 1}" for i in
                                                          range(model.input_dim)]
-    labels = [", ".join(f"{n}={v:g}" for n, v in zip(names, row)) for row in rows]
+    if os.path.isfile(args.input) and (model.info or {}).get("columns"):
+        rows, labels = _table_rows(model, args.input, args.sheet)
+    else:
+        rows = parse_rows(args.input, model.input_dim, sheet=args.sheet)
+        labels = [", ".join(f"{n}={v:g}" for n, v in zip(names, row)) for row in rows]
     print(format_trace(trace(model, rows), row_labels=labels), end="")
     return 0

@@ -16,8 +16,8 @@ from .common import (
     parse_batch,
     parse_hidden,
     print_results,
+    print_table_notes,
     result_folder,
-    sheet_line,
 )
 
 
@@ -91,8 +91,6 @@ def add_train(sub):
     s.add_argument("--max-classes", type=int, default=None, metavar="N",
                    help="most distinct labels a class column may have (default 100); more "
                    "usually means an ID or free-text column")
-    s.add_argument("--missing", default="error", choices=["error", "drop", "mean"],
-                   help="what to do with empty cells")
     s.add_argument("--encoding", help="file encoding (detected by default)")
     s.add_argument("--split-files", default="auto", choices=["auto", "data", "rows"],
                    help="how the split is saved: train.csv and test.csv (data), row numbers "
@@ -151,16 +149,30 @@ def validation_file(path, data, encoding=None, skip_rows=None):
     from ..data import load_csv
 
     validation = load_csv(path, target=data.target_name, encoding=encoding,
-                          skip_rows=skip_rows, plan=data.info.get("columns"))
+                          skip_rows=skip_rows, plan=data.info.get("columns"), fill=False,
+                          task="classification" if data.is_classification else "regression")
     if validation.feature_names != data.feature_names:
         raise UsageError(f"{path}: columns {validation.feature_names} differ from the training "
                          f"columns {data.feature_names}")
     return validation.aligned_to(data)
 
 
+def _counted(train, test):
+    """``train`` whose info counts the cells filled in the training and test rows."""
+    filled = dict((train.info.get("missing") or {}).get("filled") or {})
+    for name, n in ((test.info.get("missing") or {}).get("filled") or {}).items():
+        filled[name] = filled.get(name, 0) + n
+    if not filled:
+        return train
+    counted = train.subset(slice(0, 0))
+    counted.info = {**train.info, "missing": {**train.info["missing"], "filled": filled}}
+    return counted
+
+
 def cmd_train(args):
     import warnings
 
+    from ..data.pipeline import fit_missing
     from ..training import callbacks
     from ..training.spec import build_model, fit_model
     from ..training.trainer import DivergedWarning
@@ -176,16 +188,13 @@ def cmd_train(args):
         gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed,
         class_weight=args.class_weight)
     data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
-                     args.features, args.ignore, args.id, args.skip_rows, args.sheet)
-    if data.info.get("sheet") and not args.quiet:
-        print(sheet_line(data.info))
-    if data.info.get("columns") and not args.quiet:
-        from ..data.columns import describe
-
-        print(_("columns: {description}").format(description=describe(data.info["columns"])))
+                     args.features, args.ignore, args.id, args.skip_rows, args.sheet,
+                     args.task, args.missing_indicator, fill=False)
     train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
-    validation = (validation_file(args.validation, data, args.encoding)
-                  if args.validation else test if len(test) else None)
+    extra = validation_file(args.validation, data, args.encoding) if args.validation else None
+    train, test, extra = fit_missing(train, test, extra)  # fills from the training rows only
+    print_table_notes(_counted(train, test), args.quiet)
+    validation = extra if args.validation else test if len(test) else None
     model = build_model(spec, train)
     out = args.out or os.path.join("runs", os.path.splitext(os.path.basename(args.data))[0])
     recorder = callbacks.Recorder(every="epoch")
@@ -206,7 +215,8 @@ def cmd_train(args):
         settings = {"data": args.data, "target": train.target_name,
                     "training_ratio": args.training_ratio, "test_split": args.test_split,
                     "stratify": args.stratify, "validation": args.validation,
-                    "encoding": args.encoding, "missing": args.missing,
+                    "encoding": args.encoding, "missing": args.missing or "error",
+                    "task": args.task or "auto",
                     **({"sheet": data.info["sheet"]} if data.info.get("sheet") else {}),
                     **spec.to_dict(),
                     "learning_rate": model.optimizer.learning_rate}
@@ -280,7 +290,7 @@ def _print_summary(history, seconds, folder, paths, interrupted, run=None):
     elif history.stop_reason == "diverged":
         from ..training.diagnosis import divergence
 
-        print(divergence(history.history, history.params.get("first_loss")))
+        print(divergence(history.with_extras(), history.params.get("first_loss")))
     elif history.stop_reason:
         print(_("stopped early: {reason}").format(reason=history.stop_reason.replace("_", " ")))
     print_results(folder, paths.get("report"))

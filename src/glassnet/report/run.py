@@ -16,7 +16,7 @@ import numpy as np
 
 from ..base.i18n import _
 from ..data import exports
-from ..io.files import atomic_write, write_csv
+from ..io.files import atomic_write, output_dialect, write_csv
 from ..plotting.evaluation import history_units
 from ..training.diagnosis import diagnose
 from ..training.measures import positive_class
@@ -48,7 +48,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     header, rows = history_rows(history)
     write_csv(join("history.csv"), header, rows)
     paths["history"] = join("history.csv")
-    paths["coefficients"] = exports.export_coefficients(model, out_dir)
+    dialect = output_dialect(train.info)  # the training file's delimiter, decimal mark, ...
+    paths["coefficients"] = exports.export_coefficients(model, out_dir, dialect)
     exports.export_json(model, join("model.json"))
     written, split_note = exports.export_split(out_dir, model, train, test, split)
     paths.update(written)
@@ -87,7 +88,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
                            "predictions are in the CSV files.").format(n=train.n_classes))
     elif train.is_classification:
         _confusion_tables(report, model, train, test)
-    paths["coefficients"] += _coefficients(report, model, out_dir)
+    paths["coefficients"] += _coefficients(report, model, out_dir, dialect)
     report.heading(_("Model"))
     report.text_block(model.summary(print_fn=None))
     for section in extra or []:
@@ -159,7 +160,7 @@ def _confusion_tables(report, model, train, test):
     report.side_by_side(tables)
 
 
-def _coefficients(report, model, out_dir) -> list[str]:
+def _coefficients(report, model, out_dir, dialect=None) -> list[str]:
     """Every layer's coefficients; the first layer also in the data's own units."""
     report.heading(_("Coefficients"))
     report.paragraph(_("One row per cell: its bias, then one weight per input."), css="note")
@@ -178,7 +179,7 @@ def _coefficients(report, model, out_dir) -> list[str]:
                            _("{name} (min-max)")).format(name=n) for n in _input_names(model)]
         _table(report, header, table["rows"], caption, file)
         if i == 0 and rewritten is not None:
-            written += _original_units(report, model, table, rewritten, out_dir)
+            written += _original_units(report, model, table, rewritten, out_dir, dialect)
     return written
 
 
@@ -187,15 +188,17 @@ def _input_names(model) -> list[str]:
                 or [f"x{i + 1}" for i in range(model.input_dim)])
 
 
-def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
+def _original_units(report, model, table, rewritten, out_dir, dialect=None) -> list[str]:
     kernel, bias, offset, scale, layer, method = rewritten
     names = _input_names(model)
     cells = [row[0] for row in table["rows"]]
     header = [_("cell"), _("bias"), *names]
-    rows = [[cells[j], float(bias[j]), *(float(v) for v in kernel[:, j])]
+    # Rewritten in float64 from the model's weights; written with the model's digits.
+    kind = np.dtype(getattr(model, "dtype", "float64")).type
+    rows = [[cells[j], kind(bias[j]), *(kind(v) for v in kernel[:, j])]
             for j in range(len(cells))]
     file = f"coefficients-{layer.name}-original-units.csv"
-    write_csv(os.path.join(out_dir, file), header, rows)
+    write_csv(os.path.join(out_dir, file), header, rows, dialect=dialect)
     _table(report, header, rows, _("Layer {layer} ({activation}), rewritten for the inputs in "
                                    "their original units").format(
         layer=layer.name, activation=layer.activation.name), file)
@@ -209,9 +212,10 @@ def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
         note = _("Inputs were scaled to [0, 1] with the training rows' minima and ranges: "
                  "x' = (x - min) / range. In original units each weight is divided by the "
                  "range, and the bias loses Σ weight × min / range.")
-    scaling_rows = [[n, float(o), float(s)] for n, o, s in zip(names, offset, scale)]
+    scaling_rows = [[n, kind(o), kind(s)] for n, o, s in zip(names, offset, scale)]
     scaling_file = "input-scaling.csv"
-    write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows)
+    write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows,
+              dialect=dialect)
     report.paragraph(note, css="note")
     _table(report, scaling_header, scaling_rows, _("Input scaling"), scaling_file)
     return [os.path.join(out_dir, file), os.path.join(out_dir, scaling_file)]

@@ -39,7 +39,7 @@ def _split_validation(model, x, y, fraction, method, w=None):
     fraction = check_number("validation_split", fraction, minimum=0.0, maximum=1.0,
                             exclusive_maximum=True)
     n = x.shape[0]
-    n_val = int(round(n * fraction))
+    n_val = n - int(np.floor(n * (1.0 - fraction)))  # Keras trains on floor(n (1 - s)) rows
     if n_val == 0 or n_val == n:
         raise ConfigError(f"validation_split={fraction} leaves {n - n_val} training and "
                           f"{n_val} validation rows out of {n}; both need at least one")

@@ -159,7 +159,7 @@ class Sequential(Weights, Trainer):
         """Validate features (named columns matched to ``feature_names`` by name) and
         cast them to the model's dtype, building the model if needed."""
         grid = bool(self.layers) and isinstance(self.layers[0], Flatten)
-        x = as_array(name, by_name(x, (self.info or {}).get("feature_names"), name),
+        x = as_array(name, by_name(x, self.info or {}, name),
                      ndim=None if grid else 2 if self.built else (1, 2))
         if x.ndim == 1:
             raise ShapeError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
