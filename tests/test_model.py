@@ -108,7 +108,7 @@ def test_bad_construction_arguments():
         seed000_model(seed=0).compute_gradients(np.zeros((1, 2)), np.zeros((1, 5)))
     with pytest.raises(ConfigError, match="the model has no layers"):
         Sequential(input_dim=3)
-    with pytest.raises(TypeError, match="expects a Layer"):
+    with pytest.raises(TypeError, match="Only instances of"):
         Sequential(["dense"])
 
 

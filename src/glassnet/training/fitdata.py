@@ -29,7 +29,7 @@ def _unpack(model, x, y, name, remember=True):
 
             model.info["positive_class"] = x.class_names[positive_class(x.labels)]
     if not model.built:  # the output layer's width decides the targets' form
-        model.build(model._declared_shape or x.features.shape[1:])
+        model._build_rows(model._declared_shape or x.features.shape[1:])
     return x.features, x.targets_for(model.loss, model.output_dim)
 
 
