@@ -55,6 +55,9 @@ def add_train(sub):
                    "layer")
     g.add_argument("--batch-norm", action="store_true", help="batch normalisation after each "
                    "hidden layer")
+    g.add_argument("--class-weight", metavar="WEIGHTS", help="how much each class's rows "
+                   "count in the loss: balanced (rare classes count more: n / (classes × "
+                   "rows of the class)) or JSON such as '{\"陽性\": 10}' (other classes 1)")
     g.add_argument("--dtype", choices=["float32", "float64"],
                    help="number precision of weights and arithmetic (default float32; float64 "
                    "is slower and more exact)")
@@ -122,6 +125,10 @@ def model_spec(**options):
                 raise UsageError("--momentum and --nesterov go with --optimizer sgd")
             config.update(momentum=momentum or 0.0, nesterov=bool(nesterov))
         given["optimizer"] = config
+    if given.get("class_weight") is not None:
+        from ..training.balance import parse_class_weight
+
+        given["class_weight"] = parse_class_weight(given["class_weight"])
     return ModelSpec.from_dict({**default.to_dict(),
                                 **{names.get(k, k): v for k, v in given.items()}})
 
@@ -187,7 +194,8 @@ def cmd_train(args):
         batch_norm=args.batch_norm or None, dtype=args.dtype, optimizer=args.optimizer,
         learning_rate=args.learning_rate, momentum=args.momentum,
         nesterov=args.nesterov or None, epochs=args.epochs, gradient=args.gradient,
-        early_stopping=args.early_stopping, seed=args.seed, **batch)
+        early_stopping=args.early_stopping, seed=args.seed, class_weight=args.class_weight,
+        **batch)
     data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
                      args.features, args.ignore, args.id, args.skip_rows, args.sheet,
                      args.task, args.missing_indicator, fill=False)
