@@ -16,9 +16,11 @@ import numpy as np
 
 from ..base.i18n import _
 from ..data import exports
+from ..explain import remember_background
 from ..io.files import atomic_write, write_csv
 from ..training.diagnosis import diagnose
 from ..training.metrics import confusion_matrix, metric_label
+from .explain import importance_section
 from .html import Report, png_bytes
 from .sections import data_story, original_units, settings_cards
 
@@ -40,6 +42,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     ``split`` says how the train/test split is saved (see ``exports.export_split``)."""
     paths = {}
     join = lambda name: os.path.join(out_dir, name)  # noqa: E731
+    seed = getattr(model, "seed", None) or 0
+    remember_background(model, train.features, seed=seed)  # what explain's "base" means
     model.save(join("model.glassnet"))
     paths["model"] = join("model.glassnet")
     header, rows = history_rows(history)
@@ -75,6 +79,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
                            "predictions are in the CSV files.").format(n=train.n_classes))
     elif train.is_classification:
         _confusion_tables(report, model, train, test)
+    paths["importance"] = importance_section(report, model, train, test, out_dir, figures,
+                                             seed)
     paths["coefficients"] += _coefficients(report, model, out_dir)
     report.heading(_("Model"))
     report.text_block(model.summary(print_fn=None))
