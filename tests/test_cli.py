@@ -80,7 +80,7 @@ def test_help_speaks_plain_words(capsys):
     texts = [parser.format_help()]
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     texts += [p.format_help() for p in sub.choices.values()]
-    assert len(texts) == 12  # the parser and its eleven commands
+    assert len(texts) == 13  # the parser and its twelve commands
     for jargon in ("seed 00", "Table 6", "Fig 12", "TrainingRatio"):
         assert not [t for t in texts if jargon.lower() in t.lower()], jargon
 

@@ -98,18 +98,24 @@ def first_non_finite(array: np.ndarray) -> tuple[int, ...] | None:
 
 def by_name(x, known, name="x"):
     """A table with named columns (a pandas DataFrame) reordered to ``known`` names, as
-    an array; anything else, or unnamed columns, unchanged (matched by position)."""
-    columns = getattr(x, "columns", None)
-    if not known or columns is None or not hasattr(x, "to_numpy"):
+    an array; a Dataset (``features`` with ``feature_names``) likewise; anything else,
+    or unnamed columns, unchanged (matched by position)."""
+    if hasattr(x, "features") and hasattr(x, "feature_names"):  # a glassnet Dataset
+        columns, values = [str(c) for c in x.feature_names], np.asarray(x.features)
+    elif getattr(x, "columns", None) is not None and hasattr(x, "to_numpy"):
+        columns, values = [str(c) for c in x.columns], x
+    else:
         return x
-    columns = [str(c) for c in columns]
-    if columns == list(known) or all(c.isdigit() for c in columns):
-        return x
+    if not known or columns == list(known) or all(c.isdigit() for c in columns):
+        return values
     missing = [n for n in known if n not in columns]
     if missing:
         raise DataError(f"{name} has no column(s) {', '.join(map(repr, missing))}; the model "
                         f"was trained on columns {', '.join(map(repr, known))}")
-    return x[[list(x.columns)[columns.index(n)] for n in known]].to_numpy()
+    picked = [columns.index(n) for n in known]
+    if values is x:
+        return x[[list(x.columns)[i] for i in picked]].to_numpy()
+    return values[:, picked]
 
 
 def cast_in_range(x, dtype, name="x") -> np.ndarray:

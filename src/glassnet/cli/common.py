@@ -178,15 +178,19 @@ def parse_batch(text, option="--batch-size"):
 
 def parse_rows(text, n_inputs, option="--input") -> np.ndarray:
     """'1,1;0,1' or a CSV file -> (n, n_inputs) array."""
+    from ..data.cells import parse_number
+
+    decimal_comma = False
     if os.path.exists(text):
         from ..data.csvfile import read_table
 
-        header, rows, _detected = read_table(text)
+        header, rows, detected = read_table(text)
         values = [list(row) for _line, row in rows]
+        decimal_comma = detected["delimiter"] == ";"
     else:
         values = [row.split(",") for row in text.replace(" ", "").split(";") if row]
     try:
-        array = np.array([[float(v) for v in row] for row in values])
+        array = np.array([[parse_number(v, decimal_comma) for v in row] for row in values])
     except ValueError:
         raise UsageError(f"{option} must be numbers like '1,1;0,1' or a CSV file, got "
                          f"{text!r}") from None

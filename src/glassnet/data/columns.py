@@ -37,10 +37,16 @@ import unicodedata
 import numpy as np
 
 from ..base.errors import DataError
-from .cells import Cells, _is_number, is_missing, parse_number, read_number
+from .cells import Cells, _is_number, is_missing, not_a_number, parse_number, read_number, unit_of
 
 #: More distinct texts than this in a column is free text or an identifier, not categories.
 MAX_LEVELS = 50
+#: Text columns together may make at most this many one-hot inputs, and rows x one-hot
+#: inputs at most this many cells (160 MB as float64): the cost of a file's text columns
+#: is checked before its matrix is made, since a small file of many text columns makes
+#: a huge one (400 columns x 50 texts x 1400 rows is 28 million cells from 1.7 MB).
+MAX_ONE_HOT_INPUTS = 1000
+MAX_ONE_HOT_CELLS = 20_000_000
 #: Header names that mean "row identifier" (compared after NFKC, case-folding, no dots).
 ID_NAMES = {"no", "id", "#", "番号", "連番", "通し番号", "index", "個体番号", "サンプル番号",
             "標本番号", "sampleid", "sample", "key"}
@@ -145,6 +151,9 @@ def _kind(name, cells, decimal_comma, first=False, values=None):
                 return "id"  # consecutive integers: row numbers
         return "id" if _id_name(name) and len(set(cells)) == len(cells) else "number"
     numeric = [c for c in cells if _is_number(c, decimal_comma)]
+    units = [c for c in cells if c not in numeric and unit_of(c, decimal_comma)]
+    if units and len(numeric) + len(units) == len(cells):
+        return "unit"  # 1,234円 or 12%: refused with the fix
     if 2 * len(numeric) >= len(cells):
         return "mixed"
     if all(_DATE.match(c.strip()) for c in cells if not _is_number(c, decimal_comma)):
@@ -218,6 +227,10 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
                 f"{path}, column {name!r}: holds dates (e.g. {example!r}), which a network "
                 f"cannot use as they are; leave the column out with --ignore {_quote(name)} "
                 f"(ignore=[{name!r}] in Python)")
+        if kind == "unit":
+            line, cell = next((line, row[j]) for line, row in rows
+                              if not is_missing(row[j]) and unit_of(row[j], decimal_comma))
+            raise not_a_number(cell, decimal_comma, f"{path}, line {line}, column {name!r}")
         if kind == "mixed":
             line, cell = next((line, row[j]) for line, row in rows
                               if not is_missing(row[j]) and not _is_number(row[j], decimal_comma))
@@ -232,6 +245,7 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
             inputs.append({"name": name, "kind": "category", "levels": levels})
         else:
             inputs.append({"name": name, "kind": "number"})
+    _check_one_hot(inputs, len(rows), path)
     if not inputs:
         raise DataError(f"{path}: no feature columns left; the file has only the target "
                         f"column {header[target]!r}"
@@ -240,6 +254,21 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
             "id": [header[j] for j, kind in decided.items() if kind == "id"],
             "ignored": [header[j] for j in sorted(ignored)],
             "target": header[target]}
+
+
+def _check_one_hot(inputs, n_rows, path):
+    """DataError when the text columns' one-hot inputs are over the limits."""
+    texts = sorted((c for c in inputs if c["kind"] == "category"), key=lambda c: -len(c["levels"]))
+    width = sum(len(c["levels"]) for c in texts)
+    if width <= MAX_ONE_HOT_INPUTS and width * n_rows <= MAX_ONE_HOT_CELLS:
+        return
+    widest = ", ".join(f"{c['name']!r} ({len(c['levels'])})" for c in texts[:3])
+    limit = (f"more than the limit of {MAX_ONE_HOT_INPUTS}" if width > MAX_ONE_HOT_INPUTS
+             else f"{width * n_rows:,} cells for {n_rows} rows, more than the limit of "
+                  f"{MAX_ONE_HOT_CELLS:,}")
+    raise DataError(f"{path}: {len(texts)} text columns would become {width} one-hot inputs, "
+                    f"{limit}; the most different texts are in {widest}; leave some out with "
+                    f"--ignore (ignore=[...] in Python)")
 
 
 def _kind_as_input(name, cells, decimal_comma):
@@ -302,26 +331,27 @@ def encode(plan, header, rows, path, decimal_comma=False, missing="error",
         levels = column.get("levels")
         index = {level: i for i, level in enumerate(levels)} if levels else None
         span = len(levels) if levels else 1
-        if index is None and len(rows) > 1:
+        if index is None:
             cells = cells or Cells(rows, decimal_comma)
-            fast = cells.numbers(j)
-            if fast is not None and np.isfinite(fast).all():
-                values[:, k] = fast
-                k += 1
-                continue
+            parsed = cells.parsed(j)
+            for i in np.flatnonzero(~np.isfinite(parsed)):
+                line, cell = rows[i][0], rows[i][1][j]
+                if not is_missing(cell):  # raises, naming the cell (and a unit's fix)
+                    read_number(cell, cells.mark(j), f"{path}, line {line}, column {name!r}")
+                if missing == "error":
+                    raise DataError(f"{path}, line {line}, column {name!r}: the cell is "
+                                    f"missing ({cell.strip()!r}); expected a number{hint}")
+            values[:, k] = parsed
+            k += 1
+            continue
         for i, (line, row) in enumerate(rows):
             cell = row[j]
             if is_missing(cell):
                 if missing == "error":
                     raise DataError(
                         f"{path}, line {line}, column {name!r}: the cell is missing "
-                        f"({cell.strip()!r}); expected "
-                        f"{'a number' if index is None else 'one of ' + summarize(levels)}"
-                        f"{hint}")
+                        f"({cell.strip()!r}); expected one of {summarize(levels)}{hint}")
                 values[i, k:k + span] = np.nan
-            elif index is None:
-                values[i, k] = read_number(cell, decimal_comma,
-                                           f"{path}, line {line}, column {name!r}")
             else:
                 level = index.get(cell.strip())
                 if level is None:

@@ -41,32 +41,6 @@ def _bom_encoding(head: bytes) -> str | None:
     return None
 
 
-def decode(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str]:
-    """Bytes -> (text, encoding used). Tries BOMs, then UTF-8, then cp932."""
-    if encoding is not None:
-        try:
-            return raw.decode(encoding), encoding
-        except LookupError:
-            raise DataError(f"{path}: unknown encoding {encoding!r}") from None
-        except UnicodeDecodeError as exc:
-            raise DataError(f"{path}: cannot be read as {encoding} (byte {exc.start}: "
-                            f"{exc.reason}); leave encoding unset to detect it") from None
-    name = _bom_encoding(raw[:4])
-    if name is not None:
-        try:
-            return raw.decode(name), name
-        except UnicodeDecodeError as exc:
-            raise _bom_error(path, name, f"byte {exc.start}: {exc.reason}") from None
-    if b"\x00" in raw[:4096]:
-        raise _binary_error(path)
-    for candidate in ("utf-8", "cp932"):
-        try:
-            return raw.decode(candidate), candidate
-        except UnicodeDecodeError:
-            continue
-    raise _encoding_error(path)
-
-
 def _bom_error(path, name, where):
     body = name.removesuffix("-sig").upper()
     return DataError(f"{path} starts with a {body} byte-order mark but is not valid {body} "
@@ -337,7 +311,7 @@ def load_csv(path, target=-1, features=None, encoding=None, delimiter=None, miss
         values = np.where(np.isnan(values), np.nanmean(values, axis=0), values)
 
     labels, class_names = encode_target(labels_text, list(lines), task, path, header[t],
-                                        max_classes)
+                                        max_classes, decimal_comma)
     return Dataset(values, labels, names, class_names, header[t], path,
                    {**detected, "rows_dropped": int((~keep).sum()), "columns": plan,
                     "skip_rows": skip_rows},

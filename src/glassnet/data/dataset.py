@@ -59,10 +59,29 @@ class Dataset:
         """One-hot targets for classification, the float targets for regression."""
         return self.one_hot() if self.is_classification else self.labels
 
-    def targets_for(self, loss) -> np.ndarray:
-        """Targets in the form ``loss`` expects (class indices for sparse losses)."""
-        if self.is_classification and getattr(loss, "sparse_targets", False):
+    def targets_for(self, loss, outputs=None) -> np.ndarray:
+        """Targets in the form ``loss`` and a model with ``outputs`` output cells expect:
+        class indices for a sparse loss, one 0/1 column (1 = the second class) for a
+        single output of two classes (Keras's ``Dense(1, "sigmoid")`` with
+        ``binary_crossentropy``), one-hot rows otherwise.
+
+        >>> import numpy as np
+        >>> d = Dataset(np.zeros((3, 1)), np.array([0, 1, 1]), ["x"], ["no", "yes"])
+        >>> d.targets_for("binary_crossentropy", outputs=1).tolist()
+        [[0.0], [1.0], [1.0]]
+        """
+        if not self.is_classification:
             return self.labels
+        if getattr(loss, "sparse_targets", False):
+            return self.labels
+        if outputs == 1:
+            if self.n_classes != 2:
+                raise DataError(
+                    f"{self.source or 'the data'}: the target {self.target_name!r} has "
+                    f"{self.n_classes} classes, but the model has 1 output cell, which can "
+                    f"tell only two apart; end the model with Dense({self.n_classes}, "
+                    "'softmax') and loss='categorical_crossentropy'")
+            return self.labels[:, None].astype(np.float64)
         return self.targets
 
     def subset(self, rows) -> Dataset:

@@ -231,7 +231,8 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     taken = set(header)
     names = [_unique(name, taken) for name in names]
     table = [[*(cell.strip() for cell in row), *values] for (_, row), values in zip(rows, outputs)]
-    comparison = compare_with_target(model, header, rows, p, path)
+    comparison = compare_with_target(model, header, rows, p, path,
+                                     detected["delimiter"] == ";")
     if out is not None:
         write_csv(out, [*header, *names], table, overwrite)
     return Predictions([*header, *names], table, p, comparison)
@@ -245,10 +246,10 @@ def _unique(name, taken):
     return candidate
 
 
-def compare_with_target(model, header, rows, p, path):
+def compare_with_target(model, header, rows, p, path, decimal_comma=False):
     """Accuracy and confusion matrix (classes), or MAE and RMSE (numbers), against the
     file's target column, when it has one; rows with an empty target are left out."""
-    from .cells import is_missing, parse_number
+    from .cells import column_decimal_comma, is_missing, read_number
 
     info = model.info or {}
     target = info.get("target_name")
@@ -272,11 +273,9 @@ def compare_with_target(model, header, rows, p, path):
                 "accuracy": float(np.trace(matrix) / total) if total else None,
                 "confusion_matrix": matrix.tolist(), "classes": list(classes),
                 "unknown_classes": unknown}
-    try:
-        truth = np.array([[parse_number(t, False)] for _, t in known])
-    except ValueError:
-        raise DataError(f"{path}, column {target!r}: the target of this model is numeric, "
-                        "found text") from None
+    mark = column_decimal_comma([t for _, t in known], decimal_comma)
+    truth = np.array([[read_number(t, mark, f"{path}, line {rows[i][0]}, column {target!r}")]
+                      for i, t in known]).reshape(-1, 1)
     if not len(known):
         return None
     error = p[[i for i, _ in known], :1] - truth
@@ -285,8 +284,10 @@ def compare_with_target(model, header, rows, p, path):
 
 
 def _number_text(text):
+    from .cells import parse_number
+
     try:
-        value = float(text)
+        value = parse_number(text)
     except ValueError:
         return text
     return str(int(value)) if np.isfinite(value) and value == int(value) else text

@@ -1,9 +1,13 @@
 """The target column of a CSV file: classes or numbers, and the faults that lie.
 
-Text labels and a few distinct integers are classes (at most ``max_classes``: more is
-likely an ID or free-text column); other numbers are a numeric target. An Excel error
-value (``#DIV/0!``), a stray word in a numeric column or ``inf`` is a ``DataError``
-naming the file, the line and the column, never a class of its own.
+With ``task="auto"`` a target whose cells are numbers (read by the one cell parser,
+so ``"4,719"`` and ``10,5`` in a ``;`` file are numbers) is a regression target, unless
+it holds few integer levels (at most ``AUTO_CLASSES``: ``0/1``, ratings ``1``-``5``),
+which are classes; ``task_note`` says which rule chose
+the task and how to choose the other. Text labels are classes (at most
+``max_classes``: more is likely an ID or free-text column). An Excel error value
+(``#DIV/0!``), a stray word in a numeric column or ``inf`` is a ``DataError`` naming the
+file, the line and the column, never a class of its own.
 """
 
 from __future__ import annotations
@@ -14,46 +18,58 @@ import numpy as np
 
 from ..base.errors import DataError
 from ..base.validation import check_number
+from .cells import column_decimal_comma, not_a_number, parse_number, unit_of
 
 MAX_CLASSES = 100
+#: An all-integer target with at most this many levels is taken for classes by task="auto".
+AUTO_CLASSES = 10
 # Excel writes these where a formula failed; they are never a value or a class.
 EXCEL_ERRORS = {"#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!", "#spill!",
                 "#calc!", "#getting_data", "#field!", "#blocked!", "#connect!", "#busy!",
                 "#unknown!"}
 
 
-def encode_target(texts, lines, task, path, name, max_classes=MAX_CLASSES):
+def task_option(task: str, cli: bool) -> str:
+    """How the user chooses ``task``: ``--task regression`` or ``task='regression'``."""
+    return f"--task {task}" if cli else f"task={task!r}"
+
+
+def encode_target(texts, lines, task, path, name, max_classes=MAX_CLASSES, decimal_comma=False):
     """Labels and class names (None for a numeric target) from the target column's text;
-    ``lines`` holds each cell's line in ``path`` for messages."""
+    ``lines`` holds each cell's line in ``path`` for messages. Messages name the Python
+    parameters (``task='classification'``) and, in brackets, the CLI options."""
     where = f"{path}, column {name!r}"
 
     def at(line):
         return f"{path}, line {line}, column {name!r}"
 
     max_classes = check_number("max_classes", max_classes, minimum=2, integer=True)
-    numbers = [_number_or_none(s) for s in texts]
+    mark = column_decimal_comma(texts, decimal_comma)
+    numbers = [_number_or_none(s, mark) for s in texts]
     for s, line in zip(texts, lines):
         if s.strip().lower() in EXCEL_ERRORS:
             raise DataError(f"{at(line)}: {s!r} is an Excel error value (a formula failed); "
                             "fix the cell or drop the row")
     numeric = sum(v is not None for v in numbers)
     all_numbers = numeric == len(texts)
+    units = [i for i, v in enumerate(numbers) if v is None and unit_of(texts[i], mark)]
+    if units and task != "classification" and numeric + len(units) == len(texts):
+        raise not_a_number(texts[units[0]], mark, at(lines[units[0]]))
     if numeric >= len(texts) / 2:
         for v, s, line in zip(numbers, texts, lines):
             if v is not None and not math.isfinite(v):
                 raise DataError(f"{at(line)}: the target must be a finite number, found "
                                 f"{s!r}")
-    if task == "regression" or (task == "auto" and not all_numbers and numeric >= len(texts) / 2
-                                and not _looks_like_classes(numbers, max_classes)):
+    if task == "regression" or (task == "auto" and numeric >= len(texts) / 2
+                                and not _looks_like_classes(numbers)):
         if not all_numbers:
             i = next(i for i, v in enumerate(numbers) if v is None)
             raise DataError(f"{at(lines[i])}: expected a number like the other {numeric} "
-                            f"cells of this numeric target, found {texts[i]!r} (pass "
-                            "task='classification' if the column holds classes)")
+                            f"cells of this numeric target, found {texts[i]!r} (if the "
+                            "column holds classes, pass task='classification'; "
+                            "--task classification on the command line)")
         return np.array(numbers, dtype=np.float64).reshape(-1, 1), None
     if all_numbers:
-        if task == "auto" and not _looks_like_classes(numbers, max_classes):
-            return np.array(numbers, dtype=np.float64).reshape(-1, 1), None
         order = sorted(set(numbers))  # numeric labels: numeric order (1, 2, ..., 10)
         names = [_label_text(v) for v in order]
         index = {v: i for i, v in enumerate(order)}
@@ -73,18 +89,36 @@ def encode_target(texts, lines, task, path, name, max_classes=MAX_CLASSES):
     return labels, names
 
 
-def _number_or_none(text):
+def task_note(name, class_names, task, cli=False) -> str | None:
+    """The line that says why task="auto" chose classes for a numeric target, and how to
+    switch; None when there is nothing to say."""
+    if task != "auto" or not class_names:
+        return None
     try:
-        return float(text)
+        [float(c) for c in class_names]
+    except ValueError:
+        return None
+    return (f"target {name!r} holds {len(class_names)} whole-number levels "
+            f"({', '.join(class_names[:6])}{', ...' if len(class_names) > 6 else ''}): "
+            f"treated as classes; for a quantity pass {task_option('regression', cli)}")
+
+
+def _number_or_none(text, decimal_comma=False):
+    try:
+        return parse_number(text, decimal_comma)
     except ValueError:
         return None
 
 
-def _looks_like_classes(numbers, max_classes):
-    """Integer labels, few of them: classes (1, 2, 3); anything else is a quantity."""
+def _looks_like_classes(numbers):
+    """Integer labels, few levels: classes (0/1, ratings 1-5); any other all-number column
+    is a quantity."""
     present = [v for v in numbers if v is not None]
+    if len(present) < len(numbers):
+        return False
+    levels = set(present)
     return (all(v == int(v) and abs(v) < 2**31 for v in present)  # 1e300 is a quantity
-            and len(set(present)) <= max_classes)
+            and len(levels) <= AUTO_CLASSES)
 
 
 def _label_text(v: float) -> str:

@@ -177,6 +177,17 @@ class ELU(Activation):
         return np.where(alpha > 0, 1.0, y + self.alpha).astype(alpha.dtype)  # a e^α = y + a
 
 
+@ACTIVATIONS.register("exponential")
+class Exponential(Activation):
+    """e^α: the mean of counts under a log link (MLPRegressor's output for Poisson)."""
+
+    def forward(self, alpha):
+        return np.exp(alpha)
+
+    def derivative(self, alpha, y):
+        return y  # (e^α)' = e^α
+
+
 @ACTIVATIONS.register("softplus")
 class Softplus(Activation):
     def forward(self, alpha):

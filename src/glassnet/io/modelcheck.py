@@ -148,9 +148,12 @@ def _check_compile(c, compiled) -> None:
 
 
 def _check_info(c, info, inputs, outputs) -> None:
-    """The fields of ``model.info`` glassnet reads back: names and target scaling."""
+    """The fields of ``model.info`` glassnet reads back: names and target scaling (one
+    class name per output, or two names for one logistic output)."""
     c.names("info.feature_names", info.get("feature_names"), inputs)
-    c.names("info.class_names", info.get("class_names"), outputs)
+    classes = info.get("class_names")
+    binary = outputs == 1 and isinstance(classes, list) and len(classes) == 2
+    c.names("info.class_names", classes, 2 if binary else outputs)  # one logistic output
     c.text("info.target_name", info.get("target_name"), optional=True)
     for key in ("training", "spec", "preprocessing"):
         c.dict(f"info.{key}", info.get(key), optional=True)

@@ -23,6 +23,15 @@ BUILTIN_PARAMS = {
     "blobs": {"size": "n_samples", "noise": "spread"},
 }
 MAX_BUILTIN_ROWS = 5000
+#: The page's cost limits, checked before anything is built: the weights a page trains
+#: and draws live (a 2 x 1024 network on 784 inputs is 1.9 million), hidden layers,
+#: and the weights whose gradient a clicked row checks by central differences (two
+#: forward passes each)
+MAX_WEIGHTS = 2_000_000
+MAX_LAYERS = 16
+MAX_GRADCHECK_WEIGHTS = 20_000
+#: an upload with more columns than this is refused (the page lists every column)
+MAX_UPLOAD_COLUMNS = 5000
 
 
 def _field(obj, key, kind, what, default=None):
@@ -39,23 +48,17 @@ def _field(obj, key, kind, what, default=None):
 # Data ----------------------------------------------------------------------------------
 def describe_csv(name: str, raw: bytes) -> dict:
     """Columns of an uploaded CSV and whether each one is all numbers."""
-    from ..data.cells import is_missing
+    from ..data.cells import Cells, is_missing
     from ..data.csvfile import read_table
 
     header, rows, detected = read_table(name, raw=raw)
-    numeric = []
-    for j in range(len(header)):
-        ok = True
-        for _, row in rows[:2000]:
-            cell = row[j].strip()
-            if is_missing(cell):
-                continue
-            try:
-                float(cell.replace(",", ".") if detected["delimiter"] == ";" else cell)
-            except ValueError:
-                ok = False
-                break
-        numeric.append(ok)
+    if len(header) > MAX_UPLOAD_COLUMNS:
+        raise DataError(f"{name}: {len(header)} columns, more than the playground's limit "
+                        f"of {MAX_UPLOAD_COLUMNS}")
+    cells = Cells(rows[:2000], detected["delimiter"] == ";")
+    numeric = [bool(rows) and not any(np.isnan(v) and not is_missing(c)
+                                      for v, c in zip(cells.parsed(j), cells.raw[j]))
+               for j in range(len(header))]
     return {"name": name, "columns": header, "numeric": numeric, "rows": len(rows),
             "encoding": detected["encoding"], "delimiter": detected["delimiter"]}
 
@@ -136,10 +139,25 @@ def split_rows(data, share, method, seed):
 def model_spec(state: dict):
     from ..training.spec import ModelSpec
 
+    if not isinstance(state, dict):
+        raise ConfigError(f"the setup must be a JSON object, got {type(state).__name__}")
     spec = state.get("spec")
     if not isinstance(spec, dict):
         raise ConfigError("setup.spec must be an object (the model spec)")
-    return ModelSpec.from_dict(spec)
+    spec = ModelSpec.from_dict(spec)
+    if len(spec.layers()) > MAX_LAYERS:
+        raise ConfigError(f"setup.spec.hidden has {len(spec.hidden)} layers; the playground "
+                          f"draws at most {MAX_LAYERS}")
+    return spec
+
+
+def check_cost(spec, data) -> int:
+    """The weight count of ``spec`` on ``data``, or ConfigError naming the limit."""
+    from ..training.cost import check_cost as check
+    from ..training.spec import output_of
+
+    return check(spec, data.features.shape[1], output_of(spec, data)[0], MAX_WEIGHTS,
+                 " the playground trains and draws live")
 
 
 @dataclasses.dataclass
@@ -154,9 +172,10 @@ class Prepared:
     y: np.ndarray = None
     x_val: np.ndarray | None = None
     y_val: np.ndarray | None = None
+    outputs: int | None = None  # output cells: one 0/1 column for a single logistic output
 
     def targets(self, part, rows=slice(None)):
-        y = part.targets_for(self.loss)[rows]
+        y = part.targets_for(self.loss, self.outputs)[rows]
         if self.scaling is not None:
             y = (y - self.scaling[0]) / self.scaling[1]
         return y
@@ -186,7 +205,8 @@ def build(spec, train, validation=None):
     model = build_model(spec, train)
     model.info.update(feature_names=list(train.feature_names), class_names=train.class_names,
                       target_name=train.target_name)
-    prepared = Prepared(model.loss, target_scaling(spec, model, train))
+    prepared = Prepared(model.loss, target_scaling(spec, model, train),
+                        outputs=model.output_dim)
     prepared.x, prepared.y = train.features, prepared.targets(train)
     if validation is not None and len(validation):
         prepared.x_val, prepared.y_val = validation.features, prepared.targets(validation)

@@ -73,7 +73,7 @@ def network_diagram(model, dataset=None, title="The network"):
         side = "right" if i == 0 else "left" if i == len(sizes) - 1 else "center"
         for j, (x, y) in column.items():
             if maps is not None:
-                _inset(fig, ax, (x, y), maps[i][j], len(sizes))
+                _inset(fig, ax, (x, y), maps[i][j])
             else:
                 ax.scatter([x], [y], s=360, color="white", edgecolors="0.3", zorder=2)
             if i == 0:
@@ -111,7 +111,7 @@ def _response_maps(model, dataset, trace):
                                          for s in steps]
 
 
-def _inset(fig, ax, at, values, columns):
+def _inset(fig, ax, at, values):
     """A square response map centred on a node, smaller than the gap between nodes."""
     (x0, y0), (x1, y1) = ax.transData.transform([at, (at[0] + 1, at[1] + 1)])
     side = 0.68 * min(abs(y1 - y0), 0.4 * abs(x1 - x0))  # pixels

@@ -38,7 +38,7 @@ def data_story(train, test, settings: dict) -> dict:
     if info.get("delimiter"):
         story[_("Delimiter")] = _(DELIMITERS.get(info["delimiter"], repr(info["delimiter"])))
     used = len(train) + len(test)
-    skipped = _skipped(info, settings)
+    skipped = _skipped(info)
     if "encoding" in info:  # a file was read
         read = used + sum(n for n, _reason in skipped)
         story[_("Rows read")] = ngettext("{n} data row", "{n} data rows", read).format(n=read)
@@ -67,7 +67,7 @@ def _plain_keys(settings) -> dict:
     return {str(k).replace("-", "_"): v for k, v in (settings or {}).items()}
 
 
-def _skipped(info, settings):
+def _skipped(info):
     """(count, reason) for every kind of row left out while reading."""
     out = []
     if info.get("rows_dropped"):

@@ -16,6 +16,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ..base.errors import ConfigError
 from ..data import Dataset
 from ..training import spec as specs
+from ..training.fallback import NonFiniteStartError
 from . import _params
 from ._training import Convergence
 
@@ -49,7 +50,7 @@ class BaseNet(BaseEstimator):
     _parameter_constraints: dict = dict(_params.CONSTRAINTS)
 
     # What subclasses provide --------------------------------------------------------
-    def _encode_targets(self, y, first_pass, classes=None):
+    def _encode_targets(self, y, first_pass, classes=None, name="y", warm=False):
         """Targets as the network learns them; sets ``classes_`` etc. on a first pass."""
         raise NotImplementedError
 
@@ -71,7 +72,10 @@ class BaseNet(BaseEstimator):
             name = getattr(y, "name", None)
             self._target_name = name if isinstance(name, str) else "y"
         X, y = self._validate_xy(X, y, reset=first_pass)
-        targets = self._encode_targets(y, first_pass, classes)
+        if first_pass:  # MLPClassifier's rule: the network takes the features' dtype
+            self._dtype = self.dtype or ("float32" if X.dtype == np.float32 else "float64")
+        targets = self._encode_targets(y, first_pass, classes,
+                                       warm=not first_pass and not incremental)
         weights, self._mean_weight = self._row_weights(X, y, sample_weight)
         random_state = check_random_state(self.random_state)
         if self.solver in _params.FULL_BATCH_SOLVERS and incremental:
@@ -131,6 +135,10 @@ class BaseNet(BaseEstimator):
                     validation=None if validation is None else validation[2],
                     epochs=1 if incremental else spec.epochs, callbacks=[monitor], verbose=0,
                     sample_weight=weights)
+        except NonFiniteStartError as exc:  # MLPClassifier's words first, then glassnet's
+            raise ValueError("Solver produced non-finite parameter weights. The input data "
+                             f"may contain large values and need to be preprocessed. ({exc})"
+                             ) from None
         finally:
             self._target_during_fit = None
         self._remember_names()
@@ -190,8 +198,9 @@ class BaseNet(BaseEstimator):
         stratified for classes, drawn with the estimator's random state (the rows'
         weights go with them)."""
         stratify = None  # multilabel rows and numbers are not stratified (as MLPClassifier)
-        if self._is_clf and (targets.ndim == 1 or targets.shape[1] == 1):
-            stratify = targets.reshape(len(targets), -1)[:, 0]
+        if self._is_clf and (targets.ndim == 1 or targets.shape[1] == 1) \
+                and not self._multilabel:  # by label, so messages name the user's classes
+            stratify = self.classes_[targets.reshape(len(targets), -1)[:, 0].astype(int)]
         arrays = (X, targets) if weights is None else (X, targets, weights)
         parts = train_test_split(*arrays, random_state=random_state,
                                  test_size=self.validation_fraction, stratify=stratify)
@@ -217,7 +226,8 @@ class BaseNet(BaseEstimator):
         return _params.model_spec(self, len(data), n_outputs, mean_weight=self._mean_weight,
                                   loss=loss,
                                   output_activation=output_activation,
-                                  scale_target=scale_target, seed=seed)
+                                  scale_target=scale_target, seed=seed,
+                                  dtype=self._dtype)
 
     # Prediction ---------------------------------------------------------------------
     def _network_output(self, X) -> np.ndarray:
@@ -264,6 +274,7 @@ class BaseNet(BaseEstimator):
         from ..engine.layers import Normalization
 
         dense = self._dense_layers()
+        dtype = self.model_.dtype  # float32 networks give float32 coefficients (as MLP)
         coefs = [layer.kernel.astype(np.float64) for layer in dense]
         intercepts = [layer.bias.astype(np.float64) for layer in dense]
         first = self.model_.layers[0]
@@ -272,7 +283,7 @@ class BaseNet(BaseEstimator):
             offset, scale = (w.astype(np.float64) for w in first.weights)
             intercepts[0] = intercepts[0] - (offset / scale) @ coefs[0]
             coefs[0] = coefs[0] / scale[:, None]
-        return coefs, intercepts
+        return ([c.astype(dtype) for c in coefs], [b.astype(dtype) for b in intercepts])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

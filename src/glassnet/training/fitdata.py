@@ -12,7 +12,8 @@ from ..base.validation import check_choice, check_number
 
 def _unpack(model, x, y, name, remember=True):
     """A Dataset (anything with ``features`` and ``labels``) -> arrays, in the form the
-    loss wants; its feature and class names are remembered in ``model.info``."""
+    loss and the output layer want (``Dataset.targets_for``); its feature and class
+    names are remembered in ``model.info``."""
     if not hasattr(x, "features"):
         if y is None:
             raise ConfigError(f"{name}: give targets y, or pass a Dataset")
@@ -23,7 +24,9 @@ def _unpack(model, x, y, name, remember=True):
         model.info.update(feature_names=list(x.feature_names), class_names=x.class_names,
                           target_name=x.target_name,
                           columns=(getattr(x, "info", None) or {}).get("columns"))
-    return x.features, x.targets_for(model.loss)
+    if not model.built:  # the output layer's width decides the targets' form
+        model.build(model._declared_shape or x.features.shape[1:])
+    return x.features, x.targets_for(model.loss, model.output_dim)
 
 
 def _split_validation(model, x, y, fraction, method, w=None):

@@ -202,7 +202,11 @@ class ModelSpec:
 
 # Building ------------------------------------------------------------------------------
 def output_of(spec: ModelSpec, data) -> tuple[int, str, str]:
-    """(cells, activation, loss) of the output layer for ``data``'s target."""
+    """(cells, activation, loss) of the output layer for ``data``'s target; two classes
+    with binary cross-entropy or a sigmoid output get Keras's tutorial output: one
+    sigmoid cell (the second class's probability) and binary cross-entropy."""
+    if data.is_classification and data.n_classes == 2 and _binary(spec):
+        return 1, "sigmoid", "binary_crossentropy"
     if data.is_classification:
         units, activation, loss = data.n_classes, "softmax", "categorical_crossentropy"
     else:
@@ -212,6 +216,13 @@ def output_of(spec: ModelSpec, data) -> tuple[int, str, str]:
     return units, activation, loss
 
 
+def _binary(spec: ModelSpec) -> bool:
+    from ..engine.losses import get
+    return spec.output_activation in ("auto", "sigmoid") and (
+        spec.output_activation == "sigmoid" if spec.loss == "auto"
+        else get(spec.loss).name == "binary_crossentropy")
+
+
 def build_model(spec, data):
     """The compiled, built ``Sequential`` a spec describes, for ``data``'s shape.
 
@@ -219,9 +230,11 @@ def build_model(spec, data):
     is fitted on its rows, so pass the training part only.
     """
     from ..engine.layers import BatchNormalization, Dense, Dropout, Normalization
+    from .cost import check_cost
     from .model import Sequential
 
     spec = ModelSpec.from_dict(spec) if isinstance(spec, dict) else spec.validate()
+    check_cost(spec, data.features.shape[1], output_of(spec, data)[0])  # before any array
     layers = []
     if spec.scale != "none":
         norm = Normalization(spec.scale)
@@ -293,7 +306,8 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
         from .units import InUnits, unit_factors
 
         unfold_target_scaling(model, *target)  # continue in standardised units
-        data, validation = (_standardised(part, target) for part in (data, validation))
+        data, validation = (None if part is None else dataclasses.replace(
+            part, labels=(part.labels - target[0]) / target[1]) for part in (data, validation))
         factors = unit_factors(model, target[1])
         if factors and verbose:  # fit's own display, shown in the target's units too
             from .progress import ProgressCallback
@@ -367,12 +381,6 @@ def unfold_target_scaling(model, mean, std) -> None:
     last.kernel[...] /= std.astype(last.kernel.dtype)
 
 
-def _standardised(part, target):
-    if part is None:
-        return None
-    return dataclasses.replace(part, labels=(part.labels - target[0]) / target[1])
-
-
 def _plain(value):
     """Deep copy into JSON types (tuples become lists, NumPy scalars Python numbers)."""
     if isinstance(value, dict):
@@ -386,6 +394,5 @@ def _plain(value):
     return value
 
 
-__all__ = ["EXPERIMENT_DEFAULTS", "ModelSpec", "build_model", "fit_model",
-           "fold_target_scaling", "output_of", "target_scaling", "train",
-           "unfold_target_scaling"]
+__all__ = ["EXPERIMENT_DEFAULTS", "ModelSpec", "build_model", "fit_model", "fold_target_scaling",
+           "output_of", "target_scaling", "train", "unfold_target_scaling"]

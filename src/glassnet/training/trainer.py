@@ -30,6 +30,9 @@ from .fallback import Fallback, NonFiniteLossWarning
 from .fitdata import _split_validation, _unpack, row_weights
 from .progress import Interrupt, ProgressBar
 
+#: rows whose loss before the first update is the yardstick of divergence
+FIRST_LOSS_ROWS = 256
+
 
 class DivergedWarning(RuntimeWarning):
     """The training loss diverged (rose far above its start or minimum, or oscillated):
@@ -223,9 +226,9 @@ class Trainer:
                         xb, yb, wb = x[rows], y[rows], None if w is None else w[rows]
                     if batch_begin:
                         cbs.call("on_train_batch_begin", step, {})
+                    if fallback.epochs == 1 and step == 0:  # the loss before any update
+                        history.params["first_loss"] = self._first_loss(x, y, w, batches)
                     output, batch_loss = self.train_step(xb, yb, gradient, wb)
-                    if fallback.epochs == 1 and step == 0:
-                        history.params["first_loss"] = batch_loss  # before any update
                     if not math.isfinite(batch_loss):
                         progress.message(fallback.stop(self, epoch, step, batch_loss,
                                                        learning_rate, x))
@@ -277,6 +280,14 @@ class Trainer:
         cbs.call("on_train_end", {})
         self.history = history
         return history
+
+    def _first_loss(self, x, y, w, batches, rows=FIRST_LOSS_ROWS) -> float:
+        """The loss before the first update, on the first ``rows`` rows of the epoch's
+        order (inference mode, so no random draw moves): one batch of a few rows would
+        be too noisy a yardstick (a single row's loss can be 0.03 where the mean is 1)."""
+        first = slice(0, rows) if batches is None else batches.order[:rows]
+        x, y, w = x[first], y[first], None if w is None else w[first]
+        return float(self.forward_loss(x, y, self.loss, False, w)[1])
 
     def _validation(self, x, y, w, validation_data, split, method):
         """(x, y, w, x_val, y_val, w_val) from ``validation_data`` (x_val, y_val[, w_val])
