@@ -200,7 +200,7 @@ def importance(model, data, n_repeats=5, seed=0, scoring=None, max_rows=2000,
         picked = np.sort(rng.choice(len(x), max_rows, replace=False))
         x, labels = x[picked], labels[picked]
     model = float64_model(model)
-    players = players or players_of(model)
+    players = players or players_of(model, getattr(data, "feature_names", None))
     higher_better = SCORINGS[scoring][1]
     baseline = score(scoring, labels, outputs(model, x))
     drops = np.empty((len(players.names), n_repeats))

@@ -11,6 +11,7 @@ from ..base.i18n import _
 from ..explain import contributions, importance
 from ..explain.players import players_of
 from ..io.files import write_bytes, write_csv
+from .html import save_figure
 
 #: a run with more input columns (images, wide sheets) gets no importance section
 MAX_COLUMNS = 200
@@ -21,8 +22,6 @@ MIN_TEST_ROWS = 10
 def importance_section(report, model, train, test, out_dir, figures=True, seed=0) -> list:
     """Permutation importance on the test part (else the training rows), written as
     ``importance.csv`` and drawn; returns the paths written."""
-    from .run import save_figure
-
     n_columns = len(players_of(model).names)
     report.heading(_("Which inputs mattered"))
     if train.info.get("image_shape") or n_columns > MAX_COLUMNS:

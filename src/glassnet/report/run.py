@@ -17,11 +17,11 @@ import numpy as np
 from ..base.i18n import _
 from ..data import exports
 from ..explain import remember_background
-from ..io.files import atomic_write, write_csv
+from ..io.files import write_csv
 from ..training.diagnosis import diagnose
 from ..training.metrics import confusion_matrix, metric_label
 from .explain import importance_section
-from .html import Report, png_bytes
+from .html import Report, save_figure
 from .sections import data_story, original_units, settings_cards
 
 # Beyond these a report stays readable (and small) by pointing to the CSV files.
@@ -213,16 +213,6 @@ def _table(report, header, rows, caption, file):
     if cut:
         caption += " — " + "; ".join(cut + [_("all of it is in {file}").format(file=file)])
     report.table(header, rows, caption=caption, spec=".6g")
-
-
-def save_figure(fig, path_without_extension: str) -> bytes:
-    """Write ``fig`` as PNG and SVG beside the report; return the PNG bytes to embed."""
-    from .. import plotting
-
-    png = png_bytes(fig)
-    atomic_write(f"{path_without_extension}.png", lambda f: f.write(png))
-    plotting.save(fig, path_without_extension, formats=("svg",))
-    return png
 
 
 def _write_figures(model, train, test, history, recorder, join, diagnosis=None):
