@@ -55,6 +55,9 @@ def add_train(sub):
                    "layer")
     g.add_argument("--batch-norm", action="store_true", help="batch normalisation after each "
                    "hidden layer")
+    g.add_argument("--class-weight", metavar="WEIGHTS", help="how much each class's rows "
+                   "count in the loss: balanced (rare classes count more: n / (classes × "
+                   "rows of the class)) or JSON such as '{\"陽性\": 10}' (other classes 1)")
     g.add_argument("--dtype", default="float32", choices=["float32", "float64"],
                    help="number precision of weights and arithmetic (default float32; float64 "
                    "is slower and more exact)")
@@ -101,8 +104,9 @@ def add_train(sub):
 
 def model_spec(*, hidden, activation, output, loss, init, scale, l1, l2, dropout, batch_norm,
                dtype, optimizer, learning_rate, momentum, nesterov, epochs, batch_size,
-               gradient, early_stopping, seed):
+               gradient, early_stopping, seed, class_weight=None):
     """The ModelSpec of the train command's options."""
+    from ..training.balance import parse_class_weight
     from ..training.spec import ModelSpec
 
     config = {"name": optimizer}
@@ -118,7 +122,8 @@ def model_spec(*, hidden, activation, output, loss, init, scale, l1, l2, dropout
         hidden=hidden, activation=activation, output_activation=output, loss=loss,
         kernel_initializer=init, scale=scale, l1=l1, l2=l2, dropout=dropout,
         batch_norm=batch_norm, dtype=dtype, optimizer=config, epochs=epochs,
-        batch_size=batch_size, gradient=gradient, early_stopping=early_stopping, seed=seed))
+        batch_size=batch_size, gradient=gradient, early_stopping=early_stopping, seed=seed,
+        class_weight=parse_class_weight(class_weight)))
 
 
 def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
@@ -180,7 +185,8 @@ def cmd_train(args):
         dropout=args.dropout, batch_norm=args.batch_norm, dtype=args.dtype,
         optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
         nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
-        gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
+        gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed,
+        class_weight=args.class_weight)
     data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
                      args.features, args.ignore, args.id, args.skip_rows, args.sheet,
                      args.task, args.missing_indicator, fill=False)

@@ -172,7 +172,9 @@ class Session:
             self.order = model.rng.permutation(n)
             self.batch, self.totals = 0, None
         rows = self.order[self.batch * size:(self.batch + 1) * size]
-        logs = model.train_on_batch(x[rows], y[rows], return_dict=True)
+        w = self._target.w
+        logs = model.train_on_batch(x[rows], y[rows], None if w is None else w[rows],
+                                    return_dict=True)
         if not all(math.isfinite(v) for v in logs.values()):
             self.playing = False
             self.message = (f"loss became {logs.get('loss')} at step {self.steps + 1}; training "

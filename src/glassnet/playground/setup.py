@@ -230,6 +230,7 @@ class Prepared:
     x_val: np.ndarray | None = None
     y_val: np.ndarray | None = None
     outputs: int | None = None  # output cells: one 0/1 column for a single logistic output
+    w: np.ndarray | None = None  # each training row's weight (the spec's class_weight)
 
     def targets(self, part, rows=slice(None)):
         y = part.targets_for(self.loss, self.outputs)[rows]
@@ -265,6 +266,10 @@ def build(spec, train, validation=None):
     prepared = Prepared(model.loss, target_scaling(spec, model, train),
                         outputs=model.output_dim)
     prepared.x, prepared.y = train.features, prepared.targets(train)
+    if train.is_classification:  # as fit_model weighs the rows
+        from ..training.balance import row_weights
+
+        prepared.w = row_weights(spec.class_weight, train)
     if validation is not None and len(validation):
         prepared.x_val, prepared.y_val = validation.features, prepared.targets(validation)
     return model, prepared

@@ -124,6 +124,7 @@ function readSettings() {
   spec.batch_size = parseInt($("batch_size").value, 10) || null;
   spec.seed = parseInt($("seed").value, 10) || 0;
   spec.batch_norm = $("batch_norm").checked;
+  spec.class_weight = $("class_weight").value || null;
   $("momentum-box").hidden = opt.name !== "sgd";
   $("decay-box").hidden = !schedule;
   setup();
@@ -144,6 +145,7 @@ function writeSettings() {
     if (spec[k] !== undefined) $(k).value = spec[k]; });
   $("batch_size").value = spec.batch_size || "";
   $("batch_norm").checked = !!spec.batch_norm;
+  $("class_weight").value = spec.class_weight === "balanced" ? "balanced" : "";
   $("momentum-box").hidden = opt.name !== "sgd";
   $("decay-box").hidden = !$("schedule").value;
   $("validation").value = GN.state.split.validation; $("split-method").value = GN.state.split.method;
