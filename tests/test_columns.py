@@ -151,7 +151,7 @@ def test_fit_remembers_the_plan_and_predict_keeps_every_column(sheet, tmp_path):
                                  glassnet.layers.Dense(3, "softmax")], seed=0)
     model.layers[0].adapt(data.features)
     model.compile(glassnet.optimizers.Adam(0.05), "categorical_crossentropy", ["accuracy"])
-    model.fit(data, epochs=60, batch_size=None)
+    model.fit(data, epochs=60, batch_size=len(data))
     assert model.info["columns"] == data.info["columns"]
     model.save(tmp_path / "m.glassnet")
     model = glassnet.load_model(tmp_path / "m.glassnet")

@@ -114,7 +114,7 @@ def test_seed002_one_dimensional_generalisation():
     norm.adapt(data.features)
     model = glassnet.Sequential([norm, Dense(1, "tanh"), Dense(1)], seed=0, dtype="float64")
     model.compile(glassnet.optimizers.Adam(0.05), "mse")
-    model.fit(data.features, data.labels / 1000, epochs=2000, batch_size=None, verbose=0)
+    model.fit(data.features, data.labels / 1000, epochs=2000, batch_size=len(data), verbose=0)
     x = np.arange(7, 17, dtype=float)[:, None]
     predicted = model.predict(x)[:, 0] * 1000
     nearest = np.where(np.abs(predicted - 500) < np.abs(predicted - 1000), 500, 1000)

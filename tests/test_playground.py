@@ -225,6 +225,38 @@ def test_bad_cells_after_upload_name_line_and_column(server, sid):
     assert status == 400
 
 
+def test_a_workbook_upload_has_a_sheet_menu(server, sid, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("python_calamine")
+    book = openpyxl.Workbook()
+    book.active.title = "表紙"
+    book.active.append(["2024年 魚類調査"])
+    fish = book.create_sheet("測定")
+    fish.append(["魚類調査"])  # a title row above the header, found as in a CSV
+    fish.append(["体長", "体重", "魚種"])
+    for i in range(12):
+        fish.append([10 + i, 100 + 10 * i, "鯛" if i % 2 else "鮭"])
+    book.save(tmp_path / "fish.xlsx")
+    base, _ = server
+    raw = (tmp_path / "fish.xlsx").read_bytes()
+    status, columns = request(base, f"/api/upload?session={sid}&name=fish.xlsx", raw)
+    assert status == 200, columns
+    # the cover sheet holds no table: the first sheet that does is shown, with the menu
+    assert columns["sheets"] == ["表紙", "測定"] and columns["sheet"] == "測定"
+    status, answer = request(base, f"/api/sheet?session={sid}", {"sheet": "表紙"})
+    assert status == 400 and "has a header but no data rows" in answer["error"]
+    status, columns = request(base, f"/api/sheet?session={sid}", {"sheet": "測定"})
+    assert status == 200, columns
+    assert columns["columns"] == ["体長", "体重", "魚種"] and columns["rows"] == 12
+    assert columns["numeric"] == [True, True, False]
+    status, answer = request(base, f"/api/setup?session={sid}", {
+        "data": {"source": "upload", "sheet": "測定", "target": "魚種"}, "spec": {}})
+    assert status == 200, answer
+    assert "sheet='測定'" in answer["python"]
+    status, answer = request(base, f"/api/sheet?session={sid}", {"sheet": "請求書"})
+    assert status == 400 and "no sheet named '請求書'" in answer["error"]
+
+
 def test_oversized_upload_is_refused_before_it_is_read(server, sid):
     from glassnet.playground.api import MAX_UPLOAD_BYTES
 

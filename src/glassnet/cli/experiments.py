@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import warnings
 
 from ..base.i18n import _, ngettext
 from ..base.sanitize import terminal
@@ -44,6 +46,14 @@ def _experiment_options(p):
     p.add_argument("--target", help="target column of a CSV")
     p.add_argument("--seed", type=int, default=0, help="random seed of the split, the "
                    "initial weights and the shuffling (default 0)")
+    p.add_argument("--class-weight", metavar="WEIGHTS", help="how much each class's rows "
+                   "count in the loss: balanced or JSON such as '{\"陽性\": 10}' (as train's)")
+    p.add_argument("--metric", default="auto", choices=["auto", "accuracy", "balanced_accuracy",
+                                                        "f1", "roc_auc", "log_loss", "r2",
+                                                        "mae", "loss"],
+                   help="what ranks the models, on the validation rows: auto is balanced "
+                   "accuracy when the rarest class has under 20 %% of the rows, else the best "
+                   "validation accuracy (classes) or loss (numbers)")
 
 
 def add_compare(sub):
@@ -96,6 +106,19 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
     return spec
 
 
+def _scoring(args) -> dict:
+    """The trial keys of --class-weight and --metric (left out when not given, so the
+    journal of an earlier sweep still matches its trials)."""
+    from ..training.balance import parse_class_weight
+
+    out = {}
+    if args.class_weight:
+        out["class_weight"] = parse_class_weight(args.class_weight)
+    if args.metric != "auto":
+        out["metric"] = args.metric
+    return out
+
+
 def _columns(args) -> dict:
     return column_options(args.features, args.ignore, args.id, args.skip_rows, args.sheet,
                           args.missing, args.missing_indicator, args.task)
@@ -120,6 +143,13 @@ def read_config(path):
     except ValueError as exc:
         raise UsageError(f"{path}: not valid {'TOML' if path.endswith('.toml') else 'JSON'} "
                          f"({exc})") from None
+    except RecursionError:
+        config = None
+    from ..experiments.plan import MAX_DEPTH, depth
+
+    if config is None or depth(config) > MAX_DEPTH:
+        raise UsageError(f"{path}: lists and tables nested deeper than {MAX_DEPTH} levels; "
+                         "a --config file holds a list of models, each a flat table")
     models = config.get("models") if isinstance(config, dict) else config
     if not isinstance(models, list) or not models or not all(isinstance(m, dict)
                                                              for m in models):
@@ -146,7 +176,8 @@ def compare_specs(args) -> list[dict]:
     base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
                               args.validation_rows, _columns(args)),
             "activation": args.activation, "seed": args.seed,
-            "optimizer": {"name": args.optimizer, "learning_rate": args.learning_rate}}
+            "optimizer": {"name": args.optimizer, "learning_rate": args.learning_rate},
+            **_scoring(args)}
     for key in ("epochs", "batch_size"):
         if getattr(args, key) is not None:
             base[key] = getattr(args, key)
@@ -165,6 +196,8 @@ def run_and_report(plan, out, args):
     from ..experiments.plan import run_experiment
 
     check_positive("--jobs", args.jobs)
+    for option in ("epochs", "batch_size", "subsample", "validation_rows"):
+        check_positive("--" + option.replace("_", "-"), getattr(args, option, None))
     if args.resume and args.overwrite:
         raise UsageError("--resume finishes a sweep, --overwrite starts one afresh: give one")
     if args.scheduler and args.scheduler != "local":
@@ -178,14 +211,19 @@ def run_and_report(plan, out, args):
              _("running the sweep in {folder} ({engine})"))
     print(terminal(start.format(folder=out, engine=engine)), flush=True)
 
+    from ..experiments.journal import JournalWarning
+
     def progress(status):
         print(terminal("  " + describe(status)), flush=True)
 
     try:
-        results, report = run_experiment(plan, out, jobs=args.jobs,
-                                         scheduler=args.scheduler, resume=bool(args.resume),
-                                         overwrite=args.overwrite, progress=progress,
-                                         inputs=_inputs(args))
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", JournalWarning)
+            warnings.showwarning = _show_journal_warning
+            results, report = run_experiment(plan, out, jobs=args.jobs,
+                                             scheduler=args.scheduler,
+                                             resume=bool(args.resume), overwrite=args.overwrite,
+                                             progress=progress, inputs=_inputs(args))
     except KeyboardInterrupt:
         print(terminal(_("glassnet: stopped; the finished trials are kept in {folder}: finish "
                          "the sweep with `{command}`").format(
@@ -195,6 +233,11 @@ def run_and_report(plan, out, args):
     print(terminal(_("results in {folder}").format(folder=os.path.abspath(out))))
     print(terminal(_("report: {path}").format(path=os.path.abspath(report))))
     return results
+
+
+def _show_journal_warning(message, category, *args, **kwargs):
+    """A skipped journal record (or any warning) as one 'warning:' line on stderr."""
+    print(terminal(f"warning: {message}"), file=sys.stderr, flush=True)
 
 
 def _inputs(args) -> list:
@@ -281,20 +324,31 @@ def _l2_range(args) -> list[float]:
 
 def cmd_search(args):
     from ..experiments.plan import search_plan
+    from ..experiments.search import MAX_TRIALS
 
     plan = None
     if args.data or not args.resume:
         base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
                                   args.validation_rows, _columns(args)),
                 "hidden": parse_hidden(args.hidden), "activation": args.activation,
-                "seed": args.seed, "optimizer": {"name": args.optimizer}}
+                "seed": args.seed, "optimizer": {"name": args.optimizer}, **_scoring(args)}
         for key in ("epochs", "batch_size"):
             if getattr(args, key) is not None:
                 base[key] = getattr(args, key)
         check_positive("--trials", args.trials)
+        if args.trials > MAX_TRIALS:
+            raise UsageError(f"--trials must be at most {MAX_TRIALS}, got {args.trials} (each "
+                             "trial trains a model; a search of more is not one run)")
+        l2 = _l2_range(args)
+        for option, values in (("--lr-range", args.lr_range),
+                               ("--wd-range" if args.wd_range else "--l2-range", l2)):
+            low, high = values
+            if not (0 < low < high and math.isfinite(high)):
+                raise UsageError(f"{option} must be two numbers LOW HIGH with 0 < LOW < HIGH < "
+                                 f"infinity, got {low:g} {high:g}")
         plan = search_plan(base, f"glassnet search ({args.sampler})", sampler=args.sampler,
                            trials=args.trials, learning_rate=list(args.lr_range),
-                           l2=_l2_range(args), seed=args.seed, prune=args.prune)
+                           l2=l2, seed=args.seed, prune=args.prune)
         said = (ngettext("{sampler} search: {n} trial, hopeless ones stopped early (median "
                          "rule)", "{sampler} search: {n} trials, hopeless ones stopped early "
                          "(median rule)", args.trials) if args.prune else

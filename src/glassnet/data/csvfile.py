@@ -22,6 +22,7 @@ from ..base.validation import check_choice
 from . import columns, pipeline, workbook
 from .cells import MISSING, is_missing, parse_number, read_number  # noqa: F401 (re-exported)
 from .dataset import Dataset
+from .dialect import decimal_mark
 from .targets import MAX_CLASSES, encode_target, task_note
 
 DELIMITERS = (",", ";", "\t")
@@ -166,7 +167,8 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
     if workbook.is_workbook(path, head):
         numbered, blank, detected = workbook.read_sheet(path, raw, sheet)
         return _table(path, numbered, skip_rows, {**detected, "encoding": None,
-                                                  "delimiter": None, "blank_lines": blank})
+                                                  "delimiter": None, "decimal": ".",
+                                                  "blank_lines": blank})
     if sheet is not None:
         raise DataError(f"{path} is a text file, not a workbook; sheet= (--sheet) applies to "
                         ".xlsx, .xls and .ods files")
@@ -196,6 +198,7 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
     else:
         raise _encoding_error(path)
     return _table(path, numbered, skip_rows, {"encoding": used, "delimiter": delimiter,
+                                              "decimal": decimal_mark(numbered, delimiter),
                                               "blank_lines": blank})
 
 

@@ -355,8 +355,9 @@ def elu(x, alpha=1.0):
 
 
 def softmax(x, axis=-1):
-    x = np.moveaxis(np.asarray(x), axis, -1)
-    return np.moveaxis(Softmax().forward(x), -1, axis)
+    """Softmax over ``axis``: one axis, or a tuple normalised jointly (as Keras)."""
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def gelu(x, approximate=False):

@@ -64,10 +64,14 @@ class Players:
         return cls(names, groups)
 
 
-def players_of(model) -> Players:
-    """The players of ``model``'s inputs, from the column plan it was trained with."""
+def players_of(model, names=None) -> Players:
+    """The players of ``model``'s inputs, from the column plan it was trained with (else
+    one per input, named by ``names`` (the data's) or as the model knows them)."""
     info = model.info or {}
-    return Players.from_plan(info.get("columns"), model.input_dim, info.get("feature_names"))
+    known = info.get("feature_names")
+    if names is not None and len(names) == model.input_dim:
+        known = list(names)
+    return Players.from_plan(info.get("columns"), model.input_dim, known)
 
 
 def background_rows(features, n=BACKGROUND_ROWS, seed=0) -> np.ndarray:

@@ -64,6 +64,7 @@ class Contributions:
     n_background: int
     standard_error: np.ndarray | None = None
     samples: int = 0
+    classes: bool = False  # outputs are class probabilities (else values of the target)
 
     def table(self, ids=None, id_names=()) -> tuple[list[str], list[list]]:
         """Header and rows of ``contributions.csv``: IDs, explained, output, base, then
@@ -263,4 +264,4 @@ def contributions(model, rows, background=None, class_name=None, exact_limit=EXA
         values[r] = phi[:, picks[r]]
     return Contributions(players.names, values, base_all[picks], predicted[np.arange(len(x)),
                          picks], explained, "exact" if exact else "sampled", note,
-                         len(background), errors, samples)
+                         len(background), errors, samples, bool(classes))

@@ -133,6 +133,13 @@ def routes(sessions, endpoint, json_response, initial_data=None):
         columns = await asyncio.to_thread(session.set_upload, name, raw)
         return json_response(columns)
 
+    async def sheet(request):
+        session = session_of(request)
+        body = await read_json(request)
+        columns = await asyncio.to_thread(session.describe_sheet,
+                                          body.get("sheet") if isinstance(body, dict) else None)
+        return json_response(columns)
+
     async def setup_(request):
         session = session_of(request)
         state = await read_json(request)
@@ -182,6 +189,7 @@ def routes(sessions, endpoint, json_response, initial_data=None):
         Route("/api/datasets", endpoint(datasets_list)),
         Route("/api/messages", endpoint(messages)),
         Route("/api/upload", endpoint(upload), methods=["POST"]),
+        Route("/api/sheet", endpoint(sheet), methods=["POST"]),
         Route("/api/setup", endpoint(setup_), methods=["POST"]),
         Route("/api/control", endpoint(control), methods=["POST"]),
         Route("/api/view", endpoint(view), methods=["POST"]),

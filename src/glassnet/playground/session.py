@@ -44,11 +44,20 @@ class Session:
 
     # Data and model ---------------------------------------------------------------------
     def set_upload(self, name: str, raw: bytes) -> dict:
-        """Keep an uploaded CSV (in memory) and describe its columns."""
+        """Keep an uploaded CSV or workbook (in memory) and describe its columns (a
+        workbook's first sheet)."""
         columns = setup_mod.describe_csv(name, raw)
         with self.cond:
             self.upload = (name, raw)
         return columns
+
+    def describe_sheet(self, sheet) -> dict:
+        """The columns of another sheet of the uploaded workbook."""
+        from ..base.errors import DataError
+
+        if self.upload is None:
+            raise DataError("no file uploaded in this page yet: drop a file first")
+        return setup_mod.describe_csv(*self.upload, sheet=sheet)
 
     def setup(self, state: dict) -> dict:
         """(Re)build data, split and model from the page's setup; training is paused."""
@@ -163,7 +172,9 @@ class Session:
             self.order = model.rng.permutation(n)
             self.batch, self.totals = 0, None
         rows = self.order[self.batch * size:(self.batch + 1) * size]
-        logs = model.train_on_batch(x[rows], y[rows], return_dict=True)
+        w = self._target.w
+        logs = model.train_on_batch(x[rows], y[rows], None if w is None else w[rows],
+                                    return_dict=True)
         if not all(math.isfinite(v) for v in logs.values()):
             self.playing = False
             self.message = (f"loss became {logs.get('loss')} at step {self.steps + 1}; training "

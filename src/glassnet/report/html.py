@@ -53,6 +53,8 @@ LIST_LIMIT = 12  # longer lists (784 pixel names) fold into a <details> with a c
 
 
 def _cell(value, spec=".4g"):
+    if getattr(value, "dtype", None) is not None and value.dtype.kind in "fiu":
+        value = value.item()  # a NumPy number (a float32 weight) as Python's
     if isinstance(value, float):
         text = format(value, spec) if abs(value) < 1e6 else f"{value:.3e}"
         return f"<td>{text}</td>"
@@ -201,3 +203,14 @@ def png_bytes(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()
+
+
+def save_figure(fig, path_without_extension: str) -> bytes:
+    """Write ``fig`` as PNG and SVG beside the report; return the PNG bytes to embed."""
+    from ..io.files import atomic_write
+    from ..plotting.style import save
+
+    png = png_bytes(fig)
+    atomic_write(f"{path_without_extension}.png", lambda f: f.write(png))
+    save(fig, path_without_extension, formats=("svg",))
+    return png

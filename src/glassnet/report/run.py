@@ -16,13 +16,15 @@ import numpy as np
 
 from ..base.i18n import _
 from ..data import exports
-from ..io.files import atomic_write, write_csv
+from ..explain import remember_background
+from ..io.files import output_dialect, write_csv
 from ..plotting.evaluation import history_units
 from ..training.diagnosis import diagnose
 from ..training.measures import positive_class
 from ..training.metrics import confusion_matrix, metric_label
 from . import measures
-from .html import Report, png_bytes
+from .explain import importance_section
+from .html import Report, save_figure
 from .sections import data_story, original_units, settings_cards
 
 # Beyond these a report stays readable (and small) by pointing to the CSV files.
@@ -43,12 +45,15 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     ``split`` says how the train/test split is saved (see ``exports.export_split``)."""
     paths = {}
     join = lambda name: os.path.join(out_dir, name)  # noqa: E731
+    seed = getattr(model, "seed", None) or 0
+    remember_background(model, train.features, seed=seed)  # what explain's "base" means
     model.save(join("model.glassnet"))
     paths["model"] = join("model.glassnet")
     header, rows = history_rows(history)
     write_csv(join("history.csv"), header, rows)
     paths["history"] = join("history.csv")
-    paths["coefficients"] = exports.export_coefficients(model, out_dir)
+    dialect = output_dialect(train.info)  # the training file's delimiter, decimal mark, ...
+    paths["coefficients"] = exports.export_coefficients(model, out_dir, dialect)
     exports.export_json(model, join("model.json"))
     written, split_note = exports.export_split(out_dir, model, train, test, split)
     paths.update(written)
@@ -87,7 +92,9 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
                            "predictions are in the CSV files.").format(n=train.n_classes))
     elif train.is_classification:
         _confusion_tables(report, model, train, test)
-    paths["coefficients"] += _coefficients(report, model, out_dir)
+    paths["importance"] = importance_section(report, model, train, test, out_dir, figures,
+                                             seed)
+    paths["coefficients"] += _coefficients(report, model, out_dir, dialect)
     report.heading(_("Model"))
     report.text_block(model.summary(print_fn=None))
     for section in extra or []:
@@ -159,7 +166,7 @@ def _confusion_tables(report, model, train, test):
     report.side_by_side(tables)
 
 
-def _coefficients(report, model, out_dir) -> list[str]:
+def _coefficients(report, model, out_dir, dialect=None) -> list[str]:
     """Every layer's coefficients; the first layer also in the data's own units."""
     report.heading(_("Coefficients"))
     report.paragraph(_("One row per cell: its bias, then one weight per input."), css="note")
@@ -178,7 +185,7 @@ def _coefficients(report, model, out_dir) -> list[str]:
                            _("{name} (min-max)")).format(name=n) for n in _input_names(model)]
         _table(report, header, table["rows"], caption, file)
         if i == 0 and rewritten is not None:
-            written += _original_units(report, model, table, rewritten, out_dir)
+            written += _original_units(report, model, table, rewritten, out_dir, dialect)
     return written
 
 
@@ -187,15 +194,17 @@ def _input_names(model) -> list[str]:
                 or [f"x{i + 1}" for i in range(model.input_dim)])
 
 
-def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
+def _original_units(report, model, table, rewritten, out_dir, dialect=None) -> list[str]:
     kernel, bias, offset, scale, layer, method = rewritten
     names = _input_names(model)
     cells = [row[0] for row in table["rows"]]
     header = [_("cell"), _("bias"), *names]
-    rows = [[cells[j], float(bias[j]), *(float(v) for v in kernel[:, j])]
+    # Rewritten in float64 from the model's weights; written with the model's digits.
+    kind = np.dtype(getattr(model, "dtype", "float64")).type
+    rows = [[cells[j], kind(bias[j]), *(kind(v) for v in kernel[:, j])]
             for j in range(len(cells))]
     file = f"coefficients-{layer.name}-original-units.csv"
-    write_csv(os.path.join(out_dir, file), header, rows)
+    write_csv(os.path.join(out_dir, file), header, rows, dialect=dialect)
     _table(report, header, rows, _("Layer {layer} ({activation}), rewritten for the inputs in "
                                    "their original units").format(
         layer=layer.name, activation=layer.activation.name), file)
@@ -209,9 +218,10 @@ def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
         note = _("Inputs were scaled to [0, 1] with the training rows' minima and ranges: "
                  "x' = (x - min) / range. In original units each weight is divided by the "
                  "range, and the bias loses Σ weight × min / range.")
-    scaling_rows = [[n, float(o), float(s)] for n, o, s in zip(names, offset, scale)]
+    scaling_rows = [[n, kind(o), kind(s)] for n, o, s in zip(names, offset, scale)]
     scaling_file = "input-scaling.csv"
-    write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows)
+    write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows,
+              dialect=dialect)
     report.paragraph(note, css="note")
     _table(report, scaling_header, scaling_rows, _("Input scaling"), scaling_file)
     return [os.path.join(out_dir, file), os.path.join(out_dir, scaling_file)]
@@ -232,16 +242,6 @@ def _table(report, header, rows, caption, file):
     if cut:
         caption += " — " + "; ".join(cut + [_("all of it is in {file}").format(file=file)])
     report.table(header, rows, caption=caption, spec=".6g")
-
-
-def save_figure(fig, path_without_extension: str) -> bytes:
-    """Write ``fig`` as PNG and SVG beside the report; return the PNG bytes to embed."""
-    from .. import plotting
-
-    png = png_bytes(fig)
-    atomic_write(f"{path_without_extension}.png", lambda f: f.write(png))
-    plotting.save(fig, path_without_extension, formats=("svg",))
-    return png
 
 
 def _write_figures(model, train, test, history, recorder, join, diagnosis=None):

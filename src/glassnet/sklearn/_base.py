@@ -36,13 +36,45 @@ def _blas_threads(model, batch_size):
     return threadpool_limits(1, "blas") if work <= SINGLE_THREAD_WORK else contextlib.nullcontext()
 
 
-#: sparse matrices are accepted (as MLPClassifier does) and made dense for the network
+#: sparse matrices are accepted (as MLPClassifier does) and made dense for the network,
+#: up to this many bytes of dense matrix: a 300 x 2**20 matrix from HashingVectorizer's
+#: default width would be 2.3 GiB (and its first layer alone 2**20 x units weights), so
+#: above it fit refuses with the size; predict densifies a block of rows at a time
 SPARSE = ("csr", "csc", "coo")
+MAX_DENSE_BYTES = 256 * 2**20
 
 
-def _dense(x):
-    return x.toarray() if hasattr(x, "toarray") else x
+def _dense(x, name="X"):
+    if not hasattr(x, "toarray"):
+        return x
+    need = x.shape[0] * x.shape[1] * x.dtype.itemsize
+    if need > MAX_DENSE_BYTES:
+        raise ConfigError(
+            f"{name} is a sparse {x.shape[0]} x {x.shape[1]} matrix; the network needs it "
+            f"dense, which would take {need / 2**30:.2f} GiB ({x.dtype}), more than the limit "
+            f"of {MAX_DENSE_BYTES // 2**20} MiB; reduce the columns first (e.g. "
+            "HashingVectorizer(n_features=2**12) or TruncatedSVD) or pass fewer rows")
+    return x.toarray()
 
+
+def _dense_blocks(x):
+    """Row blocks of ``x`` as dense arrays, each at most MAX_DENSE_BYTES (one for dense x)."""
+    if not hasattr(x, "toarray"):
+        yield x
+        return
+    x = x.tocsr()
+    step = max(1, MAX_DENSE_BYTES // max(1, x.shape[1] * x.dtype.itemsize))
+    for start in range(0, x.shape[0], step):
+        yield x[start:start + step].toarray()
+
+
+
+def _numbers(X, name="X"):
+    """A DataFrame's text columns that hold numbers ("1,234", "▲5") read by glassnet's
+    one cell parser, as every other front end reads them; other input unchanged."""
+    from ..data.frames import is_table, numeric_frame
+
+    return numeric_frame(X, name) if is_table(X) else X
 
 class BaseNet(BaseEstimator):
     """Base class; use NetClassifier or NetRegressor."""
@@ -159,21 +191,22 @@ class BaseNet(BaseEstimator):
             self.model_.info["class_names"] = list(self._class_names)
 
     def _validate_xy(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, dtype=(np.float64, np.float32),
+        X, y = validate_data(self, _numbers(X), y, reset=reset, dtype=(np.float64, np.float32),
                              accept_sparse=SPARSE, multi_output=self._multi_output,
                              y_numeric=not self._is_clf)
-        return _dense(X), y
+        return _dense(X, "X"), y
 
     def _eval_rows(self, eval_set):
         """``eval_set=(X_val, y_val)`` checked like X: (x, encoded y, Dataset)."""
         if not isinstance(eval_set, (tuple, list)) or len(eval_set) != 2:
             raise ConfigError("eval_set must be a tuple (X_val, y_val), got "
                               f"{type(eval_set).__name__}")
-        x_val, y_val = validate_data(self, *eval_set, reset=False,
+        x_val, y_val = validate_data(self, _numbers(eval_set[0], "eval_set X"), eval_set[1],
+                                     reset=False,
                                      dtype=(np.float64, np.float32), accept_sparse=SPARSE,
                                      multi_output=self._multi_output,
                                      y_numeric=not self._is_clf)
-        x_val = _dense(x_val)
+        x_val = _dense(x_val, "eval_set X")
         targets = self._encode_targets(y_val, first_pass=False, name="eval_set y")
         return x_val, targets, self._dataset(x_val, targets)
 
@@ -236,9 +269,11 @@ class BaseNet(BaseEstimator):
     # Prediction ---------------------------------------------------------------------
     def _network_output(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32),
+        X = validate_data(self, _numbers(X), reset=False, dtype=(np.float64, np.float32),
                           accept_sparse=SPARSE)
-        return self.model_.predict(_dense(X))
+        if not hasattr(X, "toarray"):
+            return self.model_.predict(X)
+        return np.concatenate([self.model_.predict(block) for block in _dense_blocks(X)])
 
     # MLPClassifier's attributes -------------------------------------------------------
     @property

@@ -16,13 +16,13 @@ def inputs(model, x, name="x") -> np.ndarray:
     """Validate features (named columns matched to ``feature_names`` by name) and
     cast them to the model's dtype, building the model if needed."""
     grid = bool(model.layers) and isinstance(model.layers[0], Flatten)
-    x = as_array(name, by_name(x, (model.info or {}).get("feature_names"), name),
+    x = as_array(name, by_name(x, model.info or {}, name),
                  ndim=None if grid else 2 if model.built else (1, 2))
     if x.ndim == 1:
         raise ShapeError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
                          f"{x.shape}; reshape a single feature with x.reshape(-1, 1)")
     if not model.built:
-        model.build(model._declared_shape or x.shape[1:])
+        model._build_rows(model._declared_shape or x.shape[1:])
     if grid:
         if x.shape[1:] != model.row_shape:
             raise ShapeError(f"{name} must have rows of shape {model.row_shape} as the "
@@ -68,7 +68,7 @@ def _unpack(model, x, y, name, remember=True):
 
             model.info["positive_class"] = x.class_names[positive_class(x.labels)]
     if not model.built:  # the output layer's width decides the targets' form
-        model.build(model._declared_shape or x.features.shape[1:])
+        model._build_rows(model._declared_shape or x.features.shape[1:])
     return x.features, x.targets_for(model.loss, model.output_dim)
 
 
@@ -78,7 +78,7 @@ def _split_validation(model, x, y, fraction, method, w=None):
     fraction = check_number("validation_split", fraction, minimum=0.0, maximum=1.0,
                             exclusive_maximum=True)
     n = x.shape[0]
-    n_val = int(round(n * fraction))
+    n_val = n - int(np.floor(n * (1.0 - fraction)))  # Keras trains on floor(n (1 - s)) rows
     if n_val == 0 or n_val == n:
         raise ConfigError(f"validation_split={fraction} leaves {n - n_val} training and "
                           f"{n_val} validation rows out of {n}; both need at least one")
@@ -99,6 +99,27 @@ def _split_validation(model, x, y, fraction, method, w=None):
     mask[val] = True
     pick = (lambda rows: None) if w is None else (lambda rows: w[rows])
     return x[~mask], y[~mask], pick(~mask), x[mask], y[mask], pick(mask)
+
+
+def validation_rows(model, x, y, w, validation_data, split, method):
+    """(x, y, w, x_val, y_val, w_val) from ``validation_data`` (x_val, y_val[, w_val])
+    or a split of the rows."""
+    if validation_data is not None and hasattr(validation_data, "features"):
+        validation_data = _unpack(model, validation_data, None, "validation_data",
+                                  remember=False)
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ConfigError("validation_data must be a tuple (x_val, y_val) or "
+                              "(x_val, y_val, sample_weight_val)")
+        x_val = model._inputs(validation_data[0], "validation_data x")
+        y_val = model._targets(validation_data[1], model.loss, x_val.shape[0],
+                               "validation_data y")
+        w_val = None if len(validation_data) == 2 else row_weights(
+            y_val, validation_data[2], None, x_val.shape[0], "validation_data sample_weight")
+        return x, y, w, x_val, y_val, w_val
+    if split:
+        return _split_validation(model, x, y, split, method, w)
+    return x, y, w, None, None, None
 
 
 def row_weights(y, sample_weight, class_weight, n, name="sample_weight"):

@@ -6,7 +6,9 @@ the layers, gradients by backprop or by numerical differentiation, weights in Ke
 order, the JSON config, and files (``save`` / ``load_model``). ``compile`` stores the
 loss, optimiser and metrics on the model; ``fit`` / ``evaluate`` / ``train_on_batch``
 hand the model to a ``training.Trainer``, which runs the loop (Keras's ``Model``
-inherits its trainer; here the trainer is given the model).
+inherits its trainer; here the trainer is given the model). The layers' structure
+(``add``, ``pop``, ``build``) and weights come from the base classes ``Structure`` and
+``Weights``.
 """
 
 from __future__ import annotations
@@ -15,19 +17,18 @@ import json
 
 import numpy as np
 
-from ..base.errors import ConfigError, ShapeError, describe
+from ..base.errors import ConfigError
 from ..base.validation import check_choice, check_number
 from ..engine import losses
-from ..engine.layers import Flatten, Input, Layer, deserialize, serialize
-from ..engine.layers.shaping import flat_size, input_shape_of
+from ..engine.layers import Input, deserialize, serialize
 from . import fitdata
+from .structure import Structure
 from .trainer import Trainer, compile_settings
-from .weights import Weights
 
 DTYPES = ("float32", "float64")
 
 
-class Sequential(Weights):
+class Sequential(Structure):
     """A feed-forward network: ``layers[0]`` reads the input, ``layers[-1]`` is the output.
 
     Parameters
@@ -66,13 +67,12 @@ class Sequential(Weights):
         self.seed = seed
         self.name = name or "sequential"
         self.rng = np.random.default_rng(seed)
-        Weights.__init__(self)  # layers, built, the declared input shape, the optimiser slot
-        self.input_dim = None
-        self.row_shape = None  # the shape of one input row: (n,), or (28, 28) before Flatten
+        Structure.__init__(self)  # layers, built, the declared input shape, the optimiser slot
         #: JSON-able facts saved with the model: feature and class names, preprocessing,
         #: the model spec, training settings (filled by the data and front-end layers)
         self.info: dict = {}
         self.loss, self.metrics, self.compiled = None, [], False  # set by compile()
+        self._metric_weighted: list[bool] = []  # per metric: weighed by sample weights
         self.history, self.stop_training, self._stop_reason = None, False, None  # by fit()
         for layer in layers or []:
             self.add(layer)
@@ -84,67 +84,12 @@ class Sequential(Weights):
                 raise ConfigError(f"input_dim={input_dim} contradicts the input shape "
                                   f"{self.row_shape} given to the first layer")
 
-    # Structure ------------------------------------------------------------------------
-    def add(self, layer: Layer) -> None:
-        """Append a layer (before the model is built). An ``Input(shape=...)`` may come
-        first, as in Keras; so may a layer given ``input_shape=`` / ``input_dim=``."""
-        if isinstance(layer, Input):
-            if self.layers or self.built:
-                raise ConfigError("Input(shape=...) must come before the first layer")
-            self._declared_shape = layer.shape
-            return
-        if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential.add expects a Layer, got {describe(layer)}")
-        if any(existing is layer for existing in self.layers):
-            raise ConfigError(f"layer {layer!r} is already in this model")
-        if layer.name is None:
-            base = _snake(type(layer).__name__)
-            taken = {lay.name for lay in self.layers}
-            layer.name = base if base not in taken else next(
-                f"{base}_{i}" for i in range(1, len(taken) + 2) if f"{base}_{i}" not in taken
-            )
-        if not self.layers and self._declared_shape is None:
-            self._declared_shape = layer.declared_input_shape
-        self.layers.append(layer)
-        if self.built:  # a built model grows: the new layer reads the last one's outputs
-            layer.build(self.layers[-2].output_dim, self.rng, self.dtype)
-            self._arrange_weights()
-            if self.optimizer is not None:
-                self.optimizer.state = None
-        elif self._declared_shape is not None:
-            self.build(self._declared_shape)  # Keras builds as soon as the input is known
-
-    def build(self, input_shape) -> None:
-        """Create every layer's weights, drawing from the model's generator in order.
-
-        ``input_shape``: the number of input features, or the shape of one row (Keras's
-        ``(None, n)`` is accepted); rows of more than one axis need ``Flatten`` first.
-        """
-        if not self.layers:
-            raise ConfigError("the model has no layers; add at least one before building")
-        shape = input_shape_of(input_shape)
-        if len(shape) > 1 and not isinstance(self.layers[0], Flatten):
-            raise ShapeError(f"inputs of shape {shape} per row need a Flatten() layer first; "
-                             "glassnet's layers read rows of features")
-        self.row_shape, self.input_dim = shape, flat_size(shape)
-        dim = self.input_dim
-        for layer in self.layers:
-            layer.build(dim, self.rng, self.dtype)
-            dim = layer.output_dim
-        self._arrange_weights()
-        self.built = True
-
     @property
     def output_dim(self) -> int:
         return self.layers[-1].output_dim
 
     def count_params(self) -> int:
         return sum(layer.count_params() for layer in self.layers)
-
-    @property
-    def input_shape(self):
-        """Keras's (None, *row shape), or None before the model is built."""
-        return None if self.row_shape is None else (None, *self.row_shape)
 
     @property
     def output_shape(self):
@@ -265,13 +210,20 @@ class Sequential(Weights):
         return out
 
     # Training: compile's settings live here, a Trainer runs the loop ---------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
-        """Choose the optimiser (name or object), the loss and the metrics to report."""
-        self.optimizer, self.loss, self.metrics = compile_settings(optimizer, loss, metrics)
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None,
+                weighted_metrics=None) -> None:
+        """Choose the optimiser (name or object), the loss and the metrics to report.
+
+        As in Keras, ``metrics`` are computed without sample or class weights and
+        ``weighted_metrics`` with them (a name in both lists is logged a second time
+        as ``weighted_<name>``).
+        """
+        (self.optimizer, self.loss, self.metrics,
+         self._metric_weighted) = compile_settings(optimizer, loss, metrics, weighted_metrics)
         self.compiled = True
         self._sync_trainable()
 
-    def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None,
+    def fit(self, x, y=None, epochs=1, batch_size=None, validation_data=None,
             validation_split=0.0, shuffle=True, verbose=1, callbacks=None, gradient="analytic",
             initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None):
         # (its docstring is Trainer.fit's, set below the class)
@@ -389,12 +341,3 @@ def _is_dtype(value) -> bool:
     except TypeError:
         return False
     return True
-
-
-def _snake(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and not name[i - 1].isupper():
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)

@@ -32,7 +32,7 @@ from . import metrics
 from .batches import BatchBuffers
 from .callbacks import CallbackList, History
 from .fallback import Fallback, NonFiniteLossWarning
-from .fitdata import _split_validation, _unpack, row_weights
+from .fitdata import _unpack, row_weights, validation_rows
 from .progress import Interrupt, ProgressBar
 
 #: rows whose loss before the first update is the yardstick of divergence
@@ -44,19 +44,37 @@ class DivergedWarning(RuntimeWarning):
     the learning rate is too large."""
 
 
-def compile_settings(optimizer, loss, names):
-    """``(optimizer, loss, [(name, Metric), ...])`` from ``compile``'s arguments."""
+def compile_settings(optimizer, loss, names, weighted_names=None):
+    """``(optimizer, loss, [(name, Metric), ...], [weighted?, ...])`` from ``compile``'s
+    arguments. As in Keras, ``metrics`` are computed without sample or class weights and
+    ``weighted_metrics`` with them (a name in both is logged again as ``weighted_<name>``).
+    """
     if loss is None:
         raise ConfigError("compile() needs a loss, e.g. loss='categorical_crossentropy'")
     optimizer = optimizers.get(optimizer)
     loss = losses.get(loss)
-    names = [names] if isinstance(names, str) else names or []
-    return optimizer, loss, [metrics.resolve(name, loss.name) for name in names]
+    plain = [metrics.resolve(name, loss.name) for name in _names(names)]
+    taken = {name for name, _ in plain}
+    weighted = []
+    for item in _names(weighted_names):
+        name, metric = metrics.resolve(item, loss.name)
+        if name in taken:  # Keras's name for the weighted twin
+            name = metric.name = f"weighted_{name}"
+        weighted.append((name, metric))
+    return optimizer, loss, plain + weighted, [False] * len(plain) + [True] * len(weighted)
+
+
+def _names(metrics) -> list:
+    """``compile``'s metrics argument as a list (a single name is one metric)."""
+    if metrics is None:
+        return []
+    return [metrics] if isinstance(metrics, str) else list(metrics)
 
 
 class Trainer:
     """Fits, scores and steps one model: ``compile``'s settings are the model's own
-    (``model.loss``, ``model.optimizer``, ``model.metrics``); the model computes
+    (``model.loss``, ``model.optimizer``, ``model.metrics`` and which of them are
+    weighted, ``model._metric_weighted``); the model computes
     (``forward_loss``, ``backward``, its ``layers``, its generator ``rng`` and its
     trainable weights and gradients as the aligned lists ``_trainable`` /
     ``_gradients``); the Trainer runs the loop and keeps one run's data and state."""
@@ -114,12 +132,11 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             output, value = self.train_step(x, y, sample_weight=w)
         self._reset_metrics()
-        for _, metric in model.metrics:
-            metric.update_state(y, output, w)
+        self._update_metrics(y, output, w)
         return _result(self._logs(value), return_dict)
 
     # Whole runs -------------------------------------------------------------------------
-    def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None,
+    def fit(self, x, y=None, epochs=1, batch_size=None, validation_data=None,
             validation_split=0.0, shuffle=True, verbose=1, callbacks=None, gradient="analytic",
             initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None):
         """Train for ``epochs`` passes over ``(x, y)``; returns a ``History``.
@@ -129,11 +146,13 @@ class Trainer:
         x, y : array-like, or a Dataset as x (then y stays unset; its feature and class
             names are kept in ``model.info`` and saved with the model)
         batch_size : int or None
-            Rows per step; ``None`` is the full batch (gradient descent).
+            Rows per step; ``None`` is 32, as in Keras (for full-batch gradient descent
+            give the number of rows, ``batch_size=len(x)``).
         validation_data : tuple (x_val, y_val) or Dataset, optional
         validation_split : float
             Fraction of rows held out for validation, chosen by ``validation_method``:
-            ``"last"`` (Keras: the last rows, before shuffling), ``"random"`` or
+            ``"last"`` (Keras: the last rows, before shuffling; the first
+            floor(n · (1 - validation_split)) rows train), ``"random"`` or
             ``"stratified"`` (the same fraction of every class, seeded).
         shuffle : bool
             Reshuffle the rows before every epoch (seeded by the model's seed).
@@ -169,10 +188,11 @@ class Trainer:
         if w is not None and gradient == "numerical":
             raise ConfigError("sample_weight and class_weight work with gradient='analytic'")
         (self.x, self.y, self.w, self.x_val, self.y_val,
-         self.w_val) = self._validation(x, y, w, validation_data, validation_split,
-                                        validation_method)
+         self.w_val) = validation_rows(model, x, y, w, validation_data, validation_split,
+                                       validation_method)
         model._sync_trainable()
         self._plan(epochs, batch_size, shuffle, initial_epoch, verbose, callbacks)
+        self.logs = {}  # the last epoch's, for on_train_end
         self.callbacks.call("on_train_begin", {})
         # Overflow shows up as a non-finite loss, which stops training with a clear
         # message; NumPy's own overflow warnings would only add noise.
@@ -183,7 +203,7 @@ class Trainer:
                 if not self.run_epoch(epoch):
                     break
         self._finish(validation_data, validation_split, validation_method)
-        self.callbacks.call("on_train_end", {})
+        self.callbacks.call("on_train_end", dict(self.logs))  # Keras: the last epoch's logs
         model.history = self.history
         return self.history
 
@@ -192,7 +212,7 @@ class Trainer:
         model = self.model
         self.n = n = self.x.shape[0]
         if batch_size is None:
-            batch_size = n  # full batch: gradient descent
+            batch_size = 32  # Keras's default
         self.batch_size = min(check_number("batch_size", batch_size, minimum=1, integer=True),
                               n)
         self.steps = math.ceil(n / self.batch_size)
@@ -205,7 +225,9 @@ class Trainer:
         self.history.params = {"epochs": epochs, "steps": self.steps,
                                "batch_size": self.batch_size, "gradient": self.gradient,
                                "samples": n, "initial_epoch": initial_epoch}
-        self.callbacks = CallbackList([self.history, *(callbacks or [])], model)
+        # History last, as in Keras: it records what the callbacks add to the logs
+        # (LearningRateScheduler's learning_rate)
+        self.callbacks = CallbackList([*(callbacks or []), self.history], model)
         self.progress = ProgressBar(epochs, self.steps, verbose)
         self.fallback = Fallback(model._trainable)  # finite weights to go back to after a NaN
         self.batches = BatchBuffers([self.x, self.y, self.w], self.batch_size) if shuffle \
@@ -239,12 +261,13 @@ class Trainer:
             return False
         if self.seen == 0:
             return False
-        logs = self._logs(self.loss_total / self.seen)
+        self.logs = logs = self._logs(self.loss_total / self.seen)
         if self.x_val is not None:
             val = self.evaluate_arrays(self.x_val, self.y_val, self.eval_rows, self.w_val)
             logs.update({f"val_{k}": v for k, v in val.items()})
-        logs["learning_rate"] = learning_rate
-        logs["epoch_time"] = time.perf_counter() - started
+        # kept beside the logs, where Keras keeps them out of History.history
+        self.history.learning_rates.append(learning_rate)
+        self.history.epoch_times.append(time.perf_counter() - started)
         self.callbacks.call("on_epoch_end", epoch, logs)
         self.progress.epoch_end(logs)
         return True
@@ -271,11 +294,10 @@ class Trainer:
         m = xb.shape[0]
         self.seen += m
         self.loss_total += batch_loss * m
-        for _, metric in model.metrics:
-            metric.update_state(yb, output, wb)
-        if self.batch_end:
+        self._update_metrics(yb, output, wb)
+        if self.batch_end:  # Keras: the epoch's running means so far
             logs = self._logs(self.loss_total / self.seen)
-            self.callbacks.call("on_train_batch_end", step, dict(logs, loss=batch_loss))
+            self.callbacks.call("on_train_batch_end", step, logs)
             self.progress.batch_end(step + 1, logs)
         if self.interrupt.requested:
             model._stop_reason = "interrupted"
@@ -288,7 +310,7 @@ class Trainer:
         if model._stop_reason is None:
             from .diagnosis import divergence
 
-            diverged = divergence(history.history, history.params.get("first_loss"))
+            diverged = divergence(history.with_extras(), history.params.get("first_loss"))
             if diverged:
                 warnings.warn(diverged, DivergedWarning, stacklevel=4)  # fit's caller
                 self.progress.message(diverged)
@@ -309,27 +331,6 @@ class Trainer:
         first = slice(0, rows) if self.batches is None else self.batches.order[:rows]
         x, y, w = self.x[first], self.y[first], None if self.w is None else self.w[first]
         return float(self.model.forward_loss(x, y, self.model.loss, False, w)[1])
-
-    def _validation(self, x, y, w, validation_data, split, method):
-        """(x, y, w, x_val, y_val, w_val) from ``validation_data`` (x_val, y_val[, w_val])
-        or a split of the rows."""
-        model = self.model
-        if validation_data is not None and hasattr(validation_data, "features"):
-            validation_data = _unpack(model, validation_data, None, "validation_data",
-                                      remember=False)
-        if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-                raise ConfigError("validation_data must be a tuple (x_val, y_val) or "
-                                  "(x_val, y_val, sample_weight_val)")
-            x_val = model._inputs(validation_data[0], "validation_data x")
-            y_val = model._targets(validation_data[1], model.loss, x_val.shape[0],
-                                   "validation_data y")
-            w_val = None if len(validation_data) == 2 else row_weights(
-                y_val, validation_data[2], None, x_val.shape[0], "validation_data sample_weight")
-            return x, y, w, x_val, y_val, w_val
-        if split:
-            return _split_validation(model, x, y, split, method, w)
-        return x, y, w, None, None, None
 
     # Scoring ----------------------------------------------------------------------------
     def evaluate(self, x, y=None, batch_size=None, return_dict=False, sample_weight=None):
@@ -358,9 +359,15 @@ class Trainer:
             wb = None if w is None else w[start:start + size]
             output, value, _ = model.forward_loss(xb, yb, model.loss, False, wb)
             loss_total += (value - penalty) * xb.shape[0]
-            for _, metric in model.metrics:
-                metric.update_state(yb, output, wb)
+            self._update_metrics(yb, output, wb)
         return self._logs(loss_total / n + penalty)
+
+    def _update_metrics(self, y, output, w) -> None:
+        """Every metric on a batch: ``weighted_metrics`` with the rows' weights, the
+        others without (Keras's rule)."""
+        flags = getattr(self.model, "_metric_weighted", [])
+        for i, (_, metric) in enumerate(self.model.metrics):
+            metric.update_state(y, output, w if i < len(flags) and flags[i] else None)
 
     def _reset_metrics(self) -> None:
         for _, metric in self.model.metrics:

@@ -1,12 +1,13 @@
 """A model's weights as Keras users handle them: in Keras order, per layer, trainable or
 frozen, to and from ``.npz`` files.
 
-``Weights`` is the base class of ``Sequential``: it owns what it works on (the
-``layers``, whether they are ``built``, the declared input shape, the ``optimizer`` slot
-whose state follows the weights) and asks its subclass for two things only, ``dtype``
-and ``build(input_shape)``. Inside a built model every trainable weight is a view into
-one flat array (``flat_weights``) and every gradient into another, so an optimiser can
-update all of them in one pass; freezing a layer (``layer.trainable = False``) re-arranges them.
+``Weights`` is the first base class of ``Sequential`` (then ``structure.Structure``): it
+owns what it works on (the ``layers``, whether they are ``built``, the declared input
+shape, the ``optimizer`` slot whose state follows the weights) and asks its subclasses
+for two things only, ``dtype`` and ``_build_rows(row_shape)``. Inside a built model every
+trainable weight is a view into one flat array (``flat_weights``) and every gradient into
+another, so an optimiser can update all of them in one pass; freezing a layer
+(``layer.trainable = False``) re-arranges them.
 A pickled model (``pickle``, ``joblib``) is unpickled with that arrangement rebuilt, so
 it trains on exactly as the original would.
 """
@@ -20,24 +21,36 @@ from ..base.validation import as_array
 
 
 class Weights:
-    """The weights of a stack of layers; a subclass sets ``dtype`` and defines ``build``."""
+    """The weights of a stack of layers; a subclass sets ``dtype`` and defines
+    ``_build_rows``."""
 
     dtype: np.dtype
 
     def __init__(self):
-        self.layers = []
+        self._layers = []
         self.built = False
         self._declared_shape = None  # from Input(shape=...) or input_shape= on the first layer
         self._penalty_layers = []  # found when the weights are arranged
         self.optimizer = None  # set by compile(); its state is laid out like the weights
 
-    def build(self, input_shape) -> None:
-        """Create every layer's weights (the subclass knows how its layers connect)."""
+    @property
+    def layers(self) -> list:
+        """The layers, first to last (change them with ``add`` and ``pop``)."""
+        return self._layers
+
+    @layers.setter
+    def layers(self, value) -> None:
+        raise AttributeError("`Sequential.layers` attribute is reserved and should not be "
+                             "used. Use `add()` and `pop()` to change the layers in this model.")
+
+    def _build_rows(self, row_shape) -> None:
+        """Create every layer's weights for rows of ``row_shape`` (the subclass knows how
+        its layers connect)."""
         raise NotImplementedError
 
     def _require_built(self, what):
         if not self.built and self._declared_shape is not None and self.layers:
-            self.build(self._declared_shape)  # Input(shape=...) said what goes in
+            self._build_rows(self._declared_shape)  # Input(shape=...) said what goes in
         if not self.built:
             raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
                               "call build(input_dim) first")
@@ -168,6 +181,24 @@ class Weights:
             self.set_weights([arrays[k] for k in keys])
         except ValueError as exc:
             raise DataError(f"{path}: {exc}") from None
+
+    @property
+    def trainable(self) -> bool:
+        """False freezes every layer (Keras's ``model.trainable = False``): fit changes
+        no weight. Setting it sets each layer's ``trainable``; a layer can be unfrozen
+        on its own afterwards."""
+        return getattr(self, "_model_trainable", True)
+
+    @trainable.setter
+    def trainable(self, value) -> None:
+        from ..base.errors import ConfigError
+
+        if not isinstance(value, (bool, np.bool_)):
+            raise ConfigError(f"model.trainable must be True or False, got {value!r}")
+        self._model_trainable = bool(value)
+        for layer in self.layers:
+            layer.trainable = bool(value)
+        self._sync_trainable()
 
     @property
     def trainable_weights(self) -> list[np.ndarray]:

@@ -7,6 +7,8 @@ computes it in place, using ``buf`` for intermediates (see ``base.py``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ...base.errors import ConfigError
@@ -18,7 +20,7 @@ from .base import OPTIMIZERS, Optimizer
 class SGD(Optimizer):
     """Gradient descent, with optional (Nesterov) momentum.
 
-    Plain: w ← w - η g (seed 000's update a ← a - lr ∂E/∂a; with ``batch_size=None``
+    Plain: w ← w - η g (seed 000's update a ← a - lr ∂E/∂a; with a batch of all the rows
     it is batch gradient descent). Momentum μ (Keras form): v ← μ v - η g; w ← w + v.
     Nesterov: w ← w + μ v - η g.
     """
@@ -195,7 +197,9 @@ class Adam(Optimizer):
         if self.amsgrad:
             np.maximum(state["v_hat"], v, out=state["v_hat"])
             v = state["v_hat"]
-        step_size = lr * np.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
+        # a Python float, so a float32 model steps in float32 (NumPy's float64 scalar
+        # would promote the product)
+        step_size = lr * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
         np.sqrt(v, out=buf)
         buf += self.epsilon
         np.divide(m, buf, out=buf)
