@@ -301,3 +301,9 @@ def test_sklearn_permutation_importance_and_glassnet_give_the_same_ranking():
     # the same quantity measured with other shuffles: within the spread of the repeats
     spread = 3 * np.maximum(ours.std, theirs.importances_std) + 1e-3
     assert (np.abs(ours.mean - theirs.importances_mean) <= spread).all()
+
+
+def test_a_missing_cell_indicator_belongs_to_its_column():
+    plan = {"inputs": [{"name": "a", "kind": "number", "indicator": True},
+                       {"name": "b", "kind": "category", "levels": ["x", "y"]}]}
+    assert [g.tolist() for g in Players.from_plan(plan, 4).groups] == [[0, 1], [2, 3]]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 from ..base.i18n import _
 from ..base.sanitize import terminal
 from .common import UsageError, add_column_options, check_positive, print_results, result_folder
@@ -50,7 +52,7 @@ def add_explain(sub):
 def cmd_explain(args):
     from ..explain import background_rows
     from ..explain.players import describe_background
-    from ..explain.sheet import parse_rows, read_sheet
+    from ..explain.sheet import pick_rows, read_sheet
     from ..report.explain import write_explanation
     from ..training.model import load_model
 
@@ -58,8 +60,8 @@ def cmd_explain(args):
     check_positive("--repeats", args.repeats)
     model = load_model(args.model)
     sheet = read_sheet(model, args.data, args.encoding, args.skip_rows)
-    picks = parse_rows(args.rows if args.rows else f"1-{min(DEFAULT_ROWS, len(sheet))}",
-                       len(sheet))
+    picks = (pick_rows(sheet, args.rows) if args.rows else
+             np.arange(min(DEFAULT_ROWS, len(sheet))))
     background, note = None, None
     if args.background:
         rows = read_sheet(model, args.background, args.encoding).x
@@ -77,7 +79,7 @@ def cmd_explain(args):
                                  args.class_name, args.seed, args.repeats,
                                  not args.no_figures)
     print(terminal(_("explained {n} of {all} rows: contributions.csv").format(
-        n=len(picks), all=len(sheet))))
+        n=len(picks), all=sheet.total)))
     if not args.rows and len(sheet) > len(picks):
         print(terminal(_("(the first {n} rows; choose others with --rows)").format(
             n=len(picks))))

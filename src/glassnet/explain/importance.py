@@ -138,10 +138,12 @@ class Importance:
                  *map(float, self.drops[i])] for rank, i in enumerate(self.order)]
         return header, rows
 
-    def write_csv(self, path, overwrite=True) -> None:
+    def write_csv(self, path, overwrite=True, dialect=None) -> None:
+        """``importance.csv`` (``dialect``: ``io.files.output_dialect``, the input's
+        delimiter and decimal mark)."""
         from ..io.files import write_csv
 
-        write_csv(path, *self.table(), overwrite)
+        write_csv(path, *self.table(), overwrite, dialect=dialect)
 
 
 def importance(model, data, n_repeats=5, seed=0, scoring=None, max_rows=2000,

@@ -54,7 +54,9 @@ class Players:
         when there is no plan or it does not describe ``n_inputs`` inputs."""
         names, groups, k = [], [], 0
         for column in (plan or {}).get("inputs", []):
+            # a text column's levels, a number column and its missing-cell indicator
             span = len(column["levels"]) if column.get("kind") == "category" else 1
+            span += bool(column.get("indicator"))
             names.append(str(column["name"]))
             groups.append(np.arange(k, k + span))
             k += span

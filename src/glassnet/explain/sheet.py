@@ -34,6 +34,9 @@ class Sheet:
     targets: np.ndarray | None = None
     known: np.ndarray | None = None
     left_out: tuple = ()
+    detected: dict | None = None  # how the file was written (delimiter, decimal mark)
+    numbers: np.ndarray | None = None  # each row's number under the header (from 1)
+    total: int = 0  # rows under the header, with any left out for blank cells
 
     def __len__(self) -> int:
         return len(self.x)
@@ -62,6 +65,18 @@ class Sheet:
                        self.path)
 
 
+def pick_rows(sheet, text, option="--rows") -> np.ndarray:
+    """Indices into ``sheet``'s rows for row numbers ``text`` ('1-20'), counted under the
+    header of the file; a row left out for its blank cells is an error naming it."""
+    wanted = parse_rows(text, sheet.total, option) + 1
+    picks = np.flatnonzero(np.isin(sheet.numbers, wanted))
+    gone = sorted(set(wanted.tolist()) - set(sheet.numbers[picks].tolist()))
+    if gone:
+        raise DataError(f"{sheet.path}: row {gone[0]} has blank input cells and is left out "
+                        "(the model's rule for missing cells is 'drop'); choose other rows")
+    return picks
+
+
 def parse_rows(text, n, option="--rows") -> np.ndarray:
     """0-based indices of rows given as '1-20', '3,5,9-12' (counted from 1, the first
     row under the header)."""
@@ -88,6 +103,7 @@ def read_sheet(model, path, encoding=None, skip_rows=None) -> Sheet:
     from ..data.cells import is_missing, parse_number
     from ..data.csvfile import read_table
     from ..data.exports import input_plan
+    from ..data.pipeline import encode_rows
 
     path = os.fspath(path)
     header, rows, detected = read_table(path, encoding, skip_rows=skip_rows)
@@ -95,11 +111,15 @@ def read_sheet(model, path, encoding=None, skip_rows=None) -> Sheet:
         raise DataError(f"{path}: no rows under the header")
     plan = input_plan(model, header)
     decimal_comma = detected["delimiter"] == ";"
-    x = columns.encode(plan, header, rows, path, decimal_comma)
+    first_lines = [line for line, _cells in rows]
+    # blank cells as the model was trained to treat them (filled, or the row refused)
+    x, rows, _blanks = encode_rows(plan, header, rows, path, decimal_comma)
     plan_ids = [name for name in plan.get("id", []) if name in header]
     ids = columns.id_values({**plan, "id": plan_ids}, header, rows)
     lines = np.array([line for line, _cells in rows])
-    sheet = Sheet(path, x, lines, ids, plan_ids)
+    numbers = np.searchsorted(first_lines, lines) + 1
+    sheet = Sheet(path, x, lines, ids, plan_ids, detected=detected, numbers=numbers,
+                  total=len(first_lines))
     info = model.info or {}
     target = info.get("target_name")
     if target is None or target not in header:

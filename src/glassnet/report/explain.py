@@ -10,7 +10,7 @@ import os
 from ..base.i18n import _
 from ..explain import contributions, importance
 from ..explain.players import players_of
-from ..io.files import write_bytes, write_csv
+from ..io.files import output_dialect, write_bytes, write_csv
 from .html import save_figure
 
 #: a run with more input columns (images, wide sheets) gets no importance section
@@ -33,7 +33,7 @@ def importance_section(report, model, train, test, out_dir, figures=True, seed=0
     data = test if held_out else train
     result = importance(model, data, seed=seed)
     path = os.path.join(out_dir, "importance.csv")
-    result.write_csv(path)
+    result.write_csv(path, dialect=output_dialect(train.info))
     written = [path]
     where = (_("the {n} test rows").format(n=result.rows) if held_out else
              _("{n} training rows (there is no test part, so this shows what the model "
@@ -70,19 +70,21 @@ def write_explanation(out_dir, model, sheet, picks, background=None, background_
 
     result = contributions(model, sheet.x[picks], background, class_name, seed=seed,
                            background_note=background_note)
-    ids = [[int(i) + 1, *(sheet.ids[i] if sheet.ids is not None else [])] for i in picks]
+    ids = [[int(sheet.numbers[i]), *(sheet.ids[i] if sheet.ids is not None else [])]
+           for i in picks]
     header, rows = result.table(ids, ["row", *sheet.id_names])
     paths = {"contributions": os.path.join(out_dir, "contributions.csv"), "figures": []}
-    write_csv(paths["contributions"], header, rows)
+    dialect = output_dialect(sheet.detected)  # the file's delimiter and decimal mark
+    write_csv(paths["contributions"], header, rows, dialect=dialect)
     if figures:
         from ..plotting.explain import waterfall
 
-        width = len(str(len(sheet)))
+        width = len(str(sheet.total))
         for r, i in enumerate(picks):
-            name = str(i + 1)
+            name = str(sheet.numbers[i])
             if sheet.ids is not None:
                 name += f" ({' '.join(map(str, sheet.ids[i]))})"
-            file = os.path.join(out_dir, f"waterfall-row-{i + 1:0{width}d}")
+            file = os.path.join(out_dir, f"waterfall-row-{sheet.numbers[i]:0{width}d}")
             save(waterfall(result, r, row_name=name), file, formats=("png",))
             paths["figures"].append(file + ".png")
     ranked = None
@@ -90,7 +92,7 @@ def write_explanation(out_dir, model, sheet, picks, background=None, background_
     if labelled is not None and len(labelled) >= 2:
         ranked = importance(model, labelled, n_repeats=repeats, seed=seed)
         paths["importance"] = os.path.join(out_dir, "importance.csv")
-        ranked.write_csv(paths["importance"])
+        ranked.write_csv(paths["importance"], dialect=dialect)
         if figures:
             from ..plotting.explain import importance_bars
 
