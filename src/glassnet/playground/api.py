@@ -89,6 +89,11 @@ def upload_name(text) -> str:
 
 
 def routes(sessions, endpoint, json_response, initial_data=None):
+    """The API's routes: one small handler per address, each a closure over ``sessions``.
+
+    Long because the handlers sit together with the table that maps them to their
+    addresses, so the whole API reads on one page; each handler is a few lines.
+    """
     from starlette.responses import Response
     from starlette.routing import Route
 
