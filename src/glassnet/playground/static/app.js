@@ -396,6 +396,10 @@ function wire() {
       GN.traceTables($("trace"), tr, info, GN.t); GN.gradTable($("gradcheck"), tr.gradients, GN.t, tr.gradients_note); redraw();
       $("trace").scrollIntoView({behavior: "smooth", block: "nearest"});
     }).catch(function (e) { showError(e.message); });
+    var row = GN.focus;
+    api("/api/contributions", {row: row}).then(function (c) {
+      if (GN.focus === row) GN.contributionBars($("contributions"), c, GN.t);
+    }).catch(function (e) { showError(e.message); });
   };
   var net = $("net"), tip = $("tip");
   net.onmousemove = function (e) {
