@@ -114,10 +114,14 @@ class Importance:
                          "from the next by more than their spread between repeats."))
         idle = [self.names[i] for i in self.order if not mattered[i]]
         if idle:
+            from ..base.i18n import ngettext
             from ..data.columns import summarize
 
-            out.append(_("Shuffling {columns} changed the score by no more than its spread "
-                         "between repeats: the model does not rely on them.").format(
+            out.append(ngettext(
+                "Shuffling {columns} changed the score by no more than its spread between "
+                "repeats: the model does not rely on it.",
+                "Shuffling {columns} changed the score by no more than its spread between "
+                "repeats: the model does not rely on them.", len(idle)).format(
                 columns=summarize(idle, 8)))
         return out
 

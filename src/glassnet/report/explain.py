@@ -49,7 +49,10 @@ def importance_section(report, model, train, test, out_dir, figures=True, seed=0
         from ..plotting.explain import importance_bars
 
         png = save_figure(importance_bars(result), os.path.join(out_dir, "importance"))
-        report.figures([(png, _("Which inputs mattered"), "importance.png")])
+        report.figures([(png, _("Permutation importance: bars are the mean of the "
+                                "shuffles, whiskers one standard deviation either side; "
+                                "the longer the bar, the more the model relies on the "
+                                "column."), "importance.png")])
         written += [os.path.join(out_dir, f"importance{ext}") for ext in (".png", ".svg")]
     header, rows = result.table()
     shown = [[row[1], row[2], row[3]] for row in rows[:15]]

@@ -39,10 +39,13 @@ def history_rows(history):
 
 
 def write_run(out_dir, model, train, test, history, recorder=None, settings=None,
-              seconds=None, figures=True, title=None, extra=None, split="auto") -> dict:
+              seconds=None, figures=True, title=None, extra=None, split="auto",
+              baselines=True) -> dict:
     """Write the run's files into ``out_dir`` (which must exist); return their paths.
 
-    ``split`` says how the train/test split is saved (see ``exports.export_split``)."""
+    ``split`` says how the train/test split is saved (see ``exports.export_split``);
+    ``baselines`` adds the panel of scikit-learn models on the same split
+    (``report.baselines``)."""
     paths = {}
     join = lambda name: os.path.join(out_dir, name)  # noqa: E731
     seed = getattr(model, "seed", None) or 0
@@ -76,6 +79,11 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
         report.figures([f[:3] for f in first])
     report.items(_key_results(measured, unit, history, seconds, result,
                               history_units(model, train.target_name)))
+    if baselines:
+        from .baselines import fit_baselines, panel
+
+        panel(report, fit_baselines(model, train, test,
+                                    measured[-1].output if measured else None), seconds)
     _measure_tables(report, measured, train, unit, positive)
     if len(shown) > len(first):
         report.heading(_("More figures"))
