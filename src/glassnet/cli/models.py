@@ -10,11 +10,12 @@ import sys
 import numpy as np
 
 from ..base.i18n import N_, _, ngettext, pad
-from ..base.sanitize import terminal
+from ..base.sanitize import one_line, terminal
 from .common import (
     UsageError,
     add_column_options,
     add_sheet_option,
+    check_positive,
     load_data,
     output_file,
     parse_hidden,
@@ -83,7 +84,7 @@ def cmd_predict(args):
     if args.out:
         print(terminal(ngettext("{n} prediction written to {file}",
                                 "{n} predictions written to {file}", len(result.rows)).format(
-                                    n=len(result.rows), file=args.out)))
+                                    n=len(result.rows), file=one_line(args.out))))
     else:
         from ..io.files import csv_text
 
@@ -232,9 +233,10 @@ def cmd_gradcheck(args):
     from ..training.model import Sequential
     from ..training.spec import ModelSpec, build_model
 
+    check_positive("--rows", args.rows)
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
                      id=args.id, skip_rows=args.skip_rows, sheet=args.sheet)
-    rows = data.subset(slice(0, max(1, args.rows)))
+    rows = data.subset(slice(0, args.rows))
     if args.model:
         saved = load_model(args.model)
         config = saved.get_config()
@@ -255,7 +257,7 @@ def cmd_gradcheck(args):
     table = gradient_errors(model, rows.features, rows.targets_for(loss, model.output_dim),
                            loss=loss)
     print(terminal(_("gradient check on {n} rows of {data}, loss {loss}, float64").format(
-        n=len(rows), data=args.data, loss=loss.name)))
+        n=len(rows), data=one_line(args.data), loss=loss.name)))
     print(pad(_("layer"), 24) + pad(_("weight"), 10) + pad(_("shape"), 12)
           + pad(_("relative error"), 16, ">") + pad(_("max abs error"), 16, ">"))
     for row in table:
