@@ -71,7 +71,8 @@ def cmd_predict(args):
 
         table = csv_bytes(result.header, [[f"{v:.6g}" if isinstance(v, float) else v
                                            for v in row] for row in result.rows])
-        sys.stdout.write(terminal(table.decode("utf-8-sig")))
+        # the table is the command's output, as a file would be: -q keeps it
+        getattr(args, "data_stream", sys.stdout).write(terminal(table.decode("utf-8-sig")))
     if result.comparison:  # on stderr when stdout carries the table
         print_comparison(result.comparison, file=sys.stdout if args.out else sys.stderr)
     return 0
