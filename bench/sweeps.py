@@ -175,7 +175,7 @@ def main(argv=None):
         quick = capacity(subsample=args.subsample, epochs=1, path=args.mnist,
                          validation_rows=1000)
         equal = random_specs({**quick[1], "name": None}, trials=8, learning_rate=(1e-4, 1e-2),
-                             weight_decay=(1e-6, 1e-3), seed=0)
+                             l2=(1e-6, 1e-3), seed=0)
         for spec in equal:
             spec["optimizer"]["name"] = "adam"
         cores = available_parallelism()

@@ -56,13 +56,15 @@ def test_capacity_preset_models():
 def test_random_search_draws_log_uniformly_and_ranks(tmp_path):
     base = {"data": {"source": "moons", "split_seed": 0}, "hidden": [8], "epochs": 10,
             "batch_size": 16, "optimizer": {"name": "sgd"}}
-    specs = random_specs(base, trials=200, learning_rate=(1e-4, 1e-1),
-                         weight_decay=(1e-6, 1e-2), seed=3)
+    specs = random_specs(base, trials=200, learning_rate=(1e-4, 1e-1), l2=(1e-6, 1e-2),
+                         seed=3)
     lr = np.log10([s["optimizer"]["learning_rate"] for s in specs])
     assert lr.min() >= -4 and lr.max() <= -1 and abs(lr.mean() + 2.5) < 0.15
-    assert [s["l2"] for s in specs] == [s["search"]["weight_decay"] for s in specs]
+    l2 = np.log10([s["l2"] for s in specs])
+    assert l2.min() >= -6 and l2.max() <= -2 and abs(l2.mean() + 4) < 0.2
+    assert [s["l2"] for s in specs] == [s["search"]["l2"] for s in specs]
     assert specs == random_specs(base, trials=200, learning_rate=(1e-4, 1e-1),
-                                 weight_decay=(1e-6, 1e-2), seed=3)
+                                 l2=(1e-6, 1e-2), seed=3)
     results = run_sweep(specs[:4])
     scores = [score(r) for r in results]
     assert all(0 < s <= 1 for s in scores)

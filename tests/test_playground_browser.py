@@ -44,7 +44,7 @@ def page(browser, base):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(base + "/")
-    page.wait_for_function("window.GN && GN.info && GN.frame && GN.frame.network")
+    wait_for(page, "window.GN && GN.info && GN.frame && GN.frame.network")
     yield page
     page.close()
     assert errors == []
@@ -63,8 +63,28 @@ def fish_csv(path):
     return path
 
 
+def wait_for(page, expression, timeout=30000):
+    """Wait until the page's ``expression`` is true. Playwright's ``wait_for_function``
+    evaluates a string with eval(), which the playground's Content-Security-Policy
+    forbids (no 'unsafe-eval'); ``page.evaluate`` goes through the debugger and is not
+    bound by it."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Exception:  # noqa: BLE001 - a part not there yet (GN.info undefined)
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout / 1000:.0f} s for {expression}")
+        page.wait_for_timeout(20)
+
+
 def wait_frame(page, condition):
-    page.wait_for_function(f"(() => {{ var f = GN.frame; return f && f.version >= GN.info.version "
+    wait_for(page, f"(() => {{ var f = GN.frame; return f && f.version >= GN.info.version "
                            f"&& ({condition}); }})()", timeout=60000)
 
 
@@ -82,10 +102,10 @@ def steps(page, n):
 def test_a_newcomers_session_on_a_japanese_csv(page, tmp_path):
     path = fish_csv(tmp_path / "魚.csv")
     page.set_input_files("#file", str(path))
-    page.wait_for_function("GN.info && GN.info.target === '魚種' && GN.info.features.length === 3")
+    wait_for(page, "GN.info && GN.info.target === '魚種' && GN.info.features.length === 3")
     # features: leave the water temperature out
     page.uncheck("#features input[value='水温']")
-    page.wait_for_function("GN.info.features.join() === '体長,体重'")
+    wait_for(page, "GN.info.features.join() === '体長,体重'")
     assert page.input_value("#target") == "魚種"
     assert page.evaluate("GN.info.classes") == ["鮭", "鯛", "鯵"]
     # a wider network and Adam, by clicking
@@ -93,10 +113,10 @@ def test_a_newcomers_session_on_a_japanese_csv(page, tmp_path):
     page.select_option("#optimizer", "adam")
     page.fill("#learning_rate", "0.05")
     page.dispatch_event("#learning_rate", "change")
-    page.wait_for_function("GN.info.layers[0].units === 3 && GN.info.spec.optimizer.name === "
+    wait_for(page, "GN.info.layers[0].units === 3 && GN.info.spec.optimizer.name === "
                            "'adam' && GN.info.spec.optimizer.learning_rate === 0.05")
     wait_frame(page, "f.step === 0")
-    page.wait_for_function("GN.stats.draws > 0")
+    wait_for(page, "GN.stats.draws > 0")
     untrained = region_pixels(page)
     initial_kernel = page.evaluate("GN.frame.network.layers[0].kernel")
 
@@ -138,7 +158,7 @@ def test_a_newcomers_session_on_a_japanese_csv(page, tmp_path):
 
     # Japanese UI
     page.click("#lang-ja")
-    page.wait_for_function("document.documentElement.lang === 'ja'")
+    wait_for(page, "document.documentElement.lang === 'ja'")
     assert page.inner_text(".col.data h2") == "データ"
     assert "エポック" in page.inner_text(".controls")
     assert "90 行" in page.inner_text("#csv-info")
@@ -199,7 +219,7 @@ def test_redraws_at_least_ten_times_a_second_while_training(page):
 def test_phone_width_layout(browser, base, tmp_path):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(base + "/")
-    page.wait_for_function("window.GN && GN.info && GN.frame && GN.frame.network")
+    wait_for(page, "window.GN && GN.info && GN.frame && GN.frame.network")
     steps(page, 2)
     widths = page.evaluate("[document.documentElement.scrollWidth, "
                            "document.getElementById('region').clientWidth]")
@@ -217,14 +237,89 @@ def test_phone_width_layout(browser, base, tmp_path):
 def test_the_url_restores_the_setup(browser, base):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(base + "/")
-    page.wait_for_function("window.GN && GN.info && GN.frame")
+    wait_for(page, "window.GN && GN.info && GN.frame")
     page.click("#datasets button[data-name='spiral']")
     page.click("#add-layer")
-    page.wait_for_function("GN.info.classes.length === 3 && GN.info.layers.length === 3")
+    wait_for(page, "GN.info.classes.length === 3 && GN.info.layers.length === 3")
     url = page.url
     page.close()
     again = browser.new_page(viewport={"width": 1400, "height": 900})
     again.goto(url)
-    again.wait_for_function("window.GN && GN.info && GN.info.layers.length === 3")
+    wait_for(again, "window.GN && GN.info && GN.info.layers.length === 3")
     assert again.evaluate("GN.state.data.name") == "spiral"
     again.close()
+
+
+# Hostile data and links (issue 25): text from a file or a link stays text ------------------------
+XSS = "x'><img src=/static/none onerror=\"window.pwned=1\">"
+
+
+def test_column_and_class_names_with_quotes_and_markup_stay_text(page, tmp_path):
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    names = ["a'b", XSS, "<b>bold</b>"]
+    lines = [",".join(['"' + n.replace('"', '""') + '"' for n in names] + ["class"])]
+    classes = ["<i onmouseover=alert(1)>c1</i>", "c'2"]
+    for i in range(60):
+        lines.append(f"{i % 7},{i % 5},{(i * 3) % 11},\"{classes[i % 2]}\"")
+    path = tmp_path / "quotes.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    page.set_input_files("#file", str(path))
+    wait_for(page, "GN.info && GN.info.target === 'class' && GN.info.features.length === 3")
+    assert page.evaluate("GN.info.features") == names
+    # the names as the page shows them: checkbox values, labels, the axes' options
+    assert page.eval_on_selector_all("#features input", "els => els.map(e => e.value)") == \
+        names + ["class"]
+    assert page.eval_on_selector_all("#target option", "els => els.map(e => e.value)") == \
+        names + ["class"]
+    assert page.eval_on_selector_all("#view-x option", "els => els.map(e => e.textContent)") == \
+        names
+    page.uncheck(f"#features input[value=\"{names[0]}\"]")  # the quote does not break it
+    wait_for(page, "GN.info.features.length === 2")
+    steps(page, 2)
+    wait_for(page, "document.querySelectorAll('#confusion th').length > 0")
+    headers = page.eval_on_selector_all("#confusion th", "els => els.map(e => e.textContent)")
+    assert set(classes) <= set(headers)
+    assert page.evaluate("document.querySelectorAll('img, i, b:not(#epoch):not(#steps)"
+                         ":not(#lr-now):not(.lc b)').length") == 0
+    assert page.evaluate("window.pwned") is None
+    assert [c for c in console if "Content Security Policy" in c] == []
+
+
+def test_a_shared_link_cannot_put_markup_into_the_page(browser, base):
+    import json
+    import urllib.parse
+
+    state = {"data": {"source": "builtin", "name": XSS},
+             "split": {"validation": 0.2, "method": XSS},
+             "spec": {"hidden": [{"units": XSS, "activation": XSS}, 3, None], "loss": XSS},
+             "view": {"x": XSS, "y": 1}, "lang": XSS, "__proto__": {"polluted": 1}}
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.goto(base + "/#" + urllib.parse.quote(json.dumps(state)))
+    wait_for(page, "window.GN && GN.session && "
+                           "!document.getElementById('error').hidden")
+    assert "setup.data.name must be one of" in page.text_content("#error")
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert page.evaluate("window.pwned") is None
+    assert page.evaluate("({}).polluted") is None
+    # the layer boxes show the link's text as text
+    assert XSS in page.eval_on_selector_all(".lc b", "els => els.map(e => e.textContent)")
+    page.close()
+
+
+def test_the_page_loads_without_csp_violations_or_missing_files(browser, base):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400
+            else None)
+    page.goto(base + "/")
+    wait_for(page, "window.GN && GN.info && GN.frame && GN.frame.network")
+    page.click("#play")
+    wait_for(page, "GN.frame.epoch >= 2")
+    page.click("#play")
+    page.wait_for_timeout(300)
+    assert problems == []
+    page.close()

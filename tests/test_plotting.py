@@ -177,3 +177,21 @@ def test_a_report_with_many_classes_stays_small(tmp_path):
     assert not (tmp_path / "probability-maps.png").exists()
     assert (tmp_path / "decision-regions.png").exists()
     assert "'=class0" in (tmp_path / "train.csv").read_text(encoding="utf-8-sig")
+
+
+def test_log_axes_are_labelled_in_plain_text():
+    """Figures parse no mathtext, so matplotlib's $\\mathdefault{10^{-3}}$ would show raw;
+    log_axis labels the decades 10⁻³ as text (the search report's axes)."""
+    from glassnet.plotting.style import log_axis, pyplot
+
+    plt = pyplot()
+    fig, ax = plt.subplots()
+    ax.plot([1e-5, 1e-1], [1e-8, 1e-2])
+    log_axis(ax, "x")
+    log_axis(ax, "y")
+    fig.canvas.draw()
+    x = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    y = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    plt.close(fig)
+    assert {"10⁻⁵", "10⁻³", "10⁻¹"} <= set(x) and {"10⁻⁸", "10⁻²"} <= set(y)
+    assert not [label for label in x + y if "$" in label or "mathdefault" in label]

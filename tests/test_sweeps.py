@@ -132,12 +132,39 @@ def test_a_killed_sweep_resumes_without_rerunning_finished_trials(tmp_path):
 
 # -- samplers -----------------------------------------------------------------------------
 def test_grid_is_log_spaced_and_fits_in_the_trials():
-    specs = grid_specs(MOONS, trials=20, learning_rate=(1e-4, 1e-1), weight_decay=(1e-6, 1e-2))
+    specs = grid_specs(MOONS, trials=20, learning_rate=(1e-4, 1e-1), l2=(1e-6, 1e-2))
     lrs = sorted({s["search"]["learning_rate"] for s in specs})
-    wds = sorted({s["search"]["weight_decay"] for s in specs})
-    assert len(specs) == 20 and len(lrs) == 4 and len(wds) == 5
-    assert np.allclose(lrs, [1e-4, 1e-3, 1e-2, 1e-1]) and np.allclose(wds, np.logspace(-6, -2, 5))
+    l2s = sorted({s["search"]["l2"] for s in specs})
+    assert len(specs) == 20 and len(lrs) == 4 and len(l2s) == 5
+    assert np.allclose(lrs, [1e-4, 1e-3, 1e-2, 1e-1]) and np.allclose(l2s, np.logspace(-6, -2, 5))
+    assert [s["l2"] for s in specs] == [s["search"]["l2"] for s in specs]  # what trains
     assert len(grid_specs(MOONS, trials=7)) == 6  # 2 × 3
+
+
+def test_the_l2_range_under_its_old_name_still_works():
+    """``weight_decay=`` was the search's name for the L2 penalty: same trials, a warning."""
+    new = grid_specs(MOONS, trials=4, l2=(1e-6, 1e-2))
+    with pytest.warns(FutureWarning, match=r"now called l2"):
+        old = grid_specs(MOONS, trials=4, weight_decay=(1e-6, 1e-2))
+    assert old == new
+    with pytest.warns(FutureWarning):
+        assert random_specs(MOONS, 3, weight_decay=(1e-6, 1e-2)) == random_specs(
+            MOONS, 3, l2=(1e-6, 1e-2))
+    with pytest.raises(ConfigError, match="once"):
+        grid_specs(MOONS, l2=(1e-6, 1e-2), weight_decay=(1e-6, 1e-2))
+
+
+def test_a_search_journal_from_before_the_rename_resumes_without_training_again(tmp_path):
+    from glassnet.experiments.journal import Journal, trial_key
+    from glassnet.experiments.runner import Sweep
+
+    spec = grid_specs(MOONS, trials=1)[0]
+    old = {**spec, "search": {"learning_rate": spec["search"]["learning_rate"],
+                              "weight_decay": spec["search"]["l2"]}}
+    Journal(str(tmp_path / JOURNAL)).append(
+        {"key": trial_key(old), "trial": 0, "result": {"name": "trial 1", "spec": old}})
+    sweep = Sweep(str(tmp_path), resume=True)
+    assert sweep.finished[trial_key(spec)]["spec"] == spec
 
 
 def test_tpe_is_independent_of_workers_and_resumes_from_its_journals(tmp_path):

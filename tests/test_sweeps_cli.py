@@ -25,7 +25,7 @@ def test_search_command_prints_progress_and_resumes(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     trials = [line for line in lines if "score" in line]
     assert len(trials) == 4 and lines[2].strip().startswith("[0/4 done, 2 running, 4 left]")
-    assert all("lr " in line and "decay " in line and "ETA " in line for line in trials)
+    assert all("lr " in line and "l2 " in line and "ETA " in line for line in trials)
     assert trials[-1].strip().startswith("[4/4 done, 0 running, 0 left]")
     results = json.loads(open(os.path.join(out, "results.json"), encoding="utf-8").read())
     assert sorted(r["spec"]["search"]["learning_rate"] for r in results)[::3] == [1e-6, 0.1]
@@ -87,3 +87,32 @@ def test_the_scheduler_comes_from_glassnet_scheduler_by_default(tmp_path, capsys
     monkeypatch.delenv("GLASSNET_SCHEDULER")  # the same folder serves once it is fixed
     assert run(["compare", "xor", "--hidden", "2", "--epochs", "1",
                 "--out", str(tmp_path / "c")]) == 0
+
+
+def test_search_l2_range_and_its_old_name(tmp_path, capsys):
+    """--l2-range sets the L2 penalty each trial trains with; --wd-range, its old name,
+    still works with a note; a folder whose plan says weight_decay resumes as l2."""
+    from glassnet.cli import run
+
+    args = ["search", "moons", "--trials", "1", "--epochs", "1", "--hidden", "2",
+            "--sampler", "grid"]
+    out = str(tmp_path / "new")
+    assert run([*args, "--l2-range", "1e-6", "1e-2", "--out", out]) == 0
+    assert "--wd-range" not in capsys.readouterr().err
+    results = json.loads(open(os.path.join(out, "results.json"), encoding="utf-8").read())
+    assert results[0]["spec"]["l2"] == results[0]["spec"]["search"]["l2"]
+    assert results[0]["spec"]["l2"] == pytest.approx(1e-4)  # one trial: the geometric mean
+    old = str(tmp_path / "old")
+    assert run([*args, "--wd-range", "1e-6", "1e-2", "--out", old]) == 0
+    assert "--wd-range is now called --l2-range" in capsys.readouterr().err
+    again = json.loads(open(os.path.join(old, "results.json"), encoding="utf-8").read())
+    assert again[0]["spec"] == results[0]["spec"]
+    assert run([*args, "--wd-range", "1e-6", "1e-2", "--l2-range", "1e-6", "1e-2"]) == 2
+    plan_path = os.path.join(old, "sweep.json")
+    plan = json.loads(open(plan_path, encoding="utf-8").read())
+    plan["weight_decay"] = plan.pop("l2")  # as an older glassnet wrote it
+    with open(plan_path, "w", encoding="utf-8") as f:
+        json.dump(plan, f)
+    capsys.readouterr()
+    assert run(["search", "--resume", old]) == 0
+    assert not [line for line in capsys.readouterr().out.splitlines() if "score" in line]

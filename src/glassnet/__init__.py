@@ -28,6 +28,7 @@ from .engine import activations, initializers, layers, losses, optimizers, regul
 from .engine.gradients import gradient_check, gradient_errors, numerical_gradients
 from .engine.layers import Input
 from .training import callbacks, metrics
+from .training import model as _model_module
 from .training.model import Sequential
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "initializers",
     "layers",
     "load_model",
+    "export",
     "load_csv",
     "predict_csv",
     "export_coefficients",
@@ -76,7 +78,8 @@ _LAZY = {
     "training_ratio": (".data", "training_ratio"),
     "trace": (".engine.tracing", "trace"),
     "format_trace": (".engine.tracing", "format_trace"),
-    "load_model": (".training.model", "load_model"),
+    "load_model": (".interop.loading", "load_model"),
+    "export": (".interop.export", "export"),
     "predict_csv": (".data.exports", "predict_csv"),
     "export_coefficients": (".data.exports", "export_coefficients"),
     "export_json": (".data.exports", "export_json"),
@@ -84,6 +87,16 @@ _LAZY = {
     "build_model": (".training.spec", "build_model"),
     "train": (".training.spec", "train"),
 }
+
+
+def _export(model, path, format=None):
+    """``Sequential.export``: ``interop.export.export``, imported on first use."""
+    from .interop.export import export
+
+    return export(model, path, format)
+
+
+_model_module.EXPORTERS[:] = [_export]
 
 
 def __getattr__(name):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 
+from ..base.i18n import _
 from ..base.sanitize import terminal
 from .common import (
     UsageError,
@@ -217,9 +219,9 @@ def cmd_compare(args):
 
 
 def add_search(sub):
-    p = sub.add_parser("search", help="search learning rate and weight decay (random, grid "
+    p = sub.add_parser("search", help="search learning rate and L2 penalty (random, grid "
                        "or TPE)",
-                       description="Try learning rates and weight decays (random: drawn "
+                       description="Try learning rates and L2 penalties (random: drawn "
                        "log-uniformly, as in Deep Learning from Scratch, chapter 6; grid: a "
                        "log-spaced grid; tpe: proposed by Optuna from the trials before), train "
                        "one model per trial and report the best trials, the score against each "
@@ -232,7 +234,7 @@ def add_search(sub):
     p.add_argument("data", nargs="?", help="CSV file or built-in dataset (not needed with "
                    "--resume)")
     p.add_argument("--trials", type=int, default=20, help="how many models to train, each "
-                   "with its own learning rate and weight decay (default 20)")
+                   "with its own learning rate and L2 penalty (default 20)")
     p.add_argument("--sampler", choices=["random", "grid", "tpe"], default="random",
                    help="how trials are chosen (tpe needs pip install 'glassnet[tune]')")
     p.add_argument("--prune", action="store_true", help="stop hopeless trials early: after "
@@ -241,8 +243,11 @@ def add_search(sub):
     p.add_argument("--lr-range", type=float, nargs=2, default=[1e-6, 1e-1],
                    metavar=("LOW", "HIGH"), help="learning rates to try, on a log scale "
                    "(default 1e-6 0.1)")
-    p.add_argument("--wd-range", type=float, nargs=2, default=[1e-8, 1e-2],
-                   metavar=("LOW", "HIGH"), help="weight decay (L2 penalty) range")
+    p.add_argument("--l2-range", type=float, nargs=2, metavar=("LOW", "HIGH"),
+                   help="L2 penalties to try (the l2 of train --l2: λ in λ Σ w² over the "
+                   "kernels), on a log scale (default 1e-8 0.01)")
+    # its old name, which said weight decay (a different, decoupled update in Keras)
+    p.add_argument("--wd-range", type=float, nargs=2, help=argparse.SUPPRESS)
     p.add_argument("--hidden", default="100,100", help="units (neurons) in each hidden "
                    "layer of every trial (default 100,100)")
     p.add_argument("--activation", default="relu", help="hidden activation of every trial "
@@ -251,6 +256,18 @@ def add_search(sub):
                    "plain SGD is where the learning rate matters most)")
     _experiment_options(p)
     p.set_defaults(func=cmd_search)
+
+
+def _l2_range(args) -> list[float]:
+    from ..experiments.search import L2_RANGE
+
+    if args.wd_range is None:
+        return list(args.l2_range or L2_RANGE)
+    if args.l2_range is not None:
+        raise UsageError("give --l2-range only (--wd-range is its old name)")
+    print(_("note: --wd-range is now called --l2-range (it sets the L2 penalty); the old "
+            "name will be removed"), file=sys.stderr)
+    return list(args.wd_range)
 
 
 def cmd_search(args):
@@ -268,7 +285,7 @@ def cmd_search(args):
         check_positive("--trials", args.trials)
         plan = search_plan(base, f"glassnet search ({args.sampler})", sampler=args.sampler,
                            trials=args.trials, learning_rate=list(args.lr_range),
-                           weight_decay=list(args.wd_range), seed=args.seed, prune=args.prune)
+                           l2=_l2_range(args), seed=args.seed, prune=args.prune)
         print(f"{args.sampler} search: {args.trials} trials" + (
             ", hopeless ones stopped early (median rule)" if args.prune else ""))
     run_and_report(plan, _out(args, "search"), args)

@@ -57,7 +57,7 @@ def add_predict(sub):
 
 def cmd_predict(args):
     from ..data.exports import predict_csv
-    from ..training.model import load_model
+    from ..interop.loading import load_model
 
     if args.out:
         output_file(args.out, args.overwrite, [args.data, args.model])
@@ -106,8 +106,8 @@ def add_evaluate(sub):
 def cmd_evaluate(args):
     from ..data import Dataset, load_csv
     from ..data.exports import input_plan
+    from ..interop.loading import load_model
     from ..training.metrics import confusion_matrix
-    from ..training.model import load_model
 
     model = load_model(args.model)
     info = model.info or {}
@@ -160,7 +160,8 @@ def add_gradcheck(sub):
 def cmd_gradcheck(args):
     from ..engine import losses
     from ..engine.gradients import gradient_errors
-    from ..training.model import Sequential, load_model
+    from ..interop.loading import load_model
+    from ..training.model import Sequential
     from ..training.spec import ModelSpec, build_model
 
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
@@ -245,7 +246,7 @@ def model_from_weights(spec, source):
 
 def cmd_trace(args):
     from ..engine.tracing import format_trace, trace
-    from ..training.model import load_model
+    from ..interop.loading import load_model
 
     if args.show_example:
         print(json.dumps(XOR_NETWORK, indent=1))

@@ -41,6 +41,12 @@ from .cells import Cells, _is_number, is_missing, not_a_number, parse_number, re
 
 #: More distinct texts than this in a column is free text or an identifier, not categories.
 MAX_LEVELS = 50
+#: Text columns together may make at most this many one-hot inputs, and rows x one-hot
+#: inputs at most this many cells (160 MB as float64): the cost of a file's text columns
+#: is checked before its matrix is made, since a small file of many text columns makes
+#: a huge one (400 columns x 50 texts x 1400 rows is 28 million cells from 1.7 MB).
+MAX_ONE_HOT_INPUTS = 1000
+MAX_ONE_HOT_CELLS = 20_000_000
 #: Header names that mean "row identifier" (compared after NFKC, case-folding, no dots).
 ID_NAMES = {"no", "id", "#", "番号", "連番", "通し番号", "index", "個体番号", "サンプル番号",
             "標本番号", "sampleid", "sample", "key"}
@@ -239,6 +245,7 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
             inputs.append({"name": name, "kind": "category", "levels": levels})
         else:
             inputs.append({"name": name, "kind": "number"})
+    _check_one_hot(inputs, len(rows), path)
     if not inputs:
         raise DataError(f"{path}: no feature columns left; the file has only the target "
                         f"column {header[target]!r}"
@@ -247,6 +254,21 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
             "id": [header[j] for j, kind in decided.items() if kind == "id"],
             "ignored": [header[j] for j in sorted(ignored)],
             "target": header[target]}
+
+
+def _check_one_hot(inputs, n_rows, path):
+    """DataError when the text columns' one-hot inputs are over the limits."""
+    texts = sorted((c for c in inputs if c["kind"] == "category"), key=lambda c: -len(c["levels"]))
+    width = sum(len(c["levels"]) for c in texts)
+    if width <= MAX_ONE_HOT_INPUTS and width * n_rows <= MAX_ONE_HOT_CELLS:
+        return
+    widest = ", ".join(f"{c['name']!r} ({len(c['levels'])})" for c in texts[:3])
+    limit = (f"more than the limit of {MAX_ONE_HOT_INPUTS}" if width > MAX_ONE_HOT_INPUTS
+             else f"{width * n_rows:,} cells for {n_rows} rows, more than the limit of "
+                  f"{MAX_ONE_HOT_CELLS:,}")
+    raise DataError(f"{path}: {len(texts)} text columns would become {width} one-hot inputs, "
+                    f"{limit}; the most different texts are in {widest}; leave some out with "
+                    f"--ignore (ignore=[...] in Python)")
 
 
 def _kind_as_input(name, cells, decimal_comma):

@@ -26,11 +26,11 @@ from ..base.errors import ConfigError, ResultsError
 from ..io.files import write_bytes
 from .journal import JOURNAL
 from .runner import run_sweep
-from .search import OPTUNA_JOURNAL, run_search
+from .search import OPTUNA_JOURNAL, l2_range, run_search
 
 PLAN = "sweep.json"
 KINDS = ("compare", "search")
-SEARCH_SETTINGS = ("sampler", "trials", "learning_rate", "weight_decay", "seed", "prune",
+SEARCH_SETTINGS = ("sampler", "trials", "learning_rate", "l2", "seed", "prune",
                    "prune_startup", "wave")
 
 
@@ -39,6 +39,8 @@ def compare_plan(specs, title="glassnet compare") -> dict:
 
 
 def search_plan(base, title="glassnet search", **settings) -> dict:
+    if "weight_decay" in settings:  # the L2 range's old name
+        settings["l2"] = l2_range(settings.get("l2"), settings.pop("weight_decay"))
     unknown = set(settings) - set(SEARCH_SETTINGS)
     if unknown:
         raise ConfigError(f"search plan: unknown setting(s) {', '.join(sorted(unknown))}; "
@@ -60,6 +62,8 @@ def load_plan(out_dir) -> dict:
     if not isinstance(plan, dict) or plan.get("kind") not in KINDS:
         raise ConfigError(f"resume: {path}: expected a sweep plan with kind 'compare' or "
                           f"'search'")
+    if "weight_decay" in plan and "l2" not in plan:  # the L2 range's name before the rename
+        plan["l2"] = plan.pop("weight_decay")
     return plan
 
 
@@ -151,7 +155,7 @@ def run_experiment(plan, out_dir, jobs=1, scheduler=None, resume=False, overwrit
         if not resume and os.path.exists(os.path.join(out_dir, OPTUNA_JOURNAL)):
             raise ConfigError(f"{out_dir} already holds an Optuna study")
         settings = {k: plan[k] for k in SEARCH_SETTINGS if k in plan}
-        for name in ("learning_rate", "weight_decay"):
+        for name in ("learning_rate", "l2"):
             if name in settings:
                 settings[name] = tuple(settings[name])
         results = run_search(plan["base"], **settings, **options)

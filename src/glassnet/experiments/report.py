@@ -135,6 +135,9 @@ def write_compare(out_dir, results, title="glassnet compare") -> str:
 
 
 # -- search -------------------------------------------------------------------------------
+AXIS = {"learning_rate": "learning rate", "l2": "L2 penalty (l2)"}  # searched settings
+
+
 def _settings(results):
     return list(results[0]["spec"].get("search", {}))
 
@@ -147,7 +150,7 @@ def score_label(results) -> str:
 def search_figure(results):
     """Score against each searched setting, and both settings together (a heat map when
     the trials form a grid, else a scatter coloured by score)."""
-    from ..plotting.style import pyplot
+    from ..plotting.style import log_axis, pyplot
 
     plt = pyplot()
     names = _settings(results)
@@ -168,8 +171,8 @@ def search_figure(results):
         if (~finite).any():
             ax.scatter(x[~finite], np.full((~finite).sum(), floor), marker="x", color="0.4",
                        label="diverged (no score)")
-        ax.set_xscale("log")
-        ax.set_xlabel(name.replace("_", " "))
+        log_axis(ax, "x")
+        ax.set_xlabel(AXIS.get(name, name))
         ax.set_ylabel(score_label(results))
         ax.grid(alpha=0.25)
         if pruned.any() or (~finite).any():
@@ -183,6 +186,8 @@ def search_figure(results):
 
 
 def _two_settings(fig, ax, x, y, s, names, label):
+    from ..plotting.style import log_axis
+
     xs, ys = np.unique(x), np.unique(y)
     if len(xs) * len(ys) == len(s) and len(xs) > 1 and len(ys) > 1:
         grid = np.full((len(ys), len(xs)), np.nan)
@@ -202,11 +207,11 @@ def _two_settings(fig, ax, x, y, s, names, label):
                            edgecolors="0.3")
         if (~finite).any():
             ax.scatter(x[~finite], y[~finite], marker="x", color="0.4")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        log_axis(ax, "x")
+        log_axis(ax, "y")
         ax.set_title("every trial")
-    ax.set_xlabel(names[0].replace("_", " "))
-    ax.set_ylabel(names[1].replace("_", " "))
+    ax.set_xlabel(AXIS.get(names[0], names[0]))
+    ax.set_ylabel(AXIS.get(names[1], names[1]))
     fig.colorbar(image, ax=ax, label=label)
 
 
@@ -235,8 +240,8 @@ def write_search(out_dir, results, top=5, title="glassnet search", sampler="rand
            "grid": "on a log-spaced grid",
            "tpe": "proposed by Optuna's TPE sampler from the trials before"}[sampler]
     report = Report(title)
-    report.paragraph(f"{len(results)} trials; learning rate and weight decay (the L2 "
-                     f"strength) {how}. Score = {score_label(results)}.")
+    report.paragraph(f"{len(results)} trials; learning rate and L2 penalty (l2, the "
+                     f"λ of λ Σ w² over the kernels) {how}. Score = {score_label(results)}.")
     for note in search_notes(results):
         report.paragraph(note, css="note")
     fig = search_figure(results)

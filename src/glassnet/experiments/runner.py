@@ -82,7 +82,7 @@ class Sweep:
                 raise ConfigError(f"{out_dir} already holds a sweep ({JOURNAL}); resume it "
                                   "(--resume) or choose another folder")
             os.makedirs(out_dir, exist_ok=True)
-            self.finished = {r["key"]: r["result"] for r in read_journal(path)}
+            self.finished = dict(_renamed(r) for r in read_journal(path))
             self.journal = Journal(path)
         self.count = 0            # trials of this sweep seen so far, journaled or run
         self.ran, self.started = 0, None
@@ -196,6 +196,20 @@ class Sweep:
             self.progress(self.status(result))
 
 
+def _renamed(record) -> tuple[str, dict]:
+    """(key, result) of a journal record; a search trial from before the L2 penalty was
+    called ``l2`` (its ``search`` said ``weight_decay``) under the name and key it has now,
+    so a resumed old search does not train its finished trials again."""
+    result = record["result"]
+    spec = result.get("spec") or {}
+    search = spec.get("search") or {}
+    if "weight_decay" not in search:
+        return record["key"], result
+    spec = {**spec, "search": {("l2" if k == "weight_decay" else k): v
+                               for k, v in search.items()}}
+    return trial_key(spec), {**result, "spec": spec}
+
+
 def _cost(spec) -> float:
     """A rough relative cost of a trial: epochs times rows times weights. Before the data
     is loaded the widths are guessed: 784 inputs for MNIST, else 10; 10 outputs."""
@@ -281,7 +295,7 @@ def describe(status) -> str:
     return " | ".join(parts)
 
 
-SHORT = {"learning_rate": "lr", "weight_decay": "decay"}
+SHORT = {"learning_rate": "lr"}  # searched settings in a console line and table heading
 
 
 def _clock(seconds) -> str:

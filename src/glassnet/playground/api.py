@@ -12,6 +12,9 @@ from . import exports, setup
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_JSON_BYTES = 1024 * 1024
+#: JSON nested deeper than this is refused (a setup is four levels deep)
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"the request body is nested deeper than {MAX_JSON_DEPTH} levels of lists and objects"
 ACTIONS = ("play", "pause", "step", "reset")
 DOWNLOADS = {
     "model": ("application/zip", "playground.glassnet"),
@@ -52,10 +55,29 @@ async def read_json(request):
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RequestError(400, f"the request body must be JSON ({exc})") from None
+    except RecursionError:  # deeper than Python's own parser goes
+        raise RequestError(400, TOO_DEEP) from None
+    if json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise RequestError(400, TOO_DEEP)
     if not isinstance(value, dict):
         raise RequestError(400, f"the request body must be a JSON object, got "
                                 f"{type(value).__name__}")
     return value
+
+
+def json_depth(value, limit: int) -> int:
+    """How deeply lists and objects nest in ``value`` (without recursion; stops counting
+    past ``limit``)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth > limit:
+                return depth
+            todo.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict)
+                                                 else item))
+    return deepest
 
 
 def upload_name(text) -> str:
@@ -103,7 +125,8 @@ def routes(sessions, endpoint, json_response, initial_data=None):
         if not raw:
             raise RequestError(400, "the upload is empty; send the CSV file's bytes as the body")
         name = upload_name(request.query_params.get("name"))
-        return json_response(await asyncio.to_thread(session.set_upload, name, raw))
+        columns = await asyncio.to_thread(session.set_upload, name, raw)
+        return json_response(columns)
 
     async def setup_(request):
         session = session_of(request)
@@ -170,6 +193,9 @@ def _download(session, kind) -> bytes:
             return exports.python_code(session.state, spec.to_dict(),
                                        session.upload[0] if session.upload else None
                                        ).encode("utf-8")
+    if kind == "report" and session.model is not None and session.epoch == 0:
+        raise RequestError(409, "no epoch trained yet: the report shows learning curves; "
+                                "press play (or step through one epoch) first")
     model = session.trained_model()
     if kind == "model":
         return exports.model_bytes(model)

@@ -19,9 +19,10 @@ import secrets
 import threading
 import time
 
-from ..base.errors import GlassnetError
+from ..base.errors import ConfigError, GlassnetError
 from .api import RequestError
 from .api import routes as api_routes
+from .guard import Guard
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 MAX_SESSIONS = 16
@@ -34,12 +35,19 @@ log = logging.getLogger("glassnet.playground")
 
 
 class Sessions:
-    """The open pages, by random id; removes a page's session once it is gone."""
+    """The open pages, by random id; removes a page's session once it is gone.
+
+    One reaper thread (started with the first page) removes pages gone longer than the
+    grace period, so the threads of the process stay bounded: one worker per page (at
+    most ``MAX_SESSIONS``), the reaper, and the event loop's own pool, however often a
+    page reconnects."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.items: dict = {}
         self.gone: dict = {}  # id -> time its stream closed
+        self.stopping = threading.Event()
+        self.reaper = None
 
     def create(self):
         from .session import Session
@@ -51,6 +59,10 @@ class Sessions:
                                         "reload")
             session = Session(secrets.token_urlsafe(16))
             self.items[session.id] = session
+            if self.reaper is None:
+                self.reaper = threading.Thread(target=self._reap, name="playground-reaper",
+                                               daemon=True)
+                self.reaper.start()
             # counted as gone until its page opens the event stream, so a page that never
             # does (or a script that only posts) does not hold a place for ever
             self.gone[session.id] = time.monotonic()
@@ -63,16 +75,26 @@ class Sessions:
             raise RequestError(404, "unknown or expired session; reload the page")
         return session
 
-    def attach(self, session):
+    def attach(self, session) -> int:
+        """A stream opened for ``session``; returns its number. A page has one stream:
+        a newer one (a reconnect) makes the older one end at its next frame."""
         with self.lock:
             self.gone.pop(session.id, None)
+            session.stream += 1
+            return session.stream
 
-    def detach(self, session):
-        """The page's stream closed: pause now, remove after a grace period."""
-        session.pause()
+    def detach(self, session, stream: int):
+        """The page's stream ``stream`` closed: pause now, remove after a grace period
+        (unless a newer stream of the same page is open)."""
         with self.lock:
+            if session.stream != stream:
+                return
             self.gone[session.id] = time.monotonic()
-        threading.Timer(GRACE_SECONDS + 0.5, self._collect_locked).start()
+        session.pause()
+
+    def _reap(self):
+        while not self.stopping.wait(1.0):
+            self._collect_locked()
 
     def close(self, session_id):
         with self.lock:
@@ -95,6 +117,7 @@ class Sessions:
                     session.close()
 
     def close_all(self):
+        self.stopping.set()
         for sid in list(self.items):
             self.close(sid)
 
@@ -159,20 +182,21 @@ def create_app(initial_data=None, loopback=True):
 
     async def events(request):
         session = sessions.get(request.query_params.get("session"))
-        sessions.attach(session)
+        mine = sessions.attach(session)
 
         async def stream():
             last = None
             try:
                 yield "retry: 2000\n\n"
-                while not session.closed:
+                while (not session.closed and session.stream == mine
+                       and not sessions.stopping.is_set()):
                     if session.version != last:
                         frame = await asyncio.to_thread(session.frame)
                         last = frame.get("version")
                         yield f"data: {to_json(frame)}\n\n"
                     await asyncio.sleep(FRAME_INTERVAL)
             finally:
-                sessions.detach(session)
+                sessions.detach(session, mine)
 
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache",
@@ -197,8 +221,10 @@ def create_app(initial_data=None, loopback=True):
         yield
         sessions.close_all()
 
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES,
-                             www_redirect=False)] if loopback else []
+    middleware = [Middleware(Guard)]
+    if loopback:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES,
+                                     www_redirect=False))
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.sessions = sessions
     return app
@@ -223,6 +249,31 @@ def free_port(host: str) -> int:
         return s.getsockname()[1]
 
 
+def bound_socket(host: str, port: int | None):
+    """A listening socket on ``host``:``port`` (a free port when None), or ConfigError
+    with one line when the port is taken or the address is not this machine's; the
+    server is handed the socket, so nothing else can take the port in between."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port or 0))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        import errno
+
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {port} on {host} is already in use; choose another "
+                              "with --port, or leave --port out for a free one") from None
+        raise ConfigError(f"cannot listen on {host}:{port or 'a free port'}: "
+                          f"{exc.strerror or exc}; check --host and --port") from None
+    sock.set_inheritable(True)
+    return sock
+
+
 def one_blas_thread():
     """Limit BLAS to one thread for this process (None without threadpoolctl).
 
@@ -242,15 +293,31 @@ def serve(data=None, host="127.0.0.1", port=None, open_browser=True, print_fn=pr
     import uvicorn
 
     one_blas_thread()
+    sock = bound_socket(host, port)  # before the address is printed: a taken port is one line
+    port = sock.getsockname()[1]
     if host not in LOOPBACK_NAMES:
         print_fn(f"warning: serving on {host}: anyone who can reach this machine can use the "
                  "playground and train on its processors")
-    port = port or free_port(host)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     print_fn(f"glassnet playground: {url}  (Ctrl-C to stop)")
     if open_browser:
         import webbrowser
 
         threading.Timer(0.8, webbrowser.open, (url,)).start()
-    uvicorn.run(create_app(data, loopback=host in LOOPBACK_NAMES), host=host, port=port,
-                log_level="warning")
+    config = uvicorn.Config(create_app(data, loopback=host in LOOPBACK_NAMES),
+                            log_level="warning", timeout_graceful_shutdown=3)
+    app = config.app
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame):
+            app.state.sessions.stopping.set()
+            super().handle_exit(sig, frame)
+
+    server = Server(config)
+    # SIGTERM and Ctrl-C: uvicorn stops accepting, then waits at most 3 s for open
+    # requests; the event streams end at once (they watch sessions.stopping, set by the
+    # shutdown), and the worker threads are daemons
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

@@ -35,6 +35,7 @@ class Session:
         self.message = None  # why training stopped, for the page
         self.version = 0  # bumped by every change a frame would show
         self.focus_row = 0
+        self.stream = 0  # number of the page's newest event stream (the server's)
         self._frame_wanted = False
         self._frame = None
         self.thread = threading.Thread(target=self._run, name=f"playground-{session_id[:6]}",
@@ -52,8 +53,9 @@ class Session:
     def setup(self, state: dict) -> dict:
         """(Re)build data, split and model from the page's setup; training is paused."""
         data, is_train = setup_mod.load_data(state, self.upload)
-        train, validation = data.subset(is_train), data.subset(~is_train)
         spec = setup_mod.model_spec(state)
+        setup_mod.check_cost(spec, data)  # before any weight is made
+        train, validation = data.subset(is_train), data.subset(~is_train)
         model, target = setup_mod.build(spec, train, validation)
         view = setup_mod.view_for(state.get("view"), data, strict=False)
         with self.cond:
@@ -260,7 +262,15 @@ class Session:
             out["features"] = self.data.features[row].tolist()
             out["label"] = self.data.label_text()[row]
             if numerical:
-                out["gradients"] = setup_mod.gradient_table(self.model, x, target)
+                params = self.model.count_params()
+                if params <= setup_mod.MAX_GRADCHECK_WEIGHTS:
+                    out["gradients"] = setup_mod.gradient_table(self.model, x, target)
+                else:
+                    out["gradients"] = None
+                    out["gradients_note"] = (
+                        f"no numerical check: this network has {params:,} weights, more "
+                        f"than the {setup_mod.MAX_GRADCHECK_WEIGHTS:,} the page checks one "
+                        "by one")
             return out
 
     # Exports ----------------------------------------------------------------------------

@@ -23,6 +23,15 @@ BUILTIN_PARAMS = {
     "blobs": {"size": "n_samples", "noise": "spread"},
 }
 MAX_BUILTIN_ROWS = 5000
+#: The page's cost limits, checked before anything is built: the weights a page trains
+#: and draws live (a 2 x 1024 network on 784 inputs is 1.9 million), hidden layers,
+#: and the weights whose gradient a clicked row checks by central differences (two
+#: forward passes each)
+MAX_WEIGHTS = 2_000_000
+MAX_LAYERS = 16
+MAX_GRADCHECK_WEIGHTS = 20_000
+#: an upload with more columns than this is refused (the page lists every column)
+MAX_UPLOAD_COLUMNS = 5000
 
 
 def _field(obj, key, kind, what, default=None):
@@ -43,6 +52,9 @@ def describe_csv(name: str, raw: bytes) -> dict:
     from ..data.csvfile import read_table
 
     header, rows, detected = read_table(name, raw=raw)
+    if len(header) > MAX_UPLOAD_COLUMNS:
+        raise DataError(f"{name}: {len(header)} columns, more than the playground's limit "
+                        f"of {MAX_UPLOAD_COLUMNS}")
     cells = Cells(rows[:2000], detected["delimiter"] == ";")
     numeric = [bool(rows) and not any(np.isnan(v) and not is_missing(c)
                                       for v, c in zip(cells.parsed(j), cells.raw[j]))
@@ -127,10 +139,25 @@ def split_rows(data, share, method, seed):
 def model_spec(state: dict):
     from ..training.spec import ModelSpec
 
+    if not isinstance(state, dict):
+        raise ConfigError(f"the setup must be a JSON object, got {type(state).__name__}")
     spec = state.get("spec")
     if not isinstance(spec, dict):
         raise ConfigError("setup.spec must be an object (the model spec)")
-    return ModelSpec.from_dict(spec)
+    spec = ModelSpec.from_dict(spec)
+    if len(spec.layers()) > MAX_LAYERS:
+        raise ConfigError(f"setup.spec.hidden has {len(spec.hidden)} layers; the playground "
+                          f"draws at most {MAX_LAYERS}")
+    return spec
+
+
+def check_cost(spec, data) -> int:
+    """The weight count of ``spec`` on ``data``, or ConfigError naming the limit."""
+    from ..training.cost import check_cost as check
+    from ..training.spec import output_of
+
+    return check(spec, data.features.shape[1], output_of(spec, data)[0], MAX_WEIGHTS,
+                 " the playground trains and draws live")
 
 
 @dataclasses.dataclass

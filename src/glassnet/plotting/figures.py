@@ -20,7 +20,7 @@ from ..training.diagnosis import diagnose
 from ..training.metrics import LABELS, metric_label
 from .grid import class_probabilities, limits, probability_grid
 from .projection import sample_rows
-from .style import colour, marker, pyplot
+from .style import colour, marker, power_of_ten, pyplot
 
 #: Most coefficients drawn as trajectories; beyond it, those that moved most.
 MAX_TRACES = 200
@@ -180,20 +180,7 @@ def _log_axis_if_wide(ax, decades=2.0):
     step = max(1, int(np.ceil((last - first) / 6)))
     ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(first, last + 1, step)))
     ax.yaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
-
-
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _power_of_ten(value, _position=None) -> str:
-    """10⁵ as plain text (the figures draw no mathtext: names come from users' files).
-
-    >>> _power_of_ten(1e-3), _power_of_ten(1.0)
-    ('10⁻³', '1')
-    """
-    exponent = int(round(np.log10(value)))
-    return "1" if exponent == 0 else "10" + str(exponent).translate(SUPERSCRIPT)
+    ax.yaxis.set_major_formatter(FuncFormatter(power_of_ten))
 
 
 def compare_runs(histories: dict, key="loss", title=None):

@@ -18,6 +18,31 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 MORE_MARKERS = ["p", "h", "<", ">", "d", "8", "H", "x"]
 
 _ready = False
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value, _position=None) -> str:
+    """10⁵ as plain text (the figures draw no mathtext: names come from users' files).
+
+    >>> power_of_ten(1e-3), power_of_ten(1.0)
+    ('10⁻³', '1')
+    """
+    import math
+
+    exponent = int(round(math.log10(value)))
+    return "1" if exponent == 0 else "10" + str(exponent).translate(SUPERSCRIPT)
+
+
+def log_axis(ax, which="x") -> None:
+    """Put ``ax``'s ``which`` axis ("x" or "y") on a log scale with its decades labelled
+    10⁻³ in plain text: matplotlib's own labels are mathtext, which glassnet's figures
+    do not parse (they would show as ``$\\mathdefault{10^{-3}}$``)."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    getattr(ax, f"set_{which}scale")("log")
+    axis = getattr(ax, f"{which}axis")
+    axis.set_major_formatter(FuncFormatter(power_of_ten))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def pyplot():

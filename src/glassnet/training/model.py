@@ -324,6 +324,11 @@ class Sequential(Weights, Trainer):
                         saving.optimizer_state(self) if include_optimizer else None)
 
     # Description ----------------------------------------------------------------------
+    def export(self, path, format=None) -> list[str]:
+        """Write the model as ONNX (the table's preprocessing inside) or Keras
+        (``format="onnx"|"keras"``, else by extension); notes on what changed."""
+        return EXPORTERS[0](self, path, format)
+
     def summary(self, print_fn=print) -> str:
         """Print (and return) a table of layers, output shapes and parameter counts."""
         from .summary import summary_text
@@ -357,6 +362,10 @@ class Sequential(Weights, Trainer):
 
     def __repr__(self) -> str:
         return f"Sequential({self.layers!r}, input_dim={self.input_dim}, dtype='{self.dtype}')"
+
+
+#: ``Sequential.export``'s writer, installed by the front door (interop is a floor above)
+EXPORTERS: list = []
 
 
 def load_model(path, compile=True) -> Sequential:

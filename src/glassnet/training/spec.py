@@ -230,9 +230,11 @@ def build_model(spec, data):
     is fitted on its rows, so pass the training part only.
     """
     from ..engine.layers import BatchNormalization, Dense, Dropout, Normalization
+    from .cost import check_cost
     from .model import Sequential
 
     spec = ModelSpec.from_dict(spec) if isinstance(spec, dict) else spec.validate()
+    check_cost(spec, data.features.shape[1], output_of(spec, data)[0])  # before any array
     layers = []
     if spec.scale != "none":
         norm = Normalization(spec.scale)
@@ -304,7 +306,8 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
         from .units import InUnits, unit_factors
 
         unfold_target_scaling(model, *target)  # continue in standardised units
-        data, validation = (_standardised(part, target) for part in (data, validation))
+        data, validation = (None if part is None else dataclasses.replace(
+            part, labels=(part.labels - target[0]) / target[1]) for part in (data, validation))
         factors = unit_factors(model, target[1])
         if factors and verbose:  # fit's own display, shown in the target's units too
             from .progress import ProgressCallback
@@ -376,11 +379,6 @@ def unfold_target_scaling(model, mean, std) -> None:
     last = model.layers[-1]
     last.bias[...] = (last.bias - mean) / std
     last.kernel[...] /= std.astype(last.kernel.dtype)
-
-
-def _standardised(part, target):
-    return None if part is None else dataclasses.replace(
-        part, labels=(part.labels - target[0]) / target[1])
 
 
 def _plain(value):

@@ -23,8 +23,14 @@ var DATASETS = ["sample2", "sample3", "xor", "moons", "circles", "spiral", "step
 var PARAMS = {};
 var CLASSES_NOTE = "Regions: colour of the most likely class; solid line p = 0.5, dashed p = 0.95. Filled dots train, rings validate.";
 var REGRESSION_NOTE = "Colour: the predicted value, blue high, vermillion low; the dots are coloured by their target. Filled dots train, rings validate.";
-var ICON_PLAY = '<svg viewBox="0 0 24 24" width="22" height="22"><path d="M8 5l11 7-11 7z" fill="currentColor"/></svg>';
-var ICON_PAUSE = '<svg viewBox="0 0 24 24" width="22" height="22"><path d="M7 5h3.5v14H7zM13.5 5H17v14h-3.5z" fill="currentColor"/></svg>';
+var ICON_PLAY = "M8 5l11 7-11 7z", ICON_PAUSE = "M7 5h3.5v14H7zM13.5 5H17v14h-3.5z";
+function icon(path) {
+  return GN.h("svg", {viewBox: "0 0 24 24", width: 22, height: 22}, [GN.h("path", {d: path, fill: "currentColor"})]);
+}
+function showIcon(path) {
+  var b = $("play");
+  if (b.dataset.icon !== path) { b.dataset.icon = path; GN.fill(b, [icon(path)]); }
+}
 
 function api(path, body, raw) {
   var opts = {method: body === undefined ? "GET" : "POST"};
@@ -50,14 +56,25 @@ function saveURL() {
 function loadURL() {
   if (location.hash.length < 2) return;
   try {
-    var s = JSON.parse(decodeURIComponent(location.hash.slice(1)));
-    if (s && s.data && s.spec) GN.state = Object.assign(GN.state, s);
+    // only the known parts, each a plain object (a link is data, never code or prototypes)
+    var s = JSON.parse(decodeURIComponent(location.hash.slice(1))), plain = function (v) {
+      return v !== null && typeof v === "object" && !Array.isArray(v); };
+    if (!plain(s) || !plain(s.data) || !plain(s.spec)) return;
+    ["data", "split", "spec", "view"].forEach(function (k) {
+      if (!plain(s[k])) return;
+      var merged = k === "data" ? {} : Object.assign({}, GN.state[k]);  // a link's gaps keep the defaults
+      Object.keys(s[k]).forEach(function (key) {
+        if (key !== "__proto__" && key !== "constructor" && key !== "prototype") merged[key] = s[k][key]; });
+      GN.state[k] = merged;
+    });
+    if (!Array.isArray(GN.state.spec.hidden)) GN.state.spec.hidden = [];
+    if (s.lang === "en" || s.lang === "ja") GN.state.lang = s.lang;
   } catch (e) { showError("The link's setup could not be read: " + e.message); }
 }
 
 // Language -------------------------------------------------------------------------------
 function setLang(lang) {
-  return fetch("/api/messages?lang=" + lang).then(function (r) { return r.json(); }).then(function (c) {
+  return fetch("/api/messages?lang=" + encodeURIComponent(lang)).then(function (r) { return r.json(); }).then(function (c) {
     GN.messages = c.messages || {};
     GN.state.lang = lang; document.documentElement.lang = lang;
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = GN.t(el.dataset.i18n); });
@@ -114,6 +131,7 @@ function readSettings() {
 
 function writeSettings() {
   var spec = GN.state.spec, opt = typeof spec.optimizer === "string" ? {name: spec.optimizer} : spec.optimizer;
+  if (!opt || typeof opt !== "object") opt = {name: "sgd"};
   $("optimizer").value = opt.name;
   var lr = opt.learning_rate;
   if (lr && typeof lr === "object") {
@@ -134,17 +152,20 @@ function writeSettings() {
 
 // Network editing by clicking ------------------------------------------------------------
 function option(value, selected, label) {
-  return "<option value='" + value + "'" + (value === selected ? " selected" : "") + ">" + (label || value) + "</option>";
+  return GN.h("option", {value: value, selected: value === selected, text: label === undefined ? value : label});
 }
 
 function renderLayers() {
   var box = $("layer-controls"), spec = GN.state.spec;
-  spec.hidden = spec.hidden.map(function (h) { return typeof h === "number" ? {units: h, activation: spec.activation} : h; });
-  box.innerHTML = spec.hidden.map(function (h, i) {
-    return "<div class='lc'><div><button data-l='" + i + "' data-d='-1'>−</button> <b>" + h.units +
-      "</b> <button data-l='" + i + "' data-d='1'>+</button></div><select data-l='" + i + "'>" +
-      ACTIVATIONS.map(function (a) { return option(a, h.activation || spec.activation); }).join("") + "</select></div>";
-  }).join("");
+  spec.hidden = spec.hidden.map(function (h) {
+    return typeof h === "number" ? {units: h, activation: spec.activation}
+      : h !== null && typeof h === "object" ? h : {units: 2, activation: spec.activation}; });
+  GN.fill(box, spec.hidden.map(function (h, i) {
+    return GN.h("div", {"class": "lc"}, [
+      GN.h("div", {}, [GN.h("button", {dataset: {l: i, d: -1}, text: "−"}), " ", GN.h("b", {text: h.units}), " ",
+                       GN.h("button", {dataset: {l: i, d: 1}, text: "+"})]),
+      GN.h("select", {dataset: {l: i}}, ACTIVATIONS.map(function (a) { return option(a, h.activation || spec.activation); }))]);
+  }));
   box.querySelectorAll("button").forEach(function (b) {
     b.onclick = function () {
       var h = spec.hidden[+b.dataset.l];
@@ -191,11 +212,11 @@ function showColumns(cols) {
   GN.columns = cols;
   var d = GN.state.data, target = cols.columns.indexOf(d.target) >= 0 ? d.target : cols.columns[cols.columns.length - 1];
   csvInfo();
-  $("target").innerHTML = cols.columns.map(function (c) { return option(GN.escape(c), target, GN.escape(c)); }).join("");
+  GN.fill($("target"), cols.columns.map(function (c) { return option(c, target); }));
   var chosen = d.features || cols.columns.filter(function (c, i) { return c !== target && cols.numeric[i]; });
-  $("features").innerHTML = cols.columns.map(function (c) {
-    return "<label><input type='checkbox' value='" + GN.escape(c) + "'" + (chosen.indexOf(c) >= 0 && c !== target ? " checked" : "") +
-      "> " + GN.escape(c) + "</label>"; }).join("");
+  GN.fill($("features"), cols.columns.map(function (c) {
+    return GN.h("label", {}, [GN.h("input", {type: "checkbox", value: c, checked: chosen.indexOf(c) >= 0 && c !== target}), " " + c]);
+  }));
   $("task").value = d.task || "auto"; $("missing").value = d.missing || "error";
   readColumns();
 }
@@ -225,15 +246,15 @@ function upload(file) {
 // The plane of the decision regions -----------------------------------------------------------
 function renderView() {
   var info = GN.info, v = GN.state.view;
-  var opts = function (sel) { return info.features.map(function (f, i) { return option(String(i), String(sel), GN.escape(f)); }).join(""); };
-  $("view-x").innerHTML = opts(v.x); $("view-y").innerHTML = opts(v.y);
+  var opts = function (sel) { return info.features.map(function (f, i) { return option(String(i), String(sel), f); }); };
+  GN.fill($("view-x"), opts(v.x)); GN.fill($("view-y"), opts(v.y));
   var fixed = info.view.fixed;
-  $("fixed-box").innerHTML = info.features.map(function (f, i) {
-    if (i === v.x || i === v.y || info.features.length > 40) return "";
+  GN.fill($("fixed-box"), info.features.map(function (f, i) {
+    if (i === v.x || i === v.y || info.features.length > 40) return null;
     var step = (info.high[i] - info.low[i]) / 100 || 0.01;
-    return "<label>" + GN.escape(f) + " = <output>" + GN.fmt(fixed[i]) + "</output><br><input type='range' data-f='" + i +
-      "' min='" + info.low[i] + "' max='" + info.high[i] + "' step='" + step + "' value='" + fixed[i] + "'></label>";
-  }).join("");
+    return GN.h("label", {}, [f + " = ", GN.h("output", {text: GN.fmt(fixed[i])}), GN.h("br"),
+      GN.h("input", {type: "range", dataset: {f: i}, min: info.low[i], max: info.high[i], step: step, value: fixed[i]})]);
+  }));
   $("fixed-box").querySelectorAll("input").forEach(function (r) {
     r.oninput = function () {
       r.parentNode.querySelector("output").textContent = GN.fmt(parseFloat(r.value));
@@ -296,7 +317,7 @@ function onFrame(event) {
   GN.frame = f; GN.stats.frames++;
   $("epoch").textContent = f.epoch || 0; $("steps").textContent = f.step || 0;
   $("lr-now").textContent = f.learning_rate !== undefined ? GN.fmt(f.learning_rate) : "–";
-  $("play").innerHTML = f.playing ? ICON_PAUSE : ICON_PLAY;
+  showIcon(f.playing ? ICON_PAUSE : ICON_PLAY);
   GN.playing = !!f.playing;
   redraw();
 }
@@ -320,7 +341,7 @@ function control(action) {
 }
 
 function wire() {
-  $("datasets").innerHTML = DATASETS.map(function (n) { return "<button data-name='" + n + "'>" + n + "</button>"; }).join("");
+  GN.fill($("datasets"), DATASETS.map(function (n) { return GN.h("button", {dataset: {name: n}, text: n}); }));
   $("datasets").querySelectorAll("button").forEach(function (b) { b.onclick = function () { pickBuiltin(b.dataset.name); }; });
   ["noise", "size"].forEach(function (k) {
     $(k).oninput = function () { $(k + "-out").textContent = $(k).value; };
@@ -357,7 +378,7 @@ function wire() {
     if (best < 0) return;
     GN.focus = info.points.index[best];
     api("/api/trace", {row: GN.focus}).then(function (tr) {
-      GN.traceTables($("trace"), tr, info, GN.t); GN.gradTable($("gradcheck"), tr.gradients, GN.t); redraw();
+      GN.traceTables($("trace"), tr, info, GN.t); GN.gradTable($("gradcheck"), tr.gradients, GN.t, tr.gradients_note); redraw();
       $("trace").scrollIntoView({behavior: "smooth", block: "nearest"});
     }).catch(function (e) { showError(e.message); });
   };
@@ -382,7 +403,7 @@ function wire() {
 }
 
 function start() {
-  $("play").innerHTML = ICON_PLAY;
+  showIcon(ICON_PLAY);
   loadURL(); wire(); writeSettings(); renderLayers();
   Promise.all([fetch("/api/datasets").then(function (r) { return r.json(); }),
                fetch("/api/session", {method: "POST"}).then(function (r) { return r.json(); })]).then(function (res) {

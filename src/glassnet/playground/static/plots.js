@@ -186,50 +186,70 @@ GN.lineChart = function (canvas, series, opts) {
   });
 };
 
-GN.escape = function (s) {
-  return String(s).replace(/[&<>"]/g, function (c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]; });
+// Every element with data in it is built here, with DOM text and attribute APIs: no
+// string of the user's data is ever parsed as HTML (a column named '"><img onerror=...>
+// stays text). GN.h("th", {title: t}, ["text", child]) makes <th title=t>text child</th>.
+GN.h = function (tag, attrs, children) {
+  var el = tag === "svg" || tag === "path" ? document.createElementNS("http://www.w3.org/2000/svg", tag)
+    : document.createElement(tag);
+  Object.keys(attrs || {}).forEach(function (k) {
+    var v = attrs[k];
+    if (v === undefined || v === null || v === false) return;
+    if (k === "text") el.textContent = String(v);
+    else if (k === "dataset") Object.keys(v).forEach(function (d) { el.dataset[d] = String(v[d]); });
+    else if (k === "style") Object.keys(v).forEach(function (s) { el.style[s] = v[s]; });
+    else if (k === "checked" || k === "selected" || k === "value") el[k] = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  });
+  (children || []).forEach(function (c) {
+    if (c !== null && c !== undefined) el.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
+  });
+  return el;
 };
+// Replace an element's children (never with parsed HTML).
+GN.fill = function (el, children) { el.replaceChildren.apply(el, children.filter(function (c) { return c; })); };
 
 GN.confusionTable = function (el, conf, classes, t) {
-  var m = conf.matrix, most = 1, html = "<table><tr><th>" + GN.escape(t("true \\ predicted")) + "</th>";
+  var h = GN.h, m = conf.matrix, most = 1;
   m.forEach(function (row) { row.forEach(function (v) { most = Math.max(most, v); }); });
-  classes.forEach(function (c) { html += "<th>" + GN.escape(c) + "</th>"; });
-  html += "</tr>";
-  m.forEach(function (row, i) {
-    html += "<tr><th>" + GN.escape(classes[i]) + "</th>";
-    row.forEach(function (v, j) {
+  var head = h("tr", {}, [h("th", {text: t("true \\ predicted")})].concat(
+    classes.map(function (c) { return h("th", {text: c}); })));
+  var body = m.map(function (row, i) {
+    return h("tr", {}, [h("th", {text: classes[i]})].concat(row.map(function (v, j) {
       var a = (0.08 + 0.6 * v / most).toFixed(2), col = i === j ? "0,114,178" : "213,94,0";
-      html += '<td style="background:rgba(' + col + "," + (v ? a : 0) + ')">' + v + "</td>";
-    });
-    html += "</tr>";
+      return h("td", {text: v, style: {background: "rgba(" + col + "," + (v ? a : 0) + ")"}});
+    })));
   });
-  el.innerHTML = html + "</table>";
+  GN.fill(el, [h("table", {}, [head].concat(body))]);
 };
 
 // Seed 003's tables: for each layer, every cell's alpha, y and delta for one row.
 GN.traceTables = function (el, trace, info, t) {
-  var html = "<p class='note'>" + GN.escape(t("Row")) + " " + (trace.row + 1) + ": " +
-    info.features.map(function (f, i) { return GN.escape(f) + " = " + GN.fmt(trace.features[i]); }).join(", ") +
-    "; " + GN.escape(info.target) + " = " + GN.escape(trace.label) + "; E = " + GN.fmt(trace.loss) + "</p>";
-  trace.layers.forEach(function (layer) {
-    html += "<table><tr><th>" + GN.escape(layer.layer) + " (" + layer.activation + ")</th><th>α = Σ a x</th><th>y = f(α)</th><th>δ = ∂E/∂α</th></tr>";
+  var h = GN.h;
+  var note = h("p", {"class": "note", text: t("Row") + " " + (trace.row + 1) + ": " +
+    info.features.map(function (f, i) { return f + " = " + GN.fmt(trace.features[i]); }).join(", ") +
+    "; " + info.target + " = " + trace.label + "; E = " + GN.fmt(trace.loss)});
+  var tables = trace.layers.map(function (layer) {
+    var rows = [h("tr", {}, [h("th", {text: layer.layer + " (" + layer.activation + ")"}), h("th", {text: "α = Σ a x"}),
+      h("th", {text: "y = f(α)"}), h("th", {text: "δ = ∂E/∂α"})])];
     layer.alpha.forEach(function (a, j) {
-      html += "<tr><th>" + (j + 1) + "</th><td>" + GN.fmt(a) + "</td><td>" + GN.fmt(layer.output[j]) +
-        "</td><td>" + GN.fmt(layer.delta[j]) + "</td></tr>";
+      rows.push(h("tr", {}, [h("th", {text: j + 1}), h("td", {text: GN.fmt(a)}), h("td", {text: GN.fmt(layer.output[j])}),
+        h("td", {text: GN.fmt(layer.delta[j])})]));
     });
-    html += "</table>";
+    return h("table", {}, rows);
   });
-  el.innerHTML = html;
+  GN.fill(el, [note].concat(tables));
 };
 
-GN.gradTable = function (el, rows, t) {
-  var html = "<h3>" + GN.escape(t("Backprop against numerical differentiation (this row)")) +
-    "</h3><table><tr><th>" + GN.escape(t("weight")) + "</th><th>" + GN.escape(t("relative error")) +
-    "</th><th>" + GN.escape(t("analytic")) + "</th><th>" + GN.escape(t("numerical")) + "</th></tr>";
-  rows.forEach(function (r) {
+GN.gradTable = function (el, rows, t, note) {
+  var h = GN.h;
+  if (!rows) { GN.fill(el, note ? [h("p", {"class": "note", text: note})] : []); return; }
+  var head = h("tr", {}, [t("weight"), t("relative error"), t("analytic"), t("numerical")].map(function (s) {
+    return h("th", {text: s}); }));
+  var body = rows.map(function (r) {
     var show = function (v) { return v.slice(0, 4).map(function (x) { return GN.fmt(x, 6); }).join(" ") + (r.size > 4 ? " …" : ""); };
-    html += "<tr><th>" + GN.escape(r.weight) + "</th><td>" + r.relative_error.toExponential(1) + "</td><td>" +
-      show(r.analytic) + "</td><td>" + show(r.numerical) + "</td></tr>";
+    return h("tr", {}, [h("th", {text: r.weight}), h("td", {text: r.relative_error.toExponential(1)}),
+      h("td", {text: show(r.analytic)}), h("td", {text: show(r.numerical)})]);
   });
-  el.innerHTML = html + "</table>";
+  GN.fill(el, [h("h3", {text: t("Backprop against numerical differentiation (this row)")}), h("table", {}, [head].concat(body))]);
 };
