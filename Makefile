@@ -10,13 +10,13 @@ $(BIN)/python:
 
 # Stamp files re-run the install only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[playground]'
+	$(BIN)/python -m pip install -q -e '.[playground,excel]'
 	touch $@
 
 # The tests also run sweeps on a real Dask LocalCluster and Optuna's TPE: the cluster and
 # tune extras are part of the test set-up.
 $(VENV)/.dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[dev,playground,cluster,tune]'
+	$(BIN)/python -m pip install -q -e '.[dev,playground,excel,cluster,tune]'
 	touch $@
 
 $(VENV)/.parity: pyproject.toml $(VENV)/.dev
@@ -54,7 +54,7 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.parity
 
 # Users' machines do not set the OpenBLAS variables, so the benchmark unsets them.
 bench: $(VENV)/.bench
-	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/suite.py --floor
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/suite.py --floor --threads 1,all
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

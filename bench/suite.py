@@ -72,10 +72,29 @@ def row_of(workload, timed, result_name="", floor=None):
     return row
 
 
+def thread_counts(text):
+    """'1,all' -> [1, every core]: the thread counts ``--threads`` runs the suite at."""
+    counts = []
+    for part in text.split(","):
+        part = part.strip().lower()
+        count = os.cpu_count() or 1 if part == "all" else int(part)
+        if count < 1:
+            raise argparse.ArgumentTypeError(f"thread counts must be positive, got {part!r}")
+        if count not in counts:
+            counts.append(count)
+    return counts
+
+
 def limit_threads(n):
     """Every peer on ``n`` threads: NumPy's and scikit-learn's BLAS and OpenMP pools
-    (threadpoolctl, for the whole process) and torch's intra-op pool."""
+    (threadpoolctl, for the whole process), torch's intra-op pool and numba's threads
+    (glassnet's parallel optimiser kernels)."""
     from threadpoolctl import threadpool_limits
+
+    if seed000.installed("numba"):
+        import numba
+
+        numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
 
     if seed000.installed("torch"):
         import torch
@@ -84,6 +103,8 @@ def limit_threads(n):
     import glassnet  # noqa: F401  (load NumPy's BLAS, then limit it)
     if seed000.installed("sklearn"):
         import sklearn.neural_network  # noqa: F401  (its BLAS and OpenMP runtime)
+    if getattr(limit_threads, "keep", None) is not None:
+        limit_threads.keep.restore_original_limits()
     limit_threads.keep = threadpool_limits(n)
 
 
@@ -214,12 +235,11 @@ def main(argv=None):
     parser.add_argument("--mnist-rows", type=int,
                         help="train the MNIST workloads on this many rows (quick checks)")
     parser.add_argument("--name", default="suite", help="results file name (default suite)")
-    parser.add_argument("--threads", type=int,
-                        help="limit every peer's BLAS / OpenMP / torch threads to this many "
-                             "(default: each library's own choice)")
+    parser.add_argument("--threads", type=thread_counts,
+                        help="run every workload with every peer's BLAS / OpenMP / torch / "
+                             "numba threads limited to each of these counts, e.g. 1,all "
+                             "('all': every core; default: each library's own choice)")
     args = parser.parse_args(argv)
-    if args.threads:
-        limit_threads(args.threads)
     if args.quick:
         args.repeat = 3
     sections = set(args.only or [s for s in SECTIONS if s != "scaling" or args.scaling])
@@ -242,12 +262,21 @@ def main(argv=None):
     has_mnist = os.path.exists(args.mnist)
     if not has_mnist:
         print(f"MNIST not found at {args.mnist}: skipping the MNIST workloads")
-    if "seed000" in sections:
-        run_seed000(args, rows)
-    if "mnist" in sections and has_mnist:
-        run_mnist(args, rows, peak)
-    if "scaling" in sections and has_mnist:
-        run_scaling(args, rows, peak)
+    for count in args.threads or [None]:
+        if count is not None:
+            limit_threads(count)
+            print(f"-- every peer on {count} thread(s)", flush=True)
+        done = len(rows)
+        if "seed000" in sections:
+            run_seed000(args, rows)
+        if "mnist" in sections and has_mnist:
+            run_mnist(args, rows, peak)
+        if "scaling" in sections and has_mnist:
+            run_scaling(args, rows, peak)
+        for row in rows[done:]:
+            if count is not None and len(args.threads) > 1:
+                row["workload"] += f", {count} thread{'s' if count > 1 else ''}"
+            row["threads"] = count
     if "memory" in sections and has_mnist:
         rows.append(memory_40000(mnist.load(args.mnist)))
         print(f"  memory: {rows[-1]['result']}", flush=True)
@@ -272,7 +301,8 @@ def main(argv=None):
     about_line = (f"{about['cpu']}, {about['cores']} cores, Python {about['python']}, NumPy "
                   f"{about['numpy']}; BLAS: {blas_summary(about['blas'])}; "
                   + ", ".join(f"{k} {v}" for k, v in versions.items() if v))
-    threads = (f"; every peer limited to {args.threads} thread(s)" if args.threads else "")
+    threads = (f"; every peer limited to {', '.join(map(str, args.threads))} thread(s) in turn"
+               if args.threads else "")
     md = (f"`{command}`, {header['date']}, median of {args.repeat} (peers alternating "
           f"round by round, {args.pause} s pause before each run{threads})\n\n{about_line}"
           + (f"; float32 GEMM peak {peak / 1e9:.0f} GFLOP/s" if peak else "")

@@ -89,3 +89,39 @@ def digits_npz(tmp_path):
     path.parent.mkdir()
     np.savez(path, **digit_images())
     return path
+
+
+def apartment_sheet(path, n=200, seed=0):
+    """Apartment prices in 万円 (about 3000, SD about 900) from area, walk and age, with
+    noise: ``物件ID,駅徒歩(分),専有面積(㎡),築年数,価格(万円)`` in UTF-8. Returns the
+    true prices."""
+    rng = np.random.default_rng(seed)
+    walk = rng.integers(1, 25, n)
+    area = rng.uniform(20, 90, n).round(1)
+    age = rng.integers(0, 40, n)
+    price = (1500 + 45 * area - 40 * walk - 30 * age + rng.normal(0, 150, n)).round(0)
+    lines = ["物件ID,駅徒歩(分),専有面積(㎡),築年数,価格(万円)"]
+    lines += [f"A{i + 1:04d},{w},{a},{g},{p:.0f}" for i, (w, a, g, p)
+              in enumerate(zip(walk, area, age, price))]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return price
+
+
+def lab_sheet(path, n=300, seed=0, share=0.07):
+    """Lab results with about ``share`` 陽性 (positives have a higher CRP and white cell
+    count, overlapping the negatives): ``患者ID,年齢,白血球数,CRP,体温,結果``. A network
+    trained on it plainly answers 陰性 for nearly everyone. Returns the labels."""
+    rng = np.random.default_rng(seed)
+    positive = rng.random(n) < share
+    age = rng.integers(20, 90, n)
+    wbc = rng.normal(6500, 1500, n) + positive * 1500
+    crp = np.abs(rng.normal(0.8, 0.8, n) + positive * 1.0)
+    temperature = rng.normal(36.6, 0.4, n) + positive * 0.3
+    labels = np.where(positive, "陽性", "陰性")
+    lines = ["患者ID,年齢,白血球数,CRP,体温,結果"]
+    lines += [f"P{i + 1:04d},{a},{w:.0f},{c:.2f},{t:.1f},{y}" for i, (a, w, c, t, y)
+              in enumerate(zip(age, wbc, crp, temperature, labels))]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return labels

@@ -73,3 +73,24 @@ def test_evaluate_aligns_full_width_class_names(fish, tmp_path, capsys):
                        if ch != " " and (i + 1 == len(header) or header[i + 1] == " ")}
         row_ends = {display_width(row[:i + 1]) for i in ends}
         assert row_ends <= header_ends
+
+
+def test_evaluate_predict_and_gradcheck_speak_japanese(fish, tmp_path, capsys):
+    """Every line cli/models.py prints comes from the message catalogue."""
+    out = tmp_path / "run"
+    assert run(["train", str(fish), "--epochs", "20", "--hidden", "4", "--no-figures",
+                "--out", str(out), "-q"]) == 0
+    model = str(out / "model.glassnet")
+    capsys.readouterr()
+    assert run(["--lang", "ja", "evaluate", model, str(fish)]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("45 行: 損失 ") and "rows" not in said
+    assert run(["--lang", "ja", "predict", model, str(fish), "--out",
+                str(tmp_path / "p.csv")]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith("45 件の予測を") and said[1].startswith("列 '魚種' と 45 行で比較")
+    assert run(["--lang", "ja", "gradcheck", "sample2", "--rows", "4"]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith("sample2 の 4 行で勾配を確認")
+    assert said[1].split() == ["層", "重み", "形", "相対誤差", "最大絶対誤差"]
+    assert said[-1].startswith("最大相対誤差") and said[-1].endswith("合格（基準 1e-7）")

@@ -6,6 +6,7 @@ import pytest
 import glassnet
 from glassnet import DataError, load_csv
 from glassnet.data import columns
+from glassnet.data.csvfile import title_rows
 
 HEADER = ["No.", "漁獲日", "漁港", "体長(cm)", "体重(kg)", "魚種"]
 
@@ -49,12 +50,15 @@ def test_summarize_collapses_long_lists():
 
 def test_the_japanese_sheet_end_to_end(sheet):
     path = sheet()
+    # skip_rows=0 says "no title": the title row is then taken for the header.
     with pytest.raises(DataError, match=r"line 3: expected 1 cells .* lines 1-2 look like a "
                        r"title above the header: pass --skip-rows 2"):
-        load_csv(path)
+        load_csv(path, skip_rows=0)
     with pytest.raises(DataError, match=r"column '漁獲日': holds dates \(e.g. '2024/1/1'\).*"
                        r"--ignore 漁獲日 \(ignore=\['漁獲日'\] in Python\)"):
-        load_csv(path, skip_rows=2)
+        load_csv(path)  # the title is found by itself, as every command finds it
+    assert load_csv(path, ignore="漁獲日").features.tolist() == load_csv(
+        path, skip_rows=2, ignore="漁獲日").features.tolist()
     d = load_csv(path, skip_rows=2, ignore="漁獲日")
     assert d.feature_names == ["漁港=焼津港", "漁港=石巻港", "漁港=銚子港", "体長(cm)", "体重(kg)"]
     assert d.id_names == ["No."] and d.ids[:3, 0].tolist() == ["1", "2", "3"]
@@ -112,8 +116,8 @@ def test_categories_and_mixed_columns(tmp_path):
 def test_missing_category_cells_drop_or_mean(tmp_path):
     text = "port,size,class\nA,1,x\nNA,2,y\nB,3,x\nA,4,y\n"
     assert len(load_csv(write(tmp_path, text), missing="drop")) == 3
-    d = load_csv(write(tmp_path, text), missing="mean")
-    np.testing.assert_allclose(d.features[1], [2 / 3, 1 / 3, 2])
+    d = load_csv(write(tmp_path, text), missing="mean")  # a text column: its most frequent
+    np.testing.assert_allclose(d.features[1], [1, 0, 2])
     with pytest.raises(DataError, match="line 3, column 'port': the cell is missing"):
         load_csv(write(tmp_path, text))
 
@@ -121,7 +125,8 @@ def test_missing_category_cells_drop_or_mean(tmp_path):
 def test_quoted_thousands_and_title_without_padding(tmp_path):
     text = '魚類調査\n体長,体重,種\n10,"1,250",鯛\n12,"2,500.5",鮭\n11,900,鯛\n'
     with pytest.raises(DataError, match=r"line 1 looks like a title .* --skip-rows 1"):
-        load_csv(write(tmp_path, text))
+        load_csv(write(tmp_path, text), skip_rows=0)
+    assert load_csv(write(tmp_path, text)).feature_names == ["体長", "体重"]
     d = load_csv(write(tmp_path, text), skip_rows=1)
     assert d.features[:, 1].tolist() == [1250.0, 2500.5, 900.0]
     with pytest.raises(DataError, match="skip_rows must be a whole number"):
@@ -146,7 +151,7 @@ def test_fit_remembers_the_plan_and_predict_keeps_every_column(sheet, tmp_path):
                                  glassnet.layers.Dense(3, "softmax")], seed=0)
     model.layers[0].adapt(data.features)
     model.compile(glassnet.optimizers.Adam(0.05), "categorical_crossentropy", ["accuracy"])
-    model.fit(data, epochs=60, batch_size=None)
+    model.fit(data, epochs=60, batch_size=len(data))
     assert model.info["columns"] == data.info["columns"]
     model.save(tmp_path / "m.glassnet")
     model = glassnet.load_model(tmp_path / "m.glassnet")
@@ -191,4 +196,4 @@ def test_title_rows_found_by_themselves(tmp_path):
     assert header == ["x", "y", "class"] and [line for line, _ in rows] == [5, 6]
     plain = "x,y,class\n1,2,a\n3,4,b\n"  # nothing to skip in a file without a title
     assert read_table(write(tmp_path, plain), skip_rows=None)[0] == ["x", "y", "class"]
-    assert columns.title_rows([(1, ["x", "y"]), (2, ["1", "2"]), (3, ["3", "4"])]) is None
+    assert title_rows([(1, ["x", "y"]), (2, ["1", "2"]), (3, ["3", "4"])]) is None

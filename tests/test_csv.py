@@ -67,8 +67,12 @@ def test_missing_values_drop_and_mean(tmp_path):
         load_csv(path)
     d = load_csv(path, missing="drop")
     assert d.features.tolist() == [[3, 4], [9, 10]] and d.info["rows_dropped"] == 3
-    with pytest.raises(DataError, match=r"line 5, column 'class': the target is missing"):
-        load_csv(path, missing="mean")
+    with pytest.raises(DataError, match=r"line 3, column 'class': the target is missing"):
+        load_csv(write(tmp_path, "x1,class\n1,a\n2,\n3,b\n", "target.csv"))
+    # a blank target cannot be filled: its row is dropped and counted under every fill rule
+    d = load_csv(path, missing="mean")
+    assert d.features.tolist() == [[1, 7], [3, 4], [5, 7], [9, 10]]
+    assert d.info["missing"]["no_target"] == 1 and d.info["missing"]["filled"] == {"x2": 2}
     d = load_csv(write(tmp_path, "x1,x2,class\n1,,a\n3,4,b\n5,8,a\n"), missing="mean")
     assert d.features[:, 1].tolist() == [6, 4, 8]
 

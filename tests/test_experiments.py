@@ -114,7 +114,7 @@ def test_seed002_one_dimensional_generalisation():
     norm.adapt(data.features)
     model = glassnet.Sequential([norm, Dense(1, "tanh"), Dense(1)], seed=0, dtype="float64")
     model.compile(glassnet.optimizers.Adam(0.05), "mse")
-    model.fit(data.features, data.labels / 1000, epochs=2000, batch_size=None, verbose=0)
+    model.fit(data.features, data.labels / 1000, epochs=2000, batch_size=len(data), verbose=0)
     x = np.arange(7, 17, dtype=float)[:, None]
     predicted = model.predict(x)[:, 0] * 1000
     nearest = np.where(np.abs(predicted - 500) < np.abs(predicted - 1000), 500, 1000)
@@ -177,7 +177,7 @@ def test_search_report_states_the_setup_and_sorts_every_trial(tmp_path):
                  "<dt>training rows</dt><dd>160</dd>", "log-spaced grid"):
         assert fact in html
     rows = (tmp_path / "trials.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert len(rows) == 5 and rows[0].startswith("rank,trial,lr,decay,score")
+    assert len(rows) == 5 and rows[0].startswith("rank,trial,lr,l2,score")
     assert (tmp_path / "search.png").exists()
 
 

@@ -43,13 +43,13 @@ def test_a_keras_trained_model_comes_in_and_is_traced_and_checked(tmp_path):
     keras.utils.set_random_seed(0)
     theirs = keras.Sequential([keras.Input((3,)), keras.layers.Dense(8, activation="relu"),
                                keras.layers.Dropout(0.3), keras.layers.BatchNormalization(),
-                               keras.layers.Dense(2, activation="softmax")])
-    theirs.compile("adam", "sparse_categorical_crossentropy")
+                               keras.layers.Dense(1, activation="sigmoid")])
+    theirs.compile("adam", "binary_crossentropy")
     theirs.fit(x, y, epochs=5, verbose=0)
     theirs.save(tmp_path / "k.keras")
     ours = glassnet.load_model(tmp_path / "k.keras")
     np.testing.assert_allclose(ours.predict(x), theirs.predict(x, verbose=0), atol=1e-5)
-    assert ours.compiled and ours.loss.name == "sparse_categorical_crossentropy"
+    assert ours.compiled and ours.loss.name == "binary_crossentropy"
     sheet = tmp_path / "rows.csv"
     with open(sheet, "w") as f:
         f.write("x1,x2,x3,y\n" + "".join(f"{a:.4f},{b:.4f},{c:.4f},{int(t)}\n"
@@ -62,7 +62,7 @@ def test_a_keras_trained_model_comes_in_and_is_traced_and_checked(tmp_path):
     traced = subprocess.run(run + ["trace", str(tmp_path / "k.keras"), "--input", str(inputs)],
                             capture_output=True, text=True, env=env)
     assert traced.returncode == 0, traced.stderr
-    last = float(theirs.predict(x[2:3], verbose=0)[0, 1])
+    last = float(theirs.predict(x[2:3], verbose=0)[0, 0])
     assert traced.stdout.rstrip().endswith(f"-> {last:.4g}")  # the output Keras gives
     checked = subprocess.run(run + ["gradcheck", str(sheet), "--target", "y", "--model",
                                     str(tmp_path / "k.keras")], capture_output=True, text=True,

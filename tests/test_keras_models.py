@@ -62,7 +62,7 @@ def test_flatten_reads_28x28_images(rng):
     with pytest.raises(ShapeError, match=r"rows of shape \(28, 28\)"):
         model.predict(rng.random((2, 27, 28)))
     with pytest.raises(ShapeError, match="need a Flatten"):
-        Sequential([Dense(3)]).build((28, 28))
+        Sequential([Dense(3)]).build((None, 28, 28))
     again = Sequential.from_config(model.get_config())
     assert again.input_shape == (None, 28, 28)
 
@@ -236,3 +236,77 @@ def test_sparse_labels_shaped_n_by_1_train_and_evaluate(rng):
     column = model.evaluate(x, labels.reshape(-1, 1), return_dict=True)
     flat = model.evaluate(x, labels, return_dict=True)
     assert column == flat
+
+
+# keras/src/models/sequential_test.py: pop, errors, build; Keras 3.15's behaviour --------
+def test_pop_removes_the_last_layer_and_keeps_the_others_weights():
+    from glassnet.layers import Input
+
+    model = Sequential([Input((3,)), Dense(4, name="a"), Dense(2, name="b")], seed=0)
+    first = model.layers[0].get_weights()
+    popped = model.pop()
+    assert popped.name == "b" and [layer.name for layer in model.layers] == ["a"]
+    assert model.output_shape == (None, 4) and model.count_params() == 16
+    np.testing.assert_array_equal(model.layers[0].kernel, first[0])
+    model.compile("sgd", "mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 4)), epochs=1, verbose=0)  # trains as it is now
+    model.add(Dense(1, name="c"))
+    assert model.output_shape == (None, 1)
+    model.pop()
+    model.pop()
+    with pytest.raises(IndexError):
+        model.pop()
+
+
+def test_sequential_refuses_what_keras_refuses():
+    from glassnet.layers import Input
+
+    with pytest.raises(ValueError, match="cannot add a different Input layer"):
+        Sequential([Input((3,)), Input((3,)), Dense(2)])
+    with pytest.raises(ValueError, match="should have unique names. Name 'a'"):
+        Sequential([Dense(2, name="a"), Dense(2, name="a")])
+    with pytest.raises(ValueError, match="Only instances of"):
+        Sequential().add({})
+    with pytest.raises(AttributeError, match="reserved"):
+        Sequential([Dense(2)]).layers = [Dense(3)]
+    with pytest.raises(AttributeError):
+        Sequential().input_shape  # noqa: B018 - Keras: no input shape before one is known
+
+
+def test_build_reads_the_first_axis_as_the_batch():
+    for shape in ((3, 2), (None, 2), 2):
+        model = Sequential([Dense(4)])
+        model.build(shape)
+        assert model.input_dim == 2 and model.layers[0].kernel.shape == (2, 4)
+
+
+def test_model_trainable_false_freezes_every_layer():
+    model = Sequential([Dense(3), Dense(2)], input_dim=3, seed=0)
+    model.trainable = False
+    model.compile("sgd", "mse")
+    before = model.get_weights()
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), epochs=2, verbose=0)
+    assert not model.trainable and model.trainable_weights == []
+    assert all(not layer.trainable for layer in model.layers)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    model.trainable = True
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), epochs=1, verbose=0)
+    assert not np.array_equal(before[0], model.get_weights()[0])
+
+
+def test_flatten_relu_dense_and_softmax_edges_as_keras():
+    from glassnet import activations
+
+    assert layers.Flatten()(np.zeros(5)).shape == (5, 1)  # (n,) -> (n, 1)
+    with pytest.raises(ValueError, match="threshold"):
+        layers.ReLU(threshold=-10)
+    dense = Dense(2, "relu")
+    x = np.array([[1.0, -2.0, 3.0]])
+    dense(x)
+    dense.activation = None  # Keras: no activation, the weighted sum itself
+    np.testing.assert_allclose(dense(x), x @ dense.kernel + dense.bias)
+    z = np.arange(12.0).reshape(1, 2, 2, 3)
+    s = activations.softmax(z, axis=(1, 2))  # normalised over both axes together
+    np.testing.assert_allclose(s.sum(axis=(1, 2)), 1.0)
+    np.testing.assert_allclose(s[0, :, :, 0], np.exp(z[0, :, :, 0]) / np.exp(z[0, :, :, 0]).sum())

@@ -120,3 +120,42 @@ def test_unavailable_kernel_reports_false(monkeypatch):
     opt = optimizers.SGD(0.1)
     assert kernels.step(opt, w, np.ones(3), {}, 0.1, 1) is False
     assert w.tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_parallel_kernel_equals_the_one_thread_kernel_bit_for_bit(case):
+    """Every weight's update touches only that weight: splitting the loop over threads
+    changes no number (same seed, same numbers, any thread count)."""
+    name, settings = case
+    rng = np.random.default_rng(11)
+    w0 = rng.standard_normal(4099).astype("float32")
+    runs = []
+    for parallel in (False, True):
+        opt = optimizers.get(dict(settings, name=name))
+        w = w0.copy()
+        opt.build([w])
+        bind = kernels.BINDINGS[opt.name]
+        draw = np.random.default_rng(5)
+        for t in range(1, 31):
+            g = draw.standard_normal(w.size).astype("float32")
+            bind(opt, w, g, opt.state[0], opt.learning_rate, t,
+                 opt.learning_rate * (opt.weight_decay or 0.0), w.dtype.type, parallel=parallel)
+        runs.append(w)
+    assert np.abs(runs[0] - w0).max() > 1e-3
+    np.testing.assert_array_equal(runs[1], runs[0])
+
+
+def test_large_steps_take_the_parallel_kernel_when_numba_has_threads(monkeypatch):
+    used = []
+    monkeypatch.setattr(kernels, "PARALLEL_MIN_SIZE", 1000)
+    real = kernels.get
+    monkeypatch.setattr(kernels, "get", lambda name, parallel=False: used.append(parallel)
+                        or real(name, parallel))
+    opt = optimizers.get("adam")
+    for size in (999, 1000):
+        w = np.ones(size)
+        opt = optimizers.get("adam")
+        opt.build([w])
+        kernels.step(opt, w, np.ones(size), opt.state[0], 0.1, 1)
+    threads = kernels.numba().get_num_threads()
+    assert used == [False, threads > 1]

@@ -9,7 +9,7 @@ from glassnet.base.errors import ConfigError
 ALL = ["categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
        "mean_squared_error", "mean_absolute_error", "kl_divergence", "cosine_similarity",
        "huber", "log_cosh", "mean_squared_logarithmic_error", "mean_absolute_percentage_error",
-       "poisson", "hinge", "squared_hinge",
+       "poisson", "hinge", "squared_hinge", "multilabel_log_loss", "half_poisson_deviance",
        {"name": "categorical_crossentropy", "from_logits": True, "label_smoothing": 0.1},
        {"name": "binary_crossentropy", "from_logits": True, "label_smoothing": 0.2},
        {"name": "sparse_categorical_crossentropy", "from_logits": True},
@@ -22,7 +22,7 @@ def make_case(name, rng, n=6, k=4):
     if isinstance(name, dict):
         t, y = make_case(name["name"], rng, n, k)
         return t, (logits if name.get("from_logits") else y)
-    if name in ("poisson", "mean_squared_logarithmic_error"):
+    if name in ("poisson", "mean_squared_logarithmic_error", "half_poisson_deviance"):
         return rng.uniform(0.5, 3.0, (n, k)), rng.uniform(0.5, 3.0, (n, k))
     if name == "mean_absolute_percentage_error":
         return rng.uniform(1.0, 3.0, (n, k)) * rng.choice([-1, 1], (n, k)), logits
@@ -32,7 +32,7 @@ def make_case(name, rng, n=6, k=4):
         return rng.integers(0, k, n), activations.get("softmax")(logits)
     if name in ("categorical_crossentropy", "kl_divergence"):
         return np.eye(k)[rng.integers(0, k, n)], activations.get("softmax")(logits)
-    if name == "binary_crossentropy":
+    if name in ("binary_crossentropy", "multilabel_log_loss"):
         return rng.integers(0, 2, (n, k)).astype(float), activations.get("sigmoid")(logits)
     return rng.normal(size=(n, k)), logits
 
@@ -70,20 +70,36 @@ def test_values_by_hand():
         pytest.approx(-1.0)
 
 
+def test_scikit_learns_multilabel_log_loss_and_half_poisson_deviance_by_hand():
+    from sklearn.metrics import mean_poisson_deviance
+
+    t, z = np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[0.8, 0.4], [0.1, 0.3]])
+    # MLPClassifier's binary_log_loss: summed over the labels, averaged over the rows
+    summed = -(np.log(0.8) + np.log(0.6) + np.log(0.9) + np.log(0.7)) / 2
+    assert losses.get("multilabel_log_loss")(t, z) == pytest.approx(summed, rel=1e-12)
+    assert losses.get("binary_crossentropy")(t, z) == pytest.approx(summed / 2, rel=1e-12)
+    counts, mean = np.array([[0.0], [2.0], [5.0]]), np.array([[0.5], [2.0], [3.0]])
+    assert losses.get("half_poisson_deviance")(counts, mean) == pytest.approx(
+        mean_poisson_deviance(counts[:, 0], mean[:, 0]) / 2, rel=1e-12)
+
+
 @pytest.mark.parametrize("name,activation", [
     ("categorical_crossentropy", "softmax"),
     ("sparse_categorical_crossentropy", "softmax"),
     ("binary_crossentropy", "sigmoid"),
+    ("multilabel_log_loss", "sigmoid"),
+    ("half_poisson_deviance", "exponential"),
 ])
 def test_fused_loss_and_delta(name, activation, rng):
-    """From logits: same value as the unfused loss, and δ = (f(z) - t)/N exactly."""
+    """From logits: same value as the unfused loss, and δ = (f(z) - t)/N exactly (divided
+    by the outputs too where a sample's loss is their mean)."""
     loss = losses.get(name)
     t, _ = make_case(name, rng)
     logits = rng.normal(size=(6, 4))
     probabilities = activations.get(activation)(logits)
     assert loss.value_from_logits(t, logits) == pytest.approx(loss(t, probabilities), rel=1e-10)
     dense_t = np.eye(4)[t] if t.ndim == 1 else t
-    count = 6 if activation == "softmax" else 24
+    count = 24 if name == "binary_crossentropy" else 6
     np.testing.assert_allclose(loss.fused(t, logits)[2],
                                (probabilities - dense_t) / count, rtol=1e-12)
     # the chain rule through the activation gives the same delta

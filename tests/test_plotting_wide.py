@@ -114,7 +114,7 @@ def test_ten_class_regions_in_two_dimensions():
     data = datasets.load("blobs", n_samples=200, centers=10, seed=2, spread=0.3)
     model = Sequential([Dense(16, "relu"), Dense(10, "softmax")], input_dim=2, seed=0)
     model.compile(optimizers.Adam(0.02), "categorical_crossentropy")
-    model.fit(data, epochs=100, batch_size=None)
+    model.fit(data, epochs=100, batch_size=len(data))
     fig = plotting.decision_regions(model, data)
     handles = fig.axes[0].get_legend().legend_handles
     assert len(handles) == 12  # 10 classes + the two contour levels

@@ -175,3 +175,27 @@ def test_second_ctrl_c_still_leaves_the_last_good_model(tmp_path):
     model = glassnet.load_model(out / "model.glassnet")
     assert model.predict([[0.5, 0.5]]).shape == (1, 5)
     assert not (out / "decision-regions.png").exists()  # the slow figures were skipped
+
+
+@pytest.mark.parametrize("rows, columns", [(24, 100), (0, 0), (0, 80), (24, 0)])
+def test_a_terminal_that_has_not_said_its_size_still_gets_a_bar(rows, columns, monkeypatch):
+    """A pty reporting 0 rows or 0 columns (a serial console, some containers): the bar is
+    drawn, 80 columns wide; tqdm alone would read 0 rows as no room and draw nothing."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    stream = os.fdopen(slave, "w", encoding="utf-8")
+    monkeypatch.setattr(sys, "stderr", stream)  # where tqdm asks for the size
+    progress = RunProgress(epochs=3, mode="bar", stream=stream)
+    progress.on_train_begin()
+    for epoch in range(3):
+        progress.on_epoch_end(epoch, {"loss": 0.5})
+    progress.on_train_end()
+    stream.flush()
+    out = b""
+    while select.select([master], [], [], 0.5)[0]:
+        out += os.read(master, 65536)
+    stream.close()
+    os.close(master)
+    last = out.decode("utf-8").replace("\r\n", "\n").split("\r")[-1].strip("\n")
+    assert "3/3" in last and "loss=0.5" in last
+    assert len(last) == (columns - 1 if rows and columns else 80)

@@ -104,9 +104,14 @@ def test_multilabel_rows_as_mlpclassifier():
     assert clf.score(x, y) > 0.5  # subset accuracy: every label of a row right
 
 
-def test_one_class_is_an_error():
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        small().fit(np.zeros((4, 2)), ["a"] * 4)
+def test_one_class_fits_and_predicts_it_as_mlpclassifier():
+    x = np.arange(8.0).reshape(4, 2)
+    mlp = MLPClassifier((8,), max_iter=60, random_state=0).fit(x, ["a"] * 4)
+    clf = small(learning_rate_init=0.05).fit(x, ["a"] * 4)
+    assert clf.classes_.tolist() == mlp.classes_.tolist() == ["a"]
+    assert clf.predict(x).tolist() == mlp.predict(x).tolist() == ["a"] * 4
+    proba = clf.predict_proba(x)  # one column, the only class's (MLP's second is its 1 - p)
+    assert proba.shape == (4, 1) and (proba > 0.5).all()
 
 
 # Parameters ---------------------------------------------------------------------------

@@ -162,7 +162,10 @@ def test_a_search_journal_from_before_the_rename_resumes_without_training_again(
     old = {**spec, "search": {"learning_rate": spec["search"]["learning_rate"],
                               "weight_decay": spec["search"]["l2"]}}
     Journal(str(tmp_path / JOURNAL)).append(
-        {"key": trial_key(old), "trial": 0, "result": {"name": "trial 1", "spec": old}})
+        {"key": trial_key(old), "trial": 0, "result": {
+            "name": "trial 1", "spec": old, "history": {"loss": [0.5]}, "seconds": 1.0,
+            "params": 1, "verdict": "good", "message": "", "best_epoch": None, "final": {},
+            "best": {}, "training_rows": 1, "validation_rows": 1}})
     sweep = Sweep(str(tmp_path), resume=True)
     assert sweep.finished[trial_key(spec)]["spec"] == spec
 

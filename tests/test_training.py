@@ -36,7 +36,7 @@ def test_seed000_numerical_equals_analytic_table66():
     for method in ("analytic", "numerical"):
         model = seed000("float64")
         model.compile(optimizers.SGD(0.5), "categorical_crossentropy")
-        model.fit(data.features, data.one_hot(), epochs=1000, batch_size=None, verbose=0,
+        model.fit(data.features, data.one_hot(), epochs=1000, batch_size=len(data), verbose=0,
                   gradient=method)
         results.append(model.get_weights())
     for a, n in zip(*results):
@@ -50,7 +50,7 @@ def test_full_batch_step_is_plain_gradient_descent(rng):
     before = model.get_weights()
     grads = model.compute_gradients(x, y, loss="categorical_crossentropy")
     model.compile(optimizers.SGD(0.5), "categorical_crossentropy")
-    history = model.fit(x, y, epochs=1, batch_size=None, verbose=0)
+    history = model.fit(x, y, epochs=1, batch_size=len(x), verbose=0)
     assert history.params["steps"] == 1
     for w0, g, w1 in zip(before, grads, model.get_weights()):
         np.testing.assert_allclose(w1, w0 - 0.5 * g, rtol=1e-12)  # a ← a - lr ∂E/∂a
@@ -165,10 +165,11 @@ def test_history_contents(rng):
     model.compile(optimizers.SGD(0.1), "categorical_crossentropy", ["accuracy"])
     h = model.fit(x[:40], y[:40], epochs=3, batch_size=16, verbose=0,
                   validation_data=(x[40:], y[40:]))
-    assert set(h.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "learning_rate",
-                              "epoch_time"}
+    # Keras's keys only; the learning rate and the seconds of each epoch beside them
+    assert set(h.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert all(len(v) == 3 for v in h.history.values()) and h.epoch == [0, 1, 2]
-    assert h.history["learning_rate"] == pytest.approx([0.1] * 3)
+    assert h.learning_rates == pytest.approx([0.1] * 3) and len(h.epoch_times) == 3
+    assert set(h.with_extras()) == set(h.history) | {"learning_rate", "epoch_time"}
     assert h.stop_reason is None and model.history is h
     val = model.evaluate(x[40:], y[40:], return_dict=True)
     assert h.history["val_loss"][-1] == pytest.approx(val["loss"], rel=1e-6)
@@ -179,11 +180,14 @@ def test_epoch_loss_is_the_mean_of_batch_losses(rng):
     x, y = rng.normal(size=(30, 2)), rng.integers(0, 2, 30)
     model = Sequential([Dense(2, "softmax")], input_dim=2, seed=0, dtype="float64")
     model.compile(optimizers.SGD(0.3), "sparse_categorical_crossentropy")
-    batch_losses = []
+    running = []  # Keras's batch logs: the epoch's running mean so far
     cb = callbacks.LambdaCallback(
-        on_train_batch_end=lambda batch, logs: batch_losses.append((logs["loss"], 10)))
+        on_train_batch_end=lambda batch, logs: running.append(logs["loss"]))
     h = model.fit(x, y, epochs=1, batch_size=10, shuffle=False, verbose=0, callbacks=[cb])
-    assert h.history["loss"][0] == pytest.approx(np.mean([v for v, _ in batch_losses]))
+    assert h.history["loss"][0] == pytest.approx(running[-1], rel=1e-12)
+    batch_losses = np.array(running) * [1, 2, 3] - np.array([0, *running[:-1]]) * [0, 1, 2]
+    assert h.history["loss"][0] == pytest.approx(batch_losses.mean(), rel=1e-12)
+    assert not np.allclose(batch_losses, running)  # running means, not each batch's loss
 
 
 def test_crossentropy_metric_leaves_the_penalty_out(rng):
@@ -254,6 +258,9 @@ def test_validation_rows_round_to_the_nearest_row(method):
         np.testing.assert_array_equal(x_val, x[7:])
     # 2.6 -> 3 rows (stratified: 1.56 -> 2 and 1.04 -> 1)
     assert len(_split_validation(model, x, y, 0.26, method)[3]) == 3
+    # Keras trains on floor(10 · 0.75) = 7 rows, so 3 validate (round(2.5) would be 2;
+    # stratified: 1.5 -> 2 and 1.0 -> 1)
+    assert len(_split_validation(model, x, y, 0.25, method)[3]) == 3
 
 
 def test_nan_loss_stops_with_message_and_finite_weights(rng):

@@ -22,6 +22,7 @@ import importlib.util
 import sys
 
 from .base import utils
+from .base import validation as _validation
 from .base.errors import ConfigError, DataError, GlassnetError, ModelFileError, ShapeError
 from .base.version import __version__  # noqa: F401
 from .engine import activations, initializers, layers, losses, optimizers, regularizers
@@ -97,6 +98,16 @@ def _export(model, path, format=None):
 
 
 _model_module.EXPORTERS[:] = [_export]
+
+
+def _read_table(plan, frame, name):
+    """``by_name``'s reader of a DataFrame under a column plan (``data.frames``)."""
+    from .data.frames import encode_frame
+
+    return encode_frame(plan, frame, name)
+
+
+_validation.TABLE_READERS[:] = [_read_table]
 
 
 def __getattr__(name):

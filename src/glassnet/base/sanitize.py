@@ -16,8 +16,8 @@ Names and cells come from files anybody may have written. Three places would run
 
 >>> csv_cell("=HYPERLINK(\\"http://x\\")")
 '\\'=HYPERLINK("http://x")'
->>> csv_cell("-1.5"), csv_cell(-2.0)
-('-1.5', -2.0)
+>>> csv_cell("-1.5"), csv_cell("-13,5"), csv_cell("-1.234,5"), csv_cell(-2.0)
+('-1.5', '-13,5', '-1.234,5', -2.0)
 >>> csv_text(csv_cell("=x"))
 '=x'
 >>> terminal("red\\x1b[31m")
@@ -32,7 +32,10 @@ import re
 
 # Formula starts, with the full-width forms Japanese input methods type.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# A number as a sheet writes it: with a point or a decimal comma, thousands grouped by
+# commas or points (1,234.5 / 1.234,5); nothing in it a spreadsheet could run.
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+(\.\d*)?|\d{1,3}(\.\d{3})+(,\d*)?|\d+([.,]\d*)?"
+                     r"|[.,]\d+)([eE][+-]?\d+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 

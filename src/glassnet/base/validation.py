@@ -96,14 +96,26 @@ def first_non_finite(array: np.ndarray) -> tuple[int, ...] | None:
     return None
 
 
+#: Set by ``glassnet/__init__``: reads a table under a column plan (``data.frames``).
+TABLE_READERS: list = []
+
+
 def by_name(x, known, name="x"):
     """A table with named columns (a pandas DataFrame) reordered to ``known`` names, as
     an array; a Dataset (``features`` with ``feature_names``) likewise; anything else,
-    or unnamed columns, unchanged (matched by position)."""
+    or unnamed columns, unchanged (matched by position). ``known`` may be a model's
+    info: a DataFrame holding the plan's own columns (区, not 区=A) is then read under
+    the plan (text levels, the fills for blank cells, "1,234" read as 1234)."""
+    plan = known.get("columns") if isinstance(known, dict) else None
+    known = known.get("feature_names") if isinstance(known, dict) else known
     if hasattr(x, "features") and hasattr(x, "feature_names"):  # a glassnet Dataset
         columns, values = [str(c) for c in x.feature_names], np.asarray(x.features)
     elif getattr(x, "columns", None) is not None and hasattr(x, "to_numpy"):
         columns, values = [str(c) for c in x.columns], x
+        if (plan and plan.get("inputs") and TABLE_READERS
+                and not (known and set(known) <= set(columns))  # not already encoded
+                and not all(c.isdigit() for c in columns)):  # unnamed: by position
+            return TABLE_READERS[0](plan, x, name)
     else:
         return x
     if not known or columns == list(known) or all(c.isdigit() for c in columns):

@@ -74,8 +74,9 @@ def _run(argv) -> int:
             return int(args.func(args) or 0)
     except (GlassnetError, OSError) as exc:
         from ..base.sanitize import label
+        from .common import for_shell
 
-        message = str(exc) if isinstance(exc, GlassnetError) else _os_message(exc)
+        message = for_shell(str(exc)) if isinstance(exc, GlassnetError) else _os_message(exc)
         # One line, whatever names the message quotes: no escape sequences, no breaks.
         print(_("glassnet: error: {message}").format(message=label(message, 2000)),
               file=sys.stderr)

@@ -69,23 +69,94 @@ def _option_names(parser) -> list[str]:
     return names
 
 
-def load_data(source, target=None, encoding=None, missing="error", max_classes=None,
-              features=None, ignore=None, id=None, skip_rows=0):
+def load_data(source, target=None, encoding=None, missing=None, max_classes=None,
+              features=None, ignore=None, id=None, skip_rows=None, sheet=None, task=None,
+              missing_indicator=False, fill=True):
     """A built-in dataset name, image data (mnist, .npz, IDX) or a CSV path -> Dataset;
     ``features`` / ``ignore`` / ``id`` are lists of the options' values (names, globs,
-    positions, ranges; comma-separated allowed), ``id`` may be ["none"]."""
+    positions, ranges; comma-separated allowed), ``id`` may be ["none"]. ``fill=False``
+    leaves blank cells NaN for ``pipeline.fit_missing`` after the split."""
     from ..data.builtin import load_any
 
-    return load_any(source, target, encoding, missing, max_classes,
-                    **column_options(features, ignore, id, skip_rows))
+    options = column_options(features, ignore, id, skip_rows, sheet, None, missing_indicator,
+                             task)
+    if not fill and missing in ("mean", "median", "most-frequent"):
+        options["fill"] = False
+    return load_any(source, target, encoding, missing or "error", max_classes, **options)
 
 
-def column_options(features=None, ignore=None, id=None, skip_rows=0) -> dict:
-    """The column options given (as ``load_csv`` keywords); ``--id none`` -> id=False."""
+def column_options(features=None, ignore=None, id=None, skip_rows=None, sheet=None,
+                   missing=None, missing_indicator=False, task=None) -> dict:
+    """The column options given (as ``load_csv`` keywords); ``--id none`` -> id=False;
+    ``--skip-rows 0`` is kept (no title row), None detects one."""
     if id and [v.strip().lower() for v in id] == ["none"]:
         id = False
-    return {k: v for k, v in (("features", features), ("ignore", ignore), ("id", id),
-                              ("skip_rows", skip_rows)) if v not in (None, 0, [])}
+    options = {k: v for k, v in (("features", features), ("ignore", ignore), ("id", id),
+                                 ("sheet", sheet), ("missing", missing),
+                                 ("missing_indicator", missing_indicator), ("task", task))
+               if v not in (None, [], False)}
+    if skip_rows is not None:
+        options["skip_rows"] = skip_rows
+    return options
+
+
+def sheet_line(info) -> str:
+    """'sheet: 物件 (1 of 2: 物件, memo)' for data read from a workbook's sheet."""
+    from ..base.i18n import _
+
+    sheets = info.get("sheets") or [info["sheet"]]
+    number = sheets.index(info["sheet"]) + 1 if info["sheet"] in sheets else 1
+    return terminal(_("sheet: {sheet} ({number} of {count}: {sheets})").format(
+        sheet=info["sheet"], number=number, count=len(sheets), sheets=", ".join(sheets)))
+
+
+def print_table_notes(data, quiet=False, columns=True):
+    """The lines that say what reading the table decided: the sheet, the columns, the
+    task when a numeric target was taken for classes, and the blank cells filled or rows
+    dropped."""
+    if quiet:
+        return
+    from ..data.pipeline import summary
+
+    info = data.info or {}
+    if info.get("sheet") and columns:
+        print(sheet_line(info))
+    if info.get("columns") and columns:
+        from ..base.i18n import _
+        from ..data.columns import describe
+
+        print(terminal(_("columns: {description}").format(
+            description=describe(info["columns"]))))
+    if info.get("task_note"):
+        print(terminal(for_shell(info["task_note"])))
+    line = summary(info, cli=True)
+    if line:
+        print(terminal(line))
+
+
+#: Python parameters as the command line spells them, for messages shown in a shell.
+_PYTHON_TO_CLI = (
+    (r"missing='([\w-]+)'", r"--missing \1"), (r"task='(\w+)'", r"--task \1"),
+    (r"skip_rows=(\d+)", r"--skip-rows \1"), (r"max_classes=\.\.\.", "--max-classes N"),
+    (r"missing_indicator=True", "--missing-indicator"),
+)
+
+
+def for_shell(message: str) -> str:
+    """A message written for Python (``missing='drop'``) with the command line's option
+    names (``--missing drop``); a "(... in Python)" aside is dropped.
+
+    >>> for_shell("pass missing='drop' or task='regression'")
+    'pass --missing drop or --task regression'
+    >>> for_shell("leave it out with --ignore d (ignore=['d'] in Python)")
+    'leave it out with --ignore d'
+    """
+    import re
+
+    message = re.sub(r" \([^()]*(\([^()]*\))?[^()]* in Python\)", "", message)
+    for pattern, replacement in _PYTHON_TO_CLI:
+        message = re.sub(pattern, replacement, message)
+    return message
 
 
 def count(text) -> int:
@@ -100,9 +171,10 @@ def count(text) -> int:
 
 
 def add_column_options(p, features=True):
-    """--features, --ignore, --id and --skip-rows: which columns of a sheet are what.
-    Without ``features`` (predict, evaluate: the model knows its columns) only
-    --skip-rows, whose default then skips a title row when there is one."""
+    """--features, --ignore, --id, --skip-rows and --sheet: which columns of a sheet are
+    what. Without ``features`` (predict, evaluate: the model knows its columns) only
+    --skip-rows and --sheet. Every command finds a title row above the header the same
+    way (``csvfile.title_rows``) unless --skip-rows says how many lines to skip."""
     g = p.add_argument_group("columns of a sheet")
     if features:
         g.add_argument("--features", action="append", metavar="COLUMNS",
@@ -114,14 +186,29 @@ def add_column_options(p, features=True):
         g.add_argument("--id", action="append", metavar="COLUMNS",
                        help="ID columns, carried into predictions and never inputs (default: "
                        "detected, such as No., ID, 番号 or row numbers; 'none' for no IDs)")
+    g.add_argument("--missing", choices=["error", "drop", "mean", "median", "most-frequent"],
+                   help="blank cells: refuse them (error), leave their rows out (drop), or "
+                   "fill them with the training rows' mean, median or most frequent value "
+                   "(text columns: the most frequent level); default error, or the rule "
+                   "the model was trained with")
     if features:
-        g.add_argument("--skip-rows", type=count, default=0, metavar="N",
-                       help="lines above the header to skip (a title row; a --validation "
-                       "file's title row is found by itself)")
-    else:
-        g.add_argument("--skip-rows", type=count, default=None, metavar="N",
-                       help="lines above the header to skip (default: a title row above "
-                       "the header is found and skipped)")
+        g.add_argument("--missing-indicator", action="store_true",
+                       help="with a fill rule: a 0/1 input 'name (missing)' for each number "
+                       "column with blanks, a level '(missing)' for each text column")
+        g.add_argument("--task", choices=["classification", "regression"],
+                       help="what the target is (default: numbers are regression, text or "
+                       "at most 10 whole-number levels are classes)")
+    g.add_argument("--skip-rows", type=count, default=None, metavar="N",
+                   help="lines above the header to skip (default: a title row above "
+                   "the header is found and skipped)")
+    add_sheet_option(g)
+
+
+def add_sheet_option(p):
+    """--sheet NAME|N for commands that read a workbook."""
+    p.add_argument("--sheet", metavar="NAME|N",
+                   help="the sheet of an Excel or LibreOffice workbook (.xlsx, .xls, .ods) to "
+                   "read: its name, or its number counted from 1 (default: the first sheet)")
 
 
 def print_matrix(classes, matrix, file=None):
@@ -180,15 +267,15 @@ def parse_batch(text, option="--batch-size"):
     return value
 
 
-def parse_rows(text, n_inputs, option="--input") -> np.ndarray:
-    """'1,1;0,1' or a CSV file -> (n, n_inputs) array."""
+def parse_rows(text, n_inputs, option="--input", sheet=None) -> np.ndarray:
+    """'1,1;0,1' or a CSV file (or a workbook's ``sheet``) -> (n, n_inputs) array."""
     from ..data.cells import parse_number
 
     decimal_comma = False
     if os.path.exists(text):
         from ..data.csvfile import read_table
 
-        header, rows, detected = read_table(text)
+        header, rows, detected = read_table(text, sheet=sheet)
         values = [list(row) for _line, row in rows]
         decimal_comma = detected["delimiter"] == ";"
     else:

@@ -56,7 +56,8 @@ def train_three_ways(data, epochs=1000):
                       ["accuracy"])
         recorder = Recorder(every="epoch", gradient_norms=False)
         started = time.perf_counter()
-        history = model.fit(data, epochs=epochs, batch_size=batch_size, gradient=gradient,
+        history = model.fit(data, epochs=epochs, batch_size=batch_size or len(data),
+                            gradient=gradient,
                             verbose=0, callbacks=[recorder])
         runs[label] = (model, history, recorder, time.perf_counter() - started)
     return runs

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import warnings
 
-from ..base.i18n import _
+from ..base.i18n import _, ngettext
 from ..base.sanitize import terminal
 from .common import (
     UsageError,
@@ -15,6 +17,7 @@ from .common import (
     check_positive,
     column_options,
     parse_hidden,
+    print_table_notes,
 )
 
 
@@ -76,12 +79,12 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
               columns=None) -> dict:
     """The data part of a trial spec; the data is loaded once here so a bad file fails
     now, with a clear message, not later in a worker. ``columns``: load_csv's column
-    options (features, ignore, id, skip_rows)."""
+    options (features, ignore, id, skip_rows, sheet)."""
     from ..data.builtin import load_any
 
     if source is None:
         raise UsageError("give DATA (a CSV file or built-in dataset) or --preset")
-    load_any(source, target, **(columns or {}))
+    print_table_notes(load_any(source, target, **(columns or {})), columns=False)
     spec = {"source": os.path.abspath(source) if os.path.exists(source) else source,
             "split_seed": seed}
     if columns:
@@ -96,7 +99,8 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
 
 
 def _columns(args) -> dict:
-    return column_options(args.features, args.ignore, args.id, args.skip_rows)
+    return column_options(args.features, args.ignore, args.id, args.skip_rows, args.sheet,
+                          args.missing, args.missing_indicator, args.task)
 
 
 def read_config(path):
@@ -118,6 +122,13 @@ def read_config(path):
     except ValueError as exc:
         raise UsageError(f"{path}: not valid {'TOML' if path.endswith('.toml') else 'JSON'} "
                          f"({exc})") from None
+    except RecursionError:
+        config = None
+    from ..experiments.plan import MAX_DEPTH, depth
+
+    if config is None or depth(config) > MAX_DEPTH:
+        raise UsageError(f"{path}: lists and tables nested deeper than {MAX_DEPTH} levels; "
+                         "a --config file holds a list of models, each a flat table")
     models = config.get("models") if isinstance(config, dict) else config
     if not isinstance(models, list) or not models or not all(isinstance(m, dict)
                                                              for m in models):
@@ -163,30 +174,48 @@ def run_and_report(plan, out, args):
     from ..experiments.plan import run_experiment
 
     check_positive("--jobs", args.jobs)
+    for option in ("epochs", "batch_size", "subsample", "validation_rows"):
+        check_positive("--" + option.replace("_", "-"), getattr(args, option, None))
     if args.resume and args.overwrite:
         raise UsageError("--resume finishes a sweep, --overwrite starts one afresh: give one")
-    engine = (f"Dask cluster at {args.scheduler}" if args.scheduler and args.scheduler !=
-              "local" else f"{args.jobs} worker{'s' if args.jobs > 1 else ''}" + (
-                  " on a local Dask cluster" if args.scheduler else ""))
-    print(terminal(f"{'resuming' if args.resume else 'running'} the sweep in {out} ({engine})"),
-          flush=True)
+    if args.scheduler and args.scheduler != "local":
+        engine = _("Dask cluster at {address}").format(address=args.scheduler)
+    elif args.scheduler:
+        engine = ngettext("{n} worker on a local Dask cluster",
+                          "{n} workers on a local Dask cluster", args.jobs).format(n=args.jobs)
+    else:
+        engine = ngettext("{n} worker", "{n} workers", args.jobs).format(n=args.jobs)
+    start = (_("resuming the sweep in {folder} ({engine})") if args.resume else
+             _("running the sweep in {folder} ({engine})"))
+    print(terminal(start.format(folder=out, engine=engine)), flush=True)
+
+    from ..experiments.journal import JournalWarning
 
     def progress(status):
         print(terminal("  " + describe(status)), flush=True)
 
     try:
-        results, report = run_experiment(plan, out, jobs=args.jobs,
-                                         scheduler=args.scheduler, resume=bool(args.resume),
-                                         overwrite=args.overwrite, progress=progress,
-                                         inputs=_inputs(args))
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", JournalWarning)
+            warnings.showwarning = _show_journal_warning
+            results, report = run_experiment(plan, out, jobs=args.jobs,
+                                             scheduler=args.scheduler,
+                                             resume=bool(args.resume), overwrite=args.overwrite,
+                                             progress=progress, inputs=_inputs(args))
     except KeyboardInterrupt:
-        print(terminal(f"glassnet: stopped; the finished trials are kept in {out}: finish "
-                       f"the sweep with `glassnet {args.command} --resume {out}`"),
+        print(terminal(_("glassnet: stopped; the finished trials are kept in {folder}: finish "
+                         "the sweep with `{command}`").format(
+                             folder=out, command=f"glassnet {args.command} --resume {out}")),
               file=sys.stderr)
         raise
-    print(terminal(f"results in {os.path.abspath(out)}"))
-    print(terminal(f"report: {os.path.abspath(report)}"))
+    print(terminal(_("results in {folder}").format(folder=os.path.abspath(out))))
+    print(terminal(_("report: {path}").format(path=os.path.abspath(report))))
     return results
+
+
+def _show_journal_warning(message, category, *args, **kwargs):
+    """A skipped journal record (or any warning) as one 'warning:' line on stderr."""
+    print(terminal(f"warning: {message}"), file=sys.stderr, flush=True)
 
 
 def _inputs(args) -> list:
@@ -213,7 +242,8 @@ def cmd_compare(args):
     if given or not args.resume:
         specs = compare_specs(args)
         plan = compare_plan(specs, f"glassnet compare: {name}")
-        print(f"comparing {len(specs)} models")
+        print(ngettext("comparing {n} model", "comparing {n} models", len(specs)).format(
+            n=len(specs)))
     run_and_report(plan, _out(args, name), args)
     return 0
 
@@ -272,6 +302,7 @@ def _l2_range(args) -> list[float]:
 
 def cmd_search(args):
     from ..experiments.plan import search_plan
+    from ..experiments.search import MAX_TRIALS
 
     plan = None
     if args.data or not args.resume:
@@ -283,10 +314,24 @@ def cmd_search(args):
             if getattr(args, key) is not None:
                 base[key] = getattr(args, key)
         check_positive("--trials", args.trials)
+        if args.trials > MAX_TRIALS:
+            raise UsageError(f"--trials must be at most {MAX_TRIALS}, got {args.trials} (each "
+                             "trial trains a model; a search of more is not one run)")
+        l2 = _l2_range(args)
+        for option, values in (("--lr-range", args.lr_range),
+                               ("--wd-range" if args.wd_range else "--l2-range", l2)):
+            low, high = values
+            if not (0 < low < high and math.isfinite(high)):
+                raise UsageError(f"{option} must be two numbers LOW HIGH with 0 < LOW < HIGH < "
+                                 f"infinity, got {low:g} {high:g}")
         plan = search_plan(base, f"glassnet search ({args.sampler})", sampler=args.sampler,
                            trials=args.trials, learning_rate=list(args.lr_range),
-                           l2=_l2_range(args), seed=args.seed, prune=args.prune)
-        print(f"{args.sampler} search: {args.trials} trials" + (
-            ", hopeless ones stopped early (median rule)" if args.prune else ""))
+                           l2=l2, seed=args.seed, prune=args.prune)
+        said = (ngettext("{sampler} search: {n} trial, hopeless ones stopped early (median "
+                         "rule)", "{sampler} search: {n} trials, hopeless ones stopped early "
+                         "(median rule)", args.trials) if args.prune else
+                ngettext("{sampler} search: {n} trial", "{sampler} search: {n} trials",
+                         args.trials))
+        print(said.format(sampler=args.sampler, n=args.trials))
     run_and_report(plan, _out(args, "search"), args)
     return 0

@@ -4,20 +4,23 @@ and ``trace``."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import numpy as np
 
-from ..base.i18n import N_
+from ..base.i18n import N_, _, ngettext, pad
 from ..base.sanitize import terminal
 from .common import (
     UsageError,
     add_column_options,
+    add_sheet_option,
     load_data,
     output_file,
     parse_hidden,
     parse_rows,
     print_matrix,
+    sheet_line,
 )
 
 #: The XOR network worked out by hand with ReLU cells (docs/seeds.md, seed 003): buy
@@ -57,22 +60,32 @@ def add_predict(sub):
 
 def cmd_predict(args):
     from ..data.exports import predict_csv
+    from ..data.pipeline import summary
     from ..interop.loading import load_model
 
     if args.out:
         output_file(args.out, args.overwrite, [args.data, args.model])
     model = load_model(args.model)
     result = predict_csv(model, args.data, args.out, encoding=args.encoding,
-                         skip_rows=args.skip_rows, overwrite=args.overwrite)
+                         skip_rows=args.skip_rows, overwrite=args.overwrite, sheet=args.sheet,
+                         missing=args.missing)
+    if result.detected.get("sheet"):  # on stderr when stdout carries the table
+        print(sheet_line(result.detected), file=sys.stdout if args.out else sys.stderr)
+    line = summary({"missing": result.missing}, cli=True)
+    if line and not args.quiet:  # on stderr when stdout carries the table
+        print(terminal(line), file=sys.stdout if args.out else sys.stderr)
     if args.out:
-        print(terminal(f"{len(result.rows)} predictions written to {args.out}"))
+        print(terminal(ngettext("{n} prediction written to {file}",
+                                "{n} predictions written to {file}", len(result.rows)).format(
+                                    n=len(result.rows), file=args.out)))
     else:
-        from ..io.files import csv_bytes
+        from ..io.files import csv_text
 
-        table = csv_bytes(result.header, [[f"{v:.6g}" if isinstance(v, float) else v
-                                           for v in row] for row in result.rows])
-        # the table is the command's output, as a file would be: -q keeps it
-        getattr(args, "data_stream", sys.stdout).write(terminal(table.decode("utf-8-sig")))
+        # the table as it would be written (the input's delimiter and decimal mark); it
+        # is the command's output, as a file would be: -q keeps it
+        getattr(args, "data_stream", sys.stdout).write(terminal(csv_text(
+            result.header, result.rows, result.dialect["delimiter"],
+            result.dialect["decimal"])))
     if result.comparison:  # on stderr when stdout carries the table
         print_comparison(result.comparison, file=sys.stdout if args.out else sys.stderr)
     return 0
@@ -80,17 +93,23 @@ def cmd_predict(args):
 
 def print_comparison(c, file=None):
     """The predictions against the file's target column."""
+    from ..base.i18n import _
+    from ..report.measures import classification_sentence, regression_sentence, unit_note
+
+    where = _("compared with column {name} on {rows} rows").format(name=repr(c["target"]),
+                                                                  rows=c["rows"])
     if "accuracy" not in c:
-        print(terminal(f"compared with column {c['target']!r} on {c['rows']} rows: mean "
-                       f"absolute error {c['mae']:.4g}, root mean squared error "
-                       f"{c['rmse']:.4g}"), file=file)
+        unit, note = unit_note(c["target"])
+        print(terminal(f"{where}: {regression_sentence(c, unit)}. {note}"), file=file)
         return
-    accuracy = "n/a" if c["accuracy"] is None else f"{c['accuracy']:.4f}"
-    print(terminal(f"compared with column {c['target']!r} on {c['rows']} rows: accuracy "
-                   f"{accuracy}"), file=file)
+    if c["accuracy"] is None:
+        print(terminal(f"{where}: " + _("accuracy n/a")), file=file)
+    else:
+        print(terminal(f"{where}: {classification_sentence(c)[0]}"), file=file)
     if c["unknown_classes"]:
-        print(terminal("rows with classes the model does not know were left out: "
-                       f"{', '.join(c['unknown_classes'])}"), file=file)
+        print(terminal(_("rows with classes the model does not know were left out: "
+                         "{classes}").format(classes=", ".join(c["unknown_classes"]))),
+              file=file)
     print_matrix(c["classes"], c["confusion_matrix"], file=file)
 
 
@@ -104,10 +123,20 @@ def add_evaluate(sub):
 
 
 def cmd_evaluate(args):
+    from ..base.i18n import _, ngettext
     from ..data import Dataset, load_csv
     from ..data.exports import input_plan
+    from ..data.pipeline import summary
     from ..interop.loading import load_model
-    from ..training.metrics import confusion_matrix
+    from ..plotting.evaluation import history_units
+    from ..report.measures import (
+        amount,
+        classification_sentence,
+        measure,
+        regression_sentence,
+        unit_note,
+    )
+    from ..training.metrics import LABELS
 
     model = load_model(args.model)
     info = model.info or {}
@@ -120,19 +149,36 @@ def cmd_evaluate(args):
     task = "classification" if info.get("class_names") else "regression"
     data = load_csv(args.data, target=target, encoding=args.encoding, task=task,
                     max_classes=max(100, len(info.get("class_names") or [])),
-                    skip_rows=args.skip_rows, plan=input_plan(model))
+                    skip_rows=args.skip_rows, plan=input_plan(model), sheet=args.sheet,
+                    missing=args.missing)
+    if data.info.get("sheet"):
+        print(sheet_line(data.info))
+    line = summary(data.info, cli=True)
+    if line and not args.quiet:
+        print(terminal(line))
     if task == "classification":
         reference = Dataset(data.features, data.labels, data.feature_names,
                             info["class_names"], target)
         data = data.aligned_to(reference)
     results = model.evaluate(data, return_dict=True)
-    print(f"{len(data)} rows: " + ", ".join(f"{k} {v:.4g}" for k, v in results.items()))
-    if task == "classification":
-        from ..plotting.grid import class_probabilities
-
-        predicted = class_probabilities(model, data.features).argmax(axis=1)
-        matrix = confusion_matrix(data.labels, predicted, len(info["class_names"]))
-        print_matrix(info["class_names"], matrix.tolist())
+    units = history_units(model, target)
+    print(terminal(ngettext("{n} row", "{n} rows", len(data)).format(n=len(data)) + ": " +
+                   ", ".join(f"{_(LABELS[k]) if k in LABELS else k.replace('_', ' ')} "
+                             f"{amount(v, units.get(k))}" for k, v in results.items())))
+    (measured,) = measure(model, [(_("these rows"), data)])
+    if task == "regression":
+        unit, note = unit_note(target)
+        print(terminal(regression_sentence(measured.values, unit) + ". " + note))
+        return 0
+    classes = info["class_names"]
+    positive = info.get("positive_class")
+    print(terminal(classification_sentence(
+        measured.values, classes.index(positive) if positive in classes else None)[0] + "."))
+    print(terminal(_("each class: precision, recall, F1, rows")))
+    for row in measured.values["per_class"]:
+        print(terminal(f"  {row['class']}: {row['precision']:.3f}, {row['recall']:.3f}, "
+                       f"{row['f1']:.3f}, {row['support']}"))
+    print_matrix(classes, measured.values["matrix"].tolist())
     return 0
 
 
@@ -165,7 +211,7 @@ def cmd_gradcheck(args):
     from ..training.spec import ModelSpec, build_model
 
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
-                     id=args.id, skip_rows=args.skip_rows)
+                     id=args.id, skip_rows=args.skip_rows, sheet=args.sheet)
     rows = data.subset(slice(0, max(1, args.rows)))
     if args.model:
         saved = load_model(args.model)
@@ -186,14 +232,18 @@ def cmd_gradcheck(args):
                           else "mean_squared_error")
     table = gradient_errors(model, rows.features, rows.targets_for(loss, model.output_dim),
                            loss=loss)
-    print(f"gradient check on {len(rows)} rows of {args.data}, loss {loss.name}, float64")
-    print(f"{'layer':<24}{'weight':<10}{'shape':<12}{'relative error':>16}{'max abs error':>16}")
+    print(terminal(_("gradient check on {n} rows of {data}, loss {loss}, float64").format(
+        n=len(rows), data=args.data, loss=loss.name)))
+    print(pad(_("layer"), 24) + pad(_("weight"), 10) + pad(_("shape"), 12)
+          + pad(_("relative error"), 16, ">") + pad(_("max abs error"), 16, ">"))
     for row in table:
         print(f"{row['layer']:<24}{row['weight']:<10}{str(row['shape']):<12}"
               f"{row['relative_error']:>16.2e}{row['max_abs_error']:>16.2e}")
     worst = max(r["relative_error"] for r in table)
     ok = worst < 1e-7
-    print(f"maximum relative error {worst:.2e}: {'PASS' if ok else 'FAIL'} (threshold 1e-7)")
+    print((_("maximum relative error {error}: PASS (threshold 1e-7)") if ok else
+           _("maximum relative error {error}: FAIL (threshold 1e-7)")).format(
+               error=f"{worst:.2e}"))
     return 0 if ok else 1
 
 
@@ -209,6 +259,7 @@ def add_trace(sub):
     p.add_argument("model", nargs="?", help="a .glassnet model file")
     p.add_argument("--weights", help="JSON file with hand-typed weights, or 'xor'")
     p.add_argument("--input", help="rows like '1,1;0,1;1,0;0,0' or a CSV file (required)")
+    add_sheet_option(p)
     p.add_argument("--show-example", action="store_true", help="print the JSON format of "
                    "hand-typed weights (the XOR network) and exit")
     p.set_defaults(func=cmd_trace)
@@ -244,6 +295,21 @@ def model_from_weights(spec, source):
     return model
 
 
+def _table_rows(model, path, sheet=None):
+    """The model's inputs for every row of a CSV (by column name, encoded as in training,
+    ID and other columns left aside), labelled by line and ID."""
+    from ..data.csvfile import read_table
+    from ..data.pipeline import encode_rows
+
+    plan = model.info["columns"]
+    header, rows, detected = read_table(path, skip_rows=None, sheet=sheet)
+    x, rows, _report = encode_rows(plan, header, rows, path, detected["delimiter"] == ";")
+    ids = [header.index(n) for n in plan.get("id", []) if n in header]
+    labels = [f"line {line}" + "".join(f", {header[j]} {row[j].strip()}" for j in ids)
+              for line, row in rows]
+    return x, labels
+
+
 def cmd_trace(args):
     from ..engine.tracing import format_trace, trace
     from ..interop.loading import load_model
@@ -266,9 +332,12 @@ def cmd_trace(args):
         model = model_from_weights(spec, args.weights)
     else:
         model = load_model(args.model)
-    rows = parse_rows(args.input, model.input_dim)
     names = (model.info or {}).get("feature_names") or [f"x{i + 1}" for i in
                                                          range(model.input_dim)]
-    labels = [", ".join(f"{n}={v:g}" for n, v in zip(names, row)) for row in rows]
+    if os.path.isfile(args.input) and (model.info or {}).get("columns"):
+        rows, labels = _table_rows(model, args.input, args.sheet)
+    else:
+        rows = parse_rows(args.input, model.input_dim, sheet=args.sheet)
+        labels = [", ".join(f"{n}={v:g}" for n, v in zip(names, row)) for row in rows]
     print(format_trace(trace(model, rows), row_labels=labels), end="")
     return 0

@@ -16,6 +16,7 @@ from .common import (
     parse_batch,
     parse_hidden,
     print_results,
+    print_table_notes,
     result_folder,
 )
 
@@ -87,8 +88,6 @@ def add_train(sub):
     s.add_argument("--max-classes", type=int, default=None, metavar="N",
                    help="most distinct labels a class column may have (default 100); more "
                    "usually means an ID or free-text column")
-    s.add_argument("--missing", default="error", choices=["error", "drop", "mean"],
-                   help="what to do with empty cells")
     s.add_argument("--encoding", help="file encoding (detected by default)")
     s.add_argument("--split-files", default="auto", choices=["auto", "data", "rows"],
                    help="how the split is saved: train.csv and test.csv (data), row numbers "
@@ -140,21 +139,35 @@ def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
 
 
 def validation_file(path, data, encoding=None, skip_rows=None):
-    """A second CSV with the training columns (encoded as the training file's, text
-    columns included), its classes in the training order."""
+    """A second CSV (or workbook: its first sheet) with the training columns (encoded as
+    the training file's, text columns included), its classes in the training order."""
     from ..data import load_csv
 
     validation = load_csv(path, target=data.target_name, encoding=encoding,
-                          skip_rows=skip_rows, plan=data.info.get("columns"))
+                          skip_rows=skip_rows, plan=data.info.get("columns"), fill=False,
+                          task="classification" if data.is_classification else "regression")
     if validation.feature_names != data.feature_names:
         raise UsageError(f"{path}: columns {validation.feature_names} differ from the training "
                          f"columns {data.feature_names}")
     return validation.aligned_to(data)
 
 
+def _counted(train, test):
+    """``train`` whose info counts the cells filled in the training and test rows."""
+    filled = dict((train.info.get("missing") or {}).get("filled") or {})
+    for name, n in ((test.info.get("missing") or {}).get("filled") or {}).items():
+        filled[name] = filled.get(name, 0) + n
+    if not filled:
+        return train
+    counted = train.subset(slice(0, 0))
+    counted.info = {**train.info, "missing": {**train.info["missing"], "filled": filled}}
+    return counted
+
+
 def cmd_train(args):
     import warnings
 
+    from ..data.pipeline import fit_missing
     from ..training import callbacks
     from ..training.spec import build_model, fit_model
     from ..training.trainer import DivergedWarning
@@ -169,14 +182,13 @@ def cmd_train(args):
         nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
         gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed)
     data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
-                     args.features, args.ignore, args.id, args.skip_rows)
-    if data.info.get("columns") and not args.quiet:
-        from ..data.columns import describe
-
-        print(_("columns: {description}").format(description=describe(data.info["columns"])))
+                     args.features, args.ignore, args.id, args.skip_rows, args.sheet,
+                     args.task, args.missing_indicator, fill=False)
     train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
-    validation = (validation_file(args.validation, data, args.encoding)
-                  if args.validation else test if len(test) else None)
+    extra = validation_file(args.validation, data, args.encoding) if args.validation else None
+    train, test, extra = fit_missing(train, test, extra)  # fills from the training rows only
+    print_table_notes(_counted(train, test), args.quiet)
+    validation = extra if args.validation else test if len(test) else None
     model = build_model(spec, train)
     out = args.out or os.path.join("runs", os.path.splitext(os.path.basename(args.data))[0])
     recorder = callbacks.Recorder(every="epoch")
@@ -197,7 +209,10 @@ def cmd_train(args):
         settings = {"data": args.data, "target": train.target_name,
                     "training_ratio": args.training_ratio, "test_split": args.test_split,
                     "stratify": args.stratify, "validation": args.validation,
-                    "encoding": args.encoding, "missing": args.missing, **spec.to_dict(),
+                    "encoding": args.encoding, "missing": args.missing or "error",
+                    "task": args.task or "auto",
+                    **({"sheet": data.info["sheet"]} if data.info.get("sheet") else {}),
+                    **spec.to_dict(),
                     "learning_rate": model.optimizer.learning_rate}
         model.info["training"] = {**model.info.get("training", {}), "seconds": round(seconds, 3),
                                   "stop_reason": history.stop_reason}
@@ -206,7 +221,8 @@ def cmd_train(args):
                                f"glassnet: {os.path.basename(args.data)}", args.split_files)
     interrupted = stop.requested
     if not args.quiet:
-        _print_summary(history, seconds, folder, paths, interrupted)
+        _print_summary(history, seconds, folder, paths, interrupted,
+                       (model, train, test) if history.epoch else None)
     return 130 if interrupted else 0
 
 
@@ -237,20 +253,38 @@ def _model_only(folder, model, note) -> dict:
     return {"model": path}
 
 
-def _print_summary(history, seconds, folder, paths, interrupted):
+def _print_summary(history, seconds, folder, paths, interrupted, run=None):
+    """Losses and metrics of the last epoch (in the target's units), then the measures
+    of the finished model on the test data, as the report's headline says them."""
+    from ..base.sanitize import terminal
+    from ..plotting.evaluation import history_units
+    from ..report import measures
     from ..training.metrics import metric_label
 
+    units = history_units(run[0], run[1].target_name) if run else {}
     last = {k: v[-1] for k, v in history.history.items() if k not in ("epoch_time",
                                                                        "learning_rate")}
-    summary = ", ".join(f"{metric_label(k)} {v:.4g}" for k, v in last.items())
-    print(_("trained {epochs} epochs in {seconds} s: {summary}").format(
-        epochs=len(history.epoch), seconds=f"{seconds:.2f}", summary=summary))
+    summary = ", ".join(f"{metric_label(k)} {measures.amount(v, units.get(k.removeprefix('val_')))}"
+                        for k, v in last.items())
+    print(terminal(_("trained {epochs} epochs in {seconds} s: {summary}").format(
+        epochs=len(history.epoch), seconds=f"{seconds:.2f}", summary=summary)))
+    if run is not None:
+        model, train, test = run
+        positive = None
+        if train.is_classification and train.n_classes == 2:
+            from ..training.measures import positive_class
+
+            positive = positive_class(train.labels)
+        unit = None if train.is_classification else measures.unit_note(train.target_name)[0]
+        said = measures.headline(measures.run_parts(model, train, test), unit, positive)
+        if said:
+            print(terminal(said[0]))
     if interrupted:
         print(_("interrupted: the results so far are saved"))
     elif history.stop_reason == "diverged":
         from ..training.diagnosis import divergence
 
-        print(divergence(history.history, history.params.get("first_loss")))
+        print(divergence(history.with_extras(), history.params.get("first_loss")))
     elif history.stop_reason:
         print(_("stopped early: {reason}").format(reason=history.stop_reason.replace("_", " ")))
     print_results(folder, paths.get("report"))

@@ -180,7 +180,7 @@ def load(name: str, **params) -> Dataset:
                           f"{', '.join(params)}") from None
 
 
-def load_any(source, target=None, encoding=None, missing="error", max_classes=None,
+def load_any(source, target=None, encoding=None, missing=None, max_classes=None,
              **options) -> Dataset:
     """The CLI's DATA argument: a built-in dataset by name, image data ('mnist', an
     ``.npz`` or IDX file, or a folder holding them), or a CSV file by path; ``options``

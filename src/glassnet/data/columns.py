@@ -39,6 +39,8 @@ import numpy as np
 from ..base.errors import DataError
 from .cells import Cells, _is_number, is_missing, not_a_number, parse_number, read_number, unit_of
 
+#: The level a text column's blank cells get with ``missing_indicator``.
+MISSING_LEVEL = "(missing)"
 #: More distinct texts than this in a column is free text or an identifier, not categories.
 MAX_LEVELS = 50
 #: Text columns together may make at most this many one-hot inputs, and rows x one-hot
@@ -165,7 +167,7 @@ def _kind(name, cells, decimal_comma, first=False, values=None):
 
 
 def plan_columns(header, rows, target, path, features=None, ignore=None, id=None,
-                 decimal_comma=False, cells=None) -> dict:
+                 decimal_comma=False, cells=None, missing_indicator=False) -> dict:
     """Decide what every column is; return the column plan (JSON-able dict).
 
     Parameters
@@ -181,6 +183,9 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
         ID column(s); None detects them, False turns detection off.
     cells : Cells, optional
         The rows' cells by column, when the caller has them already.
+    missing_indicator : bool
+        A number column with blank cells gets a second input ``name (missing)``, a text
+        column with blank cells a level ``(missing)``.
     """
     table = cells or Cells(rows, decimal_comma)
     n = len(header)
@@ -242,9 +247,13 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
                     f"{path}, column {name!r}: {len(levels)} different texts, more than "
                     f"{MAX_LEVELS} categories; if it is an identifier or free text, leave it "
                     f"out with --ignore {_quote(name)} (ignore=[{name!r}] in Python)")
-            inputs.append({"name": name, "kind": "category", "levels": levels})
+            blank = missing_indicator and any(is_missing(row[j]) for _, row in rows)
+            inputs.append({"name": name, "kind": "category",
+                           "levels": levels + [MISSING_LEVEL] * blank})
         else:
-            inputs.append({"name": name, "kind": "number"})
+            blank = missing_indicator and any(is_missing(row[j]) for _, row in rows)
+            inputs.append({"name": name, "kind": "number",
+                           **({"indicator": True} if blank else {})})
     _check_one_hot(inputs, len(rows), path)
     if not inputs:
         raise DataError(f"{path}: no feature columns left; the file has only the target "
@@ -300,14 +309,28 @@ def describe(plan) -> str:
 
 
 def feature_names(plan) -> list[str]:
-    """The network's input names: a number column as is, a category as name=level."""
+    """The network's input names: a number column as is (and ``name (missing)`` with an
+    indicator), a category as name=level."""
     names = []
     for column in plan["inputs"]:
         if column["kind"] == "category":
             names.extend(f"{column['name']}={level}" for level in column["levels"])
         else:
             names.append(column["name"])
+            if column.get("indicator"):
+                names.append(f"{column['name']} {MISSING_LEVEL}")
     return names
+
+
+def spans(plan):
+    """(column, first input, end) for each column of the plan; an indicator is the last
+    input of its column's span but not part of what fills use."""
+    k, out = 0, []
+    for column in plan["inputs"]:
+        span = len(column["levels"]) if column["kind"] == "category" else 1
+        out.append((column, k, k + span))
+        k += span + bool(column.get("indicator"))
+    return out
 
 
 def encode(plan, header, rows, path, decimal_comma=False, missing="error",
@@ -342,11 +365,15 @@ def encode(plan, header, rows, path, decimal_comma=False, missing="error",
                     raise DataError(f"{path}, line {line}, column {name!r}: the cell is "
                                     f"missing ({cell.strip()!r}); expected a number{hint}")
             values[:, k] = parsed
-            k += 1
+            if column.get("indicator"):
+                values[:, k + 1] = np.isnan(parsed)
+            k += 1 + bool(column.get("indicator"))
             continue
         for i, (line, row) in enumerate(rows):
             cell = row[j]
-            if is_missing(cell):
+            if is_missing(cell) and MISSING_LEVEL in index:
+                values[i, k + index[MISSING_LEVEL]] = 1.0
+            elif is_missing(cell):
                 if missing == "error":
                     raise DataError(
                         f"{path}, line {line}, column {name!r}: the cell is missing "
@@ -370,22 +397,3 @@ def id_values(plan, header, rows) -> np.ndarray | None:
         return None
     index = [header.index(name) for name in plan["id"]]
     return np.array([[row[j].strip() for j in index] for _, row in rows], dtype=object)
-
-
-def title_rows(rows) -> int | None:
-    """How many lines above the header look like a title, or None.
-
-    ``rows`` are (line, cells) pairs, blank lines left out. The header is taken to be
-    the first row with as many filled cells as most of the following rows.
-    """
-    filled = [(line, sum(bool(c.strip()) for c in row)) for line, row in rows[:30]]
-    if len(filled) < 3:
-        return None
-    counts = [count for _, count in filled[1:]]
-    width = max(set(counts), key=counts.count)
-    if filled[0][1] >= width:
-        return None
-    for line, count in filled:
-        if count >= width:
-            return line - 1
-    return None

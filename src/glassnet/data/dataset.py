@@ -120,9 +120,10 @@ class Dataset:
     def to_csv(self, path, overwrite=True) -> None:
         """Write the ID columns, features and the target column (class names) as UTF-8
         CSV with a BOM, which Excel, Japanese Excel included, opens with the names
-        intact; names that a spreadsheet would run as formulas are neutralised
-        (``files.csv_bytes``)."""
-        from ..io.files import write_csv
+        intact, or, for data read from a file, in that file's conventions (delimiter,
+        decimal mark, encoding: ``files.output_dialect``); names that a spreadsheet
+        would run as formulas are neutralised (``files.csv_bytes``)."""
+        from ..io.files import output_dialect, write_csv
 
 
         targets = ([self.target_name] if self.is_classification or self.labels.shape[1] == 1
@@ -132,7 +133,8 @@ class Dataset:
         ids = self.ids.tolist() if self.ids is not None else [()] * len(self)
         rows = ([*idv, *map(float, row), *label]
                 for idv, row, label in zip(ids, self.features, labels))
-        write_csv(path, [*self.id_names, *self.feature_names, *targets], rows, overwrite)
+        write_csv(path, [*self.id_names, *self.feature_names, *targets], rows, overwrite,
+                  output_dialect(self.info))
 
 
 def as_dataset(obj, target=None) -> Dataset:

@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from ..base.errors import DataError
-from ..io.files import check_output_file, json_default, write_bytes, write_csv
+from ..io.files import check_output_file, json_default, output_dialect, write_bytes, write_csv
 from ..io.modelfile import FORMAT
 from ..training.metrics import confusion_matrix
 
@@ -24,6 +24,8 @@ def coefficient_tables(model) -> list[dict]:
     Each table is a dict with ``layer``, ``header`` (``cell``, ``bias``, then one column
     per input, named) and ``rows``. Inputs of the first layer are named after the
     features (noting a scaling layer before them); output cells after the classes.
+    Weights keep the model's number type (float32 by default), so a CSV shows the
+    digits they have (``0.1234567``, not ``0.12345670163631439``).
     """
     from ..engine.layers import Dense, Normalization
 
@@ -45,20 +47,20 @@ def coefficient_tables(model) -> list[dict]:
         else:
             cells = [f"{layer.name}[{j + 1}]" for j in range(layer.units)]
         bias = layer.bias if layer.use_bias else np.zeros(layer.units)
-        rows = [[cells[j], float(bias[j]), *(float(v) for v in layer.kernel[:, j])]
-                for j in range(layer.units)]
+        rows = [[cells[j], bias[j], *layer.kernel[:, j]] for j in range(layer.units)]
         tables.append({"layer": layer.name, "activation": layer.activation.name,
                        "header": ["cell", "bias", *names], "rows": rows})
         names = cells
     return tables
 
 
-def export_coefficients(model, folder) -> list[str]:
-    """Write one ``coefficients-<layer>.csv`` per Dense layer into ``folder``."""
+def export_coefficients(model, folder, dialect=None) -> list[str]:
+    """Write one ``coefficients-<layer>.csv`` per Dense layer into ``folder``, in
+    ``dialect`` (``files.output_dialect``: the training file's conventions)."""
     paths = []
     for table in coefficient_tables(model):
         path = os.path.join(os.fspath(folder), f"coefficients-{table['layer']}.csv")
-        write_csv(path, table["header"], table["rows"])
+        write_csv(path, table["header"], table["rows"], dialect=dialect)
         paths.append(path)
     return paths
 
@@ -135,6 +137,8 @@ def export_split(folder, model, train, test, mode="auto") -> tuple[dict, str]:
     it would be larger than the input file (5 MB for built-in data) and than 1 MB,
     else the rows.
     Returns the paths written and a sentence saying what was written and why.
+    Every file is written in the training file's conventions (delimiter, decimal mark,
+    encoding: ``files.output_dialect``).
     """
     folder = os.fspath(folder)
     if mode not in ("auto", "data", "rows"):
@@ -158,7 +162,8 @@ def export_split(folder, model, train, test, mode="auto") -> tuple[dict, str]:
                 rows.append([name, start + i + 1,
                              *([int(part.lines[i])] if part.lines is not None else []),
                              *(part.ids[i] if part.ids is not None else [])])
-        write_csv(os.path.join(folder, "split.csv"), header, rows)
+        write_csv(os.path.join(folder, "split.csv"), header, rows,
+                  dialect=output_dialect(train.info))
         paths["split"] = os.path.join(folder, "split.csv")
         note = (f"The split is saved as row numbers in split.csv: train.csv and test.csv "
                 f"would take about {estimate / 1e6:.0f} MB, more than the "
@@ -169,10 +174,13 @@ def export_split(folder, model, train, test, mode="auto") -> tuple[dict, str]:
         if wide and ids is None:
             ids = np.arange(len(train) + 1, len(train) + len(test) + 1)[:, None]
             id_names = ["row"]
+        truth = (test.label_text() if test.is_classification
+                 else list(test.labels[:, 0]))  # numbers, written with the file's mark
         header, rows, _ = prediction_table(model, test.feature_names, test.features, ids,
-                                           id_names, (test.target_name, test.label_text()),
+                                           id_names, (test.target_name, truth),
                                            inputs=not wide)
-        write_csv(os.path.join(folder, "test-predictions.csv"), header, rows)
+        write_csv(os.path.join(folder, "test-predictions.csv"), header, rows,
+                  dialect=output_dialect(train.info))
         paths["test_predictions"] = os.path.join(folder, "test-predictions.csv")
         if wide:
             note += (f" test-predictions.csv leaves out the {test.features.shape[1]} "
@@ -187,28 +195,34 @@ def _output_columns(model, p):
     classes = info.get("class_names")
     if classes:
         return ([f"p_{c}" for c in classes] + ["predicted"],
-                [[*map(float, pi), classes[int(np.argmax(pi))]] for pi in p])
+                [[*pi, classes[int(np.argmax(pi))]] for pi in p])
     target = info.get("target_name") or "y"
     names = ([f"{target}_predicted"] if p.shape[1] == 1
              else [f"{target}_{k + 1}_predicted" for k in range(p.shape[1])])
-    return names, [list(map(float, pi)) for pi in p]
+    return names, [list(pi) for pi in p]  # the model's number type, for its digits
 
 
 class Predictions:
     """What ``predict_csv`` returns: the output ``header`` and ``rows``, the
-    ``probabilities`` (or values), and ``comparison`` with the file's target column
-    when it has one (None otherwise)."""
+    ``probabilities`` (or values), ``comparison`` with the file's target column
+    when it has one (None otherwise), and what was ``detected`` reading the file
+    (encoding, delimiter; a workbook's sheet)."""
 
-    def __init__(self, header, rows, probabilities, comparison):
+    def __init__(self, header, rows, probabilities, comparison, detected=None):
         self.header, self.rows = header, rows
         self.probabilities, self.comparison = probabilities, comparison
+        self.detected = detected or {}
 
 
 def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=None,
-                overwrite=True):
+                overwrite=True, sheet=None, missing=None):
     """Predict every row of a CSV; write the table to ``out`` when given; return it.
 
-    Every column of the file is kept as written (IDs, dates, notes...); the model's
+    Every column of the file is kept exactly as written (IDs, dates, notes...); the
+    table is written in the file's conventions (its delimiter and decimal mark, in
+    UTF-8 with a BOM: ``files.output_dialect``; a workbook's predictions are a CSV with
+    commas and points), the predictions in the shortest digits that read back as the
+    same float32; the model's
     input columns are found by name and encoded as in training (a category the model
     has not seen is an error naming it). Then come one probability column per class
     and the predicted class (or the predicted values). When the file holds the target
@@ -216,26 +230,40 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     mean absolute and root mean squared error). ``skip_rows``: lines above the header;
     None skips a title row when there is one. ``out`` is never the input file; with
     ``overwrite=False`` an existing ``out`` is not replaced either (``ResultsError``).
+    ``missing``: what blank input cells get (default: the rule the model was trained
+    with, filling with its training rows' values; ``"drop"`` leaves those rows out);
+    ``result.missing`` counts them.
     """
-    from . import columns
     from .csvfile import read_table
+    from .pipeline import encode_rows
 
     path = os.fspath(path)
     if out is not None:
+        from .workbook import EXTENSIONS
+
+        if os.fspath(out).lower().endswith(EXTENSIONS):
+            raise DataError(f"out {out}: predictions are written as a CSV file, which Excel "
+                            "opens; give the file a .csv name")
         check_output_file(out, [path], overwrite, "out")
-    header, rows, detected = read_table(path, encoding, delimiter, skip_rows=skip_rows)
+    header, rows, detected = read_table(path, encoding, delimiter, skip_rows=skip_rows,
+                                        sheet=sheet)
     plan = input_plan(model, header)
-    x = columns.encode(plan, header, rows, path, detected["delimiter"] == ";")
+    x, rows, blanks = encode_rows(plan, header, rows, path, detected["delimiter"] == ";",
+                                  missing)
     p = _predict(model, x)
     names, outputs = _output_columns(model, p)
     taken = set(header)
     names = [_unique(name, taken) for name in names]
-    table = [[*(cell.strip() for cell in row), *values] for (_, row), values in zip(rows, outputs)]
+    table = [[*row, *values] for (_, row), values in zip(rows, outputs)]
     comparison = compare_with_target(model, header, rows, p, path,
                                      detected["delimiter"] == ";")
+    dialect = output_dialect(detected)
     if out is not None:
-        write_csv(out, [*header, *names], table, overwrite)
-    return Predictions([*header, *names], table, p, comparison)
+        dialect["encoding"] = write_csv(out, [*header, *names], table, overwrite, dialect)
+    result = Predictions([*header, *names], table, p, comparison, detected)
+    result.dialect = dialect
+    result.missing = blanks
+    return result
 
 
 def _unique(name, taken):
@@ -269,18 +297,27 @@ def compare_with_target(model, header, rows, p, path, decimal_comma=False):
         matrix = confusion_matrix([k for _, k in rows_known],
                                   [predicted[i] for i, _ in rows_known], len(classes))
         total = int(matrix.sum())
-        return {"target": target, "rows": total,
-                "accuracy": float(np.trace(matrix) / total) if total else None,
-                "confusion_matrix": matrix.tolist(), "classes": list(classes),
-                "unknown_classes": unknown}
+        out = {"target": target, "rows": total,
+               "accuracy": float(np.trace(matrix) / total) if total else None,
+               "confusion_matrix": matrix.tolist(), "classes": list(classes),
+               "unknown_classes": unknown}
+        if total:
+            from ..training import measures
+
+            labels = np.array([k for _, k in rows_known])
+            values = measures.classification(labels, predicted[[i for i, _ in rows_known]],
+                                             list(classes))
+            out.update({k: values[k] for k in ("balanced_accuracy", "majority_class",
+                                               "majority_rate", "per_class")})
+        return out
     mark = column_decimal_comma([t for _, t in known], decimal_comma)
     truth = np.array([[read_number(t, mark, f"{path}, line {rows[i][0]}, column {target!r}")]
                       for i, t in known]).reshape(-1, 1)
     if not len(known):
         return None
-    error = p[[i for i, _ in known], :1] - truth
-    return {"target": target, "rows": len(known), "mae": float(np.abs(error).mean()),
-            "rmse": float(np.sqrt((error ** 2).mean()))}
+    from ..training import measures
+
+    return {"target": target, **measures.regression(truth, p[[i for i, _ in known], :1])}
 
 
 def _number_text(text):

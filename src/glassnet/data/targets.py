@@ -123,3 +123,51 @@ def _looks_like_classes(numbers):
 
 def _label_text(v: float) -> str:
     return str(int(v)) if v == int(v) else repr(v)
+
+
+# Units written after a name with an underscore or a space ("weight_kg", "price USD");
+# anything is a unit inside brackets at the end ("価格(万円)", "price [USD]").
+UNIT_WORDS = {"kg", "g", "mg", "t", "km", "m", "cm", "mm", "m2", "m3", "l", "ml", "s", "ms",
+              "sec", "min", "h", "hours", "days", "usd", "eur", "gbp", "jpy", "yen", "pct",
+              "percent", "kwh", "w", "kw", "v", "hz", "mph", "kmh"}
+_BRACKETS = {"(": ")", "（": "）", "[": "]", "［": "］", "【": "】"}
+
+
+def column_unit(name) -> str | None:
+    """The unit a column name states, or None: the text in the brackets that end it
+    (``()``, ``（）``, ``[]``, ``［］``, ``【】``; at most 12 characters, not a number), or a
+    last word after ``_`` or a space that is a common unit (``UNIT_WORDS``).
+
+    >>> column_unit("価格(万円)"), column_unit("price [USD]"), column_unit("weight_kg")
+    ('万円', 'USD', 'kg')
+    >>> column_unit("体温（℃）"), column_unit("area m2"), column_unit("price"), column_unit("x(2)")
+    ('℃', 'm2', None, None)
+    """
+    text = str(name).strip()
+    if text and text[-1] in _BRACKETS.values():
+        close = text[-1]
+        opens = [o for o, c in _BRACKETS.items() if c == close]
+        start = max(text.rfind(o) for o in opens)
+        inside = text[start + 1:-1].strip() if start > 0 else ""
+        if inside and len(inside) <= 12 and not _number(inside):
+            return inside
+        return None
+    for separator in ("_", " "):
+        head, sep, word = text.rpartition(separator)
+        if sep and head.strip() and word.lower() in UNIT_WORDS:
+            return word
+    return None
+
+
+def _number(text) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def squared(unit: str) -> str:
+    """'万円' -> '万円²'; 'km/h' -> '(km/h)²' (the unit of a squared error)."""
+    plain = unit.isalnum() or all(ch.isalpha() or ch in "℃°%" for ch in unit)
+    return f"{unit}²" if plain else f"({unit})²"

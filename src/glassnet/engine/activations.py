@@ -177,6 +177,17 @@ class ELU(Activation):
         return np.where(alpha > 0, 1.0, y + self.alpha).astype(alpha.dtype)  # a e^α = y + a
 
 
+@ACTIVATIONS.register("exponential")
+class Exponential(Activation):
+    """e^α: the mean of counts under a log link (MLPRegressor's output for Poisson)."""
+
+    def forward(self, alpha):
+        return np.exp(alpha)
+
+    def derivative(self, alpha, y):
+        return y  # (e^α)' = e^α
+
+
 @ACTIVATIONS.register("softplus")
 class Softplus(Activation):
     def forward(self, alpha):
@@ -344,8 +355,9 @@ def elu(x, alpha=1.0):
 
 
 def softmax(x, axis=-1):
-    x = np.moveaxis(np.asarray(x), axis, -1)
-    return np.moveaxis(Softmax().forward(x), -1, axis)
+    """Softmax over ``axis``: one axis, or a tuple normalised jointly (as Keras)."""
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def gelu(x, approximate=False):

@@ -48,23 +48,115 @@ def search_plan(base, title="glassnet search", **settings) -> dict:
     return {"kind": "search", "title": title, "base": base, **settings}
 
 
+MAX_PLAN_BYTES = 16 * 2**20
+#: lists and objects nested deeper than this in a plan or a --config file are refused
+MAX_DEPTH = 32
+
+
 def load_plan(out_dir) -> dict:
-    """The plan a sweep folder was started with (a ``ConfigError`` when it has none)."""
+    """The plan a sweep folder was started with (a ``ConfigError`` when it has none, or
+    one that is not a sound plan: the file is read without following a link, and every
+    setting is checked as a new sweep's are)."""
+    from .journal import open_regular
+
     path = os.path.join(out_dir, PLAN)
     try:
-        with open(path, "rb") as f:
-            plan = json.loads(f.read().decode("utf-8"))
+        fd = open_regular(path, os.O_RDONLY, "sweep plan")
     except FileNotFoundError:
         raise ConfigError(f"resume: {out_dir} holds no sweep ({PLAN} is missing); expected "
                           "the result folder of an earlier compare or search") from None
-    except ValueError as exc:
-        raise ConfigError(f"resume: {path} is damaged ({exc})") from None
-    if not isinstance(plan, dict) or plan.get("kind") not in KINDS:
-        raise ConfigError(f"resume: {path}: expected a sweep plan with kind 'compare' or "
-                          f"'search'")
-    if "weight_decay" in plan and "l2" not in plan:  # the L2 range's name before the rename
-        plan["l2"] = plan.pop("weight_decay")
+    with os.fdopen(fd, "rb") as f:
+        raw = f.read(MAX_PLAN_BYTES + 1)
+    if len(raw) > MAX_PLAN_BYTES:
+        raise ConfigError(f"resume: {path} is larger than a sweep plan can be "
+                          f"({MAX_PLAN_BYTES // 2**20} MiB)")
+    try:
+        plan = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"resume: {path} is damaged ({type(exc).__name__}: "
+                          f"{str(exc)[:100]})") from None
+    if isinstance(plan, dict) and "weight_decay" in plan and "l2" not in plan:
+        plan["l2"] = plan.pop("weight_decay")  # the L2 range's name before the rename
+    check_plan(plan, f"resume: {path}")
     return plan
+
+
+def depth(value) -> int:
+    """How deeply lists and objects nest in ``value`` (counted without recursion)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (dict, list, tuple)):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                todo.extend((v, level + 1) for v in (item.values() if isinstance(item, dict)
+                                                     else item))
+    return deepest
+
+
+def check_plan(plan, where="sweep plan") -> None:
+    """ConfigError naming ``where`` and the setting, unless ``plan`` is a sound plan."""
+    from ..base.validation import check_number
+    from .search import SAMPLERS, _check_ranges, check_trials
+
+    def bad(message):
+        return ConfigError(f"{where}: {message}")
+
+    if not isinstance(plan, dict) or plan.get("kind") not in KINDS:
+        raise bad("expected a sweep plan with kind 'compare' or 'search'")
+    if depth(plan) > MAX_DEPTH:
+        raise bad(f"nested deeper than {MAX_DEPTH} levels")
+    if not isinstance(plan.get("title", ""), str):
+        raise bad("'title' must be text")
+    try:
+        if plan["kind"] == "compare":
+            specs = plan.get("specs")
+            if not isinstance(specs, list) or not specs or not all(isinstance(s, dict)
+                                                                   for s in specs):
+                raise bad("'specs' must be a non-empty list of model objects")
+            check_trials(len(specs))
+            for spec in specs:
+                _check_spec(spec)
+            return
+        if not isinstance(plan.get("base"), dict):
+            raise bad("'base' must be an object (the spec every trial starts from)")
+        _check_spec(plan["base"])
+        if plan.get("sampler", "random") not in SAMPLERS:
+            raise bad(f"'sampler' must be one of {', '.join(SAMPLERS)}, got "
+                      f"{plan.get('sampler')!r}")
+        check_trials(plan.get("trials", 20))
+        _check_ranges(**{k: plan[k] for k in ("learning_rate", "l2")
+                         if plan.get(k) is not None})
+        for key in ("seed",):
+            if key in plan:
+                check_number(key, plan[key], minimum=0, integer=True)
+        for key in ("prune_startup", "wave"):
+            if key in plan:
+                check_number(key, plan[key], minimum=1, integer=True)
+        if not isinstance(plan.get("prune", False), bool):
+            raise bad(f"'prune' must be true or false, got {plan['prune']!r}")
+    except ConfigError as exc:
+        if str(exc).startswith(where):
+            raise
+        raise bad(str(exc)) from None
+
+
+def _check_spec(spec):
+    """The settings a sweep reads before a trial runs (the rest is checked by the trial's
+    own ModelSpec)."""
+    from ..base.validation import check_number
+
+    if "epochs" in spec:
+        check_number("epochs", spec["epochs"], minimum=1, integer=True)
+    if "name" in spec and not isinstance(spec["name"], str):
+        raise ConfigError(f"a model's name must be text, got {spec['name']!r}")
+    hidden = spec.get("hidden", [])
+    if not isinstance(hidden, list) or not all(
+            isinstance(h.get("units") if isinstance(h, dict) else h, int)
+            and not isinstance(h, bool) for h in hidden):
+        raise ConfigError(f"hidden must be a list of layer sizes, got {str(hidden)[:80]}")
+    if not isinstance(spec.get("data", {}), dict):
+        raise ConfigError(f"data must be an object, got {spec['data']!r}")
 
 
 #: what a sweep writes in its folder (fnmatch patterns); --overwrite removes nothing else
@@ -107,8 +199,7 @@ def start(plan, out_dir, resume=False, overwrite=False, inputs=()) -> dict:
                               f"({', '.join(differ)} differ); resume it without changing them, "
                               "or start a new sweep in another folder")
         return saved
-    if plan is None or plan.get("kind") not in KINDS:
-        raise ConfigError("expected a sweep plan with kind 'compare' or 'search'")
+    check_plan(plan)
     # a sweep that stopped before any trial finished left only its plan: nothing to lose
     unstarted = os.path.isdir(out_dir) and not set(os.listdir(out_dir)) - {PLAN, MARKER}
     try:

@@ -93,7 +93,8 @@ class Sweep:
     # -- engine ------------------------------------------------------------------------
     def __enter__(self):
         if self.scheduler:
-            self.client, self.cluster = _dask_client(self.scheduler, self.jobs)
+            workers = min(self.jobs, self.total) if self.total else self.jobs
+            self.client, self.cluster = _dask_client(self.scheduler, workers)
         self.started = time.monotonic()
         return self
 
@@ -113,7 +114,8 @@ class Sweep:
 
     def _execute(self, specs):
         """(position, result) pairs, as the trials finish."""
-        if self.client is None and self.jobs == 1:
+        jobs = min(self.jobs, len(specs))  # no idle worker processes
+        if self.client is None and jobs <= 1:
             for i, spec in enumerate(specs):
                 yield run_one(i, spec)
             return
@@ -127,7 +129,7 @@ class Sweep:
             config = {"backend": "dask", "client": self.client,
                       "scatter": list(splits.values()) or None}
         with parallel_config(**config):
-            yield from Parallel(n_jobs=self.jobs if self.client is None else -1,
+            yield from Parallel(n_jobs=jobs if self.client is None else -1,
                                 batch_size=1, return_as="generator_unordered")(
                 delayed(run_one)(i, spec, splits.get(data_key(spec)))
                 for i, spec in enumerate(specs))
@@ -213,13 +215,16 @@ def _renamed(record) -> tuple[str, dict]:
 def _cost(spec) -> float:
     """A rough relative cost of a trial: epochs times rows times weights. Before the data
     is loaded the widths are guessed: 784 inputs for MNIST, else 10; 10 outputs."""
-    data = spec.get("data") or {}
-    inputs = 784 if data.get("source") == "mnist" else 10
-    units = [inputs, *(h.get("units", 0) if isinstance(h, dict) else h
-                       for h in spec.get("hidden", [16])), 10]
-    weights = sum(a * b for a, b in zip(units, units[1:]))
-    rows = data.get("train_rows") or 1000
-    return float(spec.get("epochs", 20)) * rows * weights
+    try:
+        data = spec.get("data") or {}
+        inputs = 784 if data.get("source") == "mnist" else 10
+        units = [inputs, *(h.get("units", 0) if isinstance(h, dict) else h
+                           for h in spec.get("hidden", [16])), 10]
+        weights = sum(a * b for a, b in zip(units, units[1:]))
+        rows = data.get("train_rows") or 1000
+        return float(float(spec.get("epochs", 20)) * rows * weights)
+    except (TypeError, ValueError, AttributeError):  # the trial itself will say what is wrong
+        return 1.0
 
 
 def run_one(position, spec, split=None):
@@ -231,6 +236,79 @@ def run_one(position, spec, split=None):
 
 
 WAIT_FOR_WORKERS = 120  # seconds a cluster may take to give its first worker
+CONNECT_TIMEOUT = 5  # seconds a scheduler may take to answer Dask's handshake
+SCHEMES = ("tcp", "tls")
+
+
+def scheduler_address(scheduler) -> tuple[str, int]:
+    """(host, port) of a Dask scheduler address ``tcp://host:port`` (or ``host:port``);
+    ConfigError with one line for anything else (a web address, a bad port, garbage)."""
+    import re
+
+    text = str(scheduler).strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text
+    match = re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.\-]+):(\d{1,5})", rest)
+    if scheme.lower() not in SCHEMES or match is None or not 0 < int(match.group(2)) < 65536:
+        hint = (" (that is a web address; the scheduler itself listens on tcp://, by default "
+                "port 8786)" if scheme.lower() in ("http", "https") else "")
+        raise ConfigError(f"scheduler: expected 'local' or a Dask scheduler address such as "
+                          f"tcp://host:8786, got {text[:100]!r}{hint}")
+    return match.group(1).strip("[]"), int(match.group(2))
+
+
+def _probe(scheduler, host, port, scheme):
+    """ConfigError within seconds when nothing listens at ``host``:``port``, or (plain
+    TCP) when what answers does not greet as a Dask scheduler does: Dask's peers both
+    send a handshake frame the moment they connect, while a web server or anything else
+    waits for the client to speak first."""
+    import socket
+
+    try:
+        conn = socket.create_connection((host, port), timeout=CONNECT_TIMEOUT)
+    except OSError as exc:
+        raise ConfigError(f"scheduler: nothing answers at {scheduler} "
+                          f"({exc.strerror or type(exc).__name__}); start a scheduler with "
+                          f"`dask scheduler` and workers with `dask worker {scheduler}`") from None
+    with conn:
+        if scheme != "tcp":
+            return
+        try:
+            greeting = conn.recv(64)
+        except OSError:
+            greeting = b""
+    size = int.from_bytes(greeting[:8], "little") if len(greeting) >= 16 else 0
+    frames = int.from_bytes(greeting[8:16], "little") if size else 0
+    if not (0 < size < 2**20 and 0 < frames < 64):
+        raise ConfigError(f"scheduler: {scheduler} answers, but not as a Dask scheduler (no "
+                          f"handshake within {CONNECT_TIMEOUT} s); give the address `dask "
+                          "scheduler` prints (tcp://host:8786)")
+
+
+def _connect(scheduler):
+    """``distributed.Client(scheduler)``, given up (ConfigError) after a few seconds."""
+    import threading
+
+    from distributed import Client
+
+    out = {}
+
+    def connect():
+        try:
+            out["client"] = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001 - distributed raises many kinds; all mean "not Dask"
+            out["error"] = exc
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT * 2)
+    if "client" in out:
+        return out["client"]
+    why = type(out["error"]).__name__ if "error" in out else "no answer"
+    raise ConfigError(f"scheduler: no Dask scheduler answered at {scheduler} within "
+                      f"{CONNECT_TIMEOUT} s ({why}); start one with `dask scheduler` and "
+                      f"workers with `dask worker {scheduler}`")
 
 
 def _dask_client(scheduler, jobs):
@@ -254,15 +332,10 @@ def _dask_client(scheduler, jobs):
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                    dashboard_address=":0")
         return Client(cluster), cluster
-    if "://" not in scheduler and ":" not in scheduler:
-        raise ConfigError(f"scheduler: expected 'local' or a Dask scheduler address such as "
-                          f"tcp://host:8786, got {scheduler!r}")
-    try:
-        client = Client(scheduler, timeout=30)
-    except OSError as exc:
-        raise ConfigError(f"scheduler: no Dask scheduler answers at {scheduler} ({exc}); "
-                          "start one with `dask scheduler` and workers with `dask worker "
-                          f"{scheduler}`") from None
+    host, port = scheduler_address(scheduler)
+    _probe(scheduler, host, port, scheduler.partition("://")[0].lower() if "://" in scheduler
+           else "tcp")
+    client = _connect(scheduler)
     try:
         client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
     except TimeoutError:

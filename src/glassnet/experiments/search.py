@@ -37,12 +37,24 @@ from .trial import score
 SAMPLERS = ("random", "grid", "tpe")
 L2_RANGE = (1e-8, 1e-2)  # the L2 penalties a search tries by default
 OPTUNA_JOURNAL = "optuna-journal.log"
+#: the most trials a search plans (each one is a spec in memory before any runs)
+MAX_TRIALS = 10_000
+
+
+def check_trials(trials) -> int:
+    return check_number("trials", trials, minimum=1, maximum=MAX_TRIALS, integer=True)
 
 
 def _check_ranges(**ranges):
-    for name, (low, high) in ranges.items():
-        if not 0 < low < high:
-            raise ConfigError(f"{name} range must satisfy 0 < low < high, got ({low}, {high})")
+    for name, value in ranges.items():
+        if (not isinstance(value, (list, tuple)) or len(value) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                           for v in value)):
+            raise ConfigError(f"{name} range must be two numbers (low, high), got {value!r}")
+        low, high = value
+        if not (0 < low < high and math.isfinite(high)):
+            raise ConfigError(f"{name} range must satisfy 0 < low < high < infinity, got "
+                              f"({low}, {high})")
 
 
 def l2_range(l2, weight_decay):
@@ -70,7 +82,7 @@ def random_specs(base: dict, trials=20, learning_rate=(1e-6, 1e-1), l2=None, see
     """``trials`` specs with learning rate and L2 penalty drawn log-uniformly (``l2``
     defaults to (1e-8, 1e-2))."""
     l2 = l2_range(l2, weight_decay) or L2_RANGE
-    trials = check_number("trials", trials, minimum=1, integer=True)
+    trials = check_trials(trials)
     _check_ranges(learning_rate=learning_rate, l2=l2)
     rng = np.random.default_rng(seed)
     specs = []
@@ -91,7 +103,7 @@ def grid_specs(base: dict, trials=20, learning_rate=(1e-6, 1e-1), l2=None,
     [0.001, 0.1]
     """
     l2 = l2_range(l2, weight_decay) or L2_RANGE
-    trials = check_number("trials", trials, minimum=1, integer=True)
+    trials = check_trials(trials)
     _check_ranges(learning_rate=learning_rate, l2=l2)
     n_lr = math.isqrt(trials)
     n_l2 = trials // n_lr
@@ -118,7 +130,7 @@ def run_search(base: dict, sampler="random", trials=20, learning_rate=(1e-6, 1e-
     """
     l2 = l2_range(l2, weight_decay) or L2_RANGE
     sampler = check_choice("sampler", sampler, SAMPLERS)
-    trials = check_number("trials", trials, minimum=1, integer=True)
+    trials = check_trials(trials)
     wave = check_number("wave", wave, minimum=1, integer=True)
     _check_ranges(learning_rate=learning_rate, l2=l2)
     startup = min(trials, check_number("prune_startup", prune_startup, minimum=1,
@@ -156,7 +168,12 @@ def _tpe(sweep, base, trials, learning_rate, l2, seed, out_dir, wave, startup, w
     else:
         from optuna.storages.journal import JournalFileBackend, JournalStorage
 
-        storage = JournalStorage(JournalFileBackend(os.path.join(out_dir, OPTUNA_JOURNAL)))
+        from .journal import check_own_file
+
+        path = os.path.join(out_dir, OPTUNA_JOURNAL)
+        for name in (path, path + ".lock"):
+            check_own_file(name, "Optuna journal")
+        storage = JournalStorage(JournalFileBackend(path))
     study = optuna.create_study(storage=storage, study_name="glassnet-search",
                                 direction="maximize", load_if_exists=True)
     space = {"learning_rate": FloatDistribution(*learning_rate, log=True),

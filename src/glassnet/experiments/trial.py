@@ -50,13 +50,17 @@ def load_split(data_key: str):
         return (Dataset(x, y.astype(np.intp), names, classes, "digit", "mnist"),
                 Dataset(xv, yv.astype(np.intp), names, classes, "digit", "mnist"))
     from ..data.builtin import load_any  # a CSV path or a built-in name
+    from ..data.pipeline import FILL_RULES, fit_missing
 
-    dataset = load_any(source, data.get("target"), **data.get("columns", {}))
+    columns = data.get("columns", {})
+    fill = {"fill": False} if columns.get("missing") in FILL_RULES else {}
+    dataset = load_any(source, data.get("target"), **columns, **fill)
     order = rng.permutation(len(dataset))
     if data.get("train_rows"):
         order = order[: data["train_rows"] + int(data.get("validation_rows") or 0)]
     n_val = int(data.get("validation_rows") or round(len(order) * data.get("validation", 0.2)))
-    return dataset.subset(order[n_val:]), dataset.subset(order[:n_val])
+    # blank cells are filled from the training rows only
+    return fit_missing(dataset.subset(order[n_val:]), dataset.subset(order[:n_val]))
 
 
 def model_spec(spec: dict, classification: bool):
@@ -109,7 +113,7 @@ def run_trial(spec: dict, split=None) -> dict:
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    h = {k: [float(v) for v in values] for k, values in history.history.items()}
+    h = {k: [float(v) for v in values] for k, values in history.with_extras().items()}
     # Judge the fit on the data term: an L2 penalty shrinking during training would
     # otherwise pass for a falling loss.
     data_loss = ({**h, "loss": h["crossentropy"], "val_loss": h["val_crossentropy"]}

@@ -7,7 +7,12 @@ but the errors.
   folder, which is flushed to disk and renamed over ``path``, so a crash or a full disk
   never leaves half a file behind.
 - ``csv_bytes`` / ``write_csv``: UTF-8 with a byte-order mark, which Excel (Japanese
-  Excel too) needs to show 体長 or 鯛 intact, formula cells neutralised (``sanitize``).
+  Excel too) needs to show 体長 or 鯛 intact, formula cells neutralised (``sanitize``);
+  or, given a ``dialect`` (``output_dialect``), in the conventions of the file the
+  data came from: its delimiter, decimal mark and encoding (German ``;`` and ``10,5``
+  in, the same out). Numbers are written in the shortest form that reads back as the
+  same value of their own type (``format_number``: a float32 ``2812.6365``, not
+  ``2812.636474609375``).
 - ``check_output_file`` / ``place_file``: a single output file is never an input of the
   run, and never replaces an existing file unless asked to.
 - ``rename_exchange`` / ``rename_noreplace``: atomic renames (Linux ``renameat2``) for
@@ -62,27 +67,95 @@ def write_bytes(path, data: bytes, overwrite=True) -> None:
     atomic_write(path, lambda f: f.write(data), overwrite)
 
 
-def csv_bytes(header, rows) -> bytes:
-    """A CSV table as UTF-8 with a BOM (for Excel).
+#: How glassnet writes a table when nothing says otherwise: what Excel opens everywhere.
+DEFAULT_DIALECT = {"delimiter": ",", "decimal": ".", "encoding": "utf-8-sig"}
+
+
+def format_number(value, decimal=".") -> str:
+    """A number as the shortest text that reads back as the same value of its type:
+    a float32 by float32's digits, a float by float64's, with ``decimal`` as the mark.
+
+    >>> format_number(np.float32(2812.6365)), format_number(2812.636474609375)
+    ('2812.6365', '2812.636474609375')
+    >>> format_number(np.float32(0.1), ","), format_number(3), format_number(1e-30)
+    ('0,1', '3', '1e-30')
+    >>> format_number(np.float32(2.0)), format_number(-2.0, ",")
+    ('2.0', '-2,0')
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (np.float32, np.float16)):
+        text = str(value)  # NumPy's shortest round-trip digits (Dragon4) for the type
+    else:
+        text = repr(float(value))
+    return text.replace(".", decimal) if decimal != "." else text
+
+
+def output_dialect(detected=None) -> dict:
+    """The conventions to write a table in, from what was detected reading its input
+    (``read_table``'s ``detected``): the input's delimiter and decimal mark (German
+    ``;`` and ``10,5`` in, the same out; a workbook's: ``,`` and ``.``), and always
+    UTF-8 with a byte-order mark, whatever the input's encoding. Excel opens such a
+    file with every character intact in every language (Japanese Excel included),
+    glassnet reads it back without guessing, and it holds any name, where cp932 has no
+    ``ü`` and Latin-1 no ``鯛``; a run folder's files all share it.
+
+    >>> output_dialect({"delimiter": ";", "decimal": ",", "encoding": "cp932"})
+    {'delimiter': ';', 'decimal': ',', 'encoding': 'utf-8-sig'}
+    >>> output_dialect({"delimiter": None, "encoding": None})["delimiter"]
+    ','
+    """
+    detected = detected or {}
+    return {"delimiter": detected.get("delimiter") or ",",
+            "decimal": detected.get("decimal") or ".", "encoding": "utf-8-sig"}
+
+
+def csv_text(header, rows, delimiter=",", decimal=".") -> str:
+    """A CSV table as text: formula cells neutralised (``sanitize``), numbers by
+    ``format_number``, the cells between ``delimiter``."""
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    # The csv module quotes a cell holding "\n" but not one holding a lone "\r", which
+    # Excel reads as a line break: such rather rare rows are written fully quoted.
+    quoted = csv.writer(buffer, delimiter=delimiter, lineterminator="\n",
+                        quoting=csv.QUOTE_ALL)
+    for row in itertools.chain([header], rows):
+        row = [v if isinstance(v, str) else format_number(v, decimal)
+               if isinstance(v, (int, float, np.number)) else v for v in csv_row(row)]
+        writer = quoted if any(isinstance(v, str) and "\r" in v for v in row) else plain
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def csv_bytes(header, rows, dialect=None) -> bytes:
+    """A CSV table as UTF-8 with a BOM (for Excel), or in ``dialect`` (a dict like
+    :data:`DEFAULT_DIALECT`, see ``output_dialect``).
 
     Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR
     at the start) gets a leading apostrophe; numbers stay numbers (``sanitize``).
     """
-    buffer = io.StringIO()
-    plain = csv.writer(buffer, lineterminator="\n")
-    # The csv module quotes a cell holding "\n" but not one holding a lone "\r", which
-    # Excel reads as a line break: such rather rare rows are written fully quoted.
-    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for row in itertools.chain([header], rows):
-        row = csv_row(row)
-        writer = quoted if any(isinstance(v, str) and "\r" in v for v in row) else plain
-        writer.writerow(row)
-    return buffer.getvalue().encode("utf-8-sig")
+    return encode_table(header, rows, dialect)[0]
 
 
-def write_csv(path, header, rows, overwrite=True) -> None:
-    """Write a CSV for Excel (UTF-8 with BOM), atomically."""
-    write_bytes(path, csv_bytes(header, rows), overwrite)
+def encode_table(header, rows, dialect=None) -> tuple[bytes, str]:
+    """(bytes, encoding used): ``dialect``'s encoding (one a caller chose), or UTF-8
+    with a BOM when the table holds a character that encoding cannot."""
+    dialect = {**DEFAULT_DIALECT, **(dialect or {})}
+    text = csv_text(header, rows, dialect["delimiter"], dialect["decimal"])
+    try:
+        return text.encode(dialect["encoding"]), dialect["encoding"]
+    except UnicodeEncodeError:
+        return text.encode("utf-8-sig"), "utf-8-sig"
+
+
+def write_csv(path, header, rows, overwrite=True, dialect=None) -> str:
+    """Write a CSV for Excel (UTF-8 with BOM, or ``dialect``), atomically; return the
+    encoding used."""
+    data, used = encode_table(header, rows, dialect)
+    write_bytes(path, data, overwrite)
+    return used
 
 
 def json_default(value):
@@ -220,5 +293,6 @@ def file_mode() -> int:
     return 0o666 & ~umask()
 
 
-__all__ = ["atomic_write", "check_output_file", "csv_bytes", "file_mode", "json_default",
+__all__ = ["DEFAULT_DIALECT", "atomic_write", "check_output_file", "csv_bytes", "csv_text",
+           "encode_table", "file_mode", "format_number", "json_default", "output_dialect",
            "place_file", "rename_exchange", "rename_noreplace", "write_bytes", "write_csv"]

@@ -151,6 +151,7 @@ def _check_info(c, info, inputs, outputs) -> None:
     """The fields of ``model.info`` glassnet reads back: names and target scaling (one
     class name per output, or two names for one logistic output)."""
     c.names("info.feature_names", info.get("feature_names"), inputs)
+    _unique(c, "info.feature_names", info.get("feature_names") or [])
     classes = info.get("class_names")
     binary = outputs == 1 and isinstance(classes, list) and len(classes) == 2
     c.names("info.class_names", classes, 2 if binary else outputs)  # one logistic output
@@ -161,3 +162,84 @@ def _check_info(c, info, inputs, outputs) -> None:
     for key in ("mean", "std"):
         if scaling:
             c.numbers(f"info.target_scaling.{key}", scaling.get(key), outputs)
+    if info.get("columns") is not None:
+        _check_columns(c, info["columns"], inputs, info.get("feature_names"))
+
+
+#: the missing-cell rules and fills of ``glassnet.data.pipeline`` (this floor cannot import
+#: it; tests/test_modelfile.py checks the two agree)
+MISSING_RULES = ("error", "drop", "mean", "median", "most-frequent")
+FILL_RULES = ("mean", "median", "most-frequent")
+MISSING_LEVEL = "(missing)"
+
+
+def _unique(c, field, names):
+    seen = set()
+    for i, name in enumerate(names):
+        if name in seen:
+            c.fail(field, "names that are all different", names,
+                   f"{name!r} twice (at {names.index(name)} and {i})")
+        seen.add(name)
+
+
+def _check_columns(c, plan, inputs, feature_names) -> None:
+    """The column plan (``info.columns``): how the table's columns become the network's
+    inputs. Checked with the weights' rigour, since predict encodes new rows by it: kinds,
+    levels (different texts), names (no column twice), fills, and that it makes exactly
+    the model's inputs, named as ``info.feature_names`` names them."""
+    f = "info.columns"
+    plan = c.dict(f, plan)
+    columns = c.list(f"{f}.inputs", plan.get("inputs"), MAX_UNITS)
+    if not columns:
+        c.fail(f"{f}.inputs", "a non-empty list", columns)
+    names, width = [], 0
+    for k, column in enumerate(columns):
+        g = f"{f}.inputs[{k}]"
+        column = c.dict(g, column)
+        name = c.text(f"{g}.name", column.get("name"))
+        kind = column.get("kind")
+        if kind not in ("number", "category"):
+            c.fail(f"{g}.kind", "'number' or 'category'", kind)
+        levels = column.get("levels")
+        if kind == "category":
+            c.list(f"{g}.levels", levels, MAX_UNITS)
+            if not levels:
+                c.fail(f"{g}.levels", "a non-empty list of texts", levels)
+            for i, level in enumerate(levels):
+                c.text(f"{g}.levels[{i}]", level)
+            _unique(c, f"{g}.levels", levels)
+            names += [f"{name}={level}" for level in levels]
+        elif levels is not None:
+            c.fail(f"{g}.levels", "absent for a number column", levels)
+        else:
+            names.append(name)
+        indicator = column.get("indicator", False)
+        if not isinstance(indicator, bool) or indicator and kind != "number":
+            c.fail(f"{g}.indicator", "true or false (true only for a number column)",
+                   indicator)
+        if indicator:
+            names.append(f"{name} {MISSING_LEVEL}")
+        fills = c.dict(f"{g}.fill", column.get("fill"), optional=True)
+        for key, value in fills.items():
+            ok = (value in levels if kind == "category" else isinstance(value, (int, float))
+                  and not isinstance(value, bool) and math.isfinite(value))
+            if key not in FILL_RULES or not ok:
+                c.fail(f"{g}.fill.{key}", "one of the column's levels" if kind == "category"
+                       else "a finite number", value)
+        width = len(names)
+    _unique(c, f"{f}.inputs names", [col["name"] for col in columns])
+    if width != inputs:
+        c.fail(f"{f}.inputs", f"columns making the model's {inputs} inputs", columns,
+               f"columns making {width}")
+    if feature_names is not None and names != feature_names:
+        first = next(i for i, (a, b) in enumerate(zip(names, feature_names)) if a != b)
+        c.fail(f"{f}.inputs", "columns named as info.feature_names names the inputs", columns,
+               f"input {first + 1} named {names[first]!r} by the plan and "
+               f"{feature_names[first]!r} by info.feature_names")
+    if plan.get("missing", "error") not in MISSING_RULES:
+        c.fail(f"{f}.missing", " or ".join(MISSING_RULES), plan.get("missing"))
+    for key in ("id", "ignored"):
+        for i, name in enumerate(c.list(f"{f}.{key}", plan.get(key), MAX_UNITS,
+                                        optional=True) or []):
+            c.text(f"{f}.{key}[{i}]", name)
+    c.text(f"{f}.target", plan.get("target"), optional=True)

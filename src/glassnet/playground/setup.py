@@ -60,7 +60,24 @@ def describe_csv(name: str, raw: bytes) -> dict:
                                       for v, c in zip(cells.parsed(j), cells.raw[j]))
                for j in range(len(header))]
     return {"name": name, "columns": header, "numeric": numeric, "rows": len(rows),
-            "encoding": detected["encoding"], "delimiter": detected["delimiter"]}
+            "inputs": _default_inputs(header, cells), "encoding": detected["encoding"],
+            "delimiter": detected["delimiter"]}
+
+
+def _default_inputs(header, cells) -> list[bool]:
+    """Which columns the command line takes as inputs by default, as the page's ticks:
+    numbers and text columns (one-hot), never an ID column (番号, row numbers) or a
+    date; a column the command line would refuse (a stray word, 1,234円) stays unticked."""
+    from ..data.cells import is_missing
+    from ..data.columns import _kind
+
+    kinds = []
+    for j, name in enumerate(header):
+        values = cells.numbers(j)
+        texts = cells.raw[j] if values is not None else [c for c in cells.raw[j]
+                                                          if not is_missing(c)]
+        kinds.append(_kind(name, texts, cells.decimal_comma, first=j == 0, values=values))
+    return [kind in ("number", "category") for kind in kinds]
 
 
 def load_data(state: dict, upload):
@@ -97,8 +114,11 @@ def load_data(state: dict, upload):
             raise ConfigError(f"setup.data.features must be a non-empty list of column names, "
                               f"got {features!r}")
         task = spec.get("task", "auto")
+        missing = spec.get("missing", "error")
         data = load_csv(upload[0], target=spec.get("target", -1), features=features,
-                        missing=spec.get("missing", "error"), task=task, raw=upload[1])
+                        missing=missing, task=task, raw=upload[1],
+                        missing_indicator=spec.get("missing_indicator") is True,
+                        fill=missing not in ("mean", "median", "most-frequent"))
     else:
         raise ConfigError(f"setup.data.source must be 'builtin' or 'upload', got {source!r}")
 
@@ -110,7 +130,23 @@ def load_data(state: dict, upload):
     train_rows = split_rows(data, share, method, _field(split, "seed", int, "setup.split", 0))
     mask = np.zeros(len(data), dtype=bool)
     mask[train_rows] = True
-    return data, mask
+    return _filled(data, mask), mask
+
+
+def _filled(data, mask):
+    """``data`` with blank cells filled by values fitted on the training rows (``mask``)
+    only, as the command line does; the fitted plan is what the model saves."""
+    from ..data import pipeline
+
+    plan = data.info.get("columns")
+    if not plan or plan.get("missing") not in pipeline.FILL_RULES:
+        return data
+    plan = pipeline.fit_fills(plan, data.features[mask])
+    filled = data.subset(slice(None))
+    filled.features, counts = pipeline.fill(plan, data.features, where=data.source)
+    filled.info = {**data.info, "columns": plan,
+                   "missing": {**data.info.get("missing", {}), "filled": counts}}
+    return filled
 
 
 def split_rows(data, share, method, seed):

@@ -21,7 +21,7 @@ def run_figures(model, train, test, history, recorder=None, diagnosis=None):
     """Yield (file name, figure, caption) for one training run, one figure at a time;
     ``diagnosis`` is the verdict the learning curves carry (the report's headline)."""
     from ..engine.layers import Dense
-    from . import figures, network, projection, weights
+    from . import evaluation, figures, network, projection, weights
 
     shown, total = _rows_for_figures(train, test)
     drawn = (" " + _("A random {shown} of the {total} rows are drawn.").format(
@@ -35,8 +35,12 @@ def run_figures(model, train, test, history, recorder=None, diagnosis=None):
     yield ("data", figures.data_distribution(shown, title=title, plane=plane),
            (_("The data by class.") if not where else
             _("The data by class{where}.").format(where=where)) + drawn)
-    yield ("learning-curves", figures.learning_curves(history, diagnosis=diagnosis),
+    units = {} if classification else evaluation.history_units(model, train.target_name)
+    yield ("learning-curves", figures.learning_curves(history, diagnosis=diagnosis,
+                                                      units=units),
            _("Learning curves: training solid, validation dashed."))
+    if not classification:
+        yield from _prediction_figures(model, train, test)
     if recorder is not None:
         count = sum(layer.kernel.size + (layer.bias.size if layer.use_bias else 0)
                     for layer in model.layers if isinstance(layer, Dense))
@@ -66,6 +70,8 @@ def run_figures(model, train, test, history, recorder=None, diagnosis=None):
                    _("Each class's predicted probability over the plane.") if not where
                    else _("Each class's predicted probability over the plane{where}.").format(
                        where=where))
+    if classification:
+        yield from _prediction_figures(model, train, test)
     if model.input_dim == 1 and not classification:
         yield ("model-curve", figures.regression_curve(model, shown),
                _("The model's predictions against the data."))
@@ -77,6 +83,47 @@ def run_figures(model, train, test, history, recorder=None, diagnosis=None):
            + (" " + _("Each cell shows its output over the input plane.") if two_d else "")
            + (" " + _("A layer of more than {n} cells shows the {n} with the largest weights "
                       "and counts the others.").format(n=network.MAX_NODES) if wide else ""))
+
+
+def _prediction_figures(model, train, test):
+    """Predicted against actual and the residuals (a numeric target), or the ROC and
+    precision-recall curves (classes) on the test data (the training data without)."""
+    from ..data.exports import class_probabilities
+    from ..data.targets import column_unit
+    from ..training.measures import positive_class
+    from . import evaluation
+
+    if not train.is_classification:
+        parts = [(name, _sample(part)) for name, part in ((_("training data"), train),
+                                                          (_("test data"), test)) if len(part)]
+        drawn = [(name, part.labels, model.predict(part.features)) for name, part in parts]
+        unit = column_unit(train.target_name)
+        yield ("predictions", evaluation.predictions(drawn, train.target_name, unit),
+               _("Left: each row's prediction against its actual value (on the dashed "
+                 "diagonal it is exact). Right: the residuals (actual - predicted) against "
+                 "the prediction; a pattern in them is something the model missed."))
+        return
+    if train.n_classes > MAX_PANELS:
+        return
+    name, part = (_("test data"), test) if len(test) else (_("training data"), train)
+    if part.n_classes < 2 or len(np.unique(part.labels)) < 2:
+        return
+    positive = positive_class(train.labels) if train.n_classes == 2 else None
+    p = class_probabilities(model, part.features)
+    yield ("roc-pr", evaluation.roc_pr(part.labels, p, part.class_names, positive, name),
+           (_("ROC and precision-recall curves of {name} on the {part}: the closer to the "
+              "top left (ROC) and top right (precision-recall), the better; dotted: "
+              "guessing.").format(name=train.class_names[positive], part=name)
+            if positive is not None else
+            _("ROC and precision-recall curves on the {part}, each class against the "
+              "others.").format(part=name)))
+
+
+def _sample(part, limit=MAX_POINTS):
+    if len(part) <= limit:
+        return part
+    rng = np.random.default_rng(0)
+    return part.subset(np.sort(rng.choice(len(part), limit, replace=False)))
 
 
 def _rows_for_figures(train, test, limit=MAX_POINTS):

@@ -53,6 +53,8 @@ LIST_LIMIT = 12  # longer lists (784 pixel names) fold into a <details> with a c
 
 
 def _cell(value, spec=".4g"):
+    if getattr(value, "dtype", None) is not None and value.dtype.kind in "fiu":
+        value = value.item()  # a NumPy number (a float32 weight) as Python's
     if isinstance(value, float):
         text = format(value, spec) if abs(value) < 1e6 else f"{value:.3e}"
         return f"<td>{text}</td>"

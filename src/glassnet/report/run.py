@@ -16,9 +16,12 @@ import numpy as np
 
 from ..base.i18n import _
 from ..data import exports
-from ..io.files import atomic_write, write_csv
+from ..io.files import atomic_write, output_dialect, write_csv
+from ..plotting.evaluation import history_units
 from ..training.diagnosis import diagnose
+from ..training.measures import positive_class
 from ..training.metrics import confusion_matrix, metric_label
+from . import measures
 from .html import Report, png_bytes
 from .sections import data_story, original_units, settings_cards
 
@@ -45,7 +48,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     header, rows = history_rows(history)
     write_csv(join("history.csv"), header, rows)
     paths["history"] = join("history.csv")
-    paths["coefficients"] = exports.export_coefficients(model, out_dir)
+    dialect = output_dialect(train.info)  # the training file's delimiter, decimal mark, ...
+    paths["coefficients"] = exports.export_coefficients(model, out_dir, dialect)
     exports.export_json(model, join("model.json"))
     written, split_note = exports.export_split(out_dir, model, train, test, split)
     paths.update(written)
@@ -54,12 +58,21 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
         data=os.path.basename(train.source or "data")))
     result = diagnose(history)  # the headline, and the learning curves' caption
     report.verdict(result.message, result.verdict)
+    measured = measures.run_parts(model, train, test)
+    unit = None if train.is_classification else measures.unit_note(train.target_name)[0]
+    positive = (positive_class(train.labels)
+                if train.is_classification and train.n_classes == 2 else None)
+    said = measures.headline(measured, unit, positive)
+    if said:
+        report.verdict(*said)
     shown = (_write_figures(model, train, test, history, recorder, join, result)
              if figures else [])
     first = [f for f in shown if f[3]]
     if first:
         report.figures([f[:3] for f in first])
-    report.items(_key_results(model, train, test, history, seconds, result))
+    report.items(_key_results(measured, unit, history, seconds, result,
+                              history_units(model, train.target_name)))
+    _measure_tables(report, measured, train, unit, positive)
     if len(shown) > len(first):
         report.heading(_("More figures"))
         report.figures([f[:3] for f in shown if not f[3]], small=True)
@@ -75,7 +88,7 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
                            "predictions are in the CSV files.").format(n=train.n_classes))
     elif train.is_classification:
         _confusion_tables(report, model, train, test)
-    paths["coefficients"] += _coefficients(report, model, out_dir)
+    paths["coefficients"] += _coefficients(report, model, out_dir, dialect)
     report.heading(_("Model"))
     report.text_block(model.summary(print_fn=None))
     for section in extra or []:
@@ -91,29 +104,42 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
     return paths
 
 
-def _key_results(model, train, test, history, seconds, diagnosis) -> dict:
-    """Accuracy on each part, final and best values, epochs and time: the run in numbers."""
-    from .. import plotting
-
-    out = {}
-    if train.is_classification:
-        for label, part in ((_("Accuracy, training data"), train),
-                            (_("Accuracy, test data"), test)):
-            if len(part):
-                predicted = plotting.class_probabilities(model, part.features).argmax(axis=1)
-                out[label] = f"{np.mean(predicted == part.labels):.3f}"
+def _key_results(measured, unit, history, seconds, diagnosis, units) -> dict:
+    """The measures on each part, final and best values (with their units), epochs and
+    time: the run in numbers."""
+    out = measures.cards(measured, unit)
     h = history.history
     for key, values in h.items():
         if key not in ("epoch_time", "learning_rate", "accuracy", "val_accuracy") and values:
-            out[_("Final {metric}").format(metric=metric_label(key))] = f"{values[-1]:.4g}"
+            out[_("Final {metric}").format(metric=metric_label(key))] = measures.amount(
+                values[-1], units.get(key.removeprefix("val_")))
     best = diagnosis.best_epoch
     if best is not None:
         out[_("Lowest validation loss")] = _("{value} at epoch {epoch}").format(
-            value=f"{h['val_loss'][best]:.4g}", epoch=best + 1)
+            value=measures.amount(h["val_loss"][best], units.get("loss")), epoch=best + 1)
     out[_("Epochs")] = str(len(history.epoch))
     if seconds is not None:
         out[_("Training time")] = _("{seconds} s").format(seconds=f"{seconds:.2f}")
     return out
+
+
+def _measure_tables(report, measured, train, unit, positive):
+    """Regression: the unit's source and the rows predicted worst. Classes: precision,
+    recall and F1 per class, and for two classes the threshold table."""
+    if not measured:
+        return
+    last = measured[-1]
+    if not train.is_classification:
+        report.paragraph(measures.unit_note(train.target_name)[1], css="note")
+        report.heading(_("Rows predicted worst"))
+        report.table(*measures.worst_rows(last, unit), spec=".5g")
+        return
+    if train.n_classes > MAX_MATRIX:
+        return
+    report.heading(_("Precision and recall"))
+    report.side_by_side([measures.class_table(m) for m in measured], spec=".3f")
+    if positive is not None:
+        report.table(*measures.threshold_rows(last, positive), spec=".3f")
 
 
 def _confusion_tables(report, model, train, test):
@@ -134,7 +160,7 @@ def _confusion_tables(report, model, train, test):
     report.side_by_side(tables)
 
 
-def _coefficients(report, model, out_dir) -> list[str]:
+def _coefficients(report, model, out_dir, dialect=None) -> list[str]:
     """Every layer's coefficients; the first layer also in the data's own units."""
     report.heading(_("Coefficients"))
     report.paragraph(_("One row per cell: its bias, then one weight per input."), css="note")
@@ -153,7 +179,7 @@ def _coefficients(report, model, out_dir) -> list[str]:
                            _("{name} (min-max)")).format(name=n) for n in _input_names(model)]
         _table(report, header, table["rows"], caption, file)
         if i == 0 and rewritten is not None:
-            written += _original_units(report, model, table, rewritten, out_dir)
+            written += _original_units(report, model, table, rewritten, out_dir, dialect)
     return written
 
 
@@ -162,15 +188,17 @@ def _input_names(model) -> list[str]:
                 or [f"x{i + 1}" for i in range(model.input_dim)])
 
 
-def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
+def _original_units(report, model, table, rewritten, out_dir, dialect=None) -> list[str]:
     kernel, bias, offset, scale, layer, method = rewritten
     names = _input_names(model)
     cells = [row[0] for row in table["rows"]]
     header = [_("cell"), _("bias"), *names]
-    rows = [[cells[j], float(bias[j]), *(float(v) for v in kernel[:, j])]
+    # Rewritten in float64 from the model's weights; written with the model's digits.
+    kind = np.dtype(getattr(model, "dtype", "float64")).type
+    rows = [[cells[j], kind(bias[j]), *(kind(v) for v in kernel[:, j])]
             for j in range(len(cells))]
     file = f"coefficients-{layer.name}-original-units.csv"
-    write_csv(os.path.join(out_dir, file), header, rows)
+    write_csv(os.path.join(out_dir, file), header, rows, dialect=dialect)
     _table(report, header, rows, _("Layer {layer} ({activation}), rewritten for the inputs in "
                                    "their original units").format(
         layer=layer.name, activation=layer.activation.name), file)
@@ -184,9 +212,10 @@ def _original_units(report, model, table, rewritten, out_dir) -> list[str]:
         note = _("Inputs were scaled to [0, 1] with the training rows' minima and ranges: "
                  "x' = (x - min) / range. In original units each weight is divided by the "
                  "range, and the bias loses Σ weight × min / range.")
-    scaling_rows = [[n, float(o), float(s)] for n, o, s in zip(names, offset, scale)]
+    scaling_rows = [[n, kind(o), kind(s)] for n, o, s in zip(names, offset, scale)]
     scaling_file = "input-scaling.csv"
-    write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows)
+    write_csv(os.path.join(out_dir, scaling_file), scaling_header, scaling_rows,
+              dialect=dialect)
     report.paragraph(note, css="note")
     _table(report, scaling_header, scaling_rows, _("Input scaling"), scaling_file)
     return [os.path.join(out_dir, file), os.path.join(out_dir, scaling_file)]
@@ -231,7 +260,7 @@ def _write_figures(model, train, test, history, recorder, join, diagnosis=None):
 
 
 #: figures shown on the report's first screen (with the verdict)
-FIRST_SCREEN = ("learning-curves", "decision-regions", "model-curve")
+FIRST_SCREEN = ("learning-curves", "decision-regions", "model-curve", "predictions", "roc-pr")
 
 
 def _figures(model, train, test, history, recorder, diagnosis=None):

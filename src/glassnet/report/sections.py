@@ -46,6 +46,9 @@ def data_story(train, test, settings: dict) -> dict:
                                     or _("none"))
         if info.get("blank_lines"):
             story[_("Blank lines passed over")] = str(info["blank_lines"])
+    filled = _filled(train, test)
+    if filled:
+        story[_("Blank cells filled")] = filled
     story[_("Split")] = _split_text(train, test, settings)
     story[_("Inputs")] = list(train.feature_names)
     if getattr(train, "id_names", None):
@@ -67,10 +70,28 @@ def _plain_keys(settings) -> dict:
     return {str(k).replace("-", "_"): v for k, v in (settings or {}).items()}
 
 
+def _filled(train, test) -> list[str]:
+    """'面積: 12 cells (training rows' median)' per column whose blanks were filled."""
+    missing = train.info.get("missing") or {}
+    rule = missing.get("rule")
+    counts = dict(missing.get("filled") or {})
+    for name, n in ((test.info.get("missing") or {}).get("filled") or {}).items():
+        counts[name] = counts.get(name, 0) + n
+    what = {"mean": _("the training rows' mean"), "median": _("the training rows' median"),
+            "most-frequent": _("the training rows' most frequent value")}.get(rule, "")
+    return [ngettext("{name}: {n} cell, with {what}", "{name}: {n} cells, with {what}",
+                     n).format(name=name, n=n, what=what) for name, n in counts.items()]
+
+
 def _skipped(info):
     """(count, reason) for every kind of row left out while reading."""
     out = []
-    if info.get("rows_dropped"):
+    missing = info.get("missing") or {}
+    if missing.get("dropped_rows"):
+        out.append((missing["dropped_rows"], _("rows with empty cells (missing: drop)")))
+    if missing.get("no_target"):
+        out.append((missing["no_target"], _("rows with a blank target")))
+    if info.get("rows_dropped") and not missing:  # a reader that counts only rows
         out.append((info["rows_dropped"], _("rows with empty cells (missing: drop)")))
     for reason, n in (info.get("skipped") or {}).items():  # other readers' reasons
         if n:

@@ -16,6 +16,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ..base.errors import ConfigError
 from ..data import Dataset
 from ..training import spec as specs
+from ..training.fallback import NonFiniteStartError
 from . import _params
 from ._training import Convergence
 
@@ -35,13 +36,45 @@ def _blas_threads(model, batch_size):
     return threadpool_limits(1, "blas") if work <= SINGLE_THREAD_WORK else contextlib.nullcontext()
 
 
-#: sparse matrices are accepted (as MLPClassifier does) and made dense for the network
+#: sparse matrices are accepted (as MLPClassifier does) and made dense for the network,
+#: up to this many bytes of dense matrix: a 300 x 2**20 matrix from HashingVectorizer's
+#: default width would be 2.3 GiB (and its first layer alone 2**20 x units weights), so
+#: above it fit refuses with the size; predict densifies a block of rows at a time
 SPARSE = ("csr", "csc", "coo")
+MAX_DENSE_BYTES = 256 * 2**20
 
 
-def _dense(x):
-    return x.toarray() if hasattr(x, "toarray") else x
+def _dense(x, name="X"):
+    if not hasattr(x, "toarray"):
+        return x
+    need = x.shape[0] * x.shape[1] * x.dtype.itemsize
+    if need > MAX_DENSE_BYTES:
+        raise ConfigError(
+            f"{name} is a sparse {x.shape[0]} x {x.shape[1]} matrix; the network needs it "
+            f"dense, which would take {need / 2**30:.2f} GiB ({x.dtype}), more than the limit "
+            f"of {MAX_DENSE_BYTES // 2**20} MiB; reduce the columns first (e.g. "
+            "HashingVectorizer(n_features=2**12) or TruncatedSVD) or pass fewer rows")
+    return x.toarray()
 
+
+def _dense_blocks(x):
+    """Row blocks of ``x`` as dense arrays, each at most MAX_DENSE_BYTES (one for dense x)."""
+    if not hasattr(x, "toarray"):
+        yield x
+        return
+    x = x.tocsr()
+    step = max(1, MAX_DENSE_BYTES // max(1, x.shape[1] * x.dtype.itemsize))
+    for start in range(0, x.shape[0], step):
+        yield x[start:start + step].toarray()
+
+
+
+def _numbers(X, name="X"):
+    """A DataFrame's text columns that hold numbers ("1,234", "▲5") read by glassnet's
+    one cell parser, as every other front end reads them; other input unchanged."""
+    from ..data.frames import is_table, numeric_frame
+
+    return numeric_frame(X, name) if is_table(X) else X
 
 class BaseNet(BaseEstimator):
     """Base class; use NetClassifier or NetRegressor."""
@@ -49,7 +82,7 @@ class BaseNet(BaseEstimator):
     _parameter_constraints: dict = dict(_params.CONSTRAINTS)
 
     # What subclasses provide --------------------------------------------------------
-    def _encode_targets(self, y, first_pass, classes=None):
+    def _encode_targets(self, y, first_pass, classes=None, name="y", warm=False):
         """Targets as the network learns them; sets ``classes_`` etc. on a first pass."""
         raise NotImplementedError
 
@@ -71,7 +104,10 @@ class BaseNet(BaseEstimator):
             name = getattr(y, "name", None)
             self._target_name = name if isinstance(name, str) else "y"
         X, y = self._validate_xy(X, y, reset=first_pass)
-        targets = self._encode_targets(y, first_pass, classes)
+        if first_pass:  # MLPClassifier's rule: the network takes the features' dtype
+            self._dtype = self.dtype or ("float32" if X.dtype == np.float32 else "float64")
+        targets = self._encode_targets(y, first_pass, classes,
+                                       warm=not first_pass and not incremental)
         weights, self._mean_weight = self._row_weights(X, y, sample_weight)
         random_state = check_random_state(self.random_state)
         if self.solver in _params.FULL_BATCH_SOLVERS and incremental:
@@ -131,6 +167,10 @@ class BaseNet(BaseEstimator):
                     validation=None if validation is None else validation[2],
                     epochs=1 if incremental else spec.epochs, callbacks=[monitor], verbose=0,
                     sample_weight=weights)
+        except NonFiniteStartError as exc:  # MLPClassifier's words first, then glassnet's
+            raise ValueError("Solver produced non-finite parameter weights. The input data "
+                             f"may contain large values and need to be preprocessed. ({exc})"
+                             ) from None
         finally:
             self._target_during_fit = None
         self._remember_names()
@@ -147,21 +187,22 @@ class BaseNet(BaseEstimator):
             self.model_.info["class_names"] = list(self._class_names)
 
     def _validate_xy(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, dtype=(np.float64, np.float32),
+        X, y = validate_data(self, _numbers(X), y, reset=reset, dtype=(np.float64, np.float32),
                              accept_sparse=SPARSE, multi_output=self._multi_output,
                              y_numeric=not self._is_clf)
-        return _dense(X), y
+        return _dense(X, "X"), y
 
     def _eval_rows(self, eval_set):
         """``eval_set=(X_val, y_val)`` checked like X: (x, encoded y, Dataset)."""
         if not isinstance(eval_set, (tuple, list)) or len(eval_set) != 2:
             raise ConfigError("eval_set must be a tuple (X_val, y_val), got "
                               f"{type(eval_set).__name__}")
-        x_val, y_val = validate_data(self, *eval_set, reset=False,
+        x_val, y_val = validate_data(self, _numbers(eval_set[0], "eval_set X"), eval_set[1],
+                                     reset=False,
                                      dtype=(np.float64, np.float32), accept_sparse=SPARSE,
                                      multi_output=self._multi_output,
                                      y_numeric=not self._is_clf)
-        x_val = _dense(x_val)
+        x_val = _dense(x_val, "eval_set X")
         targets = self._encode_targets(y_val, first_pass=False, name="eval_set y")
         return x_val, targets, self._dataset(x_val, targets)
 
@@ -190,8 +231,9 @@ class BaseNet(BaseEstimator):
         stratified for classes, drawn with the estimator's random state (the rows'
         weights go with them)."""
         stratify = None  # multilabel rows and numbers are not stratified (as MLPClassifier)
-        if self._is_clf and (targets.ndim == 1 or targets.shape[1] == 1):
-            stratify = targets.reshape(len(targets), -1)[:, 0]
+        if self._is_clf and (targets.ndim == 1 or targets.shape[1] == 1) \
+                and not self._multilabel:  # by label, so messages name the user's classes
+            stratify = self.classes_[targets.reshape(len(targets), -1)[:, 0].astype(int)]
         arrays = (X, targets) if weights is None else (X, targets, weights)
         parts = train_test_split(*arrays, random_state=random_state,
                                  test_size=self.validation_fraction, stratify=stratify)
@@ -217,14 +259,17 @@ class BaseNet(BaseEstimator):
         return _params.model_spec(self, len(data), n_outputs, mean_weight=self._mean_weight,
                                   loss=loss,
                                   output_activation=output_activation,
-                                  scale_target=scale_target, seed=seed)
+                                  scale_target=scale_target, seed=seed,
+                                  dtype=self._dtype)
 
     # Prediction ---------------------------------------------------------------------
     def _network_output(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32),
+        X = validate_data(self, _numbers(X), reset=False, dtype=(np.float64, np.float32),
                           accept_sparse=SPARSE)
-        return self.model_.predict(_dense(X))
+        if not hasattr(X, "toarray"):
+            return self.model_.predict(X)
+        return np.concatenate([self.model_.predict(block) for block in _dense_blocks(X)])
 
     # MLPClassifier's attributes -------------------------------------------------------
     @property
@@ -264,6 +309,7 @@ class BaseNet(BaseEstimator):
         from ..engine.layers import Normalization
 
         dense = self._dense_layers()
+        dtype = self.model_.dtype  # float32 networks give float32 coefficients (as MLP)
         coefs = [layer.kernel.astype(np.float64) for layer in dense]
         intercepts = [layer.bias.astype(np.float64) for layer in dense]
         first = self.model_.layers[0]
@@ -272,7 +318,7 @@ class BaseNet(BaseEstimator):
             offset, scale = (w.astype(np.float64) for w in first.weights)
             intercepts[0] = intercepts[0] - (offset / scale) @ coefs[0]
             coefs[0] = coefs[0] / scale[:, None]
-        return coefs, intercepts
+        return ([c.astype(dtype) for c in coefs], [b.astype(dtype) for b in intercepts])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

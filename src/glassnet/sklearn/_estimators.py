@@ -72,8 +72,10 @@ _SHARED_DOC = """
     scale : {"standard", "minmax", "none"}, default="standard"
         Feature scaling fitted on the training rows and kept inside the network (so
         ``model_`` and its saved file apply it too).
-    dtype : {"float64", "float32"}, default="float64"
-        Floating-point type of the network."""
+    dtype : {"float64", "float32"} or None, default=None
+        Floating-point type of the network; None follows ``X`` as MLPClassifier does
+        (float32 features train a float32 network whose ``coefs_`` and outputs are
+        float32; anything else trains in float64)."""
 
 _ATTRIBUTES_DOC = """
     n_features_in_ : int
@@ -156,7 +158,7 @@ class NetClassifier(ClassifierMixin, BaseNet):
                  beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
                  loss="log_loss", dropout=0.0, batch_norm=False, l1=0.0,
                  kernel_initializer="glorot_uniform", bias_initializer="glorot_uniform",
-                 scale="standard", class_weight=None, dtype="float64"):
+                 scale="standard", class_weight=None, dtype=None):
         _store(self, locals())  # __init__ only stores its arguments, as scikit-learn asks
 
     def fit(self, X, y, sample_weight=None, eval_set=None):
@@ -180,10 +182,14 @@ class NetClassifier(ClassifierMixin, BaseNet):
         """
         if not hasattr(self, "classes_") and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
+        if (hasattr(self, "classes_") and classes is not None and not self._multilabel
+                and not np.array_equal(self.classes_, np.unique(np.asarray(classes)))):
+            raise ValueError(f"`classes={np.unique(np.asarray(classes))!r}` is not the same as "
+                             f"on last call to partial_fit, was: {self.classes_!r}")
         return self._fit(X, y, incremental=True, sample_weight=sample_weight,
                          eval_set=eval_set, classes=classes)
 
-    def _encode_targets(self, y, first_pass, classes=None, name="y"):
+    def _encode_targets(self, y, first_pass, classes=None, name="y", warm=False):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -191,16 +197,16 @@ class NetClassifier(ClassifierMixin, BaseNet):
             return self._encode_multilabel(y, first_pass, name)
         if first_pass:
             labels = np.unique(y if classes is None else np.asarray(classes))
-            if labels.size < 2:
-                raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes "
-                                 f"in the data, but the data contains only one class: "
-                                 f"{labels[0]!r}")
-            self.classes_ = labels
+            self.classes_ = labels  # one class is fitted too, as MLPClassifier does
             self._class_names = [str(c) for c in labels]
             self._multilabel = False
         elif self._multilabel:
             raise ValueError(f"{name} has one label per row, but the network was fitted on "
                              f"multilabel rows ({len(self.classes_)} 0/1 columns)")
+        if warm and not np.array_equal(np.unique(y), self.classes_):
+            raise ValueError("warm_start can only be used where `y` has the same classes as in "
+                             f"the previous call to fit. Previously got {self.classes_}, `y` "
+                             f"has {np.unique(y)}")
         unseen = np.setdiff1d(np.unique(y), self.classes_)
         if unseen.size:
             raise ValueError(f"{name} has classes not in `self.classes_`. `self.classes_` has "
@@ -228,11 +234,11 @@ class NetClassifier(ClassifierMixin, BaseNet):
 
     @property
     def _binary_logistic(self):
-        return len(self.classes_) == 2 and self.loss == "log_loss" and not self._multilabel
+        return len(self.classes_) <= 2 and self.loss == "log_loss" and not self._multilabel
 
     def _output(self):
-        if self._multilabel:
-            loss = "binary_crossentropy" if self.loss == "log_loss" else self.loss
+        if self._multilabel:  # MLPClassifier's log-loss sums over the labels
+            loss = "multilabel_log_loss" if self.loss == "log_loss" else self.loss
             return loss, "sigmoid", False
         if self._binary_logistic:
             return "binary_crossentropy", "sigmoid", False
@@ -247,8 +253,10 @@ class NetClassifier(ClassifierMixin, BaseNet):
 
     def predict_proba(self, X):
         """Probability of each class (or label), columns in ``classes_`` order."""
-        out = self._network_output(X).astype(np.float64)
+        out = self._network_output(X)  # in the network's dtype, as MLPClassifier
         if out.shape[1] == 1 and not self._multilabel:
+            if len(self.classes_) == 1:  # one class: its probability (the net learns 0)
+                return 1.0 - out
             return np.hstack([1.0 - out, out])
         return out
 
@@ -315,7 +323,7 @@ class NetRegressor(RegressorMixin, BaseNet):
                  beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
                  loss="squared_error", output_activation="identity", scale_target=True,
                  dropout=0.0, batch_norm=False, l1=0.0, kernel_initializer="glorot_uniform",
-                 bias_initializer="glorot_uniform", scale="standard", dtype="float64"):
+                 bias_initializer="glorot_uniform", scale="standard", dtype=None):
         _store(self, locals())  # __init__ only stores its arguments, as scikit-learn asks
 
     fit = NetClassifier.fit
@@ -326,8 +334,11 @@ class NetRegressor(RegressorMixin, BaseNet):
         return self._fit(X, y, incremental=True, sample_weight=sample_weight,
                          eval_set=eval_set)
 
-    def _encode_targets(self, y, first_pass, classes=None, name="y"):
+    def _encode_targets(self, y, first_pass, classes=None, name="y", warm=False):
         y = np.asarray(y, dtype=np.float64)
+        if self.loss == "poisson" and (y < 0).any():
+            raise ValueError(f"Some value(s) of {name} are negative which is not allowed for "
+                             "Poisson regression.")
         targets = y.reshape(-1, 1) if y.ndim == 1 else y
         if first_pass:
             self._y_columns = targets.shape[1]
@@ -337,6 +348,8 @@ class NetRegressor(RegressorMixin, BaseNet):
         return targets
 
     def _output(self):
+        if self.loss == "poisson":  # MLPRegressor's: a log link and half the deviance
+            return "half_poisson_deviance", "exponential", False
         loss = "mean_squared_error" if self.loss == "squared_error" else self.loss
         return loss, self.output_activation, bool(self.scale_target)
 
@@ -353,7 +366,7 @@ class NetRegressor(RegressorMixin, BaseNet):
 
     def predict(self, X):
         """Predicted targets: shape (n,) for one target column, else (n, n_outputs)."""
-        out = self._network_output(X).astype(np.float64)
+        out = self._network_output(X)  # in the network's dtype, as MLPRegressor
         return out[:, 0] if out.shape[1] == 1 else out
 
     def __sklearn_tags__(self):

@@ -8,6 +8,8 @@ function every time it asks, so dropout (random masks) and batch normalisation
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..base.errors import ConfigError
@@ -28,7 +30,7 @@ def fit_lbfgs(estimator, data, validation=None, sample_weight=None):
     target = specs.target_scaling(spec, model, data)
     if target is not None:
         specs.unfold_target_scaling(model, *target)
-        data = specs._standardised(data, target)
+        data = dataclasses.replace(data, labels=(data.labels - target[0]) / target[1])
     loss = model.loss
     x = model._inputs(data.features)
     y = model._targets(data.targets_for(loss, model.output_dim), loss, x.shape[0])

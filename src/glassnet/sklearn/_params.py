@@ -52,7 +52,7 @@ CONSTRAINTS = {
     "epsilon": [Interval(Real, 0, None, closed="neither")],
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
     "max_fun": [Interval(Integral, 1, None, closed="left")],
-    "dtype": [StrOptions({"float32", "float64"})],
+    "dtype": [StrOptions({"float32", "float64"}), None],
 }
 
 #: losses a classifier can train with: log_loss (MLPClassifier's) or any glassnet loss
@@ -115,7 +115,7 @@ def optimizer_config(estimator) -> dict:
 
 
 def model_spec(estimator, n_rows: int, n_outputs: int, *, loss: str, output_activation: str,
-               scale_target, seed: int, mean_weight: float = 1.0) -> ModelSpec:
+               scale_target, seed: int, dtype: str, mean_weight: float = 1.0) -> ModelSpec:
     """The ModelSpec for an estimator's parameters and ``n_rows`` training rows.
 
     ``alpha`` is MLPClassifier's L2 term ``alpha / (2 n_batch) · Σ w²`` added to the mean
@@ -153,6 +153,6 @@ def model_spec(estimator, n_rows: int, n_outputs: int, *, loss: str, output_acti
         early_stopping=None,  # MLPClassifier's tol / n_iter_no_change rule: see _training
         metrics=[],  # no per-batch metrics: the estimator scores once per epoch if asked
         seed=seed,
-        dtype=estimator.dtype,
+        dtype=dtype,
     )
     return spec.validate()

@@ -101,4 +101,8 @@ def r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Coefficient of determination averaged over outputs (scikit-learn's r2_score)."""
     from sklearn.metrics import r2_score
 
-    return float(r2_score(y_true, y_pred))
+    if not np.isfinite(y_pred).all():  # a diverged network: no score (MLPRegressor's nan)
+        return float("nan")
+    with np.errstate(over="ignore", invalid="ignore"):
+        score = float(r2_score(y_true, y_pred))
+    return score if np.isfinite(score) else float("nan")

@@ -27,13 +27,24 @@ class Callback:
     def on_train_end(self, logs=None): ...
     def on_epoch_begin(self, epoch, logs=None): ...
     def on_epoch_end(self, epoch, logs=None): ...
-    def on_train_batch_begin(self, batch, logs=None): ...
-    def on_train_batch_end(self, batch, logs=None): ...
+    def on_batch_begin(self, batch, logs=None): ...
+    def on_batch_end(self, batch, logs=None): ...
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs=logs)  # Keras's older name, still called
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs=logs)
 
 
 class History(Callback):
     """Per-epoch results: ``history`` is a plain dict of lists, as in Keras.
 
+    ``history`` holds exactly the epoch logs Keras would (the loss, the metrics, their
+    ``val_`` twins, and ``learning_rate`` when a LearningRateScheduler or
+    ReduceLROnPlateau logs it). What glassnet measures beside them stays out of it, as
+    in Keras: ``learning_rates`` (the rate each epoch trained with) and
+    ``epoch_times`` (seconds); ``with_extras()`` gives all of them in one dict.
     ``stop_reason`` says why training ended early ("early_stopping", "non_finite_loss",
     "interrupted", ...) or is None when every epoch ran.
     """
@@ -43,6 +54,13 @@ class History(Callback):
         self.epoch: list[int] = []
         self.params: dict = {}
         self.stop_reason: str | None = None
+        self.learning_rates: list[float] = []
+        self.epoch_times: list[float] = []
+
+    def with_extras(self) -> dict[str, list]:
+        """The logs plus ``learning_rate`` and ``epoch_time`` per epoch (for reports)."""
+        extras = {"learning_rate": self.learning_rates, "epoch_time": self.epoch_times}
+        return {**{k: list(v) for k, v in extras.items() if v}, **self.history}
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
@@ -69,9 +87,9 @@ class CallbackList:
 
     def wants(self, hook: str) -> bool:
         """True if some callback does something at ``hook`` (so fit can skip the rest)."""
-        base = getattr(Callback, hook)
-        return any(getattr(getattr(cb, hook), "__func__", None) is not base
-                   for cb in self.callbacks)
+        hooks = [hook] + ([hook.replace("_train", "")] if "_train_batch" in hook else [])
+        return any(getattr(getattr(cb, name), "__func__", None) is not getattr(Callback, name)
+                   for cb in self.callbacks for name in hooks)
 
 
 #: logged quantities that improve upwards (mode="auto" maximises them)
@@ -95,7 +113,13 @@ class _Monitor(Callback):
                 f"{type(self).__name__} monitors {self.monitor!r}, which training does not "
                 f"log; available: {', '.join(sorted(logs or {}))}"
             )
-        return logs[self.monitor]
+        value = logs[self.monitor]
+        if np.ndim(value) != 0:  # F1Score(average=None): one score per class
+            raise ConfigError(
+                f"{type(self).__name__} monitors {self.monitor!r}, which is "
+                f"{np.size(value)} numbers (one per class), not one; monitor a single "
+                "number, e.g. F1Score(average='macro')")
+        return float(value)
 
     def _improved(self, value, best) -> bool:
         return self._sign * (value - best) < -self.min_delta if best is not None else True
@@ -172,6 +196,8 @@ class ReduceLROnPlateau(_Monitor):
         self.best, self.wait, self.cooldown_counter = None, 0, 0
 
     def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:  # logged as Keras does (the rate this epoch trained with)
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
         value = self._value(logs)
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
@@ -204,19 +230,44 @@ class TerminateOnNaN(Callback):
 
 
 class LearningRateScheduler(Callback):
-    """Set the learning rate at each epoch start to ``schedule(epoch, lr)``."""
+    """Set the learning rate at each epoch start to ``schedule(epoch, lr)``, or
+    ``schedule(epoch)`` for a function of one argument (as Keras), and log it as
+    ``learning_rate`` at each epoch end. An optimiser whose learning rate is a
+    LearningRateSchedule refuses (TypeError), as in Keras."""
 
     def __init__(self, schedule, verbose=0):
         if not callable(schedule):
             raise ConfigError(f"schedule must be a function (epoch, lr) -> lr, got {schedule!r}")
         self.schedule, self.verbose = schedule, verbose
+        self._arguments = _positional_arguments(schedule)
 
     def on_epoch_begin(self, epoch, logs=None):
         optimizer = self.model.optimizer
-        lr = self.schedule(epoch, optimizer.learning_rate)
+        if self._arguments == 1:
+            lr = self.schedule(epoch)
+        else:
+            lr = self.schedule(epoch, optimizer.learning_rate)
         optimizer.learning_rate = float(lr)
         if self.verbose:
             print(f"Epoch {epoch + 1}: learning rate {lr:.4g}")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+
+
+def _positional_arguments(function) -> int | None:
+    """How many positional arguments ``function`` takes (None: any number, or unknown)."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        return None
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in parameters) or None
 
 
 class LambdaCallback(Callback):
@@ -251,7 +302,7 @@ class CSVLogger(Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         if self._writer is None:
-            self._keys = list(logs)
+            self._keys = sorted(logs)  # Keras's column order
             self._writer = csv.writer(self._file, delimiter=self.separator)
             if not self._header_written:
                 self._writer.writerow(["epoch", *self._keys])
@@ -287,6 +338,9 @@ class ModelCheckpoint(_Monitor):
             if not self._improved(value, self.best):
                 return
             self.best = value
+        folder = os.path.dirname(path)
+        if folder:  # Keras creates the missing folders of the path
+            os.makedirs(folder, exist_ok=True)
         if self.save_weights_only:
             self.model.save_weights(path)
         else:

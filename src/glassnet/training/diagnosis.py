@@ -46,7 +46,7 @@ def diagnose(history, rise=0.05, still_improving=0.05, start=None) -> Diagnosis:
     stopped = getattr(history, "stop_reason", None)
     if hasattr(history, "history"):
         start = (history.params or {}).get("first_loss") if start is None else start
-        history = history.history
+        history = history.with_extras() if hasattr(history, "with_extras") else history.history
     loss = np.asarray(history.get("loss", []), dtype=float)
     if stopped == "non_finite_loss":  # the epoch that broke is not in the history
         return Diagnosis("diverged", None, _(

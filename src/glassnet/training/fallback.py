@@ -26,6 +26,10 @@ class NonFiniteLossWarning(RuntimeWarning):
     """Training stopped because the loss became NaN or infinite."""
 
 
+class NonFiniteStartError(DataError):
+    """The loss is not finite before the first update: the data, not the training."""
+
+
 class Fallback:
     """Two copies of the trainable weights, refreshed at each epoch start."""
 
@@ -47,7 +51,8 @@ class Fallback:
         """Restore the last weights that gave a finite loss; return the message (also
         warned). A non-finite loss on the run's very first step is a DataError."""
         if self.epochs == 1 and step == 0:
-            raise DataError(f"the loss is {value} for the initial weights, before any update: "
+            raise NonFiniteStartError(
+                            f"the loss is {value} for the initial weights, before any update: "
                             f"the inputs (largest |x| = {float(np.abs(x).max()):.4g}) or the "
                             f"targets are too large for {model.dtype} arithmetic; scale them "
                             "(e.g. a Normalization layer) and train again")

@@ -24,8 +24,12 @@ def _unpack(model, x, y, name, remember=True):
         model.info.update(feature_names=list(x.feature_names), class_names=x.class_names,
                           target_name=x.target_name,
                           columns=(getattr(x, "info", None) or {}).get("columns"))
+        if x.class_names is not None and len(x.class_names) == 2:  # the class looked for
+            from .measures import positive_class
+
+            model.info["positive_class"] = x.class_names[positive_class(x.labels)]
     if not model.built:  # the output layer's width decides the targets' form
-        model.build(model._declared_shape or x.features.shape[1:])
+        model._build_rows(model._declared_shape or x.features.shape[1:])
     return x.features, x.targets_for(model.loss, model.output_dim)
 
 
@@ -35,7 +39,7 @@ def _split_validation(model, x, y, fraction, method, w=None):
     fraction = check_number("validation_split", fraction, minimum=0.0, maximum=1.0,
                             exclusive_maximum=True)
     n = x.shape[0]
-    n_val = int(round(n * fraction))
+    n_val = n - int(np.floor(n * (1.0 - fraction)))  # Keras trains on floor(n (1 - s)) rows
     if n_val == 0 or n_val == n:
         raise ConfigError(f"validation_split={fraction} leaves {n - n_val} training and "
                           f"{n_val} validation rows out of {n}; both need at least one")

@@ -14,18 +14,18 @@ import json
 
 import numpy as np
 
-from ..base.errors import ConfigError, ShapeError, describe
+from ..base.errors import ConfigError, ShapeError
 from ..base.validation import as_array, by_name, cast_in_range, check_choice, check_number
 from ..engine import losses
 from ..engine.layers import Flatten, Input, Layer, deserialize, serialize
-from ..engine.layers.shaping import flat_size, input_shape_of
+from .structure import Structure
 from .trainer import Trainer
 from .weights import Weights
 
 DTYPES = ("float32", "float64")
 
 
-class Sequential(Weights, Trainer):
+class Sequential(Structure, Weights, Trainer):
     """A feed-forward network: ``layers[0]`` reads the input, ``layers[-1]`` is the output.
 
     Parameters
@@ -64,7 +64,7 @@ class Sequential(Weights, Trainer):
         self.seed = seed
         self.name = name or "sequential"
         self.rng = np.random.default_rng(seed)
-        self.layers: list[Layer] = []
+        self._layers: list[Layer] = []
         self.input_dim = None
         self.row_shape = None  # the shape of one input row: (n,), or (28, 28) before Flatten
         self._declared_shape = None  # from Input(shape=...) or input_shape= on the first layer
@@ -84,67 +84,12 @@ class Sequential(Weights, Trainer):
                 raise ConfigError(f"input_dim={input_dim} contradicts the input shape "
                                   f"{self.row_shape} given to the first layer")
 
-    # Structure ------------------------------------------------------------------------
-    def add(self, layer: Layer) -> None:
-        """Append a layer (before the model is built). An ``Input(shape=...)`` may come
-        first, as in Keras; so may a layer given ``input_shape=`` / ``input_dim=``."""
-        if isinstance(layer, Input):
-            if self.layers or self.built:
-                raise ConfigError("Input(shape=...) must come before the first layer")
-            self._declared_shape = layer.shape
-            return
-        if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential.add expects a Layer, got {describe(layer)}")
-        if any(existing is layer for existing in self.layers):
-            raise ConfigError(f"layer {layer!r} is already in this model")
-        if layer.name is None:
-            base = _snake(type(layer).__name__)
-            taken = {lay.name for lay in self.layers}
-            layer.name = base if base not in taken else next(
-                f"{base}_{i}" for i in range(1, len(taken) + 2) if f"{base}_{i}" not in taken
-            )
-        if not self.layers and self._declared_shape is None:
-            self._declared_shape = layer.declared_input_shape
-        self.layers.append(layer)
-        if self.built:  # a built model grows: the new layer reads the last one's outputs
-            layer.build(self.layers[-2].output_dim, self.rng, self.dtype)
-            self._arrange_weights()
-            if self.optimizer is not None:
-                self.optimizer.state = None
-        elif self._declared_shape is not None:
-            self.build(self._declared_shape)  # Keras builds as soon as the input is known
-
-    def build(self, input_shape) -> None:
-        """Create every layer's weights, drawing from the model's generator in order.
-
-        ``input_shape``: the number of input features, or the shape of one row (Keras's
-        ``(None, n)`` is accepted); rows of more than one axis need ``Flatten`` first.
-        """
-        if not self.layers:
-            raise ConfigError("the model has no layers; add at least one before building")
-        shape = input_shape_of(input_shape)
-        if len(shape) > 1 and not isinstance(self.layers[0], Flatten):
-            raise ShapeError(f"inputs of shape {shape} per row need a Flatten() layer first; "
-                             "glassnet's layers read rows of features")
-        self.row_shape, self.input_dim = shape, flat_size(shape)
-        dim = self.input_dim
-        for layer in self.layers:
-            layer.build(dim, self.rng, self.dtype)
-            dim = layer.output_dim
-        self._arrange_weights()
-        self.built = True
-
     @property
     def output_dim(self) -> int:
         return self.layers[-1].output_dim
 
     def count_params(self) -> int:
         return sum(layer.count_params() for layer in self.layers)
-
-    @property
-    def input_shape(self):
-        """Keras's (None, *row shape), or None before the model is built."""
-        return None if self.row_shape is None else (None, *self.row_shape)
 
     @property
     def output_shape(self):
@@ -159,13 +104,13 @@ class Sequential(Weights, Trainer):
         """Validate features (named columns matched to ``feature_names`` by name) and
         cast them to the model's dtype, building the model if needed."""
         grid = bool(self.layers) and isinstance(self.layers[0], Flatten)
-        x = as_array(name, by_name(x, (self.info or {}).get("feature_names"), name),
+        x = as_array(name, by_name(x, self.info or {}, name),
                      ndim=None if grid else 2 if self.built else (1, 2))
         if x.ndim == 1:
             raise ShapeError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
                              f"{x.shape}; reshape a single feature with x.reshape(-1, 1)")
         if not self.built:
-            self.build(self._declared_shape or x.shape[1:])
+            self._build_rows(self._declared_shape or x.shape[1:])
         if grid:
             if x.shape[1:] != self.row_shape:
                 raise ShapeError(f"{name} must have rows of shape {self.row_shape} as the "
@@ -295,7 +240,7 @@ class Sequential(Weights, Trainer):
     # Weights --------------------------------------------------------------------------
     def _require_built(self, what):
         if not self.built and self._declared_shape is not None and self.layers:
-            self.build(self._declared_shape)  # Input(shape=...) said what goes in
+            self._build_rows(self._declared_shape)  # Input(shape=...) said what goes in
         if not self.built:
             raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
                               "call build(input_dim) first")
@@ -389,12 +334,3 @@ def _is_dtype(value) -> bool:
     except TypeError:
         return False
     return True
-
-
-def _snake(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and not name[i - 1].isupper():
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)

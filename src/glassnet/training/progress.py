@@ -142,13 +142,15 @@ class Interrupt:
             Interrupt._active = None
 
 
-def _columns(stream) -> int:
+def _terminal_size(stream) -> tuple[int, int]:
+    """(columns, rows) of the terminal ``stream`` writes to; 0 for what it did not say."""
     import os
 
     try:
-        return os.get_terminal_size(stream.fileno()).columns
+        size = os.get_terminal_size(stream.fileno())
     except (AttributeError, OSError, ValueError):
-        return 0
+        return 0, 0
+    return size.columns, size.lines
 
 
 def _duration(seconds: float) -> str:
@@ -189,9 +191,13 @@ class RunProgress(Callback):
             from ..base.i18n import _
 
             total = self.epochs * self.steps if self.by_step else self.epochs
-            sized = _columns(self.stream) > 0  # a terminal that never said its size: 80
+            # A terminal that has not said its size (a serial console, some containers)
+            # reports 0 columns or 0 rows; tqdm would then draw no bar at all (it reads
+            # 0 rows as "no room"), so such a terminal gets a fixed bar 80 columns wide.
+            columns, rows = _terminal_size(self.stream)
+            sized = columns > 1 and rows > 1
             self._bar = tqdm(total=total, file=self.stream, leave=True, dynamic_ncols=sized,
-                             ncols=None if sized else 80,
+                             ncols=None if sized else 80, nrows=None if sized else 20,
                              unit=_("step") if self.by_step else _("epoch"), mininterval=0.2,
                              desc=_("Training"), smoothing=0.1)
 

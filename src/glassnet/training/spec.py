@@ -319,7 +319,7 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
         callbacks = [InUnits(c, factors) for c in callbacks] if factors else callbacks
     try:
         history = model.fit(data, epochs=spec.epochs if epochs is None else epochs,
-                            batch_size=spec.batch_size, shuffle=spec.shuffle,
+                            batch_size=spec.batch_size or len(data), shuffle=spec.shuffle,
                             validation_data=validation,
                             verbose=verbose, gradient=spec.gradient, callbacks=callbacks,
                             initial_epoch=initial_epoch, sample_weight=sample_weight)

@@ -30,6 +30,9 @@ from .fallback import Fallback, NonFiniteLossWarning
 from .fitdata import _split_validation, _unpack, row_weights
 from .progress import Interrupt, ProgressBar
 
+#: rows whose loss before the first update is the yardstick of divergence
+FIRST_LOSS_ROWS = 256
+
 
 class DivergedWarning(RuntimeWarning):
     """The training loss diverged (rose far above its start or minimum, or oscillated):
@@ -45,21 +48,34 @@ class Trainer:
         self.loss = None  # set by compile()
         self.optimizer = None
         self.metrics = []
+        self._metric_weighted: list[bool] = []  # per metric: weighed by sample weights
         self.compiled = False
         self.history = None
         self.stop_training = False
         self._stop_reason = None
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
-        """Choose the optimiser (name or object), the loss and the metrics to report."""
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None,
+                weighted_metrics=None) -> None:
+        """Choose the optimiser (name or object), the loss and the metrics to report.
+
+        As in Keras, ``metrics`` are computed without sample or class weights and
+        ``weighted_metrics`` with them (a name in both lists is logged a second time
+        as ``weighted_<name>``).
+        """
         if loss is None:
             raise ConfigError("compile() needs a loss, e.g. loss='categorical_crossentropy'")
         self.optimizer = optimizers.get(optimizer)
         self.loss = losses.get(loss)
-        names = metrics or []
-        if isinstance(names, str):
-            names = [names]
-        self.metrics = [_metrics.resolve(name, self.loss.name) for name in names]
+        plain = [_metrics.resolve(name, self.loss.name) for name in _names(metrics)]
+        taken = {name for name, _ in plain}
+        weighted = []
+        for item in _names(weighted_metrics):
+            name, metric = _metrics.resolve(item, self.loss.name)
+            if name in taken:  # Keras's name for the weighted twin
+                name = metric.name = f"weighted_{name}"
+            weighted.append((name, metric))
+        self.metrics = plain + weighted
+        self._metric_weighted = [False] * len(plain) + [True] * len(weighted)
         self.compiled = True
         self._sync_trainable()
 
@@ -110,8 +126,7 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             output, value = self.train_step(x, y, sample_weight=w)
         self._reset_metrics()
-        for _, metric in self.metrics:
-            metric.update_state(y, output, w)
+        self._update_metrics(y, output, w)
         return self._result(self._logs(value), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -122,7 +137,7 @@ class Trainer:
         return self.predict(x)
 
     # Whole runs -------------------------------------------------------------------------
-    def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None,
+    def fit(self, x, y=None, epochs=1, batch_size=None, validation_data=None,
             validation_split=0.0, shuffle=True, verbose=1, callbacks=None, gradient="analytic",
             initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None):
         """Train for ``epochs`` passes over ``(x, y)``; returns a ``History``.
@@ -132,11 +147,13 @@ class Trainer:
         x, y : array-like, or a Dataset as x (then y stays unset; its feature and class
             names are kept in ``model.info`` and saved with the model)
         batch_size : int or None
-            Rows per step; ``None`` is the full batch (gradient descent).
+            Rows per step; ``None`` is 32, as in Keras (for full-batch gradient descent
+            give the number of rows, ``batch_size=len(x)``).
         validation_data : tuple (x_val, y_val) or Dataset, optional
         validation_split : float
             Fraction of rows held out for validation, chosen by ``validation_method``:
-            ``"last"`` (Keras: the last rows, before shuffling), ``"random"`` or
+            ``"last"`` (Keras: the last rows, before shuffling; the first
+            floor(n · (1 - validation_split)) rows train), ``"random"`` or
             ``"stratified"`` (the same fraction of every class, seeded).
         shuffle : bool
             Reshuffle the rows before every epoch (seeded by the model's seed).
@@ -176,7 +193,7 @@ class Trainer:
         self._sync_trainable()
         n = x.shape[0]
         if batch_size is None:
-            batch_size = n  # full batch: gradient descent
+            batch_size = 32  # Keras's default
         batch_size = min(check_number("batch_size", batch_size, minimum=1, integer=True), n)
         steps = math.ceil(n / batch_size)
         # Validation in chunks of about 4M activations, so a wide layer does not need a
@@ -188,7 +205,9 @@ class Trainer:
         history = History()
         history.params = {"epochs": epochs, "steps": steps, "batch_size": batch_size,
                           "gradient": gradient, "samples": n, "initial_epoch": initial_epoch}
-        cbs = CallbackList([history, *(callbacks or [])], self)
+        # History last, as in Keras: it records what the callbacks add to the logs
+        # (LearningRateScheduler's learning_rate)
+        cbs = CallbackList([*(callbacks or []), history], self)
         progress = ProgressBar(epochs, steps, verbose)
         trainable = self._trainable
         fallback = Fallback(trainable)  # finite weights to go back to after a NaN loss
@@ -198,6 +217,7 @@ class Trainer:
         # Per-batch work beyond the step itself only when someone looks at it.
         batch_begin = cbs.wants("on_train_batch_begin")
         batch_end = cbs.wants("on_train_batch_end") or verbose == 1
+        logs = {}  # the last epoch's, for on_train_end
 
         cbs.call("on_train_begin", {})
         # Overflow shows up as a non-finite loss, which stops training with a clear
@@ -223,9 +243,9 @@ class Trainer:
                         xb, yb, wb = x[rows], y[rows], None if w is None else w[rows]
                     if batch_begin:
                         cbs.call("on_train_batch_begin", step, {})
+                    if fallback.epochs == 1 and step == 0:  # the loss before any update
+                        history.params["first_loss"] = self._first_loss(x, y, w, batches)
                     output, batch_loss = self.train_step(xb, yb, gradient, wb)
-                    if fallback.epochs == 1 and step == 0:
-                        history.params["first_loss"] = batch_loss  # before any update
                     if not math.isfinite(batch_loss):
                         progress.message(fallback.stop(self, epoch, step, batch_loss,
                                                        learning_rate, x))
@@ -234,12 +254,11 @@ class Trainer:
                     m = xb.shape[0]
                     seen += m
                     loss_total += batch_loss * m
-                    for _, metric in self.metrics:
-                        metric.update_state(yb, output, wb)
-                    if batch_end:
-                        logs = self._logs(loss_total / seen)
-                        cbs.call("on_train_batch_end", step, dict(logs, loss=batch_loss))
-                        progress.batch_end(step + 1, logs)
+                    self._update_metrics(yb, output, wb)
+                    if batch_end:  # Keras: the epoch's running means so far
+                        batch_logs = self._logs(loss_total / seen)
+                        cbs.call("on_train_batch_end", step, batch_logs)
+                        progress.batch_end(step + 1, batch_logs)
                     if interrupt.requested:
                         self._stop_reason = "interrupted"
                         break
@@ -254,14 +273,15 @@ class Trainer:
                 if x_val is not None:
                     val = self._evaluate_arrays(x_val, y_val, eval_rows, w_val)
                     logs.update({f"val_{k}": v for k, v in val.items()})
-                logs["learning_rate"] = learning_rate
-                logs["epoch_time"] = time.perf_counter() - started
+                # kept beside the logs, where Keras keeps them out of History.history
+                history.learning_rates.append(learning_rate)
+                history.epoch_times.append(time.perf_counter() - started)
                 cbs.call("on_epoch_end", epoch, logs)
                 progress.epoch_end(logs)
         if self._stop_reason is None:
             from .diagnosis import divergence
 
-            diverged = divergence(history.history, history.params.get("first_loss"))
+            diverged = divergence(history.with_extras(), history.params.get("first_loss"))
             if diverged:
                 warnings.warn(diverged, DivergedWarning, stacklevel=2)
                 progress.message(diverged)
@@ -274,9 +294,17 @@ class Trainer:
             validation=("data" if validation_data is not None else
                         f"split {validation_split} ({validation_method})" if validation_split
                         else None))
-        cbs.call("on_train_end", {})
+        cbs.call("on_train_end", dict(logs))  # Keras: the last epoch's logs
         self.history = history
         return history
+
+    def _first_loss(self, x, y, w, batches, rows=FIRST_LOSS_ROWS) -> float:
+        """The loss before the first update, on the first ``rows`` rows of the epoch's
+        order (inference mode, so no random draw moves): one batch of a few rows would
+        be too noisy a yardstick (a single row's loss can be 0.03 where the mean is 1)."""
+        first = slice(0, rows) if batches is None else batches.order[:rows]
+        x, y, w = x[first], y[first], None if w is None else w[first]
+        return float(self.forward_loss(x, y, self.loss, False, w)[1])
 
     def _validation(self, x, y, w, validation_data, split, method):
         """(x, y, w, x_val, y_val, w_val) from ``validation_data`` (x_val, y_val[, w_val])
@@ -322,9 +350,15 @@ class Trainer:
             wb = None if w is None else w[start:start + size]
             output, value, _ = self.forward_loss(xb, yb, self.loss, False, wb)
             loss_total += (value - penalty) * xb.shape[0]
-            for _, metric in self.metrics:
-                metric.update_state(yb, output, wb)
+            self._update_metrics(yb, output, wb)
         return self._logs(loss_total / n + penalty)
+
+    def _update_metrics(self, y, output, w) -> None:
+        """Every metric on a batch: ``weighted_metrics`` with the rows' weights, the
+        others without (Keras's rule)."""
+        flags = getattr(self, "_metric_weighted", [])
+        for i, (_, metric) in enumerate(self.metrics):
+            metric.update_state(y, output, w if i < len(flags) and flags[i] else None)
 
     def _reset_metrics(self) -> None:
         for _, metric in self.metrics:
@@ -344,6 +378,13 @@ class Trainer:
 
 
 _metrics = metrics
+
+
+def _names(metrics) -> list:
+    """``compile``'s metrics argument as a list (a single name is one metric)."""
+    if metrics is None:
+        return []
+    return [metrics] if isinstance(metrics, str) else list(metrics)
 
 
 __all__ = ["DivergedWarning", "NonFiniteLossWarning", "ShapeError", "Trainer"]

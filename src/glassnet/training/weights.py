@@ -147,6 +147,24 @@ class Weights:
             raise DataError(f"{path}: {exc}") from None
 
     @property
+    def trainable(self) -> bool:
+        """False freezes every layer (Keras's ``model.trainable = False``): fit changes
+        no weight. Setting it sets each layer's ``trainable``; a layer can be unfrozen
+        on its own afterwards."""
+        return getattr(self, "_model_trainable", True)
+
+    @trainable.setter
+    def trainable(self, value) -> None:
+        from ..base.errors import ConfigError
+
+        if not isinstance(value, (bool, np.bool_)):
+            raise ConfigError(f"model.trainable must be True or False, got {value!r}")
+        self._model_trainable = bool(value)
+        for layer in self.layers:
+            layer.trainable = bool(value)
+        self._sync_trainable()
+
+    @property
     def trainable_weights(self) -> list[np.ndarray]:
         """The weights fit updates (live arrays): not moving averages, not frozen layers."""
         return [w for layer in self.layers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...base.errors import ConfigError
 from ...base.validation import check_number
 from .. import activations, initializers, regularizers
 from .base import LAYERS, Layer
@@ -55,6 +56,15 @@ class Dense(Layer):
         self.use_bias = use_bias
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+
+    @property
+    def activation(self):
+        """The activation y = f(α); setting None (or "linear") leaves y = α, as Keras."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, value):
+        self._activation = activations.get(value)
 
     def compute_output_dim(self, input_dim):
         return self.units
@@ -168,6 +178,10 @@ class ReLU(Activation):
     ``max_value``, ``negative_slope`` and ``threshold``."""
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, name=None):
+        if threshold is None:
+            raise ConfigError("threshold of a ReLU layer cannot be None or a negative value. "
+                              "Received: threshold=None")
+        check_number("threshold", threshold, minimum=0.0)  # Keras's layer refuses < 0 too
         super().__init__(activations.ReLU(max_value, negative_slope, threshold), name)
 
     def get_config(self):
@@ -194,8 +208,6 @@ class Softmax(Activation):
     cross-entropy loss like ``Dense(k, "softmax")``."""
 
     def __init__(self, axis=-1, name=None):
-        from ...base.errors import ConfigError
-
         if axis not in (-1, 1):
             raise ConfigError(f"Softmax works over the last axis (the classes), got axis={axis}")
         super().__init__("softmax", name)

@@ -60,6 +60,8 @@ class Flatten(Layer):
     >>> import numpy as np
     >>> Flatten().forward(np.zeros((2, 3, 4))).shape
     (2, 12)
+    >>> Flatten().forward(np.zeros(5)).shape   # a value per row: one column, as Keras
+    (5, 1)
     """
 
     def __init__(self, name=None, input_shape=None):
@@ -67,7 +69,7 @@ class Flatten(Layer):
         self.declared_input_shape = input_shape_of(input_shape)
 
     def forward(self, x, training=False, weights=None):
-        if weights is None and x.ndim > 2:
+        if weights is None and x.ndim != 2:  # (n,) -> (n, 1), as Keras
             return x.reshape(x.shape[0], -1)
         return x  # inside a model the rows arrive flat already
 

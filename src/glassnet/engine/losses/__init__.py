@@ -30,7 +30,9 @@ from .base import LOSSES, REDUCTIONS, Loss
 from .probabilistic import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
+    HalfPoissonDeviance,
     KLDivergence,
+    MultilabelLogLoss,
     Poisson,
     SparseCategoricalCrossentropy,
 )
@@ -58,7 +60,8 @@ def names() -> list[str]:
 
 __all__ = [
     "LOSSES", "REDUCTIONS", "BinaryCrossentropy", "CategoricalCrossentropy", "CosineSimilarity",
-    "Hinge", "Huber", "KLDivergence", "LogCosh", "Loss", "MeanAbsoluteError",
+    "HalfPoissonDeviance", "Hinge", "Huber", "KLDivergence", "LogCosh", "Loss", "MeanAbsoluteError",
     "MeanAbsolutePercentageError", "MeanSquaredError", "MeanSquaredLogarithmicError",
+    "MultilabelLogLoss",
     "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "get", "names",
 ]

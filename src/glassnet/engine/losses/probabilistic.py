@@ -144,31 +144,60 @@ class BinaryCrossentropy(_CrossEntropy):
         return t * (1.0 - self.label_smoothing) + 0.5 * self.label_smoothing \
             if self.label_smoothing else t
 
+    def _over_outputs(self, values):
+        """A sample's loss from its outputs' terms: Keras's mean over the outputs."""
+        return values.mean(axis=-1)
+
+    def _outputs_divisor(self, k: int) -> int:
+        """∂(per-sample loss)/∂(one output's term): 1 / k for the mean."""
+        return k
+
     def per_sample_from_probabilities(self, y_true, y_pred):
         eps = _epsilon(y_pred.dtype)
         p = np.clip(y_pred, eps, 1.0 - eps)
         t = self._smooth(y_true)
-        return -(t * np.log(p) + (1.0 - t) * np.log1p(-p)).mean(axis=-1)
+        return self._over_outputs(-(t * np.log(p) + (1.0 - t) * np.log1p(-p)))
 
     def probability_gradient(self, y_true, y_pred):
         eps = _epsilon(y_pred.dtype)
         p = np.clip(y_pred, eps, 1.0 - eps)
-        return (p - self._smooth(y_true)) / (p * (1.0 - p)) / y_pred.shape[-1]
+        return (p - self._smooth(y_true)) / (p * (1.0 - p)) \
+            / self._outputs_divisor(y_pred.shape[-1])
 
     def per_sample_from_logits(self, y_true, logits):
         # -[t log σ(z) + (1-t) log(1-σ(z))] = max(z, 0) - z t + log(1 + e^-|z|)
         z, t = logits, self._smooth(y_true)
-        return (np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))).mean(axis=-1)
+        return self._over_outputs(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z))))
 
     def fused(self, y_true, logits, sample_weight=None, reduce=True):
         p = activations.get("sigmoid").forward(logits)
         delta = p - self._smooth(y_true)  # δ = σ(z) - t
-        delta /= logits.shape[-1]  # the per-sample loss is a mean over the outputs
+        delta /= self._outputs_divisor(logits.shape[-1])
         if not reduce:
             return None, p, delta
         loss = self.reduce(self.per_sample_from_logits(y_true, logits), sample_weight)
         delta *= self._row_scale(sample_weight, logits.shape[-2])
         return loss, (logits if self.from_logits else p), delta
+
+
+@LOSSES.register("multilabel_log_loss")
+class MultilabelLogLoss(BinaryCrossentropy):
+    """scikit-learn's log-loss of multilabel rows: the binary cross-entropies of a row's
+    labels summed, not averaged as Keras's ``binary_crossentropy`` does.
+
+    E = -(1/N) Σn Σk [t log z + (1 - t) log(1 - z)]  (MLPClassifier's ``binary_log_loss``)
+
+    >>> import numpy as np
+    >>> t, z = np.array([[1.0, 0.0]]), np.array([[0.0, 0.0]])
+    >>> round(float(MultilabelLogLoss().value_from_logits(t, z)), 6)  # 2 log 2
+    1.386294
+    """
+
+    def _over_outputs(self, values):
+        return values.sum(axis=-1)
+
+    def _outputs_divisor(self, k: int) -> int:
+        return 1
 
 
 @LOSSES.register("kl_divergence", "kld", "kullback_leibler_divergence")
@@ -185,6 +214,46 @@ class KLDivergence(Loss):
         t = np.clip(y_true, eps, 1.0)
         inside = (y_pred >= eps) & (y_pred <= 1.0)
         return np.where(inside, -t / np.clip(y_pred, eps, 1.0), 0.0)
+
+
+@LOSSES.register("half_poisson_deviance")
+class HalfPoissonDeviance(Loss):
+    """MLPRegressor's Poisson loss: half the Poisson deviance, summed over the outputs,
+    fused with an exponential output (the log link).
+
+    l_n = Σk [t log(t / y) - t + y]   (0 at y = t; t log t is 0 at t = 0)
+
+    Fused with e^α its gradient is the canonical δ = y - t, as seed 000's z - t.
+    """
+
+    fused_activation = "exponential"
+
+    def per_sample(self, y_true, y_pred):
+        eps = _epsilon(y_pred.dtype)
+        return (_xlogy(y_true, y_true / np.maximum(y_pred, eps)) - y_true + y_pred).sum(axis=-1)
+
+    def sample_gradient(self, y_true, y_pred):
+        return 1.0 - y_true / np.maximum(y_pred, _epsilon(y_pred.dtype))
+
+    def per_sample_from_logits(self, y_true, logits):
+        # with y = e^α: t log t - t α - t + e^α
+        return (_xlogy(y_true, y_true) - y_true * logits - y_true
+                + np.exp(logits)).sum(axis=-1)
+
+    def fused(self, y_true, logits, sample_weight=None, reduce=True):
+        y = np.exp(logits)
+        delta = y - y_true  # δ = e^α - t
+        if not reduce:
+            return None, y, delta
+        loss = self.reduce(self.per_sample_from_logits(y_true, logits), sample_weight)
+        delta *= self._row_scale(sample_weight, logits.shape[-2])
+        return loss, y, delta
+
+
+def _xlogy(x, y):
+    """x log y, with 0 where x is 0 (as scipy.special.xlogy)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 0.0, x * np.log(np.where(x == 0, 1.0, y)))
 
 
 @LOSSES.register("poisson")

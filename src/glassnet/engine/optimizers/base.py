@@ -76,6 +76,13 @@ class Optimizer(Configurable):
 
     @learning_rate.setter
     def learning_rate(self, value) -> None:
+        if not callable(value) and isinstance(self._learning_rate,
+                                              schedules.LearningRateSchedule):
+            raise TypeError("This optimizer was created with a `LearningRateSchedule` object "
+                            "as its `learning_rate` constructor argument, hence its learning "
+                            "rate is not settable. If you need the learning rate to be "
+                            "settable, you should instantiate the optimizer with a float "
+                            "`learning_rate` argument.")
         self._learning_rate = value if callable(value) else check_number(
             "learning_rate", value, minimum=0.0)
 

@@ -4,8 +4,16 @@ The readable NumPy rules in ``rules.py`` are the reference: one line per equatio
 but each line is a pass over every weight (Adam makes about twelve). Here the same
 equations run element by element in one loop, so each weight, gradient and state
 value is read and written once per step. The loops are compiled by numba when it
-is installed (single-threaded: OpenBLAS already owns the cores); without numba
-:func:`get` returns None and the optimiser runs the readable rule instead.
+is installed; without numba :func:`get` returns None and the optimiser runs the
+readable rule instead.
+
+Each loop is written over ``prange``: plain ``range`` in Python and in the one-thread
+compilation, numba's parallel range in a second compilation that splits the weights
+over numba's threads. Every element's update reads and writes only that element, so
+both give the same numbers bit for bit, on any number of threads. :func:`step` takes
+the parallel one for arrays of at least :data:`PARALLEL_MIN_SIZE` weights when numba
+has more than one thread (below it, starting the threads costs more than the pass);
+``numba.set_num_threads`` (or ``NUMBA_NUM_THREADS``) sets how many.
 ``tests/test_kernels.py`` checks every kernel against its rule over 1000 steps.
 
 Every kernel updates 1-D arrays in place: ``param`` (the weights), ``grad`` (∂E/∂w)
@@ -29,23 +37,33 @@ Keras's formulas (keras/src/optimizers/*.py) are the ones written here.
 
 from __future__ import annotations
 
+import threading
+import types
+
 import numpy as np
 
-#: compiled kernels by name, filled on first use
+#: compiled kernels by (name, parallel), filled on first use
 _COMPILED: dict = {}
 _NUMBA = None  # the numba module, False when it cannot be imported
+#: weights from which a step runs on every thread numba has (about 0.1 ms of one-thread
+#: Adam; a parallel launch costs some microseconds)
+PARALLEL_MIN_SIZE = 1 << 17
+#: numba's default threading layer (workqueue) may not be entered by two threads at once:
+#: a step that finds it busy (the playground trains pages in threads) runs on one thread
+_PARALLEL = threading.Lock()
+prange = range  # in Python, and in the one-thread compilation
 
 
 # Plain SGD and momentum ---------------------------------------------------------------
 def sgd(param, grad, lr, decay):
     """w ← w - η g."""
-    for i in range(param.size):
+    for i in prange(param.size):
         param[i] -= decay * param[i] + lr * grad[i]
 
 
 def sgd_momentum(param, grad, velocity, lr, momentum, decay):
     """v ← μ v - η g;  w ← w + v."""
-    for i in range(param.size):
+    for i in prange(param.size):
         v = momentum * velocity[i] - lr * grad[i]
         velocity[i] = v
         param[i] += v - decay * param[i]
@@ -53,7 +71,7 @@ def sgd_momentum(param, grad, velocity, lr, momentum, decay):
 
 def sgd_nesterov(param, grad, velocity, lr, momentum, decay):
     """v ← μ v - η g;  w ← w + μ v - η g."""
-    for i in range(param.size):
+    for i in prange(param.size):
         step = lr * grad[i]
         v = momentum * velocity[i] - step
         velocity[i] = v
@@ -63,7 +81,7 @@ def sgd_nesterov(param, grad, velocity, lr, momentum, decay):
 # Adaptive rates ------------------------------------------------------------------------
 def adagrad(param, grad, accumulator, lr, epsilon, decay):
     """G ← G + g²;  w ← w - η g / √(G + ε)."""
-    for i in range(param.size):
+    for i in prange(param.size):
         g = grad[i]
         acc = accumulator[i] + g * g
         accumulator[i] = acc
@@ -74,7 +92,7 @@ def rmsprop(param, grad, velocity, average_gradient, momentum_buffer, lr, rho, o
             momentum, epsilon, centered, use_momentum, decay):
     """v ← ρ v + (1-ρ) g²;  [centered: m ← ρ m + (1-ρ) g, v - m² in the root];
     step = η g / √(v + ε);  [momentum: u ← μ u + step, step = u];  w ← w - step."""
-    for i in range(param.size):
+    for i in prange(param.size):
         g = grad[i]
         v = rho * velocity[i] + one_minus_rho * g * g
         velocity[i] = v
@@ -93,7 +111,7 @@ def adadelta(param, grad, accumulated_grad, accumulated_delta, lr, rho, one_minu
              decay):
     """E[g²] ← ρE[g²] + (1-ρ)g²;  Δ = √(E[Δ²]+ε)/√(E[g²]+ε)·g;
     E[Δ²] ← ρE[Δ²] + (1-ρ)Δ²;  w ← w - η Δ."""
-    for i in range(param.size):
+    for i in prange(param.size):
         g = grad[i]
         eg = rho * accumulated_grad[i] + one_minus_rho * g * g
         accumulated_grad[i] = eg
@@ -107,7 +125,7 @@ def adam(param, grad, m, v, v_hat, step_size, one_minus_b1, one_minus_b2, epsilo
          decay):
     """m ← m + (1-β1)(g - m);  v ← v + (1-β2)(g² - v);  [amsgrad: v̂ ← max(v̂, v)];
     w ← w - η_t m / (√v + ε), with η_t = η √(1-β2^t) / (1-β1^t) given as step_size."""
-    for i in range(param.size):
+    for i in prange(param.size):
         g = grad[i]
         mi = m[i] + one_minus_b1 * (g - m[i])
         m[i] = mi
@@ -122,7 +140,7 @@ def adam(param, grad, m, v, v_hat, step_size, one_minus_b1, one_minus_b2, epsilo
 def adamax(param, grad, m, u, step_size, one_minus_b1, beta_2, epsilon, decay):
     """m ← m + (1-β1)(g - m);  u ← max(β2 u, |g|);  w ← w - η_t m / (u + ε),
     with η_t = η / (1-β1^t) given as step_size."""
-    for i in range(param.size):
+    for i in prange(param.size):
         g = grad[i]
         mi = m[i] + one_minus_b1 * (g - m[i])
         m[i] = mi
@@ -140,7 +158,7 @@ def nadam(param, grad, m, v, lr, one_minus_b1, one_minus_b2, epsilon, coef_m, co
     with the momentum schedule μ_t = β1 (1 - ½·0.96^t), computed once per step by
     ``Nadam.coefficients`` (the rule's own), and v_scale = 1 / (1 - β2^t).
     """
-    for i in range(param.size):
+    for i in prange(param.size):
         g = grad[i]
         mi = m[i] + one_minus_b1 * (g - m[i])
         m[i] = mi
@@ -151,50 +169,52 @@ def nadam(param, grad, m, v, lr, one_minus_b1, one_minus_b2, epsilon, coef_m, co
 
 
 # Binding an optimiser's settings and state to its kernel -------------------------------
-def _sgd(opt, w, g, state, lr, t, decay, c):
+def _sgd(opt, w, g, state, lr, t, decay, c, parallel=False):
     if not opt.momentum:
-        return get("sgd")(w, g, c(lr), c(decay))
-    kernel = get("sgd_nesterov" if opt.nesterov else "sgd_momentum")
+        return get("sgd", parallel)(w, g, c(lr), c(decay))
+    kernel = get("sgd_nesterov" if opt.nesterov else "sgd_momentum", parallel)
     return kernel(w, g, state["velocity"], c(lr), c(opt.momentum), c(decay))
 
 
-def _adagrad(opt, w, g, state, lr, t, decay, c):
-    get("adagrad")(w, g, state["accumulator"], c(lr), c(opt.epsilon), c(decay))
+def _adagrad(opt, w, g, state, lr, t, decay, c, parallel=False):
+    get("adagrad", parallel)(w, g, state["accumulator"], c(lr), c(opt.epsilon), c(decay))
 
 
-def _rmsprop(opt, w, g, state, lr, t, decay, c):
+def _rmsprop(opt, w, g, state, lr, t, decay, c, parallel=False):
     velocity = state["velocity"]
-    get("rmsprop")(w, g, velocity, state.get("average_gradient", velocity),
-                   state.get("momentum", velocity), c(lr), c(opt.rho), c(1.0 - opt.rho),
-                   c(opt.momentum), c(opt.epsilon), bool(opt.centered), bool(opt.momentum),
-                   c(decay))
+    kernel = get("rmsprop", parallel)
+    kernel(w, g, velocity, state.get("average_gradient", velocity),
+           state.get("momentum", velocity), c(lr), c(opt.rho), c(1.0 - opt.rho),
+           c(opt.momentum), c(opt.epsilon), bool(opt.centered), bool(opt.momentum), c(decay))
 
 
-def _adadelta(opt, w, g, state, lr, t, decay, c):
-    get("adadelta")(w, g, state["accumulated_grad"], state["accumulated_delta"], c(lr),
-                    c(opt.rho), c(1.0 - opt.rho), c(opt.epsilon), c(decay))
+def _adadelta(opt, w, g, state, lr, t, decay, c, parallel=False):
+    kernel = get("adadelta", parallel)
+    kernel(w, g, state["accumulated_grad"], state["accumulated_delta"], c(lr), c(opt.rho),
+           c(1.0 - opt.rho), c(opt.epsilon), c(decay))
 
 
-def _adam(opt, w, g, state, lr, t, decay, c):
+def _adam(opt, w, g, state, lr, t, decay, c, parallel=False):
     step_size = lr * (1.0 - opt.beta_2**t) ** 0.5 / (1.0 - opt.beta_1**t)
     v = state["v"]
-    get("adam")(w, g, state["m"], v, state.get("v_hat", v), c(step_size),
-                c(1.0 - opt.beta_1), c(1.0 - opt.beta_2), c(opt.epsilon), bool(opt.amsgrad),
-                c(decay))
+    kernel = get("adam", parallel)
+    kernel(w, g, state["m"], v, state.get("v_hat", v), c(step_size), c(1.0 - opt.beta_1),
+           c(1.0 - opt.beta_2), c(opt.epsilon), bool(opt.amsgrad), c(decay))
 
 
-def _adamax(opt, w, g, state, lr, t, decay, c):
-    get("adamax")(w, g, state["m"], state["u"], c(lr / (1.0 - opt.beta_1**t)),
-                  c(1.0 - opt.beta_1), c(opt.beta_2), c(opt.epsilon), c(decay))
+def _adamax(opt, w, g, state, lr, t, decay, c, parallel=False):
+    kernel = get("adamax", parallel)
+    kernel(w, g, state["m"], state["u"], c(lr / (1.0 - opt.beta_1**t)), c(1.0 - opt.beta_1),
+           c(opt.beta_2), c(opt.epsilon), c(decay))
 
 
-def _nadam(opt, w, g, state, lr, t, decay, c):
+def _nadam(opt, w, g, state, lr, t, decay, c, parallel=False):
     # Π_t lives in the state, as in the rule, so both paths save and resume alike
     coef_m, coef_g, product = opt.coefficients(t, float(state["u_product"]))
     state["u_product"][...] = product
-    get("nadam")(w, g, state["m"], state["v"], c(lr), c(1.0 - opt.beta_1),
-                 c(1.0 - opt.beta_2), c(opt.epsilon), c(coef_m), c(coef_g),
-                 c(1.0 / (1.0 - opt.beta_2**t)), c(decay))
+    kernel = get("nadam", parallel)
+    kernel(w, g, state["m"], state["v"], c(lr), c(1.0 - opt.beta_1), c(1.0 - opt.beta_2),
+           c(opt.epsilon), c(coef_m), c(coef_g), c(1.0 / (1.0 - opt.beta_2**t)), c(decay))
 
 
 BINDINGS = {"sgd": _sgd, "adagrad": _adagrad, "rmsprop": _rmsprop, "adadelta": _adadelta,
@@ -211,7 +231,15 @@ def step(optimizer, param, grad, state, learning_rate, t, decay=0.0) -> bool:
     bind = BINDINGS.get(optimizer.name)
     if bind is None or not available():
         return False
-    bind(optimizer, param, grad, state, learning_rate, t, decay, param.dtype.type)
+    if param.size >= PARALLEL_MIN_SIZE and numba().get_num_threads() > 1 and \
+            _PARALLEL.acquire(blocking=False):
+        try:
+            bind(optimizer, param, grad, state, learning_rate, t, decay, param.dtype.type,
+                 parallel=True)
+        finally:
+            _PARALLEL.release()
+    else:
+        bind(optimizer, param, grad, state, learning_rate, t, decay, param.dtype.type)
     return True
 
 
@@ -236,15 +264,23 @@ def available() -> bool:
     return numba() is not None
 
 
-def get(name: str):
+def get(name: str, parallel: bool = False):
     """The compiled kernel ``name`` (a key of :data:`KERNELS`), or None without numba.
 
-    Compiled once per process on first use (and cached on disk by numba), with one
-    thread and NumPy's error model: a division by zero gives inf/nan as NumPy would
-    instead of raising.
+    Compiled once per process on first use (and cached on disk by numba) with NumPy's
+    error model: a division by zero gives inf/nan as NumPy would instead of raising.
+    ``parallel=True``: the same loop over numba's threads (a copy of the function whose
+    ``prange`` is numba's, under its own name so the two compilations cache apart).
     """
-    if name not in _COMPILED:
+    key = (name, parallel)
+    if key not in _COMPILED:
         nb = numba()
-        _COMPILED[name] = None if nb is None else nb.njit(
-            KERNELS[name], cache=True, error_model="numpy", nogil=True)
-    return _COMPILED[name]
+        function = KERNELS[name]
+        if nb is not None and parallel:
+            function = types.FunctionType(function.__code__, {**function.__globals__,
+                                                              "prange": nb.prange},
+                                          f"{name}_parallel", function.__defaults__)
+            function.__qualname__ = f"{name}_parallel"
+        _COMPILED[key] = None if nb is None else nb.njit(
+            function, cache=True, error_model="numpy", nogil=True, parallel=parallel)
+    return _COMPILED[key]

@@ -18,7 +18,7 @@ from .base import OPTIMIZERS, Optimizer
 class SGD(Optimizer):
     """Gradient descent, with optional (Nesterov) momentum.
 
-    Plain: w ← w - η g (seed 000's update a ← a - lr ∂E/∂a; with ``batch_size=None``
+    Plain: w ← w - η g (seed 000's update a ← a - lr ∂E/∂a; with a batch of all the rows
     it is batch gradient descent). Momentum μ (Keras form): v ← μ v - η g; w ← w + v.
     Nesterov: w ← w + μ v - η g.
     """

@@ -213,7 +213,9 @@ function showColumns(cols) {
   var d = GN.state.data, target = cols.columns.indexOf(d.target) >= 0 ? d.target : cols.columns[cols.columns.length - 1];
   csvInfo();
   GN.fill($("target"), cols.columns.map(function (c) { return option(c, target); }));
-  var chosen = d.features || cols.columns.filter(function (c, i) { return c !== target && cols.numeric[i]; });
+  var chosen = d.features || cols.columns.filter(function (c, i) {
+    return c !== target && (cols.inputs ? cols.inputs[i] : cols.numeric[i]);  // as the command line
+  });
   GN.fill($("features"), cols.columns.map(function (c) {
     return GN.h("label", {}, [GN.h("input", {type: "checkbox", value: c, checked: chosen.indexOf(c) >= 0 && c !== target}), " " + c]);
   }));

@@ -6,6 +6,8 @@ from ...base.i18n import N_, _
 
 LABELS = {"loss": N_("loss"), "accuracy": N_("accuracy"), "crossentropy": N_("cross-entropy"),
           "mae": N_("mean absolute error"), "mse": N_("mean squared error"),
+          "mean_absolute_error": N_("mean absolute error"),
+          "mean_squared_error": N_("mean squared error"),
           "auc": N_("AUC"), "precision": N_("precision"), "recall": N_("recall"),
           "f1_score": N_("F1 score")}
 

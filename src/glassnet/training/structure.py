@@ -1,0 +1,128 @@
+"""A ``Sequential``'s layers as Keras users change them: ``add``, ``pop``, ``build``.
+
+``Structure`` is a mixin of ``Sequential`` (it needs ``rng``, ``dtype``, ``optimizer``
+and ``_arrange_weights``). It keeps Keras's rules: one ``Input`` at the start, unique
+layer names, only layers in the list (which is read-only: ``add`` and ``pop`` change
+it), and ``build(input_shape)`` reading the first axis of a tuple as the batch axis.
+"""
+
+from __future__ import annotations
+
+from ..base.errors import ConfigError, ShapeError, describe
+from ..engine.layers import Flatten, Input, Layer
+from ..engine.layers.shaping import flat_size, input_shape_of
+
+
+class NotALayerError(ConfigError, TypeError):
+    """``add`` of something that is not a layer: Keras's ValueError, and a TypeError."""
+
+
+class Structure:
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers, first to last (change them with ``add`` and ``pop``)."""
+        return self._layers
+
+    @layers.setter
+    def layers(self, value) -> None:
+        raise AttributeError("`Sequential.layers` attribute is reserved and should not be "
+                             "used. Use `add()` and `pop()` to change the layers in this model.")
+
+    def add(self, layer: Layer) -> None:
+        """Append a layer. An ``Input(shape=...)`` may come first, as in Keras; so may a
+        layer given ``input_shape=`` / ``input_dim=``. Names must be unique."""
+        if isinstance(layer, Input):
+            if self._declared_shape is not None:
+                raise ConfigError(f"Sequential model {self.name!r} has already been configured "
+                                  f"to use input shape {(None, *self._declared_shape)}. You "
+                                  "cannot add a different Input layer to it.")
+            if self.layers or self.built:
+                raise ConfigError("Input(shape=...) must come before the first layer")
+            self._declared_shape = layer.shape
+            return
+        if not isinstance(layer, Layer):
+            raise NotALayerError("Only instances of `glassnet.layers.Layer` can be added to a "
+                                 f"Sequential model. Received: {describe(layer)}")
+        if any(existing is layer for existing in self.layers):
+            raise ConfigError(f"layer {layer!r} is already in this model")
+        taken = {lay.name for lay in self.layers}
+        if layer.name is None:
+            base = _snake(type(layer).__name__)
+            layer.name = base if base not in taken else next(
+                f"{base}_{i}" for i in range(1, len(taken) + 2) if f"{base}_{i}" not in taken
+            )
+        elif layer.name in taken:
+            raise ConfigError("All layers added to a Sequential model should have unique names. "
+                              f"Name {layer.name!r} is already the name of a layer in this "
+                              "model. Update the `name` argument to pass a unique name.")
+        if not self.layers and self._declared_shape is None:
+            self._declared_shape = layer.declared_input_shape
+        self._layers.append(layer)
+        if self.built:  # a built model grows: the new layer reads the last one's outputs
+            layer.build(self.layers[-2].output_dim, self.rng, self.dtype)
+            self._weights_changed()
+        elif self._declared_shape is not None:
+            self._build_rows(self._declared_shape)  # Keras builds once the input is known
+
+    def pop(self) -> Layer:
+        """Remove the last layer and return it (Keras's ``pop``); the weights of the
+        others stay, and a compiled optimiser starts afresh on them."""
+        if not self.layers:
+            raise IndexError("pop() on a model without layers")
+        layer = self._layers.pop()
+        if self.built:
+            if self.layers:
+                self._weights_changed()
+            else:  # nothing left to build; the input shape is still known
+                self.built, self.input_dim = False, None
+        return layer
+
+    def _weights_changed(self) -> None:
+        self._arrange_weights()
+        if self.optimizer is not None:
+            self.optimizer.state = None
+
+    def build(self, input_shape) -> None:
+        """Create every layer's weights, drawing from the model's generator in order.
+
+        ``input_shape`` is Keras's: the shape of a batch, whose first axis (``None`` or
+        a number of rows) is not the input's, as in ``build((None, 4))`` or
+        ``build((32, 4))``; a number (or ``(n,)``) is the number of input features.
+        Rows of more than one axis need ``Flatten`` first.
+        """
+        if isinstance(input_shape, (tuple, list)) and len(input_shape) > 1:
+            input_shape = tuple(input_shape)[1:]  # the batch axis
+        self._build_rows(input_shape)
+
+    def _build_rows(self, row_shape) -> None:
+        """``build`` for the shape of one row (no batch axis)."""
+        if not self.layers:
+            raise ConfigError("the model has no layers; add at least one before building")
+        shape = input_shape_of(row_shape)
+        if len(shape) > 1 and not isinstance(self.layers[0], Flatten):
+            raise ShapeError(f"inputs of shape {shape} per row need a Flatten() layer first; "
+                             "glassnet's layers read rows of features")
+        self.row_shape, self.input_dim = shape, flat_size(shape)
+        dim = self.input_dim
+        for layer in self.layers:
+            layer.build(dim, self.rng, self.dtype)
+            dim = layer.output_dim
+        self._arrange_weights()
+        self.built = True
+
+    @property
+    def input_shape(self):
+        """Keras's (None, *row shape); an AttributeError before the input is known."""
+        if self.row_shape is None:
+            raise AttributeError(f"The model {self.name!r} has not been built yet, so it has "
+                                 "no input shape: give Input(shape=...), input_dim= or data")
+        return (None, *self.row_shape)
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and not name[i - 1].isupper():
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)

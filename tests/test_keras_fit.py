@@ -1,0 +1,153 @@
+"""Keras 3's fit conventions: what a Keras program sees in History, in its callbacks'
+logs and in its metrics. Expected values are Keras 3.15's behaviour (checked with Keras
+itself; the source lines are named where they decide)."""
+
+import csv
+
+import numpy as np
+import pytest
+from glassnet.layers import Dense
+
+from glassnet import Sequential, callbacks, optimizers
+from glassnet.base.errors import ConfigError
+from glassnet.training import metrics
+
+
+def model(units=2, activation="softmax", seed=0, **compile_args):
+    net = Sequential([Dense(units, activation)], input_dim=3, seed=seed, dtype="float64")
+    net.compile(compile_args.pop("optimizer", optimizers.SGD(0.1)),
+                compile_args.pop("loss", "sparse_categorical_crossentropy"), **compile_args)
+    return net
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20, 3))
+    return x, (x[:, 0] > 0).astype(int)
+
+
+# metrics and weighted_metrics ----------------------------------------------------------
+def test_metrics_ignore_sample_weights_weighted_metrics_use_them(data):
+    """Keras: compile(metrics=) is unweighted, weighted_metrics= weighted; a name in both
+    is logged twice, the weighted one as weighted_<name>."""
+    x, y = data
+    net = model(metrics=["accuracy"], weighted_metrics=["accuracy"])
+    weights = np.arange(20.0)
+    logs = net.evaluate(x, y, sample_weight=weights, return_dict=True)
+    assert set(logs) == {"loss", "accuracy", "weighted_accuracy"}
+    right = net.predict(x).argmax(axis=1) == y
+    assert logs["accuracy"] == pytest.approx(right.mean(), rel=1e-12)
+    assert logs["weighted_accuracy"] == pytest.approx((weights * right).sum() / weights.sum(),
+                                                      rel=1e-12)
+    assert logs["accuracy"] != pytest.approx(logs["weighted_accuracy"])
+    history = net.fit(x, y, epochs=1, verbose=0, sample_weight=weights)
+    assert set(history.history) == {"loss", "accuracy", "weighted_accuracy"}
+
+
+# what fit takes --------------------------------------------------------------------------
+@pytest.mark.parametrize("n, split, trained", [(10, 0.25, 7), (10, 0.3, 7), (7, 0.5, 3),
+                                                (20, 0.33, 13)])
+def test_validation_split_trains_on_floor_of_the_rest(n, split, trained):
+    """keras/src/trainers/data_adapters/array_slicing.py: split_at = floor(n (1 - s))."""
+    x, y = np.arange(3.0 * n).reshape(n, 3), np.arange(n) % 2
+    history = model().fit(x, y, epochs=1, validation_split=split, verbose=0, shuffle=False)
+    assert history.params["samples"] == trained
+
+
+def test_batch_size_none_is_32():
+    x, y = np.zeros((100, 3)), np.zeros(100, int)
+    history = model().fit(x, y, epochs=1, batch_size=None, verbose=0)
+    assert history.params["batch_size"] == 32 and history.params["steps"] == 4
+
+
+# History and the logs callbacks see --------------------------------------------------------
+def test_history_holds_keras_keys_and_a_csv_line_has_one_field_per_column(data, tmp_path):
+    x, y = data
+    path = tmp_path / "log.csv"
+    history = model(metrics=["accuracy"]).fit(
+        x, y, epochs=2, validation_split=0.2, verbose=0, callbacks=[callbacks.CSVLogger(path)])
+    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert rows[0] == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]  # sorted
+    assert [len(r) for r in rows] == [5, 5, 5]
+    assert len(history.learning_rates) == len(history.epoch_times) == 2
+
+
+def test_batch_logs_are_running_means_and_train_end_gets_the_last_epoch(data):
+    x, y = data
+    seen = {"batch": [], "end": None, "epoch": None, "alias_begin": 0, "alias_end": 0}
+
+    class Watch(callbacks.Callback):
+        def on_batch_begin(self, batch, logs=None):  # Keras's alias, still called
+            seen["alias_begin"] += 1
+
+        def on_batch_end(self, batch, logs=None):
+            seen["alias_end"] += 1
+            seen["batch"].append(dict(logs))
+
+        def on_epoch_end(self, epoch, logs=None):
+            seen["epoch"] = dict(logs)
+
+        def on_train_end(self, logs=None):
+            seen["end"] = dict(logs)
+
+    model(metrics=["accuracy"]).fit(x, y, epochs=2, batch_size=8, verbose=0,
+                                    callbacks=[Watch()])
+    assert seen["alias_begin"] == seen["alias_end"] == 6
+    assert seen["end"] == seen["epoch"] and set(seen["end"]) == {"loss", "accuracy"}
+    # the epoch's last batch log is its running mean: the epoch's own value
+    assert seen["batch"][-1]["loss"] == pytest.approx(seen["epoch"]["loss"], rel=1e-12)
+    assert seen["batch"][-1]["accuracy"] == pytest.approx(seen["epoch"]["accuracy"])
+
+
+# learning-rate callbacks -----------------------------------------------------------------
+def test_learning_rate_scheduler_takes_one_or_two_arguments_and_logs_the_rate(data):
+    x, y = data
+    one = model().fit(x, y, epochs=3, verbose=0, callbacks=[
+        callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1))])
+    two = model().fit(x, y, epochs=3, verbose=0, callbacks=[
+        callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))])
+    assert one.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.1 / 3])
+    assert two.history == one.history
+
+
+@pytest.mark.parametrize("callback", [
+    callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5),
+    callbacks.ReduceLROnPlateau("loss", patience=0, min_delta=10.0)])
+def test_a_learning_rate_schedule_cannot_be_overwritten(data, callback):
+    """Keras's optimizer.learning_rate setter: TypeError for a LearningRateSchedule."""
+    x, y = data
+    schedule = optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    net = model(optimizer=optimizers.SGD(schedule))
+    with pytest.raises(TypeError, match="not settable"):
+        net.fit(x, y, epochs=3, verbose=0, callbacks=[callback])
+    with pytest.raises(TypeError, match="LearningRateSchedule"):
+        net.optimizer.learning_rate = 0.01
+
+
+def test_reduce_lr_on_plateau_logs_the_rate(data):
+    """Keras logs the rate the epoch trained with, before deciding to reduce it."""
+    x, y = data
+    net = model()
+    history = net.fit(x, y, epochs=3, verbose=0, callbacks=[
+        callbacks.ReduceLROnPlateau("loss", factor=0.5, patience=0, min_delta=10.0)])
+    assert history.history["learning_rate"] == pytest.approx([0.1, 0.1, 0.05])
+    assert net.optimizer.learning_rate == pytest.approx(0.025)
+
+
+def test_model_checkpoint_creates_the_missing_folder(data, tmp_path):
+    x, y = data
+    path = tmp_path / "runs" / "today" / "model-{epoch}.glassnet"
+    model().fit(x, y, epochs=2, verbose=0, callbacks=[callbacks.ModelCheckpoint(path)])
+    assert sorted(p.name for p in (tmp_path / "runs" / "today").iterdir()) == [
+        "model-1.glassnet", "model-2.glassnet"]
+
+
+def test_early_stopping_on_per_class_f1_says_what_to_monitor(data):
+    """Keras itself fails here with an ambiguous truth value; glassnet says why."""
+    x, y = data
+    net = model(loss="categorical_crossentropy", metrics=[metrics.F1Score(average=None)])
+    with pytest.raises(ConfigError, match="one per class.*average='macro'"):
+        net.fit(x, np.eye(2)[y], epochs=2, verbose=0,
+                callbacks=[callbacks.EarlyStopping("f1_score", patience=1)])
