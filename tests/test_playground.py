@@ -225,6 +225,38 @@ def test_bad_cells_after_upload_name_line_and_column(server, sid):
     assert status == 400
 
 
+def test_a_workbook_upload_has_a_sheet_menu(server, sid, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("python_calamine")
+    book = openpyxl.Workbook()
+    book.active.title = "表紙"
+    book.active.append(["2024年 魚類調査"])
+    fish = book.create_sheet("測定")
+    fish.append(["魚類調査"])  # a title row above the header, found as in a CSV
+    fish.append(["体長", "体重", "魚種"])
+    for i in range(12):
+        fish.append([10 + i, 100 + 10 * i, "鯛" if i % 2 else "鮭"])
+    book.save(tmp_path / "fish.xlsx")
+    base, _ = server
+    raw = (tmp_path / "fish.xlsx").read_bytes()
+    status, columns = request(base, f"/api/upload?session={sid}&name=fish.xlsx", raw)
+    assert status == 200, columns
+    # the cover sheet holds no table: the first sheet that does is shown, with the menu
+    assert columns["sheets"] == ["表紙", "測定"] and columns["sheet"] == "測定"
+    status, answer = request(base, f"/api/sheet?session={sid}", {"sheet": "表紙"})
+    assert status == 400 and "has a header but no data rows" in answer["error"]
+    status, columns = request(base, f"/api/sheet?session={sid}", {"sheet": "測定"})
+    assert status == 200, columns
+    assert columns["columns"] == ["体長", "体重", "魚種"] and columns["rows"] == 12
+    assert columns["numeric"] == [True, True, False]
+    status, answer = request(base, f"/api/setup?session={sid}", {
+        "data": {"source": "upload", "sheet": "測定", "target": "魚種"}, "spec": {}})
+    assert status == 200, answer
+    assert "sheet='測定'" in answer["python"]
+    status, answer = request(base, f"/api/sheet?session={sid}", {"sheet": "請求書"})
+    assert status == 400 and "no sheet named '請求書'" in answer["error"]
+
+
 def test_oversized_upload_is_refused_before_it_is_read(server, sid):
     from glassnet.playground.api import MAX_UPLOAD_BYTES
 
@@ -298,3 +330,32 @@ def test_the_command_prints_its_address_and_serves_the_page(tmp_path):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_a_clicked_rows_contributions_add_up_to_its_prediction(session):
+    """glassnet.explain for the page: base + contributions = the predicted class's
+    probability from the model the page would download."""
+    session.setup(SAMPLE2)
+    for _ in range(20):
+        session.step()
+    c = session.contributions_row(7)
+    assert c["names"] == ["x1", "x2"] and c["method"] == "exact"
+    assert c["base"] + sum(c["values"]) == pytest.approx(c["output"], abs=1e-12)
+    p = session.trained_model().predict(session.data.features[7:8])[0]
+    assert c["output"] == pytest.approx(p.max(), abs=1e-6)
+    assert c["explained"] == session.data.class_names[int(p.argmax())] and c["classes"]
+    with pytest.raises(ValueError, match="row must be an integer from 0 to 249"):
+        session.contributions_row(250)
+
+
+def test_regression_contributions_are_in_the_targets_units(session):
+    session.setup({"data": {"source": "builtin", "name": "steps"},
+                   "spec": {"hidden": [4], "activation": "tanh", "batch_size": None,
+                            "optimizer": {"name": "adam", "learning_rate": 0.05}}})
+    for _ in range(50):
+        session.step()
+    c = session.contributions_row(0)
+    expected = session.trained_model().predict(session.data.features[:1])[0, 0]
+    assert c["output"] == pytest.approx(expected, rel=1e-5) and not c["classes"]
+    assert c["base"] + sum(c["values"]) == pytest.approx(c["output"], abs=1e-9)
+    assert 300 < c["base"] < 1200  # the mean of 500s and 1000s, not standardised units

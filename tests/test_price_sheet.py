@@ -89,6 +89,7 @@ def test_the_fill_values_are_saved_and_checked(trained, tmp_path):
     import json
     import zipfile
 
+    from glassnet import ModelFileError
     from glassnet.data.pipeline import check_plan
 
     out, _ = trained
@@ -100,5 +101,24 @@ def test_the_fill_values_are_saved_and_checked(trained, tmp_path):
     assert fills["区"]["most-frequent"] in WARDS
     assert check_plan(plan, "m.glassnet") is plan
     plan["inputs"][0]["fill"] = {"median": "x"}
-    with pytest.raises(Exception, match=r"m.glassnet: the model's column plan is damaged"):
+    with pytest.raises(ModelFileError, match=r"m.glassnet: config.json field "
+                       r"info.columns.inputs\[0\].fill.median must be a finite number"):
         check_plan(plan, "m.glassnet")
+    plan["inputs"][0]["fill"] = {"median": 1.5}
+    with pytest.raises(ModelFileError, match=r"info.columns.inputs must be columns making the "
+                       r"model's 9 inputs, got columns making 7"):
+        check_plan(plan, "m.glassnet", 9)
+    # a damaged plan in a model file is found when the file is opened
+    with zipfile.ZipFile(out / "model.glassnet") as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    config = json.loads(files["config.json"])
+    config["info"]["columns"]["inputs"][3]["levels"] = "港区"
+    files["config.json"] = json.dumps(config).encode("utf-8")
+    with zipfile.ZipFile(tmp_path / "bad.glassnet", "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    from glassnet.training.model import load_model
+
+    with pytest.raises(ModelFileError, match=r"bad.glassnet: config.json field "
+                       r"info.columns.inputs\[3\].levels must be a list"):
+        load_model(str(tmp_path / "bad.glassnet"))

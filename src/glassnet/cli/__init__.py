@@ -23,7 +23,7 @@ from .helptext import add_common_options, early_language, translate
 
 
 def build_parser() -> Parser:
-    from . import data, experiments, export, models, train
+    from . import data, experiments, explain, export, models, train
 
     parser = Parser(prog="glassnet", description="A see-through neural-network workbench: "
                     "train feed-forward networks on CSV files and see every step.",
@@ -39,6 +39,7 @@ def build_parser() -> Parser:
     models.add_evaluate(sub)
     models.add_gradcheck(sub)
     models.add_trace(sub)
+    explain.add_explain(sub)
     export.add_export(sub)
     experiments.add_compare(sub)
     experiments.add_search(sub)

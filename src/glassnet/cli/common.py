@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from ..base.errors import GlassnetError
-from ..base.sanitize import terminal
+from ..base.sanitize import one_line, terminal
 
 
 class UsageError(GlassnetError, ValueError):
@@ -126,7 +126,7 @@ def print_table_notes(data, quiet=False, columns=True):
         from ..data.columns import describe
 
         print(terminal(_("columns: {description}").format(
-            description=describe(info["columns"]))))
+            description=one_line(describe(info["columns"])))))
     if info.get("task_note"):
         print(terminal(for_shell(info["task_note"])))
     line = summary(info, cli=True)
@@ -328,7 +328,7 @@ def print_results(folder, report=None):
     print(terminal(folder.message))
     if report:
         print(terminal(_("report: {path}").format(
-            path=folder.final_path(os.path.basename(report)))))
+            path=one_line(folder.final_path(os.path.basename(report))))))
 
 
 @contextlib.contextmanager

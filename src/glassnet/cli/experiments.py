@@ -10,7 +10,7 @@ import sys
 import warnings
 
 from ..base.i18n import _, ngettext
-from ..base.sanitize import terminal
+from ..base.sanitize import one_line, terminal
 from .common import (
     UsageError,
     add_column_options,
@@ -46,6 +46,14 @@ def _experiment_options(p):
     p.add_argument("--target", help="target column of a CSV")
     p.add_argument("--seed", type=int, default=0, help="random seed of the split, the "
                    "initial weights and the shuffling (default 0)")
+    p.add_argument("--class-weight", metavar="WEIGHTS", help="how much each class's rows "
+                   "count in the loss: balanced or JSON such as '{\"陽性\": 10}' (as train's)")
+    p.add_argument("--metric", default="auto", choices=["auto", "accuracy", "balanced_accuracy",
+                                                        "f1", "roc_auc", "log_loss", "r2",
+                                                        "mae", "loss"],
+                   help="what ranks the models, on the validation rows: auto is balanced "
+                   "accuracy when the rarest class has under 20 %% of the rows, else the best "
+                   "validation accuracy (classes) or loss (numbers)")
 
 
 def add_compare(sub):
@@ -96,6 +104,19 @@ def data_spec(source, target=None, seed=0, subsample=None, validation_rows=None,
     if validation_rows:
         spec["validation_rows"] = validation_rows
     return spec
+
+
+def _scoring(args) -> dict:
+    """The trial keys of --class-weight and --metric (left out when not given, so the
+    journal of an earlier sweep still matches its trials)."""
+    from ..training.balance import parse_class_weight
+
+    out = {}
+    if args.class_weight:
+        out["class_weight"] = parse_class_weight(args.class_weight)
+    if args.metric != "auto":
+        out["metric"] = args.metric
+    return out
 
 
 def _columns(args) -> dict:
@@ -155,7 +176,8 @@ def compare_specs(args) -> list[dict]:
     base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
                               args.validation_rows, _columns(args)),
             "activation": args.activation, "seed": args.seed,
-            "optimizer": {"name": args.optimizer, "learning_rate": args.learning_rate}}
+            "optimizer": {"name": args.optimizer, "learning_rate": args.learning_rate},
+            **_scoring(args)}
     for key in ("epochs", "batch_size"):
         if getattr(args, key) is not None:
             base[key] = getattr(args, key)
@@ -187,7 +209,7 @@ def run_and_report(plan, out, args):
         engine = ngettext("{n} worker", "{n} workers", args.jobs).format(n=args.jobs)
     start = (_("resuming the sweep in {folder} ({engine})") if args.resume else
              _("running the sweep in {folder} ({engine})"))
-    print(terminal(start.format(folder=out, engine=engine)), flush=True)
+    print(terminal(start.format(folder=one_line(out), engine=one_line(engine))), flush=True)
 
     from ..experiments.journal import JournalWarning
 
@@ -205,11 +227,12 @@ def run_and_report(plan, out, args):
     except KeyboardInterrupt:
         print(terminal(_("glassnet: stopped; the finished trials are kept in {folder}: finish "
                          "the sweep with `{command}`").format(
-                             folder=out, command=f"glassnet {args.command} --resume {out}")),
+                             folder=one_line(out),
+                             command=f"glassnet {args.command} --resume {one_line(out)}")),
               file=sys.stderr)
         raise
-    print(terminal(_("results in {folder}").format(folder=os.path.abspath(out))))
-    print(terminal(_("report: {path}").format(path=os.path.abspath(report))))
+    print(terminal(_("results in {folder}").format(folder=one_line(os.path.abspath(out)))))
+    print(terminal(_("report: {path}").format(path=one_line(os.path.abspath(report)))))
     return results
 
 
@@ -309,7 +332,7 @@ def cmd_search(args):
         base = {"data": data_spec(args.data, args.target, args.seed, args.subsample,
                                   args.validation_rows, _columns(args)),
                 "hidden": parse_hidden(args.hidden), "activation": args.activation,
-                "seed": args.seed, "optimizer": {"name": args.optimizer}}
+                "seed": args.seed, "optimizer": {"name": args.optimizer}, **_scoring(args)}
         for key in ("epochs", "batch_size"):
             if getattr(args, key) is not None:
                 base[key] = getattr(args, key)

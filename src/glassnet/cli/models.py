@@ -10,11 +10,12 @@ import sys
 import numpy as np
 
 from ..base.i18n import N_, _, ngettext, pad
-from ..base.sanitize import terminal
+from ..base.sanitize import one_line, terminal
 from .common import (
     UsageError,
     add_column_options,
     add_sheet_option,
+    check_positive,
     load_data,
     output_file,
     parse_hidden,
@@ -56,6 +57,10 @@ def add_predict(sub):
                         "also print the accuracy and the confusion matrix.")
     p.add_argument("--out", help="write the table here (default: print it)")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    p.add_argument("--threshold", type=float, metavar="P", help="two classes: predict the "
+                   "rarer class of the training data (the one looked for) when its "
+                   "probability is at least P (default: the more probable class, P = 0.5); "
+                   "the report's threshold table shows what each P finds and misses")
 
 
 def cmd_predict(args):
@@ -66,9 +71,11 @@ def cmd_predict(args):
     if args.out:
         output_file(args.out, args.overwrite, [args.data, args.model])
     model = load_model(args.model)
+    if args.threshold is not None:
+        _check_threshold(args, model)
     result = predict_csv(model, args.data, args.out, encoding=args.encoding,
                          skip_rows=args.skip_rows, overwrite=args.overwrite, sheet=args.sheet,
-                         missing=args.missing)
+                         missing=args.missing, threshold=args.threshold)
     if result.detected.get("sheet"):  # on stderr when stdout carries the table
         print(sheet_line(result.detected), file=sys.stdout if args.out else sys.stderr)
     line = summary({"missing": result.missing}, cli=True)
@@ -77,7 +84,7 @@ def cmd_predict(args):
     if args.out:
         print(terminal(ngettext("{n} prediction written to {file}",
                                 "{n} predictions written to {file}", len(result.rows)).format(
-                                    n=len(result.rows), file=args.out)))
+                                    n=len(result.rows), file=one_line(args.out))))
     else:
         from ..io.files import csv_text
 
@@ -89,6 +96,23 @@ def cmd_predict(args):
     if result.comparison:  # on stderr when stdout carries the table
         print_comparison(result.comparison, file=sys.stdout if args.out else sys.stderr)
     return 0
+
+
+def _check_threshold(args, model):
+    """--threshold: a probability, for a model of two classes; says which class it is for
+    (on stderr when stdout carries the table)."""
+    from ..base.i18n import _
+
+    classes = (model.info or {}).get("class_names") or []
+    if len(classes) != 2:
+        raise UsageError(f"--threshold applies to a model of two classes; {args.model} has "
+                         f"{len(classes) or 'none (it predicts numbers)'}")
+    if not 0.0 <= args.threshold <= 1.0:
+        raise UsageError(f"--threshold must be a probability from 0 to 1, got {args.threshold}")
+    positive = (model.info or {}).get("positive_class")
+    positive = positive if positive in classes else classes[1]
+    print(terminal(_("predicting {name} when its probability is at least {p}").format(
+        name=positive, p=f"{args.threshold:g}")), file=sys.stdout if args.out else sys.stderr)
 
 
 def print_comparison(c, file=None):
@@ -214,9 +238,10 @@ def cmd_gradcheck(args):
     from ..training.model import Sequential
     from ..training.spec import ModelSpec, build_model
 
+    check_positive("--rows", args.rows)
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
                      id=args.id, skip_rows=args.skip_rows, sheet=args.sheet)
-    rows = data.subset(slice(0, max(1, args.rows)))
+    rows = data.subset(slice(0, args.rows))
     if args.model:
         saved = load_model(args.model)
         config = saved.get_config()
@@ -237,7 +262,7 @@ def cmd_gradcheck(args):
     table = gradient_errors(model, rows.features, rows.targets_for(loss, model.output_dim),
                            loss=loss)
     print(terminal(_("gradient check on {n} rows of {data}, loss {loss}, float64").format(
-        n=len(rows), data=args.data, loss=loss.name)))
+        n=len(rows), data=one_line(args.data), loss=loss.name)))
     print(pad(_("layer"), 24) + pad(_("weight"), 10) + pad(_("shape"), 12)
           + pad(_("relative error"), 16, ">") + pad(_("max abs error"), 16, ">"))
     for row in table:

@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from ..base.errors import DataError
+from ..base.errors import ConfigError, DataError
 from ..io.files import check_output_file, json_default, output_dialect, write_bytes, write_csv
 from ..io.modelfile import FORMAT
 from ..training.metrics import confusion_matrix
@@ -189,13 +189,31 @@ def export_split(folder, model, train, test, mode="auto") -> tuple[dict, str]:
     return paths, note.strip()
 
 
-def _output_columns(model, p):
+def decide(model, p, threshold=None) -> np.ndarray:
+    """Each row's predicted class index: the most probable class, or, with a
+    ``threshold`` (two classes only), the positive class (``model.info["positive_class"]``,
+    the rarer one in training; else the second) when its probability reaches it."""
+    if threshold is None:
+        return np.argmax(p, axis=1)
+    classes = (model.info or {}).get("class_names") or []
+    if len(classes) != 2:
+        raise ConfigError(f"threshold applies to a model of two classes; this one has "
+                          f"{len(classes) or 'none (a numeric target)'}")
+    if not 0.0 <= threshold <= 1.0:
+        raise ConfigError(f"threshold must be a probability from 0 to 1, got {threshold}")
+    name = (model.info or {}).get("positive_class")
+    positive = classes.index(name) if name in classes else 1
+    return np.where(p[:, positive] >= threshold, positive, 1 - positive)
+
+
+def _output_columns(model, p, threshold=None):
     """Names and values of the prediction columns for probabilities/values ``p``."""
     info = model.info or {}
     classes = info.get("class_names")
     if classes:
+        chosen = decide(model, p, threshold)
         return ([f"p_{c}" for c in classes] + ["predicted"],
-                [[*pi, classes[int(np.argmax(pi))]] for pi in p])
+                [[*pi, classes[int(k)]] for pi, k in zip(p, chosen)])
     target = info.get("target_name") or "y"
     names = ([f"{target}_predicted"] if p.shape[1] == 1
              else [f"{target}_{k + 1}_predicted" for k in range(p.shape[1])])
@@ -215,7 +233,7 @@ class Predictions:
 
 
 def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=None,
-                overwrite=True, sheet=None, missing=None):
+                overwrite=True, sheet=None, missing=None, threshold=None):
     """Predict every row of a CSV; write the table to ``out`` when given; return it.
 
     Every column of the file is kept exactly as written (IDs, dates, notes...); the
@@ -227,7 +245,9 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     has not seen is an error naming it). Then come one probability column per class
     and the predicted class (or the predicted values). When the file holds the target
     column, the predictions are compared with it (accuracy and confusion matrix, or
-    mean absolute and root mean squared error). ``skip_rows``: lines above the header;
+    mean absolute and root mean squared error). ``threshold`` (two classes): the
+    positive class's probability from which it is predicted (see ``decide``).
+    ``skip_rows``: lines above the header;
     None skips a title row when there is one. ``out`` is never the input file; with
     ``overwrite=False`` an existing ``out`` is not replaced either (``ResultsError``).
     ``missing``: what blank input cells get (default: the rule the model was trained
@@ -251,12 +271,12 @@ def predict_csv(model, path, out=None, encoding=None, delimiter=None, skip_rows=
     x, rows, blanks = encode_rows(plan, header, rows, path, detected["delimiter"] == ";",
                                   missing)
     p = _predict(model, x)
-    names, outputs = _output_columns(model, p)
+    names, outputs = _output_columns(model, p, threshold)
     taken = set(header)
     names = [_unique(name, taken) for name in names]
     table = [[*row, *values] for (_, row), values in zip(rows, outputs)]
     comparison = compare_with_target(model, header, rows, p, path,
-                                     detected["delimiter"] == ";")
+                                     detected["delimiter"] == ";", threshold)
     dialect = output_dialect(detected)
     if out is not None:
         dialect["encoding"] = write_csv(out, [*header, *names], table, overwrite, dialect)
@@ -274,7 +294,7 @@ def _unique(name, taken):
     return candidate
 
 
-def compare_with_target(model, header, rows, p, path, decimal_comma=False):
+def compare_with_target(model, header, rows, p, path, decimal_comma=False, threshold=None):
     """Accuracy and confusion matrix (classes), or MAE and RMSE (numbers), against the
     file's target column, when it has one; rows with an empty target are left out."""
     from .cells import column_decimal_comma, is_missing, read_number
@@ -293,7 +313,7 @@ def compare_with_target(model, header, rows, p, path, decimal_comma=False):
                 index[text] = index[_number_text(text)]
         rows_known = [(i, index[t]) for i, t in known if t in index]
         unknown = sorted({t for _, t in known if t not in index})
-        predicted = np.argmax(p, axis=1)
+        predicted = decide(model, p, threshold)
         matrix = confusion_matrix([k for _, k in rows_known],
                                   [predicted[i] for i, _ in rows_known], len(classes))
         total = int(matrix.sum())

@@ -29,8 +29,6 @@ cannot be filled: under every rule but ``error`` its row is dropped and counted.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..base.errors import DataError
@@ -200,38 +198,16 @@ def summary(info: dict, cli: bool = False) -> str | None:
     return f"missing cells ({option(rule, cli)}): " + "; ".join(parts)
 
 
-def check_plan(plan, where: str) -> dict:
-    """A column plan read from a model file, checked; a DataError blames ``where`` (the
-    model file) for anything missing or of the wrong kind."""
-    def bad(what):
-        return DataError(f"{where}: the model's column plan is damaged ({what}); retrain the "
-                         "model or restore the file")
+def check_plan(plan, where: str, inputs=None) -> dict:
+    """A column plan read from a model file, checked (``io.modelcheck``) for a model of
+    ``inputs`` inputs (default: as many as the plan makes): a ModelFileError blames
+    ``where`` (the model file) and names the field."""
+    from ..io.modelcheck import check_columns
+    from .columns import feature_names
 
-    if not isinstance(plan, dict) or not isinstance(plan.get("inputs"), list):
-        raise bad("no list of inputs")
-    for k, column in enumerate(plan["inputs"]):
-        if not isinstance(column, dict) or not isinstance(column.get("name"), str):
-            raise bad(f"input {k + 1} has no name")
-        kind = column.get("kind")
-        if kind not in ("number", "category"):
-            raise bad(f"input {column['name']!r} has kind {kind!r}")
-        levels = column.get("levels")
-        if kind == "category" and (not isinstance(levels, list) or not levels
-                                   or not all(isinstance(v, str) for v in levels)):
-            raise bad(f"text input {column['name']!r} has no list of levels")
-        fills = column.get("fill")
-        if fills is not None:
-            if not isinstance(fills, dict):
-                raise bad(f"input {column['name']!r} has fill {fills!r}")
-            for key, value in fills.items():
-                ok = (value in (levels or []) if kind == "category" else
-                      isinstance(value, (int, float)) and math.isfinite(value))
-                if key not in FILL_RULES or not ok:
-                    raise bad(f"input {column['name']!r} has fill {key}={value!r}")
-    rule = plan.get("missing", "error")
-    if rule not in RULES:
-        raise bad(f"missing rule {rule!r}")
-    for key in ("id", "ignored"):
-        if not isinstance(plan.get(key, []), list):
-            raise bad(f"{key} is not a list")
-    return plan
+    if inputs is None and isinstance(plan, dict) and isinstance(plan.get("inputs"), list):
+        try:
+            inputs = len(feature_names(plan))
+        except (KeyError, TypeError):
+            inputs = -1  # the check names what is wrong
+    return check_columns(plan, where, inputs)

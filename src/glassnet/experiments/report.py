@@ -95,6 +95,10 @@ def summary_rows(results):
     header = ["model", *varied, "parameters", "seconds", "peak MB", f"final {key}",
               f"final val_{key}", f"best val_{key}", "best epoch", "final over best val",
               "final val_accuracy", "verdict"]
+    metric = results[0].get("metric")
+    if metric:  # the measure that ranks them, and what answering the common class scores
+        header[-1:-1] = [METRIC_WORDS[metric["name"]]] + (
+            ["always the most common class"] if "majority_rate" in metric else [])
     rows = []
     for r in results:
         h, reading, settings = r["history"], fit_reading(r), setup(r)
@@ -105,6 +109,11 @@ def summary_rows(results):
                      "-" if reading["rise"] is None else f"{reading['rise']:+.1%}",
                      float(h["val_accuracy"][-1]) if "val_accuracy" in h else "-",
                      reading["label"]])
+        if metric:
+            m = r.get("metric") or {}
+            rows[-1][-1:-1] = [float(m.get("value", float("nan")))] + (
+                [float(m.get("majority_rate", float("nan")))] if "majority_rate" in metric
+                else [])
     return header, rows
 
 
@@ -123,6 +132,12 @@ def write_compare(out_dir, results, title="glassnet compare") -> str:
     fig = overlaid_curves(results, title)
     report.figure(png_bytes(fig), "Learning curves of every model, overlaid.")
     save(fig, os.path.join(out_dir, "learning-curves"))
+    metric = results[0].get("metric")
+    if metric:
+        report.paragraph(f"Models are measured by {score_label(results)}"
+                         + (f"; answering the most common class for every row would score an "
+                            f"accuracy of {metric['majority_rate']:.3f} there."
+                            if "majority_rate" in metric else "."))
     report.heading("Verdicts")
     for r in results:
         report.paragraph(f"{r['name']}: {fit_reading(r)['sentence']}")
@@ -142,7 +157,16 @@ def _settings(results):
     return list(results[0]["spec"].get("search", {}))
 
 
+#: a trial's metric in words (what ranks the trials when one was chosen or is needed)
+METRIC_WORDS = {"balanced_accuracy": "balanced accuracy", "f1": "F1 (mean of the classes)",
+                "roc_auc": "ROC AUC", "log_loss": "minus the log loss", "r2": "R²",
+                "mae": "minus the mean absolute error"}
+
+
 def score_label(results) -> str:
+    metric = results[0].get("metric")
+    if metric:
+        return f"{METRIC_WORDS[metric['name']]} on the validation rows (the final model)"
     return ("best validation accuracy" if "val_accuracy" in results[0]["history"]
             else "minus the best validation loss")
 

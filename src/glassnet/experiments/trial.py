@@ -22,7 +22,13 @@ import numpy as np
 from ..base.errors import ConfigError
 
 #: keys of a trial spec that describe the trial, not the model
-TRIAL_KEYS = ("name", "data", "search", "weight_decay", "prune")
+TRIAL_KEYS = ("name", "data", "search", "weight_decay", "prune", "metric")
+#: what a trial can be scored by on the validation rows: higher is better?
+METRICS = {"accuracy": True, "balanced_accuracy": True, "f1": True, "roc_auc": True,
+           "log_loss": False, "r2": True, "mae": False, "loss": False}
+#: below this share of the rarest class, "auto" scores by balanced accuracy: plain
+#: accuracy would rank the model that answers the common class for everyone near the top
+IMBALANCED = 0.2
 
 
 @functools.lru_cache(maxsize=4)
@@ -120,7 +126,9 @@ def run_trial(spec: dict, split=None) -> dict:
                  if "val_crossentropy" in h else h)
     result = diagnose(data_loss)
     best = result.best_epoch
+    metric = resolve_metric(spec.get("metric", "auto"), train)
     return {
+        "metric": metric and measure(metric, model, validation),
         "name": spec.get("name") or "-".join(str(layer["units"])
                                              for layer in settings.layers()),
         "spec": spec,
@@ -140,8 +148,54 @@ def run_trial(spec: dict, split=None) -> dict:
     }
 
 
+def resolve_metric(name, train):
+    """The measure a trial is scored by, or None for the history's (best validation
+    accuracy, else the lowest validation loss). "auto": balanced accuracy when the rarest
+    class has under ``IMBALANCED`` of the training rows, else the history's."""
+    if name in (None, "auto"):
+        if train.is_classification and len(train):
+            shares = np.bincount(train.labels, minlength=train.n_classes) / len(train)
+            if shares.min() < IMBALANCED:
+                return "balanced_accuracy"
+        return None
+    if name not in METRICS:
+        raise ConfigError(f"metric must be one of auto, {', '.join(METRICS)}; got {name!r}")
+    if train.is_classification == (name in ("r2", "mae")):
+        kind = "classes" if train.is_classification else "a numeric target"
+        raise ConfigError(f"metric {name!r} does not suit {kind}")
+    return None if name in ("accuracy", "loss") else name
+
+
+def measure(name, model, validation) -> dict:
+    """{"name", "value", "higher"}: the final model's ``name`` on the validation rows
+    (and, for classes, the majority-class rate there)."""
+    from ..data.exports import class_probabilities
+    from ..training import measures
+
+    out = {"name": name, "higher": METRICS[name]}
+    if validation.is_classification:
+        p = class_probabilities(model, validation.features)
+        values = measures.classification(validation.labels, p.argmax(axis=1),
+                                         validation.class_names)
+        out["majority_rate"] = values["majority_rate"]
+        out["value"] = {"balanced_accuracy": values["balanced_accuracy"],
+                        "f1": values["macro_f1"],
+                        "roc_auc": measures.roc_auc(validation.labels, p),
+                        "log_loss": measures.log_loss(validation.labels, p)}[name]
+    else:
+        values = measures.regression(validation.labels, model.predict(validation.features))
+        out["value"] = values[name]
+    out["value"] = float(out["value"])
+    return out
+
+
 def score(result) -> float:
-    """Higher is better: best validation accuracy, else minus the best validation loss."""
+    """Higher is better: the trial's metric (negated when lower is better) when it has
+    one, else the best validation accuracy, else minus the best validation loss."""
+    metric = result.get("metric")
+    if metric:
+        value = metric["value"] if metric["higher"] else -metric["value"]
+        return value if np.isfinite(value) else float("-inf")
     h = result["history"]
     if "val_accuracy" in h:
         values = [v for v in h["val_accuracy"] if np.isfinite(v)]

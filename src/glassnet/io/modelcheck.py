@@ -243,3 +243,10 @@ def _check_columns(c, plan, inputs, feature_names) -> None:
                                         optional=True) or []):
             c.text(f"{f}.{key}[{i}]", name)
     c.text(f"{f}.target", plan.get("target"), optional=True)
+
+
+def check_columns(plan, path, inputs) -> dict:
+    """A column plan (``model.info["columns"]``) checked as a model file's is, making
+    ``inputs`` network inputs; a fault is a ModelFileError naming ``path`` and the field."""
+    _check_columns(_Checker(path), plan, inputs, None)
+    return plan

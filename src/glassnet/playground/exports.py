@@ -69,6 +69,8 @@ def python_code(state: dict, spec_dict: dict, upload_name: str | None) -> str:
     lines = ["import glassnet", "from glassnet.spec import ModelSpec, train", ""]
     if data.get("source") == "upload":
         args = [repr(upload_name or "your-data.csv"), f"target={data.get('target', -1)!r}"]
+        if data.get("sheet"):
+            args.append(f"sheet={data['sheet']!r}")
         if data.get("features"):
             args.append(f"features={data['features']!r}")
         if data.get("missing", "error") != "error":

@@ -46,12 +46,29 @@ def _field(obj, key, kind, what, default=None):
 
 
 # Data ----------------------------------------------------------------------------------
-def describe_csv(name: str, raw: bytes) -> dict:
-    """Columns of an uploaded CSV and whether each one is all numbers."""
+def describe_csv(name: str, raw: bytes, sheet=None) -> dict:
+    """Columns of an uploaded CSV (or of a workbook's ``sheet``) and whether each one is
+    all numbers; for a workbook also its sheets, for a menu. A workbook's first sheet
+    that holds a table is described when no sheet is named (a cover sheet is passed)."""
     from ..data.cells import Cells, is_missing
     from ..data.csvfile import read_table
+    from ..data.workbook import is_workbook, sheet_names
 
-    header, rows, detected = read_table(name, raw=raw)
+    if sheet is not None and not isinstance(sheet, str):
+        raise ConfigError(f"the sheet must be a sheet's name, got {sheet!r}")
+    try:
+        header, rows, detected = read_table(name, raw=raw, sheet=sheet)
+    except DataError:
+        if sheet is not None or not is_workbook(name, raw[:8]):
+            raise
+        for other in sheet_names(name, raw)[1:]:
+            try:
+                header, rows, detected = read_table(name, raw=raw, sheet=other)
+                break
+            except DataError:
+                continue
+        else:
+            raise
     if len(header) > MAX_UPLOAD_COLUMNS:
         raise DataError(f"{name}: {len(header)} columns, more than the playground's limit "
                         f"of {MAX_UPLOAD_COLUMNS}")
@@ -61,7 +78,8 @@ def describe_csv(name: str, raw: bytes) -> dict:
                for j in range(len(header))]
     return {"name": name, "columns": header, "numeric": numeric, "rows": len(rows),
             "inputs": _default_inputs(header, cells), "encoding": detected["encoding"],
-            "delimiter": detected["delimiter"]}
+            "delimiter": detected["delimiter"], "sheet": detected.get("sheet"),
+            "sheets": detected.get("sheets")}
 
 
 def _default_inputs(header, cells) -> list[bool]:
@@ -114,11 +132,14 @@ def load_data(state: dict, upload):
             raise ConfigError(f"setup.data.features must be a non-empty list of column names, "
                               f"got {features!r}")
         task = spec.get("task", "auto")
+        sheet = spec.get("sheet")
+        if sheet is not None and not isinstance(sheet, str):
+            raise ConfigError(f"setup.data.sheet must be a sheet's name, got {sheet!r}")
         missing = spec.get("missing", "error")
         data = load_csv(upload[0], target=spec.get("target", -1), features=features,
                         missing=missing, task=task, raw=upload[1],
                         missing_indicator=spec.get("missing_indicator") is True,
-                        fill=missing not in ("mean", "median", "most-frequent"))
+                        fill=missing not in ("mean", "median", "most-frequent"), sheet=sheet)
     else:
         raise ConfigError(f"setup.data.source must be 'builtin' or 'upload', got {source!r}")
 
@@ -209,6 +230,7 @@ class Prepared:
     x_val: np.ndarray | None = None
     y_val: np.ndarray | None = None
     outputs: int | None = None  # output cells: one 0/1 column for a single logistic output
+    w: np.ndarray | None = None  # each training row's weight (the spec's class_weight)
 
     def targets(self, part, rows=slice(None)):
         y = part.targets_for(self.loss, self.outputs)[rows]
@@ -244,6 +266,10 @@ def build(spec, train, validation=None):
     prepared = Prepared(model.loss, target_scaling(spec, model, train),
                         outputs=model.output_dim)
     prepared.x, prepared.y = train.features, prepared.targets(train)
+    if train.is_classification:  # as fit_model weighs the rows
+        from ..training.balance import row_weights
+
+        prepared.w = row_weights(spec.class_weight, train)
     if validation is not None and len(validation):
         prepared.x_val, prepared.y_val = validation.features, prepared.targets(validation)
     return model, prepared

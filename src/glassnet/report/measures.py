@@ -94,10 +94,20 @@ def found(values, positive) -> str:
 
 def classification_sentence(values, positive=None) -> tuple[str, bool]:
     """The accuracy beside the majority-class rate; True when accuracy does not beat it
-    (the accuracy paradox, said plainly)."""
+    and the balanced accuracy is within 0.1 of the 1/k that answer scores (the accuracy
+    paradox, said plainly). A model that trades accuracy for the rare classes (class
+    weights) is told apart by its balanced accuracy."""
     accuracy, rate = values["accuracy"], values["majority_rate"]
-    worse = accuracy <= rate and len(values["per_class"]) > 1
-    if worse:
+    k = len(values["per_class"])
+    below = accuracy <= rate and k > 1
+    worse = below and values["balanced_accuracy"] <= 1 / k + 0.1
+    if below and not worse:
+        text = _("accuracy {accuracy} is below the {rate} of always answering {majority}, "
+                 "but that answer finds none of the other classes: balanced accuracy "
+                 "{balanced} (always answering {majority}: {chance})").format(
+            accuracy=f"{accuracy:.3f}", rate=f"{rate:.3f}", majority=values["majority_class"],
+            balanced=f"{values['balanced_accuracy']:.3f}", chance=f"{1 / k:.3f}")
+    elif worse:
         text = _("accuracy {accuracy} is no better than the {rate} of always answering "
                  "{majority}: the model has learnt little beyond the most common class; "
                  "balanced accuracy {balanced}").format(

@@ -152,6 +152,11 @@ def settings_cards(model, settings: dict, history) -> dict:
         penalties.append(_("early stopping after {n} epochs without improvement").format(
             n=settings["early_stopping"]))
     cards[_("Regularisation")] = ", ".join(penalties) or _("none")
+    weights = settings.get("class_weight")
+    if weights:
+        cards[_("Class weights")] = (_("balanced: n / (classes × rows of the class)")
+                                     if weights == "balanced" else
+                                     ", ".join(f"{k} {v:g}" for k, v in weights.items()))
     if settings.get("gradient") == "numerical":
         cards[_("Gradients")] = _("numerical differentiation")
     if settings.get("seed") is not None:

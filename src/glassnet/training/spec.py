@@ -37,6 +37,8 @@ import numpy as np
 
 from ..base.errors import ConfigError, describe
 from ..base.validation import check_choice, check_number
+from .balance import check_class_weight, row_weights
+from .units import fold_target_scaling, target_scaling, unfold_target_scaling  # noqa: F401
 
 #: activations for which "auto" initial weights are He's (else Glorot's)
 RELU_FAMILY = ("relu", "leaky_relu", "elu", "relu6", "selu", "gelu", "swish", "silu")
@@ -91,6 +93,9 @@ class ModelSpec:
         validation data) and keeps the best weights.
     metrics : "auto" or list of str
         "auto": accuracy for classes, mean absolute error for numbers.
+    class_weight : None, "balanced" or dict
+        How much each class's rows count in the loss: "balanced" weighs class c by
+        n / (k · n_c); a dict names classes (``{"陽性": 10}``; others weigh 1).
     seed : int, optional
     dtype : {"float32", "float64"}
     """
@@ -114,6 +119,7 @@ class ModelSpec:
     gradient: str = "analytic"
     early_stopping: int | None = None
     metrics: object = "auto"
+    class_weight: object = None
     seed: int | None = 0
     dtype: str = "float32"
 
@@ -158,6 +164,7 @@ class ModelSpec:
         if self.seed is not None:
             check_number("seed", self.seed, minimum=0, integer=True)
         check_choice("dtype", self.dtype, ("float32", "float64"))
+        check_class_weight(self.class_weight)
         if not isinstance(self.optimizer, (str, dict)):
             raise ConfigError(f"optimizer must be a name or a config dict, got "
                               f"{describe(self.optimizer)}")
@@ -278,7 +285,8 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
 
     A validation ``Dataset`` has its classes re-indexed into the training classes' order;
     a numeric target is learnt standardised and the output layer rescaled afterwards.
-    ``sample_weight`` (one weight per row of ``data``) goes to ``model.fit``.
+    ``sample_weight`` (one weight per row of ``data``) goes to ``model.fit``, times the
+    spec's ``class_weight``.
     Returns the ``History``.
     """
     from .callbacks import EarlyStopping
@@ -288,18 +296,21 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
         validation = None
     if validation is not None:
         validation = validation.aligned_to(data)
+    sample_weight = row_weights(spec.class_weight, data, sample_weight)
     callbacks = list(callbacks)
     if spec.early_stopping is not None:
         callbacks.append(EarlyStopping(monitor="loss" if validation is None else "val_loss",
                                        patience=spec.early_stopping,
                                        restore_best_weights=True))
-    if not data.is_classification:  # 1e300 in a float32 model: say so, do not train on inf
-        from ..base.validation import cast_in_range
+    from ..base.validation import cast_in_range
 
-        for part in (data, validation):
-            if part is not None:
-                cast_in_range(part.labels, model.dtype,
-                              f"{part.source or 'the data'}, target {part.target_name!r},")
+    for part in (data, validation):  # 1e300 in a float32 model: name the cell, not inf
+        if part is not None:
+            lines, where = getattr(part, "lines", None), part.source or "the data"
+            cast_in_range(part.features, model.dtype, where, lines, part.feature_names)
+            if not part.is_classification:
+                names = [part.target_name] * part.labels.shape[-1]
+                cast_in_range(part.labels, model.dtype, where, lines, names)
     target = target_scaling(spec, model, data)
     factors = {}
     if target is not None:
@@ -338,47 +349,6 @@ def train(spec, data, validation=None, *, callbacks=(), verbose=0):
     """Build and train the network a spec describes; returns ``(model, history)``."""
     model = build_model(spec, data)
     return model, fit_model(model, spec, data, validation, callbacks=callbacks, verbose=verbose)
-
-
-# Numeric targets -----------------------------------------------------------------------
-def target_scaling(spec, model, data):
-    """(mean, std) a numeric target is standardised with while training, or None.
-
-    A network learns a target in the hundreds badly from small initial weights; trained
-    on the standardised target, its linear output layer is rescaled exactly afterwards
-    (kernel·σ, bias·σ + μ), so the saved model predicts in the data's own units. Once
-    decided, the scaling is kept in ``model.info`` so later training continues with it.
-    """
-    saved = model.info.get("target_scaling")
-    if saved:
-        return np.asarray(saved["mean"]), np.asarray(saved["std"])
-    last = model.layers[-1]
-    wanted = spec.scale_target
-    if wanted == "auto":
-        wanted = spec.scale != "none"
-    if (not wanted or data.is_classification or getattr(last, "activation", None) is None
-            or last.activation.name != "linear" or not getattr(last, "use_bias", False)):
-        return None
-    mean, std = data.labels.mean(axis=0), data.labels.std(axis=0)
-    return mean, np.where(std > 0, std, 1.0)
-
-
-def fold_target_scaling(model, mean, std) -> None:
-    """Output layer from standardised units to the target's: kernel·σ, bias·σ + μ."""
-    last = model.layers[-1]
-    last.kernel[...] *= std.astype(last.kernel.dtype)
-    last.bias[...] = last.bias * std + mean
-    model.info["target_scaling"] = {"mean": np.asarray(mean).tolist(),
-                                    "std": np.asarray(std).tolist()}
-
-
-def unfold_target_scaling(model, mean, std) -> None:
-    """The inverse of ``fold_target_scaling`` (no-op on a model never folded)."""
-    if not model.info.pop("target_scaling", None):
-        return
-    last = model.layers[-1]
-    last.bias[...] = (last.bias - mean) / std
-    last.kernel[...] /= std.astype(last.kernel.dtype)
 
 
 def _plain(value):

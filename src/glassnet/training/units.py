@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import types
 
+import numpy as np
+
 from .callbacks import Callback
 
 #: what the loss becomes in the target's units: σ to this power
@@ -111,4 +113,46 @@ class InUnits(Callback):
         self._call("on_train_batch_end", (batch, logs))
 
 
-__all__ = ["InUnits", "history_in_units", "in_units", "unit_factors"]
+# Learning a numeric target standardised -----------------------------------------------
+def target_scaling(spec, model, data):
+    """(mean, std) a numeric target is standardised with while training, or None.
+
+    A network learns a target in the hundreds badly from small initial weights; trained
+    on the standardised target, its linear output layer is rescaled exactly afterwards
+    (kernel·σ, bias·σ + μ), so the saved model predicts in the data's own units. Once
+    decided, the scaling is kept in ``model.info`` so later training continues with it.
+    """
+    saved = model.info.get("target_scaling")
+    if saved:
+        return np.asarray(saved["mean"]), np.asarray(saved["std"])
+    last = model.layers[-1]
+    wanted = spec.scale_target
+    if wanted == "auto":
+        wanted = spec.scale != "none"
+    if (not wanted or data.is_classification or getattr(last, "activation", None) is None
+            or last.activation.name != "linear" or not getattr(last, "use_bias", False)):
+        return None
+    mean, std = data.labels.mean(axis=0), data.labels.std(axis=0)
+    return mean, np.where(std > 0, std, 1.0)
+
+
+def fold_target_scaling(model, mean, std) -> None:
+    """Output layer from standardised units to the target's: kernel·σ, bias·σ + μ."""
+    last = model.layers[-1]
+    last.kernel[...] *= std.astype(last.kernel.dtype)
+    last.bias[...] = last.bias * std + mean
+    model.info["target_scaling"] = {"mean": np.asarray(mean).tolist(),
+                                    "std": np.asarray(std).tolist()}
+
+
+def unfold_target_scaling(model, mean, std) -> None:
+    """The inverse of ``fold_target_scaling`` (no-op on a model never folded)."""
+    if not model.info.pop("target_scaling", None):
+        return
+    last = model.layers[-1]
+    last.bias[...] = (last.bias - mean) / std
+    last.kernel[...] /= std.astype(last.kernel.dtype)
+
+
+__all__ = ["InUnits", "fold_target_scaling", "history_in_units", "in_units", "target_scaling",
+           "unfold_target_scaling", "unit_factors"]

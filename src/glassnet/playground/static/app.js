@@ -124,6 +124,7 @@ function readSettings() {
   spec.batch_size = parseInt($("batch_size").value, 10) || null;
   spec.seed = parseInt($("seed").value, 10) || 0;
   spec.batch_norm = $("batch_norm").checked;
+  spec.class_weight = $("class_weight").value || null;
   $("momentum-box").hidden = opt.name !== "sgd";
   $("decay-box").hidden = !schedule;
   setup();
@@ -144,6 +145,7 @@ function writeSettings() {
     if (spec[k] !== undefined) $(k).value = spec[k]; });
   $("batch_size").value = spec.batch_size || "";
   $("batch_norm").checked = !!spec.batch_norm;
+  $("class_weight").value = spec.class_weight === "balanced" ? "balanced" : "";
   $("momentum-box").hidden = opt.name !== "sgd";
   $("decay-box").hidden = !$("schedule").value;
   $("validation").value = GN.state.split.validation; $("split-method").value = GN.state.split.method;
@@ -205,13 +207,15 @@ function paramsInfo() {
 function csvInfo() {
   var cols = GN.columns;
   if (cols) $("csv-info").textContent = cols.name + ": " + cols.rows + " " + GN.t("rows") + ", " +
-    cols.columns.length + " " + GN.t("columns") + " (" + cols.encoding + ")";
+    cols.columns.length + " " + GN.t("columns") + " (" + (cols.sheet ? GN.t("sheet") + " " + cols.sheet : cols.encoding) + ")";
 }
 
 function showColumns(cols) {
   GN.columns = cols;
   var d = GN.state.data, target = cols.columns.indexOf(d.target) >= 0 ? d.target : cols.columns[cols.columns.length - 1];
   csvInfo();
+  $("sheet-box").hidden = !cols.sheets;
+  if (cols.sheets) GN.fill($("sheet"), cols.sheets.map(function (s) { return option(s, cols.sheet); }));
   GN.fill($("target"), cols.columns.map(function (c) { return option(c, target); }));
   var chosen = d.features || cols.columns.filter(function (c, i) {
     return c !== target && (cols.inputs ? cols.inputs[i] : cols.numeric[i]);  // as the command line
@@ -230,6 +234,7 @@ function readColumns() {
     if (box.checked) features.push(box.value);
   });
   GN.state.data = {source: "upload", target: target, features: features, task: $("task").value, missing: $("missing").value};
+  if (GN.columns && GN.columns.sheet) GN.state.data.sheet = GN.columns.sheet;
   GN.state.view = {x: 0, y: 1};
   renderData(); setup();
 }
@@ -241,6 +246,13 @@ function upload(file) {
     return api("/api/upload?name=" + encodeURIComponent(file.name), buf, true);
   }).then(function (cols) {
     if (GN.state.data.source !== "upload") GN.state.data = {source: "upload"};
+    showColumns(cols);
+  }).catch(function (e) { showError(e.message); });
+}
+
+function pickSheet(name) {
+  api("/api/sheet", {sheet: name}).then(function (cols) {
+    GN.state.data = {source: "upload", sheet: cols.sheet};
     showColumns(cols);
   }).catch(function (e) { showError(e.message); });
 }
@@ -354,6 +366,7 @@ function wire() {
   $("split-method").onchange = function () { GN.state.split.method = $("split-method").value; setup(); };
   document.querySelectorAll(".settings input, .settings select, #output_activation").forEach(function (el) { el.onchange = readSettings; });
   $("file").onchange = function () { upload($("file").files[0]); };
+  $("sheet").onchange = function () { pickSheet($("sheet").value); };
   var drop = $("drop");
   drop.ondragover = function (e) { e.preventDefault(); drop.classList.add("over"); };
   drop.ondragleave = function () { drop.classList.remove("over"); };
@@ -382,6 +395,10 @@ function wire() {
     api("/api/trace", {row: GN.focus}).then(function (tr) {
       GN.traceTables($("trace"), tr, info, GN.t); GN.gradTable($("gradcheck"), tr.gradients, GN.t, tr.gradients_note); redraw();
       $("trace").scrollIntoView({behavior: "smooth", block: "nearest"});
+    }).catch(function (e) { showError(e.message); });
+    var row = GN.focus;
+    api("/api/contributions", {row: row}).then(function (c) {
+      if (GN.focus === row) GN.contributionBars($("contributions"), c, GN.t);
     }).catch(function (e) { showError(e.message); });
   };
   var net = $("net"), tip = $("tip");
