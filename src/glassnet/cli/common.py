@@ -8,8 +8,12 @@ they wrap can be read without the command line in mind.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import io
 import os
+import sys
+import warnings
 
 import numpy as np
 
@@ -325,3 +329,19 @@ def print_results(folder, report=None):
     if report:
         print(terminal(_("report: {path}").format(
             path=one_line(folder.final_path(os.path.basename(report))))))
+
+
+@contextlib.contextmanager
+def quiet(enabled: bool):
+    """``-q``: errors only. Inside, everything a command prints (summaries, tables,
+    progress, notes and warnings) goes nowhere; yields the stream a command's data goes
+    to (``predict`` without ``--out`` writes its table there, as if to a file). Errors
+    are printed by ``glassnet.cli.run`` after this has ended, so they always show."""
+    if not enabled:
+        yield sys.stdout
+        return
+    data = sys.stdout
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield data
