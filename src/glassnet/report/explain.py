@@ -85,8 +85,9 @@ def write_explanation(out_dir, model, sheet, picks, background=None, background_
         width = len(str(sheet.total))
         for r, i in enumerate(picks):
             name = str(sheet.numbers[i])
-            if sheet.ids is not None:
-                name += f" ({' '.join(map(str, sheet.ids[i]))})"
+            if sheet.ids is not None:  # row 3 (No. 17)
+                name += " (" + ", ".join(f"{n} {v}" for n, v in zip(sheet.id_names,
+                                                                    sheet.ids[i])) + ")"
             file = os.path.join(out_dir, f"waterfall-row-{sheet.numbers[i]:0{width}d}")
             save(waterfall(result, r, row_name=name), file, formats=("png",))
             paths["figures"].append(file + ".png")
