@@ -289,7 +289,8 @@ def test_every_command_reads_the_sheet_it_is_given(tmp_path, capsys):
     book.save(path)
     target = ["--target", "価格(万円)"]
     code = run(["train", path, *target, "--out", str(tmp_path / "x")])
-    assert code == 2 and "book.xlsx has a header but no data rows" in capsys.readouterr().err
+    assert code == 2 and "book.xlsx, sheet '表紙' has a header but no data rows" in \
+        capsys.readouterr().err
     out = tmp_path / "run"
     assert run(["train", path, "--sheet", "物件", *target, "--epochs", "5", "--no-figures",
                 "--out", str(out)]) == 0
