@@ -25,8 +25,9 @@ pytest.importorskip("h5py")
 WARDS = ["中央区", "北区", "港区"]
 
 
-def write_sheet(path, n=120, seed=0, regression=False):
-    """A sheet with an ID, two number columns, a text column and the target."""
+def write_sheet(path, n=120, seed=0, regression=False, blanks=0.0):
+    """A sheet with an ID, two number columns, a text column and the target; a share
+    ``blanks`` of the input cells left empty (or written NA)."""
     rng = np.random.default_rng(seed)
     with open(path, "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
@@ -36,7 +37,11 @@ def write_sheet(path, n=120, seed=0, regression=False):
             score = area / 30 - age / 20 + ward - 1 + rng.normal(0, 0.3)
             target = f"{1000 + 40 * area - 15 * age + 300 * ward:.1f}" if regression else \
                 ("高" if score > 0.5 else "低")
-            out.writerow([i + 1, f"{area:.1f}", age, WARDS[ward], target])
+            cells = [f"{area:.1f}", str(age), WARDS[ward]]
+            for k in range(3):
+                if rng.random() < blanks:
+                    cells[k] = "" if rng.random() < 0.7 else "NA"
+            out.writerow([i + 1, *cells, target])
     return path
 
 
@@ -51,14 +56,14 @@ def raw_feed(model, path):
         if column["kind"] == "category":
             feed[column["name"]] = np.array(cells, dtype=object).reshape(-1, 1)
         else:
-            values = [float(c) if c.strip() else np.nan for c in cells]
+            values = [float(c) if c.strip() not in ("", "NA") else np.nan for c in cells]
             feed[column["name"]] = np.array(values, dtype=model.dtype).reshape(-1, 1)
     return feed
 
 
-def trained(tmp_path, regression=False, **spec):
-    path = write_sheet(tmp_path / "sheet.csv", regression=regression)
-    data = glassnet.load_csv(path, target=-1)
+def trained(tmp_path, regression=False, blanks=0.0, missing=None, indicator=False, **spec):
+    path = write_sheet(tmp_path / "sheet.csv", regression=regression, blanks=blanks)
+    data = glassnet.load_csv(path, target=-1, missing=missing, missing_indicator=indicator)
     model, _ = glassnet.train(ModelSpec(hidden=(6,), epochs=30, seed=1, **spec), data)
     return model, path, data
 
@@ -85,22 +90,19 @@ def test_onnx_graph_on_raw_rows_gives_glassnets_predictions(tmp_path, regression
         assert len(set(predicted)) == 2  # both classes occur: the label map is tested
 
 
-def test_onnx_fills_blank_cells_with_the_models_fill_values(tmp_path):
-    model, path, data = trained(tmp_path)
-    plan = model.info["columns"]
-    plan["inputs"][0]["fill"] = 55.0
-    plan["inputs"][2]["fill"] = "北区"
+@pytest.mark.parametrize("missing,indicator", [("median", False), ("mean", True),
+                                               ("most-frequent", False)])
+def test_onnx_fills_blank_cells_as_glassnet_does(tmp_path, missing, indicator):
+    model, path, _ = trained(tmp_path, blanks=0.15, missing=missing, indicator=indicator)
     out = tmp_path / "model.onnx"
     model.export(out, format="onnx")
     session = ort.InferenceSession(str(out))
-    feed = {"面積": np.array([[np.nan], [40.0]], np.float32),
-            "築年数": np.array([[10.0], [10.0]], np.float32),
-            "区": np.array([["北区"], [""]], dtype=object)}
+    feed = raw_feed(model, path)
+    assert np.isnan(feed["面積"]).any() and (feed["区"] == "").any()  # blanks go in raw
     _label, p = session.run(None, feed)
-    filled = np.zeros((2, 5))
-    filled[:, 0], filled[:, 1] = [55.0, 40.0], 10.0
-    filled[:, 2 + WARDS.index("北区")] = 1.0
-    np.testing.assert_allclose(p, model.predict(filled), atol=1e-6)
+    expected = glassnet.predict_csv(model, path).probabilities  # glassnet fills them
+    np.testing.assert_allclose(p, expected, atol=1e-5)
+    assert not np.isnan(p).any()
 
 
 def test_onnx_matches_every_exportable_layer_and_activation(tmp_path):
@@ -154,6 +156,15 @@ def test_keras_export_refuses_text_columns_and_points_to_onnx(tmp_path):
     model, _, _ = trained(tmp_path)
     with pytest.raises(glassnet.ConfigError, match=r"'区'.*--to onnx"):
         model.export(tmp_path / "m.keras")
+
+
+def test_keras_export_says_blank_cells_stay_behind(tmp_path):
+    path = tmp_path / "numbers.csv"
+    path.write_text("a,b,y\n1,2,3.5\n,4,7.0\n5,,9.5\n2,3,5.0\n4,1,6.5\n")
+    data = glassnet.load_csv(path, missing="mean")
+    model, _ = glassnet.train(ModelSpec(hidden=(3,), epochs=2, seed=0), data)
+    notes = model.export(tmp_path / "m.keras")
+    assert any("blank cells" in note and "ONNX" in note for note in notes)
 
 
 def test_keras_file_with_an_unknown_layer_is_refused_naming_it(tmp_path):

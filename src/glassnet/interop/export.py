@@ -38,23 +38,29 @@ def export(model, path, to=None) -> list[str]:
         return []
     from .keras_file import write
 
-    _check_keras(model)
-    return write(model, path)
+    notes = _check_keras(model)
+    return write(model, path) + notes
 
 
-def _check_keras(model) -> None:
-    """A Keras file holds the network alone: the table's text levels and blank-cell
-    fills stay behind, so a model that needs them is refused with a pointer to ONNX."""
+def _check_keras(model) -> list[str]:
+    """A Keras file holds the network alone: a model whose inputs include one-hot text
+    levels or missing-value indicators is refused with a pointer to ONNX; blank-cell
+    fills that stay behind are said in a note."""
     plan = (model.info or {}).get("columns") or {}
-    text = [c["name"] for c in plan.get("inputs", []) if c.get("kind") == "category"]
-    filled = [c["name"] for c in plan.get("inputs", [])
-              if c.get("fill") is not None or c.get("indicator")]
+    inputs = plan.get("inputs", [])
+    text = [c["name"] for c in inputs if c.get("kind") == "category"]
+    flagged = [c["name"] for c in inputs if c.get("indicator")]
     behind = []
     if text:
         behind.append(f"the text columns {', '.join(map(repr, text))} (their one-hot levels)")
-    if filled:
-        behind.append(f"the blank-cell fills of {', '.join(map(repr, filled))}")
+    if flagged:
+        behind.append(f"the missing-value indicators of {', '.join(map(repr, flagged))}")
     if behind:
         raise ConfigError("a .keras file holds the network alone; " + " and ".join(behind)
                           + " would stay behind. Export to ONNX (--to onnx), which carries "
                           "the whole table pipeline")
+    if plan.get("missing") in ("mean", "median", "most-frequent"):
+        return [f"blank cells are not filled in the .keras file (the model fills them with "
+                f"the training rows' {plan['missing']}); give complete rows, or export to "
+                "ONNX, which fills them"]
+    return []

@@ -21,6 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..base.errors import ConfigError
+from ..data.cells import MISSING
+from ..data.columns import MISSING_LEVEL
+from ..data.pipeline import FILL_RULES
 
 OPSET = 19
 
@@ -36,21 +39,28 @@ def onnx():
 
 def columns_of(model) -> list[dict]:
     """The sheet's input columns as the graph takes them: name, kind ("number" or
-    "category"), levels, fill (a number, a level or None) and whether a
-    missing-value indicator column follows."""
+    "category"), levels, fill (the value a blank cell gets under the model's missing-cell
+    rule, or None), blank_level (a text column's ``(missing)`` level) and whether a
+    missing-value indicator input follows a number column."""
     info = model.info or {}
     plan = info.get("columns")
-    if plan and plan.get("inputs"):
-        out = []
-        for column in plan["inputs"]:
-            fill = column.get("fill")
-            out.append({"name": column["name"], "kind": column.get("kind", "number"),
-                         "levels": list(column.get("levels") or []), "fill": fill,
-                         "indicator": bool(column.get("indicator"))})
-        return out
-    names = info.get("feature_names") or [f"x{i + 1}" for i in range(model.input_dim)]
-    return [{"name": str(n), "kind": "number", "levels": [], "fill": None,
-             "indicator": False} for n in names]
+    if not (plan and plan.get("inputs")):
+        names = info.get("feature_names") or [f"x{i + 1}" for i in range(model.input_dim)]
+        return [{"name": str(n), "kind": "number", "levels": [], "fill": None,
+                 "blank_level": None, "indicator": False} for n in names]
+    rule = plan.get("missing")
+    out = []
+    for column in plan["inputs"]:
+        fills = column.get("fill") if isinstance(column.get("fill"), dict) else {}
+        levels = list(column.get("levels") or [])
+        kind = column.get("kind", "number")
+        # a text column's blanks get its most frequent level under every filling rule
+        fill = fills.get("most-frequent" if kind == "category" and rule in FILL_RULES
+                         else rule)
+        out.append({"name": column["name"], "kind": kind, "levels": levels, "fill": fill,
+                    "blank_level": MISSING_LEVEL if MISSING_LEVEL in levels else None,
+                    "indicator": bool(column.get("indicator"))})
+    return out
 
 
 class _Graph:
@@ -135,15 +145,32 @@ def _number(g, column):
 
 
 def _one_hot(g, column):
+    """One 0/1 column per level: a blank cell (empty, NA, N/A, ..., as glassnet reads
+    them: ``blank_marks``) becomes the ``(missing)`` level or the fill level first.
+    (No StringNormalizer: onnxruntime's needs the machine's locales.)"""
     if not column["levels"]:
         raise ConfigError(f"column {column['name']!r} is text without levels in the plan")
     s = column["name"]
-    if column["fill"] is not None:
-        blank = g.op("Equal", [s, g.const([[""]], "empty", dtype=object)], "blank")
-        s = g.op("Where", [blank, g.const([[str(column["fill"])]], "fill", dtype=object), s],
+    filler = column["blank_level"] or column["fill"]
+    if filler is not None:
+        markers = g.const([blank_marks()], "blank_marks", dtype=object)
+        hits = g.op("Cast", [g.op("Equal", [s, markers])], to=g.onnx.TensorProto.FLOAT)
+        blank = g.op("Cast", [g.op("ReduceMax", [hits, g.const([1], "axis", dtype=np.int64)],
+                                   keepdims=1)], "blank", to=g.onnx.TensorProto.BOOL)
+        s = g.op("Where", [blank, g.const([[str(filler)]], "fill", dtype=object), s],
                  "filled")
     levels = g.const([column["levels"]], "levels", dtype=object)
     return g.op("Cast", [g.op("Equal", [s, levels], "is_level")], "one_hot", to=g.elem)
+
+
+def blank_marks() -> list[str]:
+    """The texts glassnet reads as a blank cell (``data.cells.MISSING``), as a sheet
+    writes them: lower case, upper case and capitalised (``na``, ``NA``, ``Na``)."""
+    marks = set()
+    for mark in MISSING:
+        marks.update({mark, mark.upper(), mark.capitalize(), mark.title()})
+    marks.update({"NaN", "#N/A", "#NA"})
+    return sorted(marks)
 
 
 def _layer(g, layer, x):
