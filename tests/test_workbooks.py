@@ -302,7 +302,8 @@ def test_every_command_reads_the_sheet_it_is_given(tmp_path, capsys):
     assert "sheet: 物件 (2 of 2: 表紙, 物件)" in capsys.readouterr().out
     assert run(["compare", path, "--sheet", "物件", *target, "--hidden", "2", "--hidden", "3",
                 "--epochs", "3", "--out", str(tmp_path / "compare")]) == 0
+    assert "sheet: 物件 (2 of 2: 表紙, 物件)" in capsys.readouterr().out
     assert run(["search", path, "--sheet", "2", *target, "--trials", "2", "--epochs", "3",
                 "--out", str(tmp_path / "search")]) == 0
     io_ = capsys.readouterr()
-    assert "results in" in io_.out, io_.err
+    assert "results in" in io_.out and "sheet: 物件 (2 of 2" in io_.out, io_.err
