@@ -7,12 +7,13 @@ import re
 import numpy as np
 import pytest
 
-from conftest import lab_sheet
 from glassnet.base.errors import ConfigError
 from glassnet.cli import run
 from glassnet.data import Dataset, load_csv
 from glassnet.training import balance
 from glassnet.training.spec import ModelSpec, build_model, fit_model
+
+from .conftest import lab_sheet
 
 
 def test_balanced_weights_are_scikit_learns():

@@ -45,7 +45,8 @@ def test_train_writes_every_result(tmp_path, fish, capsys):
                      "coefficients-dense_1.csv", "train.csv", "test.csv",
                      "test-predictions.csv", "report.html", "data.png", "data.svg",
                      "learning-curves.png", "coefficients.png", "decision-regions.png",
-                     "decision-regions-zoom.png", "probability-maps.png", "network.png"]:
+                     "decision-regions-zoom.png", "probability-maps.png", "network.png",
+                     "importance.csv", "importance.png"]:
         assert expected in names, expected
     model = glassnet.load_model(out / "model.glassnet")
     assert model.info["class_names"] == ["鮭", "鯛", "鯵"]
@@ -55,7 +56,7 @@ def test_train_writes_every_result(tmp_path, fish, capsys):
     header = next(csv.reader(open(out / "coefficients-dense.csv", encoding="utf-8-sig")))
     assert header == ["cell", "bias", "体長 (standardised)", "体重 (standardised)"]
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 8  # with the ROC and PR curves
+    assert html.count("data:image/png;base64,") == 9  # with ROC/PR and which inputs mattered
     assert "Confusion matrix, test data" in html and "鯛" in html and "Coefficients" in html
     # the Japanese glyphs travel inside the report, so any browser shows them
     import base64
@@ -80,7 +81,7 @@ def test_help_speaks_plain_words(capsys):
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     texts += [p.format_help() for p in sub.choices.values()]
     # the walk reaches the parser and every command (not vacuous)
-    assert {"train", "predict", "export", "playground"} <= set(sub.choices)
+    assert {"train", "predict", "export", "explain", "playground"} <= set(sub.choices)
     assert len(texts) == 1 + len(sub.choices) >= 11
     for jargon in ("seed 00", "Table 6", "Fig 12", "TrainingRatio"):
         assert not [t for t in texts if jargon.lower() in t.lower()], jargon

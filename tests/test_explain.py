@@ -278,3 +278,32 @@ def test_background_rows_are_a_seeded_sample_of_the_rows():
     assert len(a) == 10 and set(map(tuple, a)) <= set(map(tuple, x))
     assert (np.diff(a[:, 0]) > 0).all()  # in the rows' own order
     np.testing.assert_array_equal(background_rows(x, 100), x)
+
+
+def test_sklearn_permutation_importance_and_glassnet_give_the_same_ranking():
+    pytest.importorskip("sklearn")
+    from sklearn.inspection import permutation_importance
+
+    from glassnet.sklearn import NetClassifier
+
+    data = informative_sheet(seed=1)
+    x, y = data.features, np.array(["no", "yes"])[data.labels]
+    clf = NetClassifier(hidden_layer_sizes=(8,), max_iter=80, learning_rate_init=0.01,
+                        random_state=0).fit(x[:400], y[:400])
+    theirs = permutation_importance(clf, x[400:], y[400:], scoring="neg_log_loss",
+                                    n_repeats=5, random_state=0)
+    held_out = Dataset(x[400:], np.searchsorted(clf.classes_, y[400:]), data.feature_names,
+                       list(clf.classes_))
+    ours = importance(clf.model_, held_out, n_repeats=5, seed=0)
+    assert ours.scoring == "log_loss" and ours.names[:3] == ["signal1", "signal2", "signal3"]
+    their_order = np.argsort(-theirs.importances_mean, kind="stable")
+    assert list(their_order[:3]) == list(ours.order[:3]) == [0, 1, 2]
+    # the same quantity measured with other shuffles: within the spread of the repeats
+    spread = 3 * np.maximum(ours.std, theirs.importances_std) + 1e-3
+    assert (np.abs(ours.mean - theirs.importances_mean) <= spread).all()
+
+
+def test_a_missing_cell_indicator_belongs_to_its_column():
+    plan = {"inputs": [{"name": "a", "kind": "number", "indicator": True},
+                       {"name": "b", "kind": "category", "levels": ["x", "y"]}]}
+    assert [g.tolist() for g in Players.from_plan(plan, 4).groups] == [[0, 1], [2, 3]]

@@ -242,3 +242,153 @@ def test_f1_score_by_name_in_compile(rng):
     reference = metrics.F1Score(average="macro", threshold=0.5)
     reference.update_state(labels.reshape(-1, 1), binary.predict(x))
     assert got == pytest.approx(reference.result())
+
+
+# regression_metrics_test.py, reduction_metrics_test.py (MetricWrapperTest) -------------
+Y_TRUE_5 = np.array([[0, 1, 0, 1, 0], [0, 0, 1, 1, 1], [1, 1, 1, 1, 0], [0, 0, 0, 0, 1]])
+Y_PRED_5 = np.array([[0, 0, 1, 1, 0], [1, 1, 1, 1, 1], [0, 1, 0, 1, 0], [1, 1, 1, 1, 1]])
+ROW_WEIGHTS = np.array([1.0, 1.5, 2.0, 2.5])
+
+
+@pytest.mark.parametrize("metric, unweighted, weighted", [
+    (metrics.MeanSquaredError, 0.5, 0.54285),  # MeanSquaredErrorTest
+    (metrics.MeanAbsoluteError, 0.5, 0.54285),  # MeanAbsoluteErrorTest
+    (metrics.MeanSquaredLogarithmicError, 0.24022, 0.26082),  # MeanSquaredLogarithmicErrorTest
+])
+def test_error_metrics_unweighted_and_weighted(metric, unweighted, weighted):
+    assert metric()(Y_TRUE_5, Y_PRED_5) == pytest.approx(unweighted, abs=1e-5)
+    assert metric()(Y_TRUE_5, Y_PRED_5, sample_weight=ROW_WEIGHTS) == pytest.approx(
+        weighted, abs=1e-5)
+    again = metric.from_config(metric(name="mine").get_config())
+    assert again.name == "mine"
+
+
+def test_mean_absolute_percentage_error():
+    """MeanAbsolutePercentageErrorTest: a zero label counts as ε = 1e-7 (float32)."""
+    y_pred = Y_PRED_5.astype("float32")
+    assert metrics.MeanAbsolutePercentageError()(Y_TRUE_5, y_pred) == pytest.approx(35e7)
+    assert metrics.get("mape")(Y_TRUE_5, y_pred, sample_weight=ROW_WEIGHTS) == pytest.approx(
+        40e7)
+
+
+def test_root_mean_squared_error():
+    """RootMeanSquaredErrorTest: test_unweighted, test_weighted, test_config."""
+    assert metrics.RootMeanSquaredError()(np.array([2, 4, 6]), np.array([1, 3, 2])) == \
+        pytest.approx(np.sqrt(6))
+    assert metrics.RootMeanSquaredError()(np.array([2, 4, 6, 8]), np.array([1, 3, 2, 3]),
+                                          sample_weight=np.array([0, 1, 0, 1])) == \
+        pytest.approx(np.sqrt(13))
+    assert metrics.RootMeanSquaredError.from_config(
+        metrics.RootMeanSquaredError(name="rmse").get_config()).name == "rmse"
+
+
+def test_log_cosh_error_weighted_by_a_column_of_weights():
+    """LogCoshErrorTest: test_unweighted, test_weighted ((n, 1) weights)."""
+    y_true = np.array([[1, 9, 2], [-5, -2, 6]], dtype=np.float32)
+    y_pred = np.array([[4, 8, 12], [8, 1, 3]], dtype=np.float32)
+    error = (y_pred - y_true).astype(np.float64)
+    expected = np.log((np.exp(error) + np.exp(-error)) / 2)
+    assert metrics.LogCoshError()(y_true, y_pred) == pytest.approx(expected.mean(), abs=1e-3)
+    w = np.array([[1.2], [3.4]])
+    result = metrics.LogCoshError()(y_true, y_pred, sample_weight=w)
+    full = np.repeat(w, 3, axis=1)
+    assert result == pytest.approx((expected * full).sum() / full.sum(), abs=1e-3)
+
+
+R2_TRUE = [[0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize("aggregation, regressors, weights, y_pred, expected", [
+    # R2ScoreTest.test_r2_sklearn_comparison
+    (None, 0, None, [[0.4, 0.5, 0.6], [0.1, 0.2, 0.3], [0.5, 0.8, 0.2]], [0.37, -1.295, 0.565]),
+    ("uniform_average", 0, None, [[0.4, 0.5, 0.6], [0.1, 0.2, 0.3], [0.5, 0.8, 0.2]], -0.12),
+    ("variance_weighted_average", 0, None, [[0.4, 0.5, 0.6], [0.1, 0.2, 0.3],
+                                            [0.5, 0.8, 0.2]], -0.12),
+    # R2ScoreTest.test_r2_tfa_comparison
+    (None, 0, [0.8, 0.1, 0.4], [[0.4, 0.9, 1.6], [0.1, 1.2, 0.6], [1.5, 0.8, 0.6]],
+     [0.17305559, -8.836666, -0.521]),
+    ("uniform_average", 0, [0.8, 0.1, 0.4], [[0.4, 0.9, 1.6], [0.1, 1.2, 0.6],
+                                             [1.5, 0.8, 0.6]], -3.0615367889404297),
+    ("uniform_average", 1, [0.8, 0.1, 0.4], [[0.4, 0.9, 1.6], [0.1, 1.2, 0.6],
+                                             [1.5, 0.8, 0.6]], -3.641756534576416),
+    ("uniform_average", 2, [0.8, 0.1, 0.4], [[0.4, 0.9, 1.6], [0.1, 1.2, 0.6],
+                                             [1.5, 0.8, 0.6]], -4.415382385253906),
+    ("variance_weighted_average", 0, [0.8, 0.1, 0.4], [[0.4, 0.9, 1.6], [0.1, 1.2, 0.6],
+                                                       [1.5, 0.8, 0.6]], -1.3710224628448486),
+    ("variance_weighted_average", 2, [0.8, 0.1, 0.4], [[0.4, 0.9, 1.6], [0.1, 1.2, 0.6],
+                                                       [1.5, 0.8, 0.6]], -2.161363363265991),
+])
+def test_r2_score(aggregation, regressors, weights, y_pred, expected):
+    r2 = metrics.R2Score(aggregation, regressors)
+    r2.update_state(R2_TRUE, y_pred, weights)
+    np.testing.assert_allclose(r2.result(), expected, atol=1e-5)
+
+
+def test_r2_score_errors_and_config():
+    """R2ScoreTest.test_errors, test_config."""
+    with pytest.raises(ValueError, match="Invalid value for argument `class_aggregation`"):
+        metrics.R2Score(class_aggregation="wrong")
+    with pytest.raises(ValueError, match="Invalid value for argument `num_regressors`"):
+        metrics.R2Score(num_regressors=-1)
+    with pytest.raises(ValueError, match="expects 2D inputs with shape"):
+        metrics.R2Score().update_state([0.0, 1.0], [0.0, 1.0])
+    again = metrics.R2Score.from_config(metrics.R2Score(None, 2).get_config())
+    assert again.class_aggregation is None and again.num_regressors == 2
+
+
+def test_mean_metric_wrapper_passes_no_dtype_and_keeps_fn_in_its_config():
+    """MetricWrapperTest.test_config, test_weighted: fn=, dtype= (the metric's own)."""
+    def mse(y_true, y_pred):  # takes no dtype: Keras never passes one
+        return np.mean(np.square(np.subtract(y_pred, y_true)), axis=-1)
+
+    wrapper = metrics.MeanMetricWrapper(fn=mse, name="mse", dtype="float32")
+    y_true = np.array([[0, 1, 0, 1, 0], [0, 0, 1, 1, 1], [1, 1, 1, 1, 0], [0, 0, 0, 0, 1]])
+    y_pred = np.array([[0, 0, 1, 1, 0], [1, 1, 1, 1, 1], [0, 1, 0, 1, 0], [1, 1, 1, 1, 1]])
+    assert wrapper(y_true, y_pred, sample_weight=ROW_WEIGHTS) == pytest.approx(0.54285,
+                                                                               abs=1e-5)
+    config = wrapper.get_config()
+    assert config["fn"] is mse and config["name"] == "mse"
+    again = metrics.MeanMetricWrapper.from_config(config)
+    assert again(y_true, y_pred) == pytest.approx(0.5)
+
+
+def test_binary_accuracy_weighs_each_output_with_n_by_k_weights():
+    """Keras 3's binary_accuracy is per output, so (n, k) weights weigh each output
+    (values checked with Keras 3.15 itself)."""
+    y_true = np.array([[1, 0, 1], [0, 0, 1]])
+    y_pred = np.array([[0.9, 0.6, 0.2], [0.1, 0.3, 0.8]])
+    assert metrics.BinaryAccuracy()(y_true, y_pred) == pytest.approx(4 / 6)
+    assert metrics.BinaryAccuracy()(y_true, y_pred, np.array([1.0, 3.0])) == pytest.approx(
+        (1 / 3 + 3) / 4)
+    assert metrics.BinaryAccuracy()(y_true, y_pred, np.array([[1.0, 2, 3], [4, 5, 6]])) == \
+        pytest.approx((1 / 3 + 5) / (2 + 5))
+
+
+def test_precision_recall_top_k_take_exactly_k_and_class_id_needs_2d():
+    """Ties at the k-th value: exactly k outputs count, the lower index first
+    (TensorFlow's top_k); class_id with 1-D predictions is Keras's ValueError."""
+    y_true, y_pred = np.array([[0, 1, 1, 0]]), np.array([[0.2, 0.5, 0.5, 0.5]])
+    assert metrics.Precision(top_k=2)(y_true, y_pred) == pytest.approx(1.0)
+    assert metrics.Recall(top_k=1)(y_true, y_pred) == pytest.approx(0.5)
+    for cls in (metrics.Precision, metrics.Recall):
+        with pytest.raises(ValueError, match="When class_id is provided, y_pred must be a 2D"):
+            cls(class_id=1)(np.array([0, 1, 1.0]), np.array([0.2, 0.7, 0.9]))
+
+
+@pytest.mark.parametrize("name, loss", [
+    ("mape", "mean_absolute_percentage_error"), ("msle", "mean_squared_logarithmic_error"),
+    ("hinge", "hinge"), ("kl_divergence", "kl_divergence"),
+    ("binary_crossentropy", "binary_crossentropy")])
+def test_string_metrics_are_the_losses_averaged(name, loss):
+    from glassnet import losses
+
+    rng = np.random.default_rng(0)
+    y_true = rng.integers(0, 2, (6, 3)).astype(float)
+    y_pred = rng.uniform(0.05, 0.95, (6, 3))
+    model = Sequential([Dense(3, "sigmoid")], input_dim=2, seed=0, dtype="float64")
+    model.compile("sgd", "mse", metrics=[name])
+    w = rng.uniform(0.5, 2.0, 6)
+    value = metrics.get(name)(y_true, y_pred, sample_weight=w)
+    per_sample = losses.get(loss).per_sample(y_true, y_pred)
+    assert value == pytest.approx((per_sample * w).sum() / w.sum(), rel=1e-12)
+    assert metrics.get(name).name == name and model.metrics[0][0] == name

@@ -52,24 +52,20 @@ def run_both(name, settings, dtype, steps=1000, size=257):
     return w0, w_rule, w_fused, rule, fused
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("case", CASES, ids=_ids)
-def test_kernel_matches_rule_float64(case):
-    w0, w_rule, w_fused, rule, fused = run_both(*case, "float64")
+def test_kernel_equals_rule_bit_for_bit(case, dtype):
+    """Each kernel computes every product and sum in its rule's order, so after 1000
+    steps the weights and every state array are the rule's to the last bit (a kernel
+    that reassociates one sum, e.g. w - (ηλw + step) for (w - ηλw) - step, drifts by
+    hundreds of ulps and float64 training parity with Keras loses digits)."""
+    w0, w_rule, w_fused, rule, fused = run_both(*case, dtype)
+    assert w_fused.dtype == dtype
     assert np.abs(w_rule - w0).max() > 1e-2  # the weights did move
-    np.testing.assert_allclose(w_fused, w_rule, rtol=1e-6, atol=1e-9)
+    np.testing.assert_array_equal(w_fused, w_rule)
     for key, value in rule.state[0].items():  # and the state arrays agree too
         if key != "delta":  # Adadelta's rule keeps Δ as scratch; the kernel needs none
-            np.testing.assert_allclose(fused.state[0][key], value, rtol=1e-6, atol=1e-9,
-                                       err_msg=key)
-
-
-@pytest.mark.parametrize("case", CASES, ids=_ids)
-def test_kernel_matches_rule_float32(case):
-    w0, w_rule, w_fused, _, _ = run_both(*case, "float32")
-    assert w_fused.dtype == np.float32
-    # float32 rounding differs between one fused expression and separate passes; over
-    # 1000 steps it stays at a few units of float32's precision (1.2e-7) per weight
-    np.testing.assert_allclose(w_fused, w_rule, rtol=1e-4, atol=1e-5)
+            np.testing.assert_array_equal(fused.state[0][key], value, err_msg=key)
 
 
 def test_kernel_writes_in_place_and_follows_the_formula():
@@ -106,7 +102,7 @@ def test_adamax_kernel_by_hand():
     adamax = kernels.get("adamax")
     w, m, u = np.array([1.0]), np.zeros(1), np.zeros(1)
     for t, g in enumerate([0.5, -2.0], start=1):
-        adamax(w, np.array([g]), m, u, 0.1 / (1 - 0.9**t), 0.1, 0.999, 1e-7, 0.0)
+        adamax(w, np.array([g]), m, u, 0.1 / (1 - 0.9**t), 0.9, 0.1, 0.999, 1e-7, 0.0)
     m1, u1 = 0.05, 0.5
     w1 = 1.0 - 0.1 * m1 / (0.1 * (u1 + 1e-7))
     m2, u2 = m1 + 0.1 * (-2.0 - m1), 2.0

@@ -5,7 +5,9 @@ with ``ast`` and resolved to the glassnet module it names. Each top-level folder
 ``__init__`` docstring says which folders it may import ("May import: base, io."); a
 module may import its own folder and those, nothing else, and the import graph has no
 cycle. Only the front door (``__init__``, ``__main__``) sits at the package root. The
-README's layer table is checked against the docstrings, so it cannot drift.
+README's layer table is checked against the docstrings, so it cannot drift. No module
+is over 400 lines and no function over 80 (its docstring not counted) unless that
+docstring says why ("Long because ...").
 """
 
 import ast
@@ -18,6 +20,7 @@ import pytest
 ROOT = os.path.join(os.path.dirname(__file__), os.pardir, "src", "glassnet")
 README = os.path.join(os.path.dirname(__file__), os.pardir, "README.md")
 MAX_LINES = 400
+MAX_FUNCTION_LINES = 80
 ROOT_MODULES = {"", "__main__"}
 
 
@@ -193,3 +196,40 @@ def test_no_module_imports_an_old_path():
 def test_no_module_over_400_lines(name, path):
     with open(path, encoding="utf-8") as f:
         assert sum(1 for _ in f) <= MAX_LINES, f"{path} is over {MAX_LINES} lines"
+
+
+def long_functions(root=ROOT) -> list[str]:
+    """Every function over MAX_FUNCTION_LINES lines, from ``def`` to its last line with
+    its docstring left out, whose docstring does not say why ("Long because")."""
+    found = []
+    for path in sorted(modules(root).values()):
+        tree = ast.parse(open(path, encoding="utf-8").read())
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            doc = ast.get_docstring(node) or ""
+            lines = node.end_lineno - node.lineno + 1
+            if doc:
+                first = node.body[0]
+                lines -= first.end_lineno - first.lineno + 1
+            if lines > MAX_FUNCTION_LINES and "Long because" not in doc:
+                found.append(f"{path}:{node.lineno} {node.name} ({lines} lines)")
+    return found
+
+
+def test_no_function_over_80_lines_without_a_reason():
+    assert long_functions() == []
+
+
+def test_a_long_function_is_caught_and_a_reason_lets_it_be(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+
+    def body(n):
+        return "".join(f"    x{i} = {i}\n" for i in range(n))
+
+    (package / "long.py").write_text(
+        f'def ok():\n    """The docstring does not count."""\n{body(79)}\n'  # 80 with def
+        f'def over():\n{body(80)}\n'  # 81
+        f'def told():\n    """Long because this test says so."""\n{body(90)}\n')
+    assert [f.split(" ", 1)[1] for f in long_functions(str(package))] == ["over (81 lines)"]

@@ -330,3 +330,32 @@ def test_the_command_prints_its_address_and_serves_the_page(tmp_path):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_a_clicked_rows_contributions_add_up_to_its_prediction(session):
+    """glassnet.explain for the page: base + contributions = the predicted class's
+    probability from the model the page would download."""
+    session.setup(SAMPLE2)
+    for _ in range(20):
+        session.step()
+    c = session.contributions_row(7)
+    assert c["names"] == ["x1", "x2"] and c["method"] == "exact"
+    assert c["base"] + sum(c["values"]) == pytest.approx(c["output"], abs=1e-12)
+    p = session.trained_model().predict(session.data.features[7:8])[0]
+    assert c["output"] == pytest.approx(p.max(), abs=1e-6)
+    assert c["explained"] == session.data.class_names[int(p.argmax())] and c["classes"]
+    with pytest.raises(ValueError, match="row must be an integer from 0 to 249"):
+        session.contributions_row(250)
+
+
+def test_regression_contributions_are_in_the_targets_units(session):
+    session.setup({"data": {"source": "builtin", "name": "steps"},
+                   "spec": {"hidden": [4], "activation": "tanh", "batch_size": None,
+                            "optimizer": {"name": "adam", "learning_rate": 0.05}}})
+    for _ in range(50):
+        session.step()
+    c = session.contributions_row(0)
+    expected = session.trained_model().predict(session.data.features[:1])[0, 0]
+    assert c["output"] == pytest.approx(expected, rel=1e-5) and not c["classes"]
+    assert c["base"] + sum(c["values"]) == pytest.approx(c["output"], abs=1e-9)
+    assert 300 < c["base"] < 1200  # the mean of 500s and 1000s, not standardised units

@@ -201,6 +201,22 @@ def test_hover_and_click_show_formulas_traces_and_gradient_checks(page):
     assert all(r["relative_error"] < 1e-6 for r in trace["gradients"])
     page.wait_for_selector("#gradcheck table")
     assert len(page.query_selector_all("#trace table")) == 2  # hidden and output layer
+    # beside the trace: why this row got its answer, base + contributions = output
+    page.wait_for_selector("#contributions table.why")
+    cells = page.evaluate("[...document.querySelectorAll('#contributions td.name')]"
+                          ".map(td => td.textContent)")
+    assert cells[0].startswith("base") and sorted(cells[1:]) == ["x1", "x2"]
+    numbers = page.evaluate("[...document.querySelectorAll('#contributions tr')].slice(1)"
+                            ".map(tr => tr.children[1].textContent)")
+    total = sum(float(v) for v in numbers[:-1])  # base and the two contributions
+    assert total == pytest.approx(float(numbers[-1]), abs=2e-3)  # as shown (rounded)
+    # the trace beside it is of the same row (the redraw after the click kept it)
+    row = trace["row"] + 1
+    assert page.inner_text("#trace p.note").startswith(f"Row {row}:")
+    assert page.inner_text("#contributions p.note").startswith(f"Row {row}:")
+    shots = os.environ.get("GLASSNET_SCREENSHOTS")
+    if shots:
+        page.locator("section.trace").screenshot(path=os.path.join(shots, "why-this-row.png"))
 
 
 def test_redraws_at_least_ten_times_a_second_while_training(page):

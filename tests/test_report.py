@@ -92,7 +92,8 @@ def test_report_puts_pictures_first_and_links_every_figure(fish_run):
     figures = re.findall(r'<figure><a href="([^"]+)">', page)
     assert figures[:2] == ["learning-curves.png", "decision-regions.png"]
     assert page.index("decision-regions.png") < first_table
-    assert len(figures) == page.count("<figure>") == 8  # roc-pr: each class against the rest
+    # roc-pr: each class against the rest; importance: which inputs mattered
+    assert len(figures) == page.count("<figure>") == 9
     assert all((fish_run / name).is_file() for name in figures)
 
 

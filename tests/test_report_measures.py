@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from conftest import apartment_sheet, lab_sheet
 from glassnet.cli import run
+
+from .conftest import apartment_sheet, lab_sheet
 
 
 def text_of(page):

@@ -411,3 +411,31 @@ def test_inputs_too_large_for_the_arithmetic_are_clear_errors(rng):
     with pytest.raises(DataError, match=r"the loss is inf for the initial weights, before any "
                        r"update: the inputs \(largest \|x\| = 1e\+200\)"):
         model.fit(np.full((4, 2), 1e200), np.ones((4, 1)), epochs=3, verbose=0)
+
+
+def test_the_trainer_is_given_the_model():
+    """Keras's Model/Trainer split made explicit: a Sequential is not a Trainer; fit hands
+    the model to one, and a Trainer given a twin of the model trains it the same way."""
+    from glassnet.training.trainer import Trainer
+
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
+
+    def model():
+        m = Sequential([Dense(3, "tanh"), Dense(2, "softmax")], input_dim=2, seed=1,
+                       dtype="float64")
+        m.compile(optimizers.Adam(0.05), "sparse_categorical_crossentropy", ["accuracy"])
+        return m
+
+    one, twin = model(), model()
+    assert not isinstance(one, Trainer)
+    a = one.fit(x, y, epochs=4, batch_size=8, validation_split=0.25, verbose=0)
+    b = Trainer(twin).fit(x, y, epochs=4, batch_size=8, validation_split=0.25, verbose=0)
+    drop = {"epoch_time"}
+    assert {k: v for k, v in a.history.items() if k not in drop} == \
+        {k: v for k, v in b.history.items() if k not in drop}
+    for u, v in zip(one.get_weights(), twin.get_weights()):
+        np.testing.assert_array_equal(u, v)
+    assert twin.history is b and one.history is a
+    assert Trainer(twin).evaluate(x, y) == twin.evaluate(x, y)
+    assert "validation_split" in Sequential.fit.__doc__  # help(model.fit) tells it all

@@ -18,12 +18,12 @@ import sys
 
 from ..base.errors import GlassnetError
 from ..base.i18n import _, language
-from .common import Parser, UsageError
+from .common import Parser, UsageError, quiet
 from .helptext import add_common_options, early_language, translate
 
 
 def build_parser() -> Parser:
-    from . import data, experiments, export, models, train
+    from . import data, experiments, explain, export, models, train
 
     parser = Parser(prog="glassnet", description="A see-through neural-network workbench: "
                     "train feed-forward networks on CSV files and see every step.",
@@ -39,6 +39,7 @@ def build_parser() -> Parser:
     models.add_evaluate(sub)
     models.add_gradcheck(sub)
     models.add_trace(sub)
+    explain.add_explain(sub)
     export.add_export(sub)
     experiments.add_compare(sub)
     experiments.add_search(sub)
@@ -70,7 +71,8 @@ def run(argv=None) -> int:
 def _run(argv) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return int(args.func(args) or 0)
+        with quiet(args.quiet) as args.data_stream:  # -q: errors only, on every command
+            return int(args.func(args) or 0)
     except (GlassnetError, OSError) as exc:
         from ..base.sanitize import label
         from .common import for_shell

@@ -11,7 +11,6 @@ sample3 (twice the spread), and write every table and figure into one report.
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 import numpy as np
@@ -64,13 +63,9 @@ def train_three_ways(data, epochs=1000):
     return runs
 
 
-def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
+def run_demo(out_dir, epochs=1000, stream=None) -> str:
     """Write the demo's files and report into ``out_dir``; return the report's path."""
-    from .. import plotting
-    from ..data import exports
-    from ..io.files import write_csv
-    from ..plotting.grid import class_probabilities, probability_grid, region_areas
-    from ..report import Report, save_figure
+    from ..report import Report
 
     report = Report("glassnet demo: a two-layer network separating 5 classes, trained three "
                     "ways")
@@ -80,80 +75,8 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
         "'numerical' are batch gradient descent with backprop and with central differences; "
         "'mini-batch SGD' is the same network as a Keras program would train it (batch 100). "
         "float64 throughout.")
-    grid = table67_grid()
-    window = ((-1.0, 1.0), (-1.0, 1.0))
-    areas = {}
-    for name in ("sample2", "sample3"):
-        data = datasets.load(name)
-        folder = os.path.join(out_dir, name)
-        os.makedirs(folder)
-        print(f"{name}: training three ways ...", file=stream)
-        runs = train_three_ways(data, epochs)
-        about = data.info["description"]
-        report.heading(about if about.startswith(name) else f"{name}: {about}")
-        rows = []
-        for label, (model, history, _, seconds) in runs.items():
-            h = history.history
-            rows.append([label, seconds, h["loss"][-1], h["accuracy"][-1]])
-            model.save(os.path.join(folder, f"{label.replace(' ', '-')}.glassnet"))
-            for table in exports.coefficient_tables(model):
-                write_csv(os.path.join(folder, f"coefficients-{label.replace(' ', '-')}-"
-                                           f"{table['layer']}.csv"), table["header"],
-                              table["rows"])
-            print(f"  {label:<16} {seconds:6.2f} s  loss {h['loss'][-1]:.4f}  accuracy "
-                  f"{h['accuracy'][-1]:.3f}", file=stream)
-        analytic, numerical = runs["analytic"][0], runs["numerical"][0]
-        keras_like = runs["mini-batch SGD"][0]
-        # Pictures first: the loss curves and the decision regions of two methods.
-        figure = lambda fig, file, folder=folder: save_figure(  # noqa: E731
-            fig, os.path.join(folder, file))
-        report.figures([
-            (figure(plotting.compare_runs({label: run[1] for label, run in runs.items()},
-                                          title=f"{name}: mean cross-entropy per step"),
-                    "loss-per-step"),
-             "Loss per step of the three methods; analytic and numerical coincide.",
-             f"{name}/loss-per-step.png"),
-            *((figure(plotting.decision_regions(runs[label][0], data, title=f"{name}, "
-                                                f"{label}: p = 0.5 and 0.95"),
-                      f"regions-{label.replace(' ', '-')}"),
-               f"Decision regions, {label}: each class's p = 0.5 (solid) and 0.95 (dashed) "
-               "contours.", f"{name}/regions-{label.replace(' ', '-')}.png")
-              for label in ("analytic", "mini-batch SGD"))])
-        report.table(["method", "seconds", "final loss", "final accuracy"], rows,
-                     caption="Time and result of each method (the original article measured "
-                     "838 s numerical, 62 s analytic, 3.5 s Keras)")
-        gap = max(float(np.abs(a - b).max()) for a, b in
-                  zip(analytic.get_weights(), numerical.get_weights()))
-        report.paragraph(f"Largest difference between the analytic and the numerical "
-                         f"coefficients: {gap:.1e} (the original article: identical to six "
-                         "digits).")
-        report.figures([
-            (figure(plotting.decision_regions(keras_like, data, zoom=0.5, title=f"{name}, "
-                                              "mini-batch SGD, zoomed"), "regions-zoom"),
-             "Zoomed on the centre, where class 5 lives.", f"{name}/regions-zoom.png"),
-            (figure(plotting.probability_maps(keras_like, data, points=grid, title=f"{name}: "
-                                              "probability of each class"),
-                    "probability-maps"),
-             "Each class's probability; dots: the 5 × 5 grid of the table below.",
-             f"{name}/probability-maps.png"),
-            (figure(plotting.coefficient_trajectories(runs["analytic"][2], analytic,
-                                                      title=f"{name}: coefficients, "
-                                                      "analytic"), "coefficients-analytic"),
-             "How every coefficient moved during training (analytic).",
-             f"{name}/coefficients-analytic.png")], small=True)
-        p = class_probabilities(keras_like, grid)
-        header = ["x1", "x2", *(f"p{c}" for c in data.class_names)]
-        table67 = [[*map(float, x), *map(float, row)] for x, row in zip(grid, p)]
-        write_csv(os.path.join(folder, "table67.csv"), header, table67)
-        report.table(header, table67, caption="Class probabilities on a 5 × 5 grid "
-                     "(mini-batch SGD model)", spec=".4f")
-        per_method = {label: exports.coefficient_tables(run[0]) for label, run in runs.items()}
-        for i, layer in enumerate(("layer 1 (a)", "layer 2 (b)")):
-            report.side_by_side([
-                (tables[i]["header"], tables[i]["rows"], f"Coefficients, {label}: {layer}")
-                for label, tables in per_method.items()], spec=".6g")
-        _, _, P = probability_grid(keras_like, *window, resolution=200)
-        areas[name] = region_areas(P)
+    areas = {name: _one_dataset(report, name, out_dir, epochs, stream)
+             for name in ("sample2", "sample3")}
     report.heading("sample2 against sample3: what twice the spread does")
     rows = [[f"class {k + 1}", *(float(areas[n][level][k]) for n in areas
                                  for level in (0.5, 0.95))] for k in range(5)]
@@ -167,3 +90,95 @@ def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
     path = os.path.join(out_dir, "report.html")
     report.write(path)
     return path
+
+
+def _one_dataset(report, name, out_dir, epochs, stream) -> dict:
+    """Train ``name`` three ways, save the models, coefficient tables and figures in
+    ``out_dir/name``, add its section to ``report``; the class regions' areas."""
+    from .. import plotting
+    from ..data import exports
+    from ..io.files import write_csv
+    from ..plotting.grid import class_probabilities, probability_grid, region_areas
+    from ..report import save_figure
+
+    grid = table67_grid()
+    window = ((-1.0, 1.0), (-1.0, 1.0))
+    data = datasets.load(name)
+    folder = os.path.join(out_dir, name)
+    os.makedirs(folder)
+    print(f"{name}: training three ways ...", file=stream)
+    runs = train_three_ways(data, epochs)
+    about = data.info["description"]
+    report.heading(about if about.startswith(name) else f"{name}: {about}")
+    rows = _save_runs(runs, folder, stream)
+    analytic, numerical = runs["analytic"][0], runs["numerical"][0]
+    keras_like = runs["mini-batch SGD"][0]
+    # Pictures first: the loss curves and the decision regions of two methods.
+    figure = lambda fig, file, folder=folder: save_figure(  # noqa: E731
+        fig, os.path.join(folder, file))
+    report.figures([
+        (figure(plotting.compare_runs({label: run[1] for label, run in runs.items()},
+                                      title=f"{name}: mean cross-entropy per step"),
+                "loss-per-step"),
+         "Loss per step of the three methods; analytic and numerical coincide.",
+         f"{name}/loss-per-step.png"),
+        *((figure(plotting.decision_regions(runs[label][0], data, title=f"{name}, "
+                                            f"{label}: p = 0.5 and 0.95"),
+                  f"regions-{label.replace(' ', '-')}"),
+           f"Decision regions, {label}: each class's p = 0.5 (solid) and 0.95 (dashed) "
+           "contours.", f"{name}/regions-{label.replace(' ', '-')}.png")
+          for label in ("analytic", "mini-batch SGD"))])
+    report.table(["method", "seconds", "final loss", "final accuracy"], rows,
+                 caption="Time and result of each method (the original article measured "
+                 "838 s numerical, 62 s analytic, 3.5 s Keras)")
+    gap = max(float(np.abs(a - b).max()) for a, b in
+              zip(analytic.get_weights(), numerical.get_weights()))
+    report.paragraph(f"Largest difference between the analytic and the numerical "
+                     f"coefficients: {gap:.1e} (the original article: identical to six "
+                     "digits).")
+    report.figures([
+        (figure(plotting.decision_regions(keras_like, data, zoom=0.5, title=f"{name}, "
+                                          "mini-batch SGD, zoomed"), "regions-zoom"),
+         "Zoomed on the centre, where class 5 lives.", f"{name}/regions-zoom.png"),
+        (figure(plotting.probability_maps(keras_like, data, points=grid, title=f"{name}: "
+                                          "probability of each class"),
+                "probability-maps"),
+         "Each class's probability; dots: the 5 × 5 grid of the table below.",
+         f"{name}/probability-maps.png"),
+        (figure(plotting.coefficient_trajectories(runs["analytic"][2], analytic,
+                                                  title=f"{name}: coefficients, "
+                                                  "analytic"), "coefficients-analytic"),
+         "How every coefficient moved during training (analytic).",
+         f"{name}/coefficients-analytic.png")], small=True)
+    p = class_probabilities(keras_like, grid)
+    header = ["x1", "x2", *(f"p{c}" for c in data.class_names)]
+    table67 = [[*map(float, x), *map(float, row)] for x, row in zip(grid, p)]
+    write_csv(os.path.join(folder, "table67.csv"), header, table67)
+    report.table(header, table67, caption="Class probabilities on a 5 × 5 grid "
+                 "(mini-batch SGD model)", spec=".4f")
+    per_method = {label: exports.coefficient_tables(run[0]) for label, run in runs.items()}
+    for i, layer in enumerate(("layer 1 (a)", "layer 2 (b)")):
+        report.side_by_side([
+            (tables[i]["header"], tables[i]["rows"], f"Coefficients, {label}: {layer}")
+            for label, tables in per_method.items()], spec=".6g")
+    _, _, P = probability_grid(keras_like, *window, resolution=200)
+    return region_areas(P)
+
+
+def _save_runs(runs, folder, stream) -> list:
+    """Each method's model file and coefficient tables; its row of the timing table."""
+    from ..data import exports
+    from ..io.files import write_csv
+
+    rows = []
+    for label, (model, history, _, seconds) in runs.items():
+        h = history.history
+        rows.append([label, seconds, h["loss"][-1], h["accuracy"][-1]])
+        model.save(os.path.join(folder, f"{label.replace(' ', '-')}.glassnet"))
+        for table in exports.coefficient_tables(model):
+            write_csv(os.path.join(folder, f"coefficients-{label.replace(' ', '-')}-"
+                                       f"{table['layer']}.csv"), table["header"],
+                      table["rows"])
+        print(f"  {label:<16} {seconds:6.2f} s  loss {h['loss'][-1]:.4f}  accuracy "
+              f"{h['accuracy'][-1]:.3f}", file=stream)
+    return rows

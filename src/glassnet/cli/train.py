@@ -38,46 +38,46 @@ def add_train(sub):
     p.add_argument("--out", default=None, help="output folder (default runs/<data name>)")
     p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     g = p.add_argument_group("model")
-    g.add_argument("--hidden", default="2", help="units (neurons) in each hidden layer: 2, "
+    g.add_argument("--hidden", help="units (neurons) in each hidden layer: 2, "
                    "or 64,64 for two layers (default 2; 0 for none)")
-    g.add_argument("--activation", default="sigmoid", help="hidden activation (default sigmoid)")
-    g.add_argument("--output", default="auto", help="output activation: auto (softmax for "
+    g.add_argument("--activation", help="hidden activation (default sigmoid)")
+    g.add_argument("--output", help="output activation: auto (softmax for "
                    "classes, linear for numbers) or a name")
-    g.add_argument("--loss", default="auto", help="auto (categorical cross-entropy or mean "
+    g.add_argument("--loss", help="auto (categorical cross-entropy or mean "
                    "squared error) or a loss name")
-    g.add_argument("--init", default="uniform", help="initial kernel weights (default "
+    g.add_argument("--init", help="initial kernel weights (default "
                    "uniform: Keras's U(-0.05, 0.05); 'auto' picks He or Glorot)")
-    g.add_argument("--scale", default="standard", choices=["standard", "minmax", "none"],
+    g.add_argument("--scale", choices=["standard", "minmax", "none"],
                    help="feature scaling fitted on the training rows (default standard)")
-    g.add_argument("--l1", type=float, default=0.0, help="L1 penalty on kernels")
-    g.add_argument("--l2", type=float, default=0.0, help="L2 penalty on kernels")
-    g.add_argument("--dropout", type=float, default=0.0, help="dropout rate after each hidden "
+    g.add_argument("--l1", type=float, help="L1 penalty on kernels")
+    g.add_argument("--l2", type=float, help="L2 penalty on kernels")
+    g.add_argument("--dropout", type=float, help="dropout rate after each hidden "
                    "layer")
     g.add_argument("--batch-norm", action="store_true", help="batch normalisation after each "
                    "hidden layer")
     g.add_argument("--class-weight", metavar="WEIGHTS", help="how much each class's rows "
                    "count in the loss: balanced (rare classes count more: n / (classes × "
                    "rows of the class)) or JSON such as '{\"陽性\": 10}' (other classes 1)")
-    g.add_argument("--dtype", default="float32", choices=["float32", "float64"],
+    g.add_argument("--dtype", choices=["float32", "float64"],
                    help="number precision of weights and arithmetic (default float32; float64 "
                    "is slower and more exact)")
     t = p.add_argument_group("training")
-    t.add_argument("--optimizer", default="sgd", help="sgd, adam, rmsprop, adagrad, adadelta, "
+    t.add_argument("--optimizer", help="sgd, adam, rmsprop, adagrad, adadelta, "
                    "adamw (default sgd)")
     t.add_argument("--learning-rate", "--lr", type=float, default=None,
                    help="learning rate (default 0.5 for sgd, else the optimiser's default)")
-    t.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
+    t.add_argument("--momentum", type=float, help="SGD momentum")
     t.add_argument("--nesterov", action="store_true", help="Nesterov momentum")
-    t.add_argument("--epochs", type=int, default=1000, help="passes over the training rows "
+    t.add_argument("--epochs", type=int, help="passes over the training rows "
                    "(default 1000)")
-    t.add_argument("--batch-size", default="100", help="rows per step, or 'full' for batch "
+    t.add_argument("--batch-size", help="rows per step, or 'full' for batch "
                    "gradient descent (default 100)")
-    t.add_argument("--gradient", default="analytic", choices=["analytic", "numerical"],
+    t.add_argument("--gradient", choices=["analytic", "numerical"],
                    help="backprop, or numerical differentiation of every weight")
     t.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
                    help="stop when the validation loss has not improved for PATIENCE epochs, "
                    "keeping the best weights")
-    t.add_argument("--seed", type=int, default=0, help="random seed of the initial weights, "
+    t.add_argument("--seed", type=int, help="random seed of the initial weights, "
                    "the shuffling and --test-split: the same seed gives the same numbers "
                    "(default 0)")
     s = p.add_argument_group("data split")
@@ -102,28 +102,35 @@ def add_train(sub):
     p.set_defaults(func=cmd_train)
 
 
-def model_spec(*, hidden, activation, output, loss, init, scale, l1, l2, dropout, batch_norm,
-               dtype, optimizer, learning_rate, momentum, nesterov, epochs, batch_size,
-               gradient, early_stopping, seed, class_weight=None):
-    """The ModelSpec of the train command's options."""
-    from ..training.balance import parse_class_weight
+def model_spec(**options):
+    """The ModelSpec of the train command's options; an option not given (None) takes
+    ModelSpec's default, so the defaults live in one place. ``batch_size=None`` given
+    means the full batch ('full')."""
     from ..training.spec import ModelSpec
 
-    config = {"name": optimizer}
-    if learning_rate is None and optimizer == "sgd":
-        learning_rate = 0.5  # the Keras program's SGD(lr=0.5)
-    if learning_rate is not None:
-        config["learning_rate"] = learning_rate
-    if momentum or nesterov:
-        if optimizer != "sgd":
-            raise UsageError("--momentum and --nesterov go with --optimizer sgd")
-        config.update(momentum=momentum, nesterov=nesterov)
-    return ModelSpec.from_dict(dict(
-        hidden=hidden, activation=activation, output_activation=output, loss=loss,
-        kernel_initializer=init, scale=scale, l1=l1, l2=l2, dropout=dropout,
-        batch_norm=batch_norm, dtype=dtype, optimizer=config, epochs=epochs,
-        batch_size=batch_size, gradient=gradient, early_stopping=early_stopping, seed=seed,
-        class_weight=parse_class_weight(class_weight)))
+    default = ModelSpec()
+    given = {k: v for k, v in options.items() if v is not None or k == "batch_size"}
+    names = {"output": "output_activation", "init": "kernel_initializer"}
+    optimizer = given.pop("optimizer", None)
+    learning_rate = given.pop("learning_rate", None)
+    momentum, nesterov = given.pop("momentum", None), given.pop("nesterov", None)
+    if optimizer or learning_rate is not None or momentum or nesterov:
+        config = {"name": optimizer or default.optimizer["name"]}
+        if learning_rate is None and config["name"] == default.optimizer["name"]:
+            learning_rate = default.optimizer.get("learning_rate")  # the Keras program's 0.5
+        if learning_rate is not None:
+            config["learning_rate"] = learning_rate
+        if momentum or nesterov:
+            if config["name"] != "sgd":
+                raise UsageError("--momentum and --nesterov go with --optimizer sgd")
+            config.update(momentum=momentum or 0.0, nesterov=bool(nesterov))
+        given["optimizer"] = config
+    if given.get("class_weight") is not None:
+        from ..training.balance import parse_class_weight
+
+        given["class_weight"] = parse_class_weight(given["class_weight"])
+    return ModelSpec.from_dict({**default.to_dict(),
+                                **{names.get(k, k): v for k, v in given.items()}})
 
 
 def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
@@ -177,20 +184,25 @@ def cmd_train(args):
     from ..training.spec import build_model, fit_model
     from ..training.trainer import DivergedWarning
 
-    if args.epochs < 1:
+    if args.epochs is not None and args.epochs < 1:
         raise UsageError(f"--epochs must be >= 1, got {args.epochs}")
+    batch = {} if args.batch_size is None else {"batch_size": parse_batch(args.batch_size)}
     spec = model_spec(
-        hidden=parse_hidden(args.hidden), activation=args.activation, output=args.output,
-        loss=args.loss, init=args.init, scale=args.scale, l1=args.l1, l2=args.l2,
-        dropout=args.dropout, batch_norm=args.batch_norm, dtype=args.dtype,
-        optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
-        nesterov=args.nesterov, epochs=args.epochs, batch_size=parse_batch(args.batch_size),
-        gradient=args.gradient, early_stopping=args.early_stopping, seed=args.seed,
-        class_weight=args.class_weight)
+        hidden=None if args.hidden is None else parse_hidden(args.hidden),
+        activation=args.activation, output=args.output, loss=args.loss, init=args.init,
+        scale=args.scale, l1=args.l1, l2=args.l2, dropout=args.dropout,
+        batch_norm=args.batch_norm or None, dtype=args.dtype, optimizer=args.optimizer,
+        learning_rate=args.learning_rate, momentum=args.momentum,
+        nesterov=args.nesterov or None, epochs=args.epochs, gradient=args.gradient,
+        early_stopping=args.early_stopping, seed=args.seed, class_weight=args.class_weight,
+        **batch)
+    if args.max_classes is not None and args.max_classes < 2:
+        raise UsageError(f"--max-classes must be at least 2 (a class task has two or more "
+                         f"classes), got {args.max_classes}")
     data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
                      args.features, args.ignore, args.id, args.skip_rows, args.sheet,
                      args.task, args.missing_indicator, fill=False)
-    train, test = split(data, args.training_ratio, args.test_split, args.stratify, args.seed)
+    train, test = split(data, args.training_ratio, args.test_split, args.stratify, spec.seed)
     extra = validation_file(args.validation, data, args.encoding) if args.validation else None
     train, test, extra = fit_missing(train, test, extra)  # fills from the training rows only
     print_table_notes(_counted(train, test), args.quiet)

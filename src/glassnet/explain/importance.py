@@ -37,6 +37,29 @@ SCORINGS = {
 BATCH_VALUES = 4_000_000
 
 
+def readable(value, digits=3) -> str:
+    """A number for people: ``digits`` significant digits, thousands separated, no
+    exponent between 0.001 and a billion (yen and probabilities alike).
+
+    >>> readable(11120.4, 4), readable(2380.2, 2), readable(0.012345), readable(-0.5)
+    ('11,120', '2,400', '0.0123', '-0.5')
+    >>> readable(0.0), readable(1.5e-7)
+    ('0', '1.5e-07')
+    """
+    value = float(value)
+    size = abs(value)
+    if size == 0:
+        return "0"
+    if not 1e-3 <= size < 1e9:
+        return f"{value:.{digits}g}"
+    magnitude = int(np.floor(np.log10(size)))
+    decimals = max(0, digits - 1 - magnitude)
+    if decimals:
+        text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+        return text if text not in ("-0", "") else "0"
+    return f"{round(value, digits - 1 - magnitude):,.0f}"
+
+
 def score(name, labels, predicted) -> float:
     """One score of predictions against the truth (class indices or target values)."""
     if name == "log_loss":
@@ -94,6 +117,37 @@ class Importance:
                 out.append((self.names[a], self.names[b], float(gap), float(spread)))
         return out
 
+    def summary(self, limit=3) -> list[str]:
+        """Sentences for a person: the ranking's reliability, columns that did not matter."""
+        from ..base.i18n import _
+
+        out = []
+        shaky = self.unreliable()
+        for above, below, gap, spread in shaky[:limit]:
+            out.append(_("The order of {above} and {below} is not reliable: their importances "
+                         "differ by {gap}, less than their spread between repeats "
+                         "({spread}).").format(above=above, below=below, gap=readable(gap),
+                                               spread=readable(spread)))
+        if len(shaky) > limit:
+            out.append(_("{n} more neighbours in the ranking are as close.").format(
+                n=len(shaky) - limit))
+        mattered = self.mean > self.std
+        if not shaky and mattered.sum() > 1:
+            out.append(_("The ranking of the columns that mattered is clear: each differs "
+                         "from the next by more than their spread between repeats."))
+        idle = [self.names[i] for i in self.order if not mattered[i]]
+        if idle:
+            from ..base.i18n import ngettext
+            from ..data.columns import summarize
+
+            out.append(ngettext(
+                "Shuffling {columns} changed the score by no more than its spread between "
+                "repeats: the model does not rely on it.",
+                "Shuffling {columns} changed the score by no more than its spread between "
+                "repeats: the model does not rely on them.", len(idle)).format(
+                columns=summarize(idle, 8)))
+        return out
+
     def measure(self) -> str:
         """What the numbers are: 'increase in cross-entropy (log loss) when shuffled'."""
         from ..base.i18n import _
@@ -111,10 +165,12 @@ class Importance:
                  *map(float, self.drops[i])] for rank, i in enumerate(self.order)]
         return header, rows
 
-    def write_csv(self, path, overwrite=True) -> None:
+    def write_csv(self, path, overwrite=True, dialect=None) -> None:
+        """``importance.csv`` (``dialect``: ``io.files.output_dialect``, the input's
+        delimiter and decimal mark)."""
         from ..io.files import write_csv
 
-        write_csv(path, *self.table(), overwrite)
+        write_csv(path, *self.table(), overwrite, dialect=dialect)
 
 
 def importance(model, data, n_repeats=5, seed=0, scoring=None, max_rows=2000,
@@ -173,7 +229,7 @@ def importance(model, data, n_repeats=5, seed=0, scoring=None, max_rows=2000,
         picked = np.sort(rng.choice(len(x), max_rows, replace=False))
         x, labels = x[picked], labels[picked]
     model = float64_model(model)
-    players = players or players_of(model)
+    players = players or players_of(model, getattr(data, "feature_names", None))
     higher_better = SCORINGS[scoring][1]
     baseline = score(scoring, labels, outputs(model, x))
     drops = np.empty((len(players.names), n_repeats))

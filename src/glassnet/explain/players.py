@@ -54,7 +54,9 @@ class Players:
         when there is no plan or it does not describe ``n_inputs`` inputs."""
         names, groups, k = [], [], 0
         for column in (plan or {}).get("inputs", []):
+            # a text column's levels, a number column and its missing-cell indicator
             span = len(column["levels"]) if column.get("kind") == "category" else 1
+            span += bool(column.get("indicator"))
             names.append(str(column["name"]))
             groups.append(np.arange(k, k + span))
             k += span
@@ -64,10 +66,14 @@ class Players:
         return cls(names, groups)
 
 
-def players_of(model) -> Players:
-    """The players of ``model``'s inputs, from the column plan it was trained with."""
+def players_of(model, names=None) -> Players:
+    """The players of ``model``'s inputs, from the column plan it was trained with (else
+    one per input, named by ``names`` (the data's) or as the model knows them)."""
     info = model.info or {}
-    return Players.from_plan(info.get("columns"), model.input_dim, info.get("feature_names"))
+    known = info.get("feature_names")
+    if names is not None and len(names) == model.input_dim:
+        known = list(names)
+    return Players.from_plan(info.get("columns"), model.input_dim, known)
 
 
 def background_rows(features, n=BACKGROUND_ROWS, seed=0) -> np.ndarray:

@@ -89,6 +89,11 @@ def upload_name(text) -> str:
 
 
 def routes(sessions, endpoint, json_response, initial_data=None):
+    """The API's routes: one small handler per address, each a closure over ``sessions``.
+
+    Long because the handlers sit together with the table that maps them to their
+    addresses, so the whole API reads on one page; each handler is a few lines.
+    """
     from starlette.responses import Response
     from starlette.routing import Route
 
@@ -163,6 +168,12 @@ def routes(sessions, endpoint, json_response, initial_data=None):
         body = await read_json(request)
         return json_response(await asyncio.to_thread(session.trace_row, body.get("row")))
 
+    async def contributions(request):
+        session = session_of(request)
+        body = await read_json(request)
+        return json_response(await asyncio.to_thread(session.contributions_row,
+                                                     body.get("row")))
+
     async def download(request):
         kind = request.path_params["kind"]
         if kind not in DOWNLOADS:
@@ -189,6 +200,7 @@ def routes(sessions, endpoint, json_response, initial_data=None):
         Route("/api/control", endpoint(control), methods=["POST"]),
         Route("/api/view", endpoint(view), methods=["POST"]),
         Route("/api/trace", endpoint(trace), methods=["POST"]),
+        Route("/api/contributions", endpoint(contributions), methods=["POST"]),
         Route("/api/download/{kind}", endpoint(download)),
     ]
 

@@ -203,3 +203,14 @@ def png_bytes(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()
+
+
+def save_figure(fig, path_without_extension: str) -> bytes:
+    """Write ``fig`` as PNG and SVG beside the report; return the PNG bytes to embed."""
+    from ..io.files import atomic_write
+    from ..plotting.style import save
+
+    png = png_bytes(fig)
+    atomic_write(f"{path_without_extension}.png", lambda f: f.write(png))
+    save(fig, path_without_extension, formats=("svg",))
+    return png

@@ -16,13 +16,15 @@ import numpy as np
 
 from ..base.i18n import _
 from ..data import exports
-from ..io.files import atomic_write, output_dialect, write_csv
+from ..explain import remember_background
+from ..io.files import output_dialect, write_csv
 from ..plotting.evaluation import history_units
 from ..training.diagnosis import diagnose
 from ..training.measures import positive_class
 from ..training.metrics import confusion_matrix, metric_label
 from . import measures
-from .html import Report, png_bytes
+from .explain import importance_section
+from .html import Report, save_figure
 from .sections import data_story, original_units, settings_cards
 
 # Beyond these a report stays readable (and small) by pointing to the CSV files.
@@ -37,12 +39,17 @@ def history_rows(history):
 
 
 def write_run(out_dir, model, train, test, history, recorder=None, settings=None,
-              seconds=None, figures=True, title=None, extra=None, split="auto") -> dict:
+              seconds=None, figures=True, title=None, extra=None, split="auto",
+              baselines=True) -> dict:
     """Write the run's files into ``out_dir`` (which must exist); return their paths.
 
-    ``split`` says how the train/test split is saved (see ``exports.export_split``)."""
+    ``split`` says how the train/test split is saved (see ``exports.export_split``);
+    ``baselines`` adds the panel of scikit-learn models on the same split
+    (``report.baselines``)."""
     paths = {}
     join = lambda name: os.path.join(out_dir, name)  # noqa: E731
+    seed = getattr(model, "seed", None) or 0
+    remember_background(model, train.features, seed=seed)  # what explain's "base" means
     model.save(join("model.glassnet"))
     paths["model"] = join("model.glassnet")
     header, rows = history_rows(history)
@@ -72,6 +79,11 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
         report.figures([f[:3] for f in first])
     report.items(_key_results(measured, unit, history, seconds, result,
                               history_units(model, train.target_name)))
+    if baselines:
+        from .baselines import fit_baselines, panel
+
+        panel(report, fit_baselines(model, train, test,
+                                    measured[-1].output if measured else None), seconds)
     _measure_tables(report, measured, train, unit, positive)
     if len(shown) > len(first):
         report.heading(_("More figures"))
@@ -88,6 +100,8 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
                            "predictions are in the CSV files.").format(n=train.n_classes))
     elif train.is_classification:
         _confusion_tables(report, model, train, test)
+    paths["importance"] = importance_section(report, model, train, test, out_dir, figures,
+                                             seed)
     paths["coefficients"] += _coefficients(report, model, out_dir, dialect)
     report.heading(_("Model"))
     report.text_block(model.summary(print_fn=None))
@@ -236,16 +250,6 @@ def _table(report, header, rows, caption, file):
     if cut:
         caption += " — " + "; ".join(cut + [_("all of it is in {file}").format(file=file)])
     report.table(header, rows, caption=caption, spec=".6g")
-
-
-def save_figure(fig, path_without_extension: str) -> bytes:
-    """Write ``fig`` as PNG and SVG beside the report; return the PNG bytes to embed."""
-    from .. import plotting
-
-    png = png_bytes(fig)
-    atomic_write(f"{path_without_extension}.png", lambda f: f.write(png))
-    plotting.save(fig, path_without_extension, formats=("svg",))
-    return png
 
 
 def _write_figures(model, train, test, history, recorder, join, diagnosis=None):

@@ -97,6 +97,33 @@ class BaseNet(BaseEstimator):
         return float(value)
 
     # Fitting ------------------------------------------------------------------------
+    def _network(self, data, random_state, first_pass, incremental, validation):
+        """The network to train (new, or kept for a warm start / partial_fit) and the
+        curves that follow it; returns its ModelSpec."""
+        if first_pass:
+            seed = int(random_state.randint(np.iinfo(np.int32).max))
+            spec = self._spec(data, seed)
+            self.model_ = specs.build_model(spec, data)
+            self.t_ = 0
+            self.loss_curve_ = []
+            self.best_loss_ = np.inf
+            self._no_improvement_count = 0
+        else:
+            spec = self._spec(data, self.model_.seed)
+            if not incremental:  # a warm start restarts the optimiser, as MLPClassifier
+                self.model_.compile(spec.optimizer, self.model_.loss, [])
+        self._spec_ = spec
+        if first_pass or (validation is not None and self.validation_scores_ is None):
+            watched = validation is not None
+            self.validation_scores_ = [] if watched else None
+            self.best_validation_score_ = -np.inf if watched else None
+            self.validation_loss_curve_ = [] if watched else None
+        if self.early_stopping:
+            self.best_loss_ = None
+        elif self.best_loss_ is None:
+            self.best_loss_ = np.inf
+        return spec
+
     def _fit(self, X, y, *, incremental, sample_weight=None, eval_set=None, classes=None):
         self._validate_params()
         first_pass = not hasattr(self, "model_") or (not self.warm_start and not incremental)
@@ -124,30 +151,7 @@ class BaseNet(BaseEstimator):
             X, targets, weights, validation = self._split_validation(X, targets, weights,
                                                                      random_state)
         data = self._dataset(X, targets)
-
-        if first_pass:
-            seed = int(random_state.randint(np.iinfo(np.int32).max))
-            spec = self._spec(data, seed)
-            self.model_ = specs.build_model(spec, data)
-            self.t_ = 0
-            self.loss_curve_ = []
-            self.best_loss_ = np.inf
-            self._no_improvement_count = 0
-        else:
-            spec = self._spec(data, self.model_.seed)
-            if not incremental:  # a warm start restarts the optimiser, as MLPClassifier
-                self.model_.compile(spec.optimizer, self.model_.loss, [])
-        self._spec_ = spec
-        if first_pass or (validation is not None and self.validation_scores_ is None):
-            watched = validation is not None
-            self.validation_scores_ = [] if watched else None
-            self.best_validation_score_ = -np.inf if watched else None
-            self.validation_loss_curve_ = [] if watched else None
-        if self.early_stopping:
-            self.best_loss_ = None
-        elif self.best_loss_ is None:
-            self.best_loss_ = np.inf
-
+        spec = self._network(data, random_state, first_pass, incremental, validation)
         self.n_iter_ = 0
         self._no_improvement_count = 0
         if self.solver in _params.FULL_BATCH_SOLVERS:

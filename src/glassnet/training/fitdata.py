@@ -1,13 +1,52 @@
-"""What ``fit`` and ``evaluate`` train and score on: a Dataset unpacked into arrays,
-the validation rows split off (Keras's last rows, or drawn at random or by class).
+"""What ``fit`` and ``evaluate`` train and score on: features and targets checked
+against the model, a Dataset unpacked into arrays, the validation rows split off (Keras's
+last rows, or drawn at random or by class), the rows' weights.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..base.errors import ConfigError
-from ..base.validation import check_choice, check_number
+from ..base.errors import ConfigError, ShapeError
+from ..base.validation import as_array, by_name, cast_in_range, check_choice, check_number
+from ..engine.layers import Flatten
+
+
+def inputs(model, x, name="x") -> np.ndarray:
+    """Validate features (named columns matched to ``feature_names`` by name) and
+    cast them to the model's dtype, building the model if needed."""
+    grid = bool(model.layers) and isinstance(model.layers[0], Flatten)
+    x = as_array(name, by_name(x, model.info or {}, name),
+                 ndim=None if grid else 2 if model.built else (1, 2))
+    if x.ndim == 1:
+        raise ShapeError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
+                         f"{x.shape}; reshape a single feature with x.reshape(-1, 1)")
+    if not model.built:
+        model._build_rows(model._declared_shape or x.shape[1:])
+    if grid:
+        if x.shape[1:] != model.row_shape:
+            raise ShapeError(f"{name} must have rows of shape {model.row_shape} as the "
+                             f"model's input, got shape {x.shape}")
+        x = x.reshape(x.shape[0], -1)
+    if x.shape[1] != model.input_dim:
+        raise ShapeError(f"{name} must have {model.input_dim} features (columns) as the "
+                         f"model's input, got shape {x.shape}")
+    if x.shape[0] == 0:
+        raise ShapeError(f"{name} has no rows (shape {x.shape})")
+    return cast_in_range(x, model.dtype, name)
+
+
+def targets(model, y, loss, n_rows: int, name="y") -> np.ndarray:
+    """Targets checked against the loss and the output layer, in the form the loss wants."""
+    y = as_array(name, y, ndim=(1, 2))
+    if y.shape[0] != n_rows:
+        raise ShapeError(f"{name} must have {n_rows} rows like x, got shape {y.shape}")
+    if loss.sparse_targets:
+        return loss.check_targets(y, model.output_dim, name).astype(np.intp)
+    if y.ndim == 1 and model.output_dim == 1:
+        y = y.reshape(-1, 1)
+    loss.check_targets(y, model.output_dim, name)
+    return y.astype(model.dtype, copy=False)
 
 
 def _unpack(model, x, y, name, remember=True):
@@ -60,6 +99,27 @@ def _split_validation(model, x, y, fraction, method, w=None):
     mask[val] = True
     pick = (lambda rows: None) if w is None else (lambda rows: w[rows])
     return x[~mask], y[~mask], pick(~mask), x[mask], y[mask], pick(mask)
+
+
+def validation_rows(model, x, y, w, validation_data, split, method):
+    """(x, y, w, x_val, y_val, w_val) from ``validation_data`` (x_val, y_val[, w_val])
+    or a split of the rows."""
+    if validation_data is not None and hasattr(validation_data, "features"):
+        validation_data = _unpack(model, validation_data, None, "validation_data",
+                                  remember=False)
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ConfigError("validation_data must be a tuple (x_val, y_val) or "
+                              "(x_val, y_val, sample_weight_val)")
+        x_val = model._inputs(validation_data[0], "validation_data x")
+        y_val = model._targets(validation_data[1], model.loss, x_val.shape[0],
+                               "validation_data y")
+        w_val = None if len(validation_data) == 2 else row_weights(
+            y_val, validation_data[2], None, x_val.shape[0], "validation_data sample_weight")
+        return x, y, w, x_val, y_val, w_val
+    if split:
+        return _split_validation(model, x, y, split, method, w)
+    return x, y, w, None, None, None
 
 
 def row_weights(y, sample_weight, class_weight, n, name="sample_weight"):

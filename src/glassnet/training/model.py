@@ -3,9 +3,12 @@
 The model's own computation lives here: building (every weight a view into one flat
 array, every gradient into another), the forward pass with the loss, backprop down
 the layers, gradients by backprop or by numerical differentiation, weights in Keras
-order, the JSON config, and files (``save`` / ``load_model``). Training —
-``compile`` / ``fit`` / ``evaluate`` / ``train_on_batch`` — is inherited from
-``training.Trainer``, as Keras's ``Model`` inherits its trainer.
+order, the JSON config, and files (``save`` / ``load_model``). ``compile`` stores the
+loss, optimiser and metrics on the model; ``fit`` / ``evaluate`` / ``train_on_batch``
+hand the model to a ``training.Trainer``, which runs the loop (Keras's ``Model``
+inherits its trainer; here the trainer is given the model). The layers' structure
+(``add``, ``pop``, ``build``) and weights come from the base classes ``Structure`` and
+``Weights``.
 """
 
 from __future__ import annotations
@@ -14,18 +17,18 @@ import json
 
 import numpy as np
 
-from ..base.errors import ConfigError, ShapeError
-from ..base.validation import as_array, by_name, cast_in_range, check_choice, check_number
+from ..base.errors import ConfigError
+from ..base.validation import check_choice, check_number
 from ..engine import losses
-from ..engine.layers import Flatten, Input, Layer, deserialize, serialize
+from ..engine.layers import Input, deserialize, serialize
+from . import fitdata
 from .structure import Structure
-from .trainer import Trainer
-from .weights import Weights
+from .trainer import Trainer, compile_settings
 
 DTYPES = ("float32", "float64")
 
 
-class Sequential(Structure, Weights, Trainer):
+class Sequential(Structure):
     """A feed-forward network: ``layers[0]`` reads the input, ``layers[-1]`` is the output.
 
     Parameters
@@ -64,16 +67,13 @@ class Sequential(Structure, Weights, Trainer):
         self.seed = seed
         self.name = name or "sequential"
         self.rng = np.random.default_rng(seed)
-        self._layers: list[Layer] = []
-        self.input_dim = None
-        self.row_shape = None  # the shape of one input row: (n,), or (28, 28) before Flatten
-        self._declared_shape = None  # from Input(shape=...) or input_shape= on the first layer
-        self.built = False
-        self._penalty_layers = []  # found when the weights are arranged
+        Structure.__init__(self)  # layers, built, the declared input shape, the optimiser slot
         #: JSON-able facts saved with the model: feature and class names, preprocessing,
         #: the model spec, training settings (filled by the data and front-end layers)
         self.info: dict = {}
-        Trainer.__init__(self)
+        self.loss, self.metrics, self.compiled = None, [], False  # set by compile()
+        self._metric_weighted: list[bool] = []  # per metric: weighed by sample weights
+        self.history, self.stop_training, self._stop_reason = None, False, None  # by fit()
         for layer in layers or []:
             self.add(layer)
         if input_dim is not None:
@@ -99,40 +99,12 @@ class Sequential(Structure, Weights, Trainer):
         """``model(x)`` as in Keras: the outputs for the rows of ``x``."""
         return self.forward(self._inputs(x), training)
 
-    # Data checks ----------------------------------------------------------------------
+    # Data checks (fitdata.py) ---------------------------------------------------------
     def _inputs(self, x, name="x") -> np.ndarray:
-        """Validate features (named columns matched to ``feature_names`` by name) and
-        cast them to the model's dtype, building the model if needed."""
-        grid = bool(self.layers) and isinstance(self.layers[0], Flatten)
-        x = as_array(name, by_name(x, self.info or {}, name),
-                     ndim=None if grid else 2 if self.built else (1, 2))
-        if x.ndim == 1:
-            raise ShapeError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
-                             f"{x.shape}; reshape a single feature with x.reshape(-1, 1)")
-        if not self.built:
-            self._build_rows(self._declared_shape or x.shape[1:])
-        if grid:
-            if x.shape[1:] != self.row_shape:
-                raise ShapeError(f"{name} must have rows of shape {self.row_shape} as the "
-                                 f"model's input, got shape {x.shape}")
-            x = x.reshape(x.shape[0], -1)
-        if x.shape[1] != self.input_dim:
-            raise ShapeError(f"{name} must have {self.input_dim} features (columns) as the "
-                             f"model's input, got shape {x.shape}")
-        if x.shape[0] == 0:
-            raise ShapeError(f"{name} has no rows (shape {x.shape})")
-        return cast_in_range(x, self.dtype, name)
+        return fitdata.inputs(self, x, name)
 
     def _targets(self, y, loss, n_rows: int, name="y") -> np.ndarray:
-        y = as_array(name, y, ndim=(1, 2))
-        if y.shape[0] != n_rows:
-            raise ShapeError(f"{name} must have {n_rows} rows like x, got shape {y.shape}")
-        if loss.sparse_targets:
-            return loss.check_targets(y, self.output_dim, name).astype(np.intp)
-        if y.ndim == 1 and self.output_dim == 1:
-            y = y.reshape(-1, 1)
-        loss.check_targets(y, self.output_dim, name)
-        return y.astype(self.dtype, copy=False)
+        return fitdata.targets(self, y, loss, n_rows, name)
 
     # Forward and backward -------------------------------------------------------------
     def forward(self, x, training=False) -> np.ndarray:
@@ -237,14 +209,46 @@ class Sequential(Structure, Weights, Trainer):
             out[start:start + batch_size] = self.forward(x[start:start + batch_size])
         return out
 
-    # Weights --------------------------------------------------------------------------
-    def _require_built(self, what):
-        if not self.built and self._declared_shape is not None and self.layers:
-            self._build_rows(self._declared_shape)  # Input(shape=...) said what goes in
-        if not self.built:
-            raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
-                              "call build(input_dim) first")
+    # Training: compile's settings live here, a Trainer runs the loop ---------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None,
+                weighted_metrics=None) -> None:
+        """Choose the optimiser (name or object), the loss and the metrics to report.
 
+        As in Keras, ``metrics`` are computed without sample or class weights and
+        ``weighted_metrics`` with them (a name in both lists is logged a second time
+        as ``weighted_<name>``).
+        """
+        (self.optimizer, self.loss, self.metrics,
+         self._metric_weighted) = compile_settings(optimizer, loss, metrics, weighted_metrics)
+        self.compiled = True
+        self._sync_trainable()
+
+    def fit(self, x, y=None, epochs=1, batch_size=None, validation_data=None,
+            validation_split=0.0, shuffle=True, verbose=1, callbacks=None, gradient="analytic",
+            initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None):
+        # (its docstring is Trainer.fit's, set below the class)
+        return Trainer(self).fit(x, y, epochs, batch_size, validation_data, validation_split,
+                                 shuffle, verbose, callbacks, gradient, initial_epoch,
+                                 validation_method, sample_weight, class_weight)
+
+    def evaluate(self, x, y=None, batch_size=None, verbose=0, return_dict=False,
+                 sample_weight=None):
+        """Loss (with penalties) and metrics on ``(x, y)`` in inference mode, rows
+        weighted by ``sample_weight`` if given: a float, a list [loss, *metrics] or a dict."""
+        return Trainer(self).evaluate(x, y, batch_size, return_dict, sample_weight)
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
+        """One training step on ``(x, y)``; the loss (and metrics) of that batch."""
+        return Trainer(self).train_on_batch(x, y, sample_weight, class_weight, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss (and metrics) on one batch in inference mode; nothing changes."""
+        return self.evaluate(x, y, return_dict=return_dict, sample_weight=sample_weight)
+
+    def predict_on_batch(self, x):
+        return self.predict(x)
+
+    # Random state ---------------------------------------------------------------------
     def get_random_state(self) -> dict:
         """JSON-able states of the model's generator and of each layer's own."""
         layers = {layer.name: layer._rng.bit_generator.state for layer in self.layers
@@ -311,6 +315,9 @@ class Sequential(Structure, Weights, Trainer):
 
 #: ``Sequential.export``'s writer, installed by the front door (interop is a floor above)
 EXPORTERS: list = []
+
+
+Sequential.fit.__doc__ = Trainer.fit.__doc__  # one text: help(model.fit) shows it all
 
 
 def load_model(path, compile=True) -> Sequential:

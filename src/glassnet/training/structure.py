@@ -1,9 +1,11 @@
 """A ``Sequential``'s layers as Keras users change them: ``add``, ``pop``, ``build``.
 
-``Structure`` is a mixin of ``Sequential`` (it needs ``rng``, ``dtype``, ``optimizer``
-and ``_arrange_weights``). It keeps Keras's rules: one ``Input`` at the start, unique
-layer names, only layers in the list (which is read-only: ``add`` and ``pop`` change
-it), and ``build(input_shape)`` reading the first axis of a tuple as the batch axis.
+``Structure`` is the base class of ``Sequential``, built on ``weights.Weights`` (the
+layers, their weights, the optimiser slot); it asks its subclass for ``name``, ``rng``
+(the generator that draws the initial weights) and ``dtype``. It keeps Keras's rules:
+one ``Input`` at the start, unique layer names, only layers in the list (which is
+read-only: ``add`` and ``pop`` change it), and ``build(input_shape)`` reading the first
+axis of a tuple as the batch axis.
 """
 
 from __future__ import annotations
@@ -11,22 +13,23 @@ from __future__ import annotations
 from ..base.errors import ConfigError, ShapeError, describe
 from ..engine.layers import Flatten, Input, Layer
 from ..engine.layers.shaping import flat_size, input_shape_of
+from .weights import Weights
 
 
 class NotALayerError(ConfigError, TypeError):
     """``add`` of something that is not a layer: Keras's ValueError, and a TypeError."""
 
 
-class Structure:
-    @property
-    def layers(self) -> list[Layer]:
-        """The layers, first to last (change them with ``add`` and ``pop``)."""
-        return self._layers
+class Structure(Weights):
+    """Layers added, popped and built; a subclass sets ``name``, ``rng`` and ``dtype``."""
 
-    @layers.setter
-    def layers(self, value) -> None:
-        raise AttributeError("`Sequential.layers` attribute is reserved and should not be "
-                             "used. Use `add()` and `pop()` to change the layers in this model.")
+    name: str
+    rng: object  # numpy.random.Generator
+
+    def __init__(self):
+        Weights.__init__(self)
+        self.input_dim = None
+        self.row_shape = None  # the shape of one input row: (n,), or (28, 28) before Flatten
 
     def add(self, layer: Layer) -> None:
         """Append a layer. An ``Input(shape=...)`` may come first, as in Keras; so may a

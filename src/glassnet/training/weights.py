@@ -1,10 +1,13 @@
 """A model's weights as Keras users handle them: in Keras order, per layer, trainable or
 frozen, to and from ``.npz`` files.
 
-``Weights`` is a mixin of ``Sequential`` (it needs ``layers``, ``dtype`` and ``built``).
-Inside a built model every trainable weight is a view into one flat array
-(``flat_weights``) and every gradient into another, so an optimiser can update all of
-them in one pass; freezing a layer (``layer.trainable = False``) re-arranges them.
+``Weights`` is the first base class of ``Sequential`` (then ``structure.Structure``): it
+owns what it works on (the ``layers``, whether they are ``built``, the declared input
+shape, the ``optimizer`` slot whose state follows the weights) and asks its subclasses
+for two things only, ``dtype`` and ``_build_rows(row_shape)``. Inside a built model every
+trainable weight is a view into one flat array (``flat_weights``) and every gradient into
+another, so an optimiser can update all of them in one pass; freezing a layer
+(``layer.trainable = False``) re-arranges them.
 A pickled model (``pickle``, ``joblib``) is unpickled with that arrangement rebuilt, so
 it trains on exactly as the original would.
 """
@@ -13,11 +16,45 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base.errors import DataError, ShapeError, describe
+from ..base.errors import ConfigError, DataError, ShapeError, describe
 from ..base.validation import as_array
 
 
 class Weights:
+    """The weights of a stack of layers; a subclass sets ``dtype`` and defines
+    ``_build_rows``."""
+
+    dtype: np.dtype
+
+    def __init__(self):
+        self._layers = []
+        self.built = False
+        self._declared_shape = None  # from Input(shape=...) or input_shape= on the first layer
+        self._penalty_layers = []  # found when the weights are arranged
+        self.optimizer = None  # set by compile(); its state is laid out like the weights
+
+    @property
+    def layers(self) -> list:
+        """The layers, first to last (change them with ``add`` and ``pop``)."""
+        return self._layers
+
+    @layers.setter
+    def layers(self, value) -> None:
+        raise AttributeError("`Sequential.layers` attribute is reserved and should not be "
+                             "used. Use `add()` and `pop()` to change the layers in this model.")
+
+    def _build_rows(self, row_shape) -> None:
+        """Create every layer's weights for rows of ``row_shape`` (the subclass knows how
+        its layers connect)."""
+        raise NotImplementedError
+
+    def _require_built(self, what):
+        if not self.built and self._declared_shape is not None and self.layers:
+            self._build_rows(self._declared_shape)  # Input(shape=...) said what goes in
+        if not self.built:
+            raise ConfigError(f"{what} needs a built model: give Sequential(input_dim=...) or "
+                              "call build(input_dim) first")
+
     def _arrange_weights(self) -> None:
         """Move every trainable weight into one flat array (``flat_weights``) and every
         gradient into another (``flat_gradients``), leaving views in the layers, so an
@@ -53,9 +90,8 @@ class Weights:
         self.__dict__.update(state)
         if self.built:
             self._arrange_weights()
-            optimizer = getattr(self, "optimizer", None)
-            if optimizer is not None and optimizer.state is not None:
-                optimizer.rebind(self._trainable)
+            if self.optimizer is not None and self.optimizer.state is not None:
+                self.optimizer.rebind(self._trainable)
 
     def _find_penalties(self) -> None:
         """The layers with a penalty, looked up once rather than at every step."""

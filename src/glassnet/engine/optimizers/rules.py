@@ -7,6 +7,8 @@ computes it in place, using ``buf`` for intermediates (see ``base.py``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ...base.errors import ConfigError
@@ -195,7 +197,9 @@ class Adam(Optimizer):
         if self.amsgrad:
             np.maximum(state["v_hat"], v, out=state["v_hat"])
             v = state["v_hat"]
-        step_size = lr * np.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
+        # a Python float, so a float32 model steps in float32 (NumPy's float64 scalar
+        # would promote the product)
+        step_size = lr * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
         np.sqrt(v, out=buf)
         buf += self.epsilon
         np.divide(m, buf, out=buf)

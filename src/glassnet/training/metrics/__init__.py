@@ -39,6 +39,16 @@ from .base import (
 )
 from .confusion import AUC, F1Score, FBetaScore, Precision, Recall, confusion_matrix
 from .labels import LABELS, metric_label
+from .regression import (
+    LOSS_METRICS,
+    LossMetric,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    R2Score,
+    RootMeanSquaredError,
+)
+
+globals().update(LOSS_METRICS)  # metrics.Hinge, metrics.BinaryCrossentropy, ...
 
 
 class _CompiledF1(F1Score):
@@ -67,14 +77,21 @@ METRICS = {
     "sparse_categorical_accuracy": SparseCategoricalAccuracy,
     "top_k_categorical_accuracy": TopKCategoricalAccuracy,
     "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
-    "mean_squared_error": lambda: MeanMetricWrapper(mean_squared_error),
-    "mean_absolute_error": lambda: MeanMetricWrapper(mean_absolute_error),
+    "mean_squared_error": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "root_mean_squared_error": RootMeanSquaredError,
+    "r2_score": R2Score,
+    **{loss: (lambda loss=loss: LossMetric(loss)) for loss in (
+        "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "hinge",
+        "squared_hinge", "kl_divergence", "poisson", "binary_crossentropy",
+        "categorical_crossentropy", "sparse_categorical_crossentropy")},
     "auc": AUC,
     "precision": Precision,
     "recall": Recall,
     "f1_score": _CompiledF1,
 }
-ALIASES = {"mse": "mean_squared_error", "mae": "mean_absolute_error"}
+ALIASES = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
+           "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error"}
 _BY_LOSS = {
     "sparse_categorical_crossentropy": SparseCategoricalAccuracy,
     "binary_crossentropy": BinaryAccuracy,
@@ -123,7 +140,9 @@ def get(identifier):
 
 __all__ = [
     "AUC", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "F1Score", "FBetaScore",
-    "LABELS", "METRICS", "MeanMetricWrapper", "Metric", "Precision", "Recall",
+    "LABELS", "METRICS", "LossMetric", "MeanAbsoluteError", "MeanMetricWrapper",
+    "MeanSquaredError", "Metric", "Precision", "R2Score", "Recall", "RootMeanSquaredError",
+    *LOSS_METRICS,
     "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "TopKCategoricalAccuracy",
     "binary_accuracy", "categorical_accuracy", "choose_accuracy", "confusion_matrix", "get",
     "mean_absolute_error", "mean_squared_error", "metric_label", "resolve",

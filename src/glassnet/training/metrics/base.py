@@ -38,10 +38,10 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
-    """Share of the outputs on the labelled side of ``threshold``, per sample."""
+    """1 for each output on the labelled side of ``threshold`` (Keras 3: per output, so
+    (n, k) sample weights can weigh each one)."""
     y_true, y_pred = _align(y_true, y_pred)
-    right = (y_pred > threshold) == (y_true > 0.5)
-    return right.mean(axis=-1) if right.ndim > 1 else right.astype(np.float64)
+    return ((y_pred > threshold) == (y_true > 0.5)).astype(np.float64)
 
 
 def _in_top_k(labels, y_pred, k):
@@ -67,6 +67,39 @@ def mean_squared_error(y_true, y_pred):
 def mean_absolute_error(y_true, y_pred):
     y_true, y_pred = _align(y_true, y_pred)
     return np.abs(y_pred - y_true).mean(axis=-1)
+
+
+def samplewise(values, sample_weight):
+    """Keras's reduce_to_samplewise_values: (one weighted value per sample, the weight of
+    each sample or None). Weights of shape (n,) weigh rows, (n, k) each of a row's k
+    values (the row then weighs the mean of its weights), a scalar everything.
+
+    >>> samplewise(np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([[1.0, 3.0], [2.0, 2.0]]))
+    (array([0.5, 2. ]), array([2., 2.]))
+    """
+    values = np.asarray(values, dtype=np.float64)
+    w = None
+    if sample_weight is not None:
+        w = np.asarray(sample_weight, dtype=np.float64)
+        if values.ndim == w.ndim + 1 and values.shape[-1] == 1:
+            values = values[..., 0] if w.ndim != 1 else values
+            w = w[:, None] if w.ndim == 1 else w
+        elif w.ndim == values.ndim + 1 and w.shape[-1] == 1:
+            w = w[..., 0] if values.ndim != 1 else w
+            values = values[:, None] if values.ndim == 1 else values
+        if values.ndim > w.ndim:
+            values = values.mean(axis=tuple(range(w.ndim, values.ndim)))
+        try:
+            w = np.broadcast_to(w, values.shape)
+        except ValueError:
+            raise ShapeError(f"sample_weight of shape {np.shape(sample_weight)} does not fit "
+                             f"values of shape {values.shape}") from None
+        values = values * w
+        if w.ndim > 1:
+            w = w.mean(axis=tuple(range(1, w.ndim)))
+    if values.ndim > 1:
+        values = values.mean(axis=tuple(range(1, values.ndim)))
+    return values, w
 
 
 def sample_weights(sample_weight, shape):
@@ -116,9 +149,11 @@ class Metric:
 
 
 class MeanMetricWrapper(Metric):
-    """Weighted mean of a per-sample function: Σ w v / Σ w over every batch seen."""
+    """Weighted mean of a per-sample function: Σ w v / Σ w over every batch seen
+    (Keras's reduction, see ``samplewise``). ``fn(y_true, y_pred, **kwargs)``; ``dtype``
+    is the metric's (Keras's argument), never passed to ``fn``."""
 
-    def __init__(self, fn, name=None, **kwargs):
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
         self.fn, self._fn_kwargs = fn, kwargs
         super().__init__(name or getattr(fn, "__name__", "metric"))
 
@@ -126,20 +161,21 @@ class MeanMetricWrapper(Metric):
         self.total, self.count = 0.0, 0.0
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        values = np.asarray(self.fn(y_true, y_pred, **self._fn_kwargs), dtype=np.float64)
-        if sample_weight is None:
-            self.total += float(values.sum())
-            self.count += values.size
-        else:
-            w = sample_weights(sample_weight, values.shape)
-            self.total += float((values * w).sum())
-            self.count += float(w.sum())
+        values, w = samplewise(self.fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
+        self.total += float(values.sum())
+        self.count += float(w.sum()) if w is not None else (values.shape[0] if values.ndim
+                                                             else 1)
 
     def result(self):
         return self.total / self.count if self.count else 0.0
 
     def get_config(self):
-        return {"name": self.name, **self._fn_kwargs}
+        """Keras's config: the name, the function's arguments and (for a wrapper made
+        from a function, not a metric class) the function itself as ``fn``."""
+        config = {"name": self.name, **self._fn_kwargs}
+        if type(self) is MeanMetricWrapper:
+            config["fn"] = self.fn
+        return config
 
 
 class Accuracy(MeanMetricWrapper):

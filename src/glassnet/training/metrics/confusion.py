@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...base.errors import ConfigError
+from ...base.errors import ConfigError, ShapeError
 from ...base.validation import check_choice, check_number
 from .base import Metric, _align, sample_weights
 
@@ -67,14 +67,21 @@ class _Confusion(Metric):
         self.counts = np.zeros((4, self.thresholds.size))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        if self.class_id is not None and np.ndim(y_pred) != 2:
+            raise ShapeError("When class_id is provided, y_pred must be a 2D array with shape "
+                             "(num_samples, num_classes), found shape: "
+                             f"{np.shape(y_pred)}")
         y_true, y_pred = _align(y_true, y_pred)
         y_pred = np.asarray(y_pred, dtype=np.float64)
         y_true = np.broadcast_to(y_true, y_pred.shape)
         w = np.ones(y_pred.shape) if sample_weight is None else \
             sample_weights(sample_weight, y_pred.shape)
-        if self.top_k is not None:  # only each row's k largest outputs can be positive
-            kth = -np.sort(-y_pred, axis=-1)[..., self.top_k - 1:self.top_k]
-            y_pred = np.where(y_pred >= kth, y_pred, -np.inf)
+        if self.top_k is not None:  # only each row's k largest outputs can be positive:
+            # exactly k, ties going to the lower index (TensorFlow's top_k, Keras's rule)
+            top = np.argsort(-y_pred, axis=-1, kind="stable")[..., :self.top_k]
+            keep = np.zeros(y_pred.shape, dtype=bool)
+            np.put_along_axis(keep, top, True, axis=-1)
+            y_pred = np.where(keep, y_pred, -np.inf)
         if self.class_id is not None:
             index = (..., slice(self.class_id, self.class_id + 1))
             y_true, y_pred, w = y_true[index], y_pred[index], w[index]
