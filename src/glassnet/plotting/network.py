@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base.i18n import _, ngettext
 from .grid import limits
 from .style import pyplot
 
@@ -34,7 +35,7 @@ def shown_cells(sizes, kernels, limit=MAX_NODES) -> list[np.ndarray]:
     return shown
 
 
-def network_diagram(model, dataset=None, title="The network"):
+def network_diagram(model, dataset=None, title=None):
     """Cells as nodes, weights as lines (width ∝ |w|, blue positive, vermillion
     negative); for 2-D inputs each cell shows its response over the input plane."""
     plt = pyplot()
@@ -87,15 +88,18 @@ def network_diagram(model, dataset=None, title="The network"):
             ax.text(x + dx, y + dy, label, ha=side, va="top" if dy else "center", fontsize=8,
                     zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8,
                                     "pad": 0.6})
-        kind = ("inputs" if i == 0 else "outputs" if i == len(sizes) - 1
-                else f"{dense[i - 1].activation.name} cells")
-        ax.text(i, rows - 0.3, f"{sizes[i]} {kind}", ha="center", va="bottom", fontsize=9,
-                fontweight="bold")
+        kind = (ngettext("{n} input", "{n} inputs", sizes[i]) if i == 0 else
+                ngettext("{n} output", "{n} outputs", sizes[i]) if i == len(sizes) - 1 else
+                ngettext("{n} {activation} cell", "{n} {activation} cells", sizes[i]))
+        ax.text(i, rows - 0.3, kind.format(n=sizes[i], activation=dense[i - 1].activation.name
+                                           if i else ""),
+                ha="center", va="bottom", fontsize=9, fontweight="bold")
         hidden = sizes[i] - len(column)
         if hidden:
-            ax.text(i, -0.55, f"⋮ {hidden} more", ha="center", va="center", fontsize=8,
-                    color="0.3")
-    fig.suptitle(title + "  (line width ∝ |weight|; blue +, vermillion −)", fontsize=11)
+            ax.text(i, -0.55, _("⋮ {n} more").format(n=hidden), ha="center", va="center",
+                    fontsize=8, color="0.3")
+    fig.suptitle(_("{title}  (line width ∝ |weight|; blue +, vermillion −)").format(
+        title=title or _("The network")), fontsize=11)
     return fig
 
 
