@@ -210,6 +210,10 @@ def test_hover_and_click_show_formulas_traces_and_gradient_checks(page):
                             ".map(tr => tr.children[1].textContent)")
     total = sum(float(v) for v in numbers[:-1])  # base and the two contributions
     assert total == pytest.approx(float(numbers[-1]), abs=2e-3)  # as shown (rounded)
+    # the trace beside it is of the same row (the redraw after the click kept it)
+    row = trace["row"] + 1
+    assert page.inner_text("#trace p.note").startswith(f"Row {row}:")
+    assert page.inner_text("#contributions p.note").startswith(f"Row {row}:")
     shots = os.environ.get("GLASSNET_SCREENSHOTS")
     if shots:
         page.locator("section.trace").screenshot(path=os.path.join(shots, "why-this-row.png"))

@@ -11,7 +11,6 @@ sample3 (twice the spread), and write every table and figure into one report.
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 import numpy as np
@@ -64,7 +63,7 @@ def train_three_ways(data, epochs=1000):
     return runs
 
 
-def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
+def run_demo(out_dir, epochs=1000, stream=None) -> str:
     """Write the demo's files and report into ``out_dir``; return the report's path."""
     from ..report import Report
 

@@ -87,7 +87,10 @@ def cmd_explain(args):
         print(terminal(sentence))
     if done["importance"] is not None:
         ranked = done["importance"]
-        top = ", ".join(f"{ranked.names[i]} {ranked.mean[i]:.3g}" for i in ranked.order[:5])
+        from ..explain.importance import readable
+
+        top = "; ".join(f"{ranked.names[i]} {readable(ranked.mean[i])}"
+                        for i in ranked.order[:5])
         print(terminal(_("importance ({measure}): {top}").format(measure=ranked.measure(),
                                                                   top=top)))
         for sentence in ranked.summary():

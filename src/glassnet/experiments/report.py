@@ -63,7 +63,9 @@ def overlaid_curves(results, title="Learning curves"):
                 ax.plot(epochs, h[f"val_{key}"], color=colour(i), lw=1.6, ls="--")
         ax.set_xlabel("epoch")
         ax.set_ylabel(key)
-        ax.set_title(f"{key} (training solid, validation dashed)")
+        validated = any(f"val_{key}" in r["history"] for r in results)
+        ax.set_title(f"{key} (training solid, validation dashed)" if validated else
+                     f"{key} on the training rows")
         ax.grid(alpha=0.25)
     axes[0][-1].legend(fontsize=8, loc="best")
     fig.suptitle(title)

@@ -42,6 +42,7 @@ def network_diagram(model, dataset=None, title=None):
     from ..engine.layers import Dense
     from ..engine.tracing import trace
 
+    title = _("The network") if title is None else title
     dense = [layer for layer in model.layers if isinstance(layer, Dense)]
     kernels = [np.asarray(layer.kernel, dtype=np.float64) for layer in dense]
     sizes = [dense[0].input_dim] + [layer.units for layer in dense]
@@ -81,6 +82,8 @@ def network_diagram(model, dataset=None, title=None):
                 label = names[j] if j < len(names) else f"x{j + 1}"
             elif i == len(sizes) - 1 and classes and len(classes) == sizes[-1]:
                 label = f"{classes[j]}"
+            elif i == len(sizes) - 1 and classes and len(classes) == 2 and sizes[-1] == 1:
+                label = f"p({classes[1]})"  # one logistic output: the second class's p
             else:
                 label = f"{dense[i - 1].activation.name} {j + 1}"
             dx = {"right": -0.17, "left": 0.17, "center": 0.0}[side]
@@ -88,18 +91,19 @@ def network_diagram(model, dataset=None, title=None):
             ax.text(x + dx, y + dy, label, ha=side, va="top" if dy else "center", fontsize=8,
                     zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8,
                                     "pad": 0.6})
-        kind = (ngettext("{n} input", "{n} inputs", sizes[i]) if i == 0 else
-                ngettext("{n} output", "{n} outputs", sizes[i]) if i == len(sizes) - 1 else
-                ngettext("{n} {activation} cell", "{n} {activation} cells", sizes[i]))
-        ax.text(i, rows - 0.3, kind.format(n=sizes[i], activation=dense[i - 1].activation.name
-                                           if i else ""),
+        n = sizes[i]
+        heading = (ngettext("{n} input", "{n} inputs", n) if i == 0 else
+                   ngettext("{n} output", "{n} outputs", n) if i == len(sizes) - 1 else
+                   ngettext("{n} {activation} unit", "{n} {activation} units", n))
+        ax.text(i, rows - 0.3, heading.format(n=n, activation=dense[i - 1].activation.name),
                 ha="center", va="bottom", fontsize=9, fontweight="bold")
         hidden = sizes[i] - len(column)
         if hidden:
             ax.text(i, -0.55, _("⋮ {n} more").format(n=hidden), ha="center", va="center",
                     fontsize=8, color="0.3")
-    fig.suptitle(_("{title}  (line width ∝ |weight|; blue +, vermillion −)").format(
-        title=title or _("The network")), fontsize=11)
+    fig.suptitle((title or _("The network")) + "  "
+                 + _("(line width ∝ |weight|; blue +, vermillion −)"),
+                 fontsize=11)
     return fig
 
 

@@ -38,7 +38,9 @@ def run_figures(model, train, test, history, recorder=None, diagnosis=None):
     units = {} if classification else evaluation.history_units(model, train.target_name)
     yield ("learning-curves", figures.learning_curves(history, diagnosis=diagnosis,
                                                       units=units),
-           _("Learning curves: training solid, validation dashed."))
+           _("Learning curves: training solid, validation dashed.")
+           if any(k.startswith("val_") for k in getattr(history, "history", history)) else
+           _("Learning curves of the training rows (no rows were held out for validation)."))
     if not classification:
         yield from _prediction_figures(model, train, test)
     if recorder is not None:
