@@ -276,8 +276,9 @@ def test_uploaded_bytes_read_like_the_file(tmp_path):
 
 def test_every_command_reads_the_sheet_it_is_given(tmp_path, capsys):
     """A workbook whose table is on its second sheet, behind a cover sheet: each command
-    that reads data takes --sheet, by name or by number; without it the first sheet is
-    read and the message says what it holds."""
+    that reads data (train, trace, explain, evaluate, compare, search) takes --sheet, by
+    name or by number; without it the first sheet is read and the message says what it
+    holds."""
     book = openpyxl.Workbook()
     book.active.title = "表紙"
     book.active.append(["2024年 中古マンション価格"])
@@ -298,6 +299,9 @@ def test_every_command_reads_the_sheet_it_is_given(tmp_path, capsys):
     capsys.readouterr()
     assert run(["trace", model, "--input", path, "--sheet", "2"]) == 0
     assert "line 2, 番号 1:" in capsys.readouterr().out  # Excel's row 2, the first row
+    assert run(["explain", model, path, "--sheet", "物件", "--rows", "1-2", "--out",
+                str(tmp_path / "explained")]) == 0
+    assert "explained 2 of 30 rows" in capsys.readouterr().out
     assert run(["evaluate", model, path, "--sheet", "物件"]) == 0
     assert "sheet: 物件 (2 of 2: 表紙, 物件)" in capsys.readouterr().out
     assert run(["compare", path, "--sheet", "物件", *target, "--hidden", "2", "--hidden", "3",
