@@ -119,7 +119,7 @@ def print_table_notes(data, quiet=False, columns=True):
     from ..data.pipeline import summary
 
     info = data.info or {}
-    if info.get("sheet") and columns:
+    if info.get("sheet"):  # the sweeps too: which sheet every trial reads
         print(sheet_line(info))
     if info.get("columns") and columns:
         from ..base.i18n import _

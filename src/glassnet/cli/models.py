@@ -76,7 +76,7 @@ def cmd_predict(args):
     result = predict_csv(model, args.data, args.out, encoding=args.encoding,
                          skip_rows=args.skip_rows, overwrite=args.overwrite, sheet=args.sheet,
                          missing=args.missing, threshold=args.threshold)
-    if result.detected.get("sheet"):  # on stderr when stdout carries the table
+    if result.detected.get("sheet") and not args.quiet:  # stderr when stdout has the table
         print(sheet_line(result.detected), file=sys.stdout if args.out else sys.stderr)
     line = summary({"missing": result.missing}, cli=True)
     if line and not args.quiet:  # on stderr when stdout carries the table
