@@ -138,7 +138,7 @@ class Report:
         (two, three when ``small``), each dealt to the shortest column so far, so that a
         short figure never sits beside a blank; a phone shows one column, in order."""
         items = list(items)
-        columns = [[] for _ in range(min(len(items), 3 if small else 2))]
+        columns = [[] for column in range(min(len(items), 3 if small else 2))]
         heights = [0.0] * len(columns)
         for order, item in enumerate(items):
             shortest = heights.index(min(heights))
