@@ -67,9 +67,10 @@ class Structure(Weights):
         elif self._declared_shape is not None:
             self._build_rows(self._declared_shape)  # Keras builds once the input is known
 
-    def pop(self) -> Layer:
+    def pop(self, rebuild=True) -> Layer:
         """Remove the last layer and return it (Keras's ``pop``); the weights of the
-        others stay, and a compiled optimiser starts afresh on them."""
+        others stay, and a compiled optimiser starts afresh on them. ``rebuild`` is
+        accepted for Keras's signature: the model is always usable at once."""
         if not self.layers:
             raise IndexError("pop() on a model without layers")
         layer = self._layers.pop()
