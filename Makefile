@@ -10,7 +10,7 @@ $(BIN)/python:
 
 # Stamp files re-run the install only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[playground,excel]'
+	$(BIN)/python -m pip install -q -e '.[playground,excel,sklearn]'
 	touch $@
 
 # The tests also run sweeps on a real Dask LocalCluster and Optuna's TPE: the cluster and

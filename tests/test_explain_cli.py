@@ -20,7 +20,7 @@ def cli(capsys, *args):
 
 def fish_sheet(path, n=160, seed=0, regression=False):
     """No., 漁港 (text, no signal), 体長(cm) and 体重(kg) (the signal), 水温 (noise),
-    then 魚種 (or, with ``regression``, 価格 in yen)."""
+    検査回数 (always 1), then 魚種 (or, with ``regression``, 価格 in yen)."""
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(n):
@@ -31,10 +31,10 @@ def fish_sheet(path, n=160, seed=0, regression=False):
         target = (f"{200 * length + 300 * weight + rng.normal(0, 20):.0f}" if regression
                   else ["鯛", "鮭"][k])
         rows.append([i + 1, port, f"{length:.1f}", f"{weight:.2f}",
-                     f"{rng.normal(18, 3):.1f}", target])
+                     f"{rng.normal(18, 3):.1f}", 1, target])
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["No.", "漁港", "体長(cm)", "体重(kg)", "水温",
+        writer.writerow(["No.", "漁港", "体長(cm)", "体重(kg)", "水温", "検査回数",
                          "価格" if regression else "魚種"])
         writer.writerows(rows)
     return path
@@ -63,7 +63,10 @@ def test_train_report_says_which_inputs_mattered(fish_run):
     rows = read_csv(fish_run / "run" / "importance.csv")
     assert rows[0][:2] == ["rank", "column"]
     assert {rows[1][1], rows[2][1]} == {"体長(cm)", "体重(kg)"}  # the signal leads
-    assert sorted(r[1] for r in rows[1:]) == sorted(["漁港", "体長(cm)", "体重(kg)", "水温"])
+    assert sorted(r[1] for r in rows[1:]) == sorted(["漁港", "体長(cm)", "体重(kg)", "水温",
+                                                      "検査回数"])
+    constant = next(r for r in rows[1:] if r[1] == "検査回数")
+    assert all(float(v) == 0.0 for v in constant[2:])  # mean, spread and every repeat
     with zipfile.ZipFile(fish_run / "run" / "model.glassnet") as z:
         info = json.loads(z.read("config.json"))["info"]
     assert len(info["background"]["rows"]) == 100 and info["background"]["of"] == 120
@@ -78,13 +81,14 @@ def test_explain_writes_contributions_that_add_up_to_the_prediction(fish_run, ca
     assert "Exact Shapley values over 100 of 120 training rows (drawn with seed 0)" in io.out
     rows = read_csv(out / "contributions.csv")
     assert rows[0] == ["row", "No.", "explained", "output", "base", "漁港", "体長(cm)",
-                       "体重(kg)", "水温"]
+                       "体重(kg)", "水温", "検査回数"]
     assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5", "9"]
     model = glassnet.load_model(fish_run / "run" / "model.glassnet")
     predicted = glassnet.data.exports.predict_csv(model, fish_run / "fish.csv").rows
     for row in rows[1:]:
         output, base, values = float(row[3]), float(row[4]), list(map(float, row[5:]))
         assert base + sum(values) == pytest.approx(output, abs=1e-12)
+        assert values[-1] == 0.0  # the constant column contributes exactly nothing
         mine = predicted[int(row[0]) - 1]  # ..., p_鮭, p_鯛, predicted
         assert row[2] == mine[-1]
         assert output == pytest.approx(max(mine[-3], mine[-2]), abs=1e-6)  # float32 predict

@@ -250,6 +250,10 @@ def test_a_target_beyond_the_model_dtype_is_a_clear_error(tmp_path):
     path = tmp_path / "big.csv"
     path.write_text("x,y\n" + "".join(f"{i},{(i + 1) * 1e300}\n" for i in range(10)))
     data = glassnet.load_csv(path)
-    with pytest.raises(DataError, match=r"big.csv, target 'y', holds 1e\+300 at row 0, column 0, "
-                       r"beyond the range of float32"):
+    with pytest.raises(DataError, match=r"big.csv, line 2, column 'y': 1e\+300 is beyond the "
+                       r"range of float32"):
         train(ModelSpec(epochs=1), data)
+    path.write_text("x,y\n" + "".join(f"{i * 1e300 if i == 3 else i},{i}\n" for i in range(10)))
+    with pytest.raises(DataError, match=r"big.csv, line 5, column 'x': 3e\+300 is beyond the "
+                       r"range of float32 \(largest 3.403e\+38\)"):
+        train(ModelSpec(epochs=1), glassnet.load_csv(path))

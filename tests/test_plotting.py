@@ -195,3 +195,45 @@ def test_log_axes_are_labelled_in_plain_text():
     plt.close(fig)
     assert {"10⁻⁵", "10⁻³", "10⁻¹"} <= set(x) and {"10⁻⁸", "10⁻²"} <= set(y)
     assert not [label for label in x + y if "$" in label or "mathdefault" in label]
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_network_diagram_counts_in_the_singular_and_names_a_logistic_output():
+    """Issue 28: "1 outputs"; one sigmoid output of two classes is the second class's p."""
+    from glassnet.layers import Dense
+
+    from glassnet import Sequential
+    from glassnet.base.i18n import language
+
+    model = Sequential([Dense(3, "tanh"), Dense(1, "sigmoid")], input_dim=2, seed=0)
+    model.info.update(feature_names=["体長", "体重"], class_names=["いいえ", "はい"])
+    fig = plotting.network_diagram(model)
+    texts = _texts(fig)
+    assert {"2 inputs", "3 tanh units", "1 output", "p(はい)"} <= set(texts)
+    assert "1 outputs" not in texts
+    pyplot().close(fig)
+    with language("ja"):
+        fig = plotting.network_diagram(model)
+        assert {"入力 2", "tanh のユニット 3", "出力 1"} <= set(_texts(fig))
+        assert fig._suptitle.get_text().startswith("ネットワーク")
+        pyplot().close(fig)
+
+
+def test_learning_curve_caption_mentions_validation_only_when_there_is_some():
+    from itertools import islice
+
+    from glassnet.plotting.selection import run_figures
+
+    model, data, history, _ = keras_like("sample2")
+    captions = {}
+    for name, h in (("with", history), ("without", {"loss": history.history["loss"],
+                                                     "accuracy": history.history["accuracy"]})):
+        for file, fig, caption in islice(run_figures(model, data, data.subset([]), h), 2):
+            pyplot().close(fig)
+            captions[name, file] = caption
+    assert "validation dashed" in captions["with", "learning-curves"]
+    assert "dashed" not in captions["without", "learning-curves"]
+    assert "no rows were held out" in captions["without", "learning-curves"]

@@ -71,6 +71,12 @@ def terminal(text, lines=True) -> str:
     return text if lines else re.sub(r"[\t\n]", _escape, text)
 
 
+def one_line(text) -> str:
+    """A name or path for a message line: every control character escaped, line breaks
+    and tabs too (``--out $'a\\nb'`` prints as ``a\\nb``, one line, not two)."""
+    return terminal(text, lines=False)
+
+
 def label(name, limit=40) -> str:
     """A name for a figure: one line, control characters escaped, at most ``limit`` long."""
     text = terminal(name, lines=False)

@@ -130,15 +130,19 @@ def by_name(x, known, name="x"):
     return values[:, picked]
 
 
-def cast_in_range(x, dtype, name="x") -> np.ndarray:
+def cast_in_range(x, dtype, name="x", lines=None, columns=None) -> np.ndarray:
     """``x`` as ``dtype``; a DataError naming the cell if a finite value overflows it
-    (1e300 is finite in float64 and infinite in float32)."""
+    (1e300 is finite in float64 and infinite in float32). With ``lines`` (each row's
+    line in its file) and ``columns`` (names) the cell is named as the file has it."""
     with np.errstate(over="ignore"):
         cast = x.astype(dtype, copy=False)
     bad = None if cast is x or x.dtype.kind != "f" else first_non_finite(cast)
     if bad is None:
         return cast
+    fix = (f"beyond the range of {cast.dtype} (largest {np.finfo(cast.dtype).max:.4g}); scale "
+           "the values, or use dtype='float64' (--dtype float64)")
+    if len(bad) == 2 and lines is not None and columns is not None:
+        raise DataError(f"{name}, line {lines[bad[0]]}, column {columns[bad[1]]!r}: "
+                        f"{x[bad]:g} is {fix}")
     where = f"at row {bad[0]}, column {bad[1]}" if len(bad) == 2 else f"at index {bad}"
-    raise DataError(f"{name} holds {x[bad]:g} {where}, beyond the range of {cast.dtype} "
-                    f"(largest {np.finfo(cast.dtype).max:.4g}); scale the values, or use "
-                    "dtype='float64' (--dtype float64)")
+    raise DataError(f"{name} holds {x[bad]:g} {where}, {fix}")

@@ -18,7 +18,7 @@ import sys
 
 from ..base.errors import GlassnetError
 from ..base.i18n import _, language
-from .common import Parser, UsageError
+from .common import Parser, UsageError, quiet
 from .helptext import add_common_options, early_language, translate
 
 
@@ -71,7 +71,8 @@ def run(argv=None) -> int:
 def _run(argv) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return int(args.func(args) or 0)
+        with quiet(args.quiet) as args.data_stream:  # -q: errors only, on every command
+            return int(args.func(args) or 0)
     except (GlassnetError, OSError) as exc:
         from ..base.sanitize import label
         from .common import for_shell

@@ -8,13 +8,17 @@ they wrap can be read without the command line in mind.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import io
 import os
+import sys
+import warnings
 
 import numpy as np
 
 from ..base.errors import GlassnetError
-from ..base.sanitize import terminal
+from ..base.sanitize import one_line, terminal
 
 
 class UsageError(GlassnetError, ValueError):
@@ -115,14 +119,14 @@ def print_table_notes(data, quiet=False, columns=True):
     from ..data.pipeline import summary
 
     info = data.info or {}
-    if info.get("sheet") and columns:
+    if info.get("sheet"):  # the sweeps too: which sheet every trial reads
         print(sheet_line(info))
     if info.get("columns") and columns:
         from ..base.i18n import _
         from ..data.columns import describe
 
         print(terminal(_("columns: {description}").format(
-            description=describe(info["columns"]))))
+            description=one_line(describe(info["columns"])))))
     if info.get("task_note"):
         print(terminal(for_shell(info["task_note"])))
     line = summary(info, cli=True)
@@ -324,4 +328,20 @@ def print_results(folder, report=None):
     print(terminal(folder.message))
     if report:
         print(terminal(_("report: {path}").format(
-            path=folder.final_path(os.path.basename(report)))))
+            path=one_line(folder.final_path(os.path.basename(report))))))
+
+
+@contextlib.contextmanager
+def quiet(enabled: bool):
+    """``-q``: errors only. Inside, everything a command prints (summaries, tables,
+    progress, notes and warnings) goes nowhere; yields the stream a command's data goes
+    to (``predict`` without ``--out`` writes its table there, as if to a file). Errors
+    are printed by ``glassnet.cli.run`` after this has ended, so they always show."""
+    if not enabled:
+        yield sys.stdout
+        return
+    data = sys.stdout
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from ..base.i18n import _
+from ..base.sanitize import one_line
 from .common import UsageError, output_file, print_results, result_folder
 
 
@@ -41,7 +42,7 @@ def cmd_datasets(args):
     output_file(args.file, args.overwrite, option="FILE")
     data = datasets.export(args.name, args.file, args.overwrite, **params)
     print(_("wrote {n} rows of {name} to {file}").format(n=len(data), name=args.name,
-                                                         file=args.file))
+                                                         file=one_line(args.file)))
     return 0
 
 

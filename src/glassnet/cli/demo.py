@@ -11,7 +11,6 @@ sample3 (twice the spread), and write every table and figure into one report.
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 import numpy as np
@@ -64,14 +63,14 @@ def train_three_ways(data, epochs=1000):
     return runs
 
 
-def run_demo(out_dir, epochs=1000, stream=sys.stdout) -> str:
+def run_demo(out_dir, epochs=1000, stream=None) -> str:
     """Write the demo's files and report into ``out_dir``; return the report's path."""
     from ..report import Report
 
     report = Report("glassnet demo: a two-layer network separating 5 classes, trained three "
                     "ways")
     report.paragraph(
-        "A 2-layer network (2 sigmoid cells, 5 softmax cells, Keras's 'uniform' initial "
+        "A 2-layer network (2 sigmoid units, 5 softmax units, Keras's 'uniform' initial "
         f"weights) learns 5 classes of 2-D points. lr 0.5, {epochs} steps. 'analytic' and "
         "'numerical' are batch gradient descent with backprop and with central differences; "
         "'mini-batch SGD' is the same network as a Keras program would train it (batch 100). "

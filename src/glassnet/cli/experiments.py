@@ -10,7 +10,7 @@ import sys
 import warnings
 
 from ..base.i18n import _, ngettext
-from ..base.sanitize import terminal
+from ..base.sanitize import one_line, terminal
 from .common import (
     UsageError,
     add_column_options,
@@ -209,7 +209,7 @@ def run_and_report(plan, out, args):
         engine = ngettext("{n} worker", "{n} workers", args.jobs).format(n=args.jobs)
     start = (_("resuming the sweep in {folder} ({engine})") if args.resume else
              _("running the sweep in {folder} ({engine})"))
-    print(terminal(start.format(folder=out, engine=engine)), flush=True)
+    print(terminal(start.format(folder=one_line(out), engine=one_line(engine))), flush=True)
 
     from ..experiments.journal import JournalWarning
 
@@ -227,11 +227,12 @@ def run_and_report(plan, out, args):
     except KeyboardInterrupt:
         print(terminal(_("glassnet: stopped; the finished trials are kept in {folder}: finish "
                          "the sweep with `{command}`").format(
-                             folder=out, command=f"glassnet {args.command} --resume {out}")),
+                             folder=one_line(out),
+                             command=f"glassnet {args.command} --resume {one_line(out)}")),
               file=sys.stderr)
         raise
-    print(terminal(_("results in {folder}").format(folder=os.path.abspath(out))))
-    print(terminal(_("report: {path}").format(path=os.path.abspath(report))))
+    print(terminal(_("results in {folder}").format(folder=one_line(os.path.abspath(out)))))
+    print(terminal(_("report: {path}").format(path=one_line(os.path.abspath(report)))))
     return results
 
 

@@ -59,7 +59,7 @@ def cmd_explain(args):
     check_positive("--background-rows", args.background_rows)
     check_positive("--repeats", args.repeats)
     model = load_model(args.model)
-    sheet = read_sheet(model, args.data, args.encoding, args.skip_rows)
+    sheet = read_sheet(model, args.data, args.encoding, args.skip_rows, args.sheet)
     picks = (pick_rows(sheet, args.rows) if args.rows else
              np.arange(min(DEFAULT_ROWS, len(sheet))))
     background, note = None, None
@@ -87,7 +87,10 @@ def cmd_explain(args):
         print(terminal(sentence))
     if done["importance"] is not None:
         ranked = done["importance"]
-        top = ", ".join(f"{ranked.names[i]} {ranked.mean[i]:.3g}" for i in ranked.order[:5])
+        from ..explain.importance import readable
+
+        top = "; ".join(f"{ranked.names[i]} {readable(ranked.mean[i])}"
+                        for i in ranked.order[:5])
         print(terminal(_("importance ({measure}): {top}").format(measure=ranked.measure(),
                                                                   top=top)))
         for sentence in ranked.summary():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..base.i18n import _
-from ..base.sanitize import terminal
+from ..base.sanitize import one_line, terminal
 
 
 def add_export(sub):
@@ -34,5 +34,5 @@ def cmd_export(args):
     if not args.quiet:
         for note in notes:
             print(terminal(note))
-        print(terminal(_("model written to {path}").format(path=args.out)))
+        print(terminal(_("model written to {path}").format(path=one_line(args.out))))
     return 0

@@ -196,6 +196,9 @@ def cmd_train(args):
         nesterov=args.nesterov or None, epochs=args.epochs, gradient=args.gradient,
         early_stopping=args.early_stopping, seed=args.seed, class_weight=args.class_weight,
         **batch)
+    if args.max_classes is not None and args.max_classes < 2:
+        raise UsageError(f"--max-classes must be at least 2 (a class task has two or more "
+                         f"classes), got {args.max_classes}")
     data = load_data(args.data, args.target, args.encoding, args.missing, args.max_classes,
                      args.features, args.ignore, args.id, args.skip_rows, args.sheet,
                      args.task, args.missing_indicator, fill=False)

@@ -166,7 +166,8 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
         raise DataError(f"delimiter must be one character, got {delimiter!r}")
     if workbook.is_workbook(path, head):
         numbered, blank, detected = workbook.read_sheet(path, raw, sheet)
-        return _table(path, numbered, skip_rows, {**detected, "encoding": None,
+        where = f"{path}, sheet {detected['sheet']!r}"  # messages name the sheet
+        return _table(where, numbered, skip_rows, {**detected, "encoding": None,
                                                   "delimiter": None, "decimal": ".",
                                                   "blank_lines": blank})
     if sheet is not None:
@@ -175,9 +176,13 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
     bom = _bom_encoding(head)
     if encoding is not None:
         try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise DataError(f"{path}: unknown encoding {encoding!r}") from None
+            text_codec = getattr(codecs.lookup(encoding), "_is_text_encoding", True)
+        except (LookupError, TypeError, ValueError):
+            text_codec = None
+        if not text_codec:  # unknown, or a bytes-to-bytes codec such as rot13 or zlib
+            raise DataError(f"{path}: {encoding!r} is not a text encoding glassnet knows; use "
+                            "e.g. utf-8, cp932 (Shift_JIS) or latin-1 (--encoding), or leave "
+                            "it out to detect it") from None
         candidates = [encoding]
     elif bom is not None:
         candidates = [bom]

@@ -114,8 +114,11 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 def gradient_errors(model, x, y, loss=None, epsilon=None):
     """Analytic vs numerical gradients, one row per weight array.
 
-    Each row is a dict with ``layer``, ``weight``, ``shape``, ``relative_error`` and
-    ``max_abs_error``; the dropout masks are shared between the two methods.
+    Each row is a dict with ``layer``, ``weight``, ``shape``, ``relative_error``,
+    ``max_abs_error`` and ``checked``: False when both gradients are zero (their norms
+    sum below ``ZERO_GRADIENT_NORM``), so the relative error compared nothing (saturated
+    units on unscaled inputs give exactly that). The dropout masks are shared between
+    the two methods.
     """
     analytic = model.compute_gradients(x, y, method="analytic", loss=loss)
     numerical = model.compute_gradients(x, y, method="numerical", loss=loss,
@@ -134,6 +137,7 @@ def gradient_errors(model, x, y, loss=None, epsilon=None):
                 "shape": a.shape,
                 "relative_error": relative_error(a, n),
                 "max_abs_error": float(np.abs(a - n).max()) if a.size else 0.0,
+                "checked": float(np.linalg.norm(a) + np.linalg.norm(n)) >= ZERO_GRADIENT_NORM,
             })
     return rows
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..io.files import write_csv
 from ..report import Report, png_bytes
+from .console import SHORT
 from .reading import (
     best_validation_loss,
     fit_reading,
@@ -23,7 +24,6 @@ from .reading import (
     setup,
     shared_and_varied,
 )
-from .runner import SHORT
 from .trial import score
 
 # Click a column heading to sort by it; numbers sort as numbers.
@@ -63,7 +63,9 @@ def overlaid_curves(results, title="Learning curves"):
                 ax.plot(epochs, h[f"val_{key}"], color=colour(i), lw=1.6, ls="--")
         ax.set_xlabel("epoch")
         ax.set_ylabel(key)
-        ax.set_title(f"{key} (training solid, validation dashed)")
+        validated = any(f"val_{key}" in r["history"] for r in results)
+        ax.set_title(f"{key} (training solid, validation dashed)" if validated else
+                     f"{key} on the training rows")
         ax.grid(alpha=0.25)
     axes[0][-1].legend(fontsize=8, loc="best")
     fig.suptitle(title)

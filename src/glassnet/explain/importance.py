@@ -37,6 +37,29 @@ SCORINGS = {
 BATCH_VALUES = 4_000_000
 
 
+def readable(value, digits=3) -> str:
+    """A number for people: ``digits`` significant digits, thousands separated, no
+    exponent between 0.001 and a billion (yen and probabilities alike).
+
+    >>> readable(11120.4, 4), readable(2380.2, 2), readable(0.012345), readable(-0.5)
+    ('11,120', '2,400', '0.0123', '-0.5')
+    >>> readable(0.0), readable(1.5e-7)
+    ('0', '1.5e-07')
+    """
+    value = float(value)
+    size = abs(value)
+    if size == 0:
+        return "0"
+    if not 1e-3 <= size < 1e9:
+        return f"{value:.{digits}g}"
+    magnitude = int(np.floor(np.log10(size)))
+    decimals = max(0, digits - 1 - magnitude)
+    if decimals:
+        text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+        return text if text not in ("-0", "") else "0"
+    return f"{round(value, digits - 1 - magnitude):,.0f}"
+
+
 def score(name, labels, predicted) -> float:
     """One score of predictions against the truth (class indices or target values)."""
     if name == "log_loss":
@@ -103,8 +126,8 @@ class Importance:
         for above, below, gap, spread in shaky[:limit]:
             out.append(_("The order of {above} and {below} is not reliable: their importances "
                          "differ by {gap}, less than their spread between repeats "
-                         "({spread}).").format(above=above, below=below, gap=f"{gap:.3g}",
-                                               spread=f"{spread:.3g}"))
+                         "({spread}).").format(above=above, below=below, gap=readable(gap),
+                                               spread=readable(spread)))
         if len(shaky) > limit:
             out.append(_("{n} more neighbours in the ranking are as close.").format(
                 n=len(shaky) - limit))
@@ -114,10 +137,14 @@ class Importance:
                          "from the next by more than their spread between repeats."))
         idle = [self.names[i] for i in self.order if not mattered[i]]
         if idle:
+            from ..base.i18n import ngettext
             from ..data.columns import summarize
 
-            out.append(_("Shuffling {columns} changed the score by no more than its spread "
-                         "between repeats: the model does not rely on them.").format(
+            out.append(ngettext(
+                "Shuffling {columns} changed the score by no more than its spread between "
+                "repeats: the model does not rely on it.",
+                "Shuffling {columns} changed the score by no more than its spread between "
+                "repeats: the model does not rely on them.", len(idle)).format(
                 columns=summarize(idle, 8)))
         return out
 

@@ -164,7 +164,8 @@ def _sampled(model, players, x, background, pairs, rng):
 
 
 def contributions(model, rows, background=None, class_name=None, exact_limit=EXACT_LIMIT,
-                  pairs=SAMPLED_PAIRS, seed=0, background_note=None) -> Contributions:
+                  pairs=SAMPLED_PAIRS, seed=0, background_note=None,
+                  players=None) -> Contributions:
     """Shapley contributions of each input column to each row's output.
 
     Parameters
@@ -185,6 +186,10 @@ def contributions(model, rows, background=None, class_name=None, exact_limit=EXA
         multiple of the background rows).
     seed : int
         Seeds the sampled estimate (exact values use no randomness).
+    background_note : str, optional
+        What the background rows are, for ``describe`` (default: "N training rows").
+    players : Players, optional
+        Which inputs form one column (default: the model's column plan).
 
     Examples
     --------
@@ -225,7 +230,7 @@ def contributions(model, rows, background=None, class_name=None, exact_limit=EXA
                                integer=True)
     pairs = check_number("pairs", pairs, minimum=2, integer=True)
     model = float64_model(model)
-    players = players_of(model)
+    players = players or players_of(model)
     classes = (model.info or {}).get("class_names")
     predicted = outputs(model, x)
     if classes:

@@ -323,8 +323,9 @@ class ResultFolder:
     def message(self) -> str:
         """What happened, for the user: where the results are and what they replaced."""
         from ..base.i18n import _
+        from ..base.sanitize import one_line
 
-        text = _("results in {folder}").format(folder=self.final)
+        text = _("results in {folder}").format(folder=one_line(self.final))
         if self.replaced:
             text += f" (replaced the earlier {_describe(self.replaced)})"
         return text

@@ -70,6 +70,8 @@ def run(args) -> int:
                           "'glassnet[playground]'") from None
     if args.port and not 0 < args.port < 65536:
         raise ConfigError(f"--port must be from 1 to 65535, got {args.port}")
+    # The page's address is what this command gives the user: shown even with -q.
+    stream = getattr(args, "data_stream", None)
     serve(initial_data(args.data), host=args.host, port=args.port or None,
-          open_browser=not args.no_browser)
+          open_browser=not args.no_browser, print_fn=lambda text: print(text, file=stream))
     return 0

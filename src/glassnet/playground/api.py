@@ -168,6 +168,12 @@ def routes(sessions, endpoint, json_response, initial_data=None):
         body = await read_json(request)
         return json_response(await asyncio.to_thread(session.trace_row, body.get("row")))
 
+    async def contributions(request):
+        session = session_of(request)
+        body = await read_json(request)
+        return json_response(await asyncio.to_thread(session.contributions_row,
+                                                     body.get("row")))
+
     async def download(request):
         kind = request.path_params["kind"]
         if kind not in DOWNLOADS:
@@ -194,6 +200,7 @@ def routes(sessions, endpoint, json_response, initial_data=None):
         Route("/api/control", endpoint(control), methods=["POST"]),
         Route("/api/view", endpoint(view), methods=["POST"]),
         Route("/api/trace", endpoint(trace), methods=["POST"]),
+        Route("/api/contributions", endpoint(contributions), methods=["POST"]),
         Route("/api/download/{kind}", endpoint(download)),
     ]
 

@@ -18,6 +18,9 @@ from ..base.errors import ConfigError, DataError
 from . import frames
 from . import setup as setup_mod
 
+#: input columns beyond which a click explains nothing (the page stays responsive)
+MAX_EXPLAINED_COLUMNS = 60
+
 
 class Session:
     """Everything the server keeps for one open page."""
@@ -283,6 +286,39 @@ class Session:
                         f"than the {setup_mod.MAX_GRADCHECK_WEIGHTS:,} the page checks one "
                         "by one")
             return out
+
+    def contributions_row(self, row: int) -> dict:
+        """Why one row got its answer: each input column's Shapley contribution to the
+        predicted class's probability (or to the value, in the target's units), against
+        a seeded sample of the training rows (``glassnet.explain``)."""
+        from ..explain import Players, background_rows, contributions
+        from ..explain.players import describe_background
+
+        with self.cond:
+            self._require_model()
+            if not isinstance(row, int) or isinstance(row, bool) or not 0 <= row < len(self.data):
+                raise DataError(f"row must be an integer from 0 to {len(self.data) - 1}, "
+                                f"got {row!r}")
+            model = setup_mod.export_copy(self.model, self._target, self.history)
+            data, train, seed = self.data, self.train, self.spec.seed or 0
+        if data.is_classification:
+            model.info["class_names"] = list(data.class_names)
+        players = Players.from_plan(data.info.get("columns"), model.input_dim,
+                                    data.feature_names)
+        if len(players.names) > MAX_EXPLAINED_COLUMNS:
+            return {"row": row, "note": f"{len(players.names)} input columns: too many to "
+                    f"explain one row here (at most {MAX_EXPLAINED_COLUMNS}); use "
+                    "glassnet explain on the downloaded model"}
+        background = background_rows(train.features, 100, seed)
+        result = contributions(model, data.features[row], background, pairs=200, seed=seed,
+                               players=players, background_note=describe_background(
+                                   len(background), len(train), seed))
+        error = result.standard_error
+        return {"row": row, "names": result.names, "values": result.values[0].tolist(),
+                "base": float(result.base[0]), "output": float(result.output[0]),
+                "explained": result.explained[0], "classes": result.classes,
+                "note": result.describe(), "method": result.method,
+                "standard_error": None if error is None else error[0].tolist()}
 
     # Exports ----------------------------------------------------------------------------
     def trained_model(self):

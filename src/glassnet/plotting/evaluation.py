@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..base.i18n import _
+from ..base.sanitize import label
 from ..training import measures
 from .style import colour, pyplot
 
@@ -42,6 +43,7 @@ def predictions(parts, target_name, unit=None, title=None):
     left.set_aspect("equal", adjustable="box")
     right.axhline(0, color="0.3", lw=1, ls="--")
     # the unit comes from the column name, which already states it
+    target_name = label(target_name)
     left.set_xlabel(_("actual {name}").format(name=target_name))
     left.set_ylabel(_("predicted {name}").format(name=target_name))
     left.set_title(_("Predicted against actual"))
@@ -73,7 +75,7 @@ def roc_pr(labels, probabilities, class_names, positive=None, part=None):
             continue
         fpr, tpr, _t = measures.roc_curve(truth, score)
         recall, precision, _t = measures.precision_recall_curve(truth, score)
-        name = str(class_names[c])
+        name = label(class_names[c], 30)  # a name from the file: one line, no control codes
         area = f"{measures.auc(fpr, tpr):.3f}"
         roc.plot(fpr, tpr, color=colour(i), lw=1.8,
                  label=_("{name}: AUC {auc}").format(name=name, auc=area))

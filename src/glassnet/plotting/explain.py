@@ -12,6 +12,7 @@ import numpy as np
 
 from ..base.i18n import _
 from ..base.sanitize import label
+from ..explain.importance import readable
 from .style import PALETTE, pyplot
 
 #: columns drawn in one figure; the rest are summed (waterfall) or left to the CSV
@@ -61,15 +62,15 @@ def waterfall(result, r, row_name=None, limit=MAX_STEPS, unit=None):
     span = max(abs(base), abs(output), *(abs(base) + np.cumsum(np.abs(values))[-1:]))
     for k, (_name, value) in enumerate(steps):
         ax.barh(y[k + 1], value, left=running, color=UP if value >= 0 else DOWN, height=0.6)
-        ax.text(max(running, running + value) + 0.01 * span, y[k + 1], f"{value:+.3g}",
-                va="center", fontsize=8)
+        ax.text(max(running, running + value) + 0.01 * span, y[k + 1],
+                ("+" if value > 0 else "") + readable(value), va="center", fontsize=8)
         ax.plot([running + value] * 2, [y[k + 1] - 0.3, y[k + 1] - 0.7], color="#777777",
                 linewidth=0.6)
         running += value
     ax.barh(y[-1], output, color="#333333", height=0.6)
     for position, value in ((y[0], base), (y[-1], output)):
-        ax.text(value + 0.01 * span if value >= 0 else 0.01 * span, position, f"{value:.4g}",
-                va="center", fontsize=8)
+        ax.text(value + 0.01 * span if value >= 0 else 0.01 * span, position,
+                readable(value, 4), va="center", fontsize=8)
     ax.set_yticks(y, [_("base (average over the background)"), *[s[0] for s in steps],
                       _("output for this row")])
     ax.axvline(0, color="#555555", linewidth=0.8)
@@ -82,7 +83,7 @@ def waterfall(result, r, row_name=None, limit=MAX_STEPS, unit=None):
     name = label(str(row_name), 40) if row_name is not None else str(r + 1)
     title = (_("Why row {row} got {what}: probability {p}") if result.classes else
              _("Why row {row} got {what} = {p}")).format(row=name, what=what,
-                                                         p=f"{output:.4g}")
+                                                         p=readable(output, 4))
     ax.set_title(title, loc="left")
     ax.margins(x=0.12)
     if result.classes:  # a probability: the whole of [0, 1], room for the labels

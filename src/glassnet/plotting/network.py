@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base.i18n import _, ngettext
 from .grid import limits
 from .style import pyplot
 
@@ -34,13 +35,14 @@ def shown_cells(sizes, kernels, limit=MAX_NODES) -> list[np.ndarray]:
     return shown
 
 
-def network_diagram(model, dataset=None, title="The network"):
+def network_diagram(model, dataset=None, title=None):
     """Cells as nodes, weights as lines (width ∝ |w|, blue positive, vermillion
     negative); for 2-D inputs each cell shows its response over the input plane."""
     plt = pyplot()
     from ..engine.layers import Dense
     from ..engine.tracing import trace
 
+    title = _("The network") if title is None else title
     dense = [layer for layer in model.layers if isinstance(layer, Dense)]
     kernels = [np.asarray(layer.kernel, dtype=np.float64) for layer in dense]
     sizes = [dense[0].input_dim] + [layer.units for layer in dense]
@@ -80,6 +82,8 @@ def network_diagram(model, dataset=None, title="The network"):
                 label = names[j] if j < len(names) else f"x{j + 1}"
             elif i == len(sizes) - 1 and classes and len(classes) == sizes[-1]:
                 label = f"{classes[j]}"
+            elif i == len(sizes) - 1 and classes and len(classes) == 2 and sizes[-1] == 1:
+                label = f"p({classes[1]})"  # one logistic output: the second class's p
             else:
                 label = f"{dense[i - 1].activation.name} {j + 1}"
             dx = {"right": -0.17, "left": 0.17, "center": 0.0}[side]
@@ -87,15 +91,19 @@ def network_diagram(model, dataset=None, title="The network"):
             ax.text(x + dx, y + dy, label, ha=side, va="top" if dy else "center", fontsize=8,
                     zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8,
                                     "pad": 0.6})
-        kind = ("inputs" if i == 0 else "outputs" if i == len(sizes) - 1
-                else f"{dense[i - 1].activation.name} cells")
-        ax.text(i, rows - 0.3, f"{sizes[i]} {kind}", ha="center", va="bottom", fontsize=9,
-                fontweight="bold")
+        n = sizes[i]
+        heading = (ngettext("{n} input", "{n} inputs", n) if i == 0 else
+                   ngettext("{n} output", "{n} outputs", n) if i == len(sizes) - 1 else
+                   ngettext("{n} {activation} unit", "{n} {activation} units", n))
+        ax.text(i, rows - 0.3, heading.format(n=n, activation=dense[i - 1].activation.name),
+                ha="center", va="bottom", fontsize=9, fontweight="bold")
         hidden = sizes[i] - len(column)
         if hidden:
-            ax.text(i, -0.55, f"⋮ {hidden} more", ha="center", va="center", fontsize=8,
-                    color="0.3")
-    fig.suptitle(title + "  (line width ∝ |weight|; blue +, vermillion −)", fontsize=11)
+            ax.text(i, -0.55, _("⋮ {n} more").format(n=hidden), ha="center", va="center",
+                    fontsize=8, color="0.3")
+    fig.suptitle((title or _("The network")) + "  "
+                 + _("(line width ∝ |weight|; blue +, vermillion −)"),
+                 fontsize=11)
     return fig
 
 

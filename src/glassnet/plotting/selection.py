@@ -28,7 +28,7 @@ def run_figures(model, train, test, history, recorder=None, diagnosis=None):
         shown=len(shown), total=total) if len(shown) < total else "")
     classification = train.is_classification
     plane = projection.plane_for(model, shown) if classification else None
-    where = f", {plane.note}" if plane is not None else ""
+    where = _(", {note}").format(note=plane.note) if plane is not None else ""
     title = (_("Data: {rows} rows, {classes} classes").format(rows=total,
                                                                classes=train.n_classes)
              if classification else None)
@@ -38,7 +38,9 @@ def run_figures(model, train, test, history, recorder=None, diagnosis=None):
     units = {} if classification else evaluation.history_units(model, train.target_name)
     yield ("learning-curves", figures.learning_curves(history, diagnosis=diagnosis,
                                                       units=units),
-           _("Learning curves: training solid, validation dashed."))
+           _("Learning curves: training solid, validation dashed.")
+           if any(k.startswith("val_") for k in getattr(history, "history", history)) else
+           _("Learning curves of the training rows (no rows were held out for validation)."))
     if not classification:
         yield from _prediction_figures(model, train, test)
     if recorder is not None:

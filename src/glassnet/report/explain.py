@@ -49,7 +49,10 @@ def importance_section(report, model, train, test, out_dir, figures=True, seed=0
         from ..plotting.explain import importance_bars
 
         png = save_figure(importance_bars(result), os.path.join(out_dir, "importance"))
-        report.figures([(png, _("Which inputs mattered"), "importance.png")])
+        report.figures([(png, _("Permutation importance: bars are the mean of the "
+                                "shuffles, whiskers one standard deviation either side; "
+                                "the longer the bar, the more the model relies on the "
+                                "column."), "importance.png")])
         written += [os.path.join(out_dir, f"importance{ext}") for ext in (".png", ".svg")]
     header, rows = result.table()
     shown = [[row[1], row[2], row[3]] for row in rows[:15]]
@@ -82,8 +85,9 @@ def write_explanation(out_dir, model, sheet, picks, background=None, background_
         width = len(str(sheet.total))
         for r, i in enumerate(picks):
             name = str(sheet.numbers[i])
-            if sheet.ids is not None:
-                name += f" ({' '.join(map(str, sheet.ids[i]))})"
+            if sheet.ids is not None:  # row 3 (No. 17)
+                name += " (" + ", ".join(f"{n} {v}" for n, v in zip(sheet.id_names,
+                                                                    sheet.ids[i])) + ")"
             file = os.path.join(out_dir, f"waterfall-row-{sheet.numbers[i]:0{width}d}")
             save(waterfall(result, r, row_name=name), file, formats=("png",))
             paths["figures"].append(file + ".png")

@@ -33,16 +33,21 @@ MAX_MATRIX = 30      # classes in a confusion matrix
 
 
 def history_rows(history):
-    keys = list(history.history)
-    return ["epoch", *keys], [[e + 1, *(history.history[k][i] for k in keys)]
+    """history.csv: every epoch's logs, its learning rate and its seconds."""
+    logged = history.with_extras() if hasattr(history, "with_extras") else history.history
+    keys = list(logged)
+    return ["epoch", *keys], [[e + 1, *(logged[k][i] for k in keys)]
                               for i, e in enumerate(history.epoch)]
 
 
 def write_run(out_dir, model, train, test, history, recorder=None, settings=None,
-              seconds=None, figures=True, title=None, extra=None, split="auto") -> dict:
+              seconds=None, figures=True, title=None, extra=None, split="auto",
+              baselines=True) -> dict:
     """Write the run's files into ``out_dir`` (which must exist); return their paths.
 
-    ``split`` says how the train/test split is saved (see ``exports.export_split``)."""
+    ``split`` says how the train/test split is saved (see ``exports.export_split``);
+    ``baselines`` adds the panel of scikit-learn models on the same split
+    (``report.baselines``)."""
     paths = {}
     join = lambda name: os.path.join(out_dir, name)  # noqa: E731
     seed = getattr(model, "seed", None) or 0
@@ -76,6 +81,11 @@ def write_run(out_dir, model, train, test, history, recorder=None, settings=None
         report.figures([f[:3] for f in first])
     report.items(_key_results(measured, unit, history, seconds, result,
                               history_units(model, train.target_name)))
+    if baselines:
+        from .baselines import fit_baselines, panel
+
+        panel(report, fit_baselines(model, train, test,
+                                    measured[-1].output if measured else None), seconds)
     _measure_tables(report, measured, train, unit, positive)
     if len(shown) > len(first):
         report.heading(_("More figures"))

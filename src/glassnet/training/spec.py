@@ -302,13 +302,15 @@ def fit_model(model, spec, data, validation=None, *, epochs=None, callbacks=(), 
         callbacks.append(EarlyStopping(monitor="loss" if validation is None else "val_loss",
                                        patience=spec.early_stopping,
                                        restore_best_weights=True))
-    if not data.is_classification:  # 1e300 in a float32 model: say so, do not train on inf
-        from ..base.validation import cast_in_range
+    from ..base.validation import cast_in_range
 
-        for part in (data, validation):
-            if part is not None:
-                cast_in_range(part.labels, model.dtype,
-                              f"{part.source or 'the data'}, target {part.target_name!r},")
+    for part in (data, validation):  # 1e300 in a float32 model: name the cell, not inf
+        if part is not None:
+            lines, where = getattr(part, "lines", None), part.source or "the data"
+            cast_in_range(part.features, model.dtype, where, lines, part.feature_names)
+            if not part.is_classification:
+                names = [part.target_name] * part.labels.shape[-1]
+                cast_in_range(part.labels, model.dtype, where, lines, names)
     target = target_scaling(spec, model, data)
     factors = {}
     if target is not None:

@@ -254,7 +254,10 @@ function pickSheet(name) {
   api("/api/sheet", {sheet: name}).then(function (cols) {
     GN.state.data = {source: "upload", sheet: cols.sheet};
     showColumns(cols);
-  }).catch(function (e) { showError(e.message); });
+  }).catch(function (e) {
+    if (GN.columns) $("sheet").value = GN.columns.sheet;  // the menu shows the sheet in use
+    showError(e.message);
+  });
 }
 
 // The plane of the decision regions -----------------------------------------------------------
@@ -393,8 +396,13 @@ function wire() {
     if (best < 0) return;
     GN.focus = info.points.index[best];
     api("/api/trace", {row: GN.focus}).then(function (tr) {
+      if (GN.frame) GN.frame.trace = tr;  // the redraw below shows this row, not the last frame's
       GN.traceTables($("trace"), tr, info, GN.t); GN.gradTable($("gradcheck"), tr.gradients, GN.t, tr.gradients_note); redraw();
       $("trace").scrollIntoView({behavior: "smooth", block: "nearest"});
+    }).catch(function (e) { showError(e.message); });
+    var row = GN.focus;
+    api("/api/contributions", {row: row}).then(function (c) {
+      if (GN.focus === row) GN.contributionBars($("contributions"), c, GN.t);
     }).catch(function (e) { showError(e.message); });
   };
   var net = $("net"), tip = $("tip");

@@ -241,6 +241,33 @@ GN.traceTables = function (el, trace, info, t) {
   GN.fill(el, [note].concat(tables));
 };
 
+// Why one row got its answer: base, each input column's contribution (largest first) as
+// a bar left (lowers) or right (raises) of a shared axis, then the output; base + the
+// contributions = output. Built from DOM text nodes only.
+GN.contributionBars = function (el, c, t) {
+  var h = GN.h;
+  if (!c.names) { GN.fill(el, [h("p", {"class": "note", text: c.note})]); return; }
+  var order = c.values.map(function (_, i) { return i; }).sort(function (a, b) {
+    return Math.abs(c.values[b]) - Math.abs(c.values[a]); });
+  var most = Math.max.apply(null, c.values.map(Math.abs).concat([1e-12]));
+  var what = c.classes ? t("probability of") + " " + c.explained : c.explained;
+  var rows = [h("tr", {}, [h("th", {text: t("input column")}), h("th", {text: t("contribution")}), h("th", {})])];
+  rows.push(h("tr", {}, [h("td", {"class": "name", text: t("base (average over the background)")}),
+    h("td", {text: GN.fmt(c.base)}), h("td", {})]));
+  order.forEach(function (i) {
+    var v = c.values[i], share = 50 * Math.abs(v) / most;
+    var fill = h("div", {"class": "fill", style: {left: (v >= 0 ? 50 : 50 - share) + "%", width: share + "%",
+      background: v >= 0 ? GN.PALETTE[5] : GN.PALETTE[0]}});
+    var text = (v >= 0 ? "+" : "") + GN.fmt(v) + (c.standard_error ? " ± " + GN.fmt(c.standard_error[i], 2) : "");
+    rows.push(h("tr", {}, [h("td", {"class": "name", text: c.names[i]}), h("td", {text: text}),
+      h("td", {"class": "bar"}, [h("div", {"class": "axis", style: {left: "50%"}}), fill])]));
+  });
+  rows.push(h("tr", {}, [h("th", {text: what}), h("th", {text: GN.fmt(c.output)}), h("th", {})]));
+  GN.fill(el, [h("p", {"class": "note", text: t("Row") + " " + (c.row + 1) + ": " +
+    t("base + the contributions = the output for this row.")}),
+    h("table", {"class": "why"}, rows), h("p", {"class": "note", text: c.note})]);
+};
+
 GN.gradTable = function (el, rows, t, note) {
   var h = GN.h;
   if (!rows) { GN.fill(el, note ? [h("p", {"class": "note", text: note})] : []); return; }
