@@ -359,3 +359,24 @@ def test_regression_contributions_are_in_the_targets_units(session):
     assert c["output"] == pytest.approx(expected, rel=1e-5) and not c["classes"]
     assert c["base"] + sum(c["values"]) == pytest.approx(c["output"], abs=1e-9)
     assert 300 < c["base"] < 1200  # the mean of 500s and 1000s, not standardised units
+
+
+@pytest.mark.parametrize("x,y", [(0, 3), (2, 2)])
+def test_plane_outputs_equal_the_forward_pass_over_the_plane(x, y):
+    """The first layer's weighted sums as a plane (two columns instead of every input:
+    MNIST's network redraws ten times a second) give what the full forward pass gives."""
+    from glassnet.layers import Dense, Dropout, Normalization
+
+    import glassnet
+
+    rng = np.random.default_rng(0)
+    data = rng.normal([5, 3000, -1, 40], [1, 900, 0.3, 9], size=(60, 4))
+    norm = Normalization()
+    norm.adapt(data)
+    model = glassnet.Sequential([norm, Dense(6, "tanh"), Dropout(0.3), Dense(3, "softmax")],
+                                input_dim=4, seed=1, dtype="float64")
+    view = frames.default_view(data, x, y)
+    fast = frames.plane_outputs(model, view, 17)
+    slow = frames.layer_outputs(model, frames.plane(view, 17, model.dtype))
+    for index in (1, 2, 3):
+        np.testing.assert_allclose(fast[index], slow[index], rtol=1e-10, atol=1e-12)
