@@ -94,3 +94,50 @@ def test_console_lines_are_japanese(runs, capsys):
     said = capsys.readouterr()
     assert english_words(said.out + said.err, LAB_NAMES + APARTMENT_NAMES + [str(folder)]) \
         == []
+
+
+def _ranges(css):
+    """The (low, high) code points of the first unicode-range in ``css``."""
+    text = re.search(r"unicode-range:\s*([^;]+);", css).group(1)
+    out = []
+    for part in text.split(","):
+        low, _dash, high = part.strip().removeprefix("U+").partition("-")
+        out.append((int(low, 16), int(high or low, 16)))
+    return out
+
+
+def test_the_report_embeds_every_glyph_a_bare_machine_lacks(tmp_path):
+    """γ-GTP, 面積(㎡) and Japanese names come with their glyphs in the page itself."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from glassnet.report.html import Report
+
+    report = Report("検査")
+    report.table(["γ-GTP", "面積(㎡)", "結果"], [[1.0, 2.0, "陽性"]])
+    page = report.render()
+    face = re.search(r"@font-face\{[^}]+\}", page).group(0)
+    font = TTFont(io.BytesIO(base64.b64decode(re.search(r"base64,([^)]+)\)", face).group(1))))
+    cmap = font.getBestCmap()
+    for ch in "γ㎡検査結果陽性":
+        assert ord(ch) in cmap and any(lo <= ord(ch) <= hi for lo, hi in _ranges(face)), ch
+
+
+def test_the_playground_serves_the_font_for_squared_units_and_greek():
+    import importlib.util
+    import os
+
+    from fontTools.ttLib import TTFont
+
+    static = os.path.join(os.path.dirname(importlib.util.find_spec(
+        "glassnet.playground").origin), "static")
+    css = open(os.path.join(static, "style.css"), encoding="utf-8").read()
+    ranges = _ranges(css)
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    cmap = TTFont(os.path.join(os.path.dirname(spec.origin), "fonts", "ipaexg.ttf")).getBestCmap()
+    for ch in "㎡γ∝体長鯛":
+        assert any(lo <= ord(ch) <= hi for lo, hi in ranges) and ord(ch) in cmap, ch
+    # "Show the Python" and the hover formulas are monospace: the face is in their list too
+    assert css.count('"DejaVu Sans Mono", "glassnet-ja", monospace') >= 2

@@ -31,7 +31,6 @@ import time
 from ..base.errors import ConfigError
 from ..base.validation import check_number
 from .journal import JOURNAL, Journal, read_journal, trial_key
-from .reading import fit_reading
 from .trial import data_key, load_split, run_trial, score
 
 
@@ -361,35 +360,3 @@ def _dask_client(scheduler, jobs):
                           f"{WAIT_FOR_WORKERS} s; start workers with `dask worker "
                           f"{scheduler} --nthreads 1`") from None
     return client, None
-
-
-def describe(status) -> str:
-    """A console line: counts, the trial that finished, its settings and score, the best
-    so far and the ETA."""
-    counts = (f"[{status['done']}/{status['total']} done, {status['running']} running, "
-              f"{status['left']} left]")
-    r = status["result"]
-    parts = [counts]
-    if r is not None:
-        searched = ", ".join(f"{SHORT.get(k, k)} {v:.3g}" for k, v in
-                             r["spec"].get("search", {}).items())
-        label = fit_reading(r)["label"]  # the word the report will use
-        if label == "pruned":
-            label = f"stopped by the median rule at epoch {len(r['history']['loss'])}"
-        parts.append(f"{r['name']}: {searched + ', ' if searched else ''}"
-                     f"score {score(r):.4g}, {label}, {r['seconds']:.1f} s")
-    if status["best"]:
-        parts.append(f"best {status['best']['name']} ({status['best']['score']:.4g})")
-    eta = status["eta"]
-    parts.append("ETA " + ("--" if eta is None else _clock(eta)))
-    return " | ".join(parts)
-
-
-SHORT = {"learning_rate": "lr"}  # searched settings in a console line and table heading
-
-
-def _clock(seconds) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else \
-        f"{rest // 60}:{rest % 60:02d}"

@@ -52,6 +52,9 @@ pre{overflow-x:auto;background:#f7f7f7;padding:.6em;font-size:.85em}
 .note{color:#555;font-size:.9em}
 """
 
+#: characters from here up are served from the embedded font (Greek onwards): a reader
+#: without Japanese fonts may lack γ or ㎡ too
+FONT_FROM = 0x0370
 LIST_LIMIT = 12  # longer lists (784 pixel names) fold into a <details> with a count
 
 
@@ -180,13 +183,15 @@ class Report:
 
 
 def _font_face(text: str) -> str:
-    """An embedded font with just the Japanese characters the report uses.
+    """An embedded font with just the Japanese characters (and Greek letters, arrows,
+    maths signs and squared units such as γ, ∝ and ㎡: everything from ``FONT_FROM`` up)
+    the report uses.
 
     The report must show 体長 or 鯛 on any machine, including one without Japanese
     fonts; the bundled IPAexGothic is cut down (fontTools ships with matplotlib) to
     the characters present, which keeps the file small.
     """
-    wide = sorted({ch for ch in text if ord(ch) >= 0x2E80})
+    wide = sorted({ch for ch in text if ord(ch) >= FONT_FROM})
     if not wide:
         return ""
     try:
@@ -210,7 +215,7 @@ def _font_face(text: str) -> str:
     # unicode-range: the embedded face serves only the wide characters; Latin text
     # keeps the reader's usual font.
     return ('@font-face{font-family:"glassnet-ja";font-display:block;'
-            "unicode-range:U+2E80-FFFF;"
+            "unicode-range:U+0370-FFFF;"
             f'src:url(data:font/ttf;base64,{data}) format("truetype")}}')
 
 
