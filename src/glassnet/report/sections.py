@@ -33,9 +33,9 @@ def data_story(train, test, settings: dict) -> dict:
         story[_("Description")] = info["description"]
     if info.get("sheet"):
         sheets = info.get("sheets") or [info["sheet"]]
-        story[_("Sheet")] = _("{sheet} ({number} of {count}: {sheets})").format(
-            sheet=info["sheet"], number=sheets.index(info["sheet"]) + 1
-            if info["sheet"] in sheets else 1, count=len(sheets), sheets=", ".join(sheets))
+        story[_("Sheet")] = (_("{sheet} ({number} of {count}: {sheets})").format(
+            sheet=info["sheet"], number=sheets.index(info["sheet"]) + 1, count=len(sheets),
+            sheets=", ".join(sheets)) if info["sheet"] in sheets else info["sheet"])
     if info.get("encoding"):
         given = settings.get("encoding")
         story[_("Encoding")] = (_("{encoding} (given)") if given else
