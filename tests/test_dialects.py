@@ -178,3 +178,25 @@ def test_decimal_marks_and_numbers():
     assert csv_bytes(["x"], [["-13,64"], [np.float32(-1.5)]],
                      output_dialect({"delimiter": ";", "decimal": ","})) == \
         "\ufeffx\n-13,64\n-1,5\n".encode()
+
+
+@pytest.mark.parametrize("dialect", ["semicolon-comma", "cp932"])
+def test_class_probabilities_read_back_as_the_same_numbers(dialect, tmp_path, capsys):
+    source = write_sheet(tmp_path / "物件.csv", dialect)
+    code = run(["train", source, "--target", "区", "--hidden", "3", "--epochs", "20",
+                "--no-figures", "--out", str(tmp_path / "run")])
+    assert code == 0, capsys.readouterr().err
+    model = load_model(str(tmp_path / "run" / "model.glassnet"))
+    out = tmp_path / "p.csv"
+    result = predict_csv(model, source, out)
+    header, rows, detected = read_table(out)
+    assert header[-4:] == ["p_中央区", "p_北区", "p_港区", "predicted"]
+    comma = DIALECTS[dialect][3] == ","
+    read = np.array([[parse_number(c, comma) for c in row[-4:-1]] for _, row in rows],
+                    dtype=np.float32)
+    assert result.probabilities.dtype == np.float32
+    np.testing.assert_array_equal(read, result.probabilities)
+    assert max(len(row[-2]) for _, row in rows) <= 12  # 0,33288 not 0.3328799903392792
+    classes = [name[2:] for name in header[-4:-1]]
+    assert [row[-1] for _, row in rows] == [classes[i] for i in
+                                            result.probabilities.argmax(axis=1)]

@@ -228,3 +228,38 @@ def test_reduce_lr_state_reset_across_fit_calls(keras_data):
     reduce_lr.best, reduce_lr.wait, reduce_lr.cooldown_counter = 0.5, 3, 2
     reduce_lr.on_train_begin()
     assert reduce_lr.best is None and reduce_lr.wait == 0 and reduce_lr.cooldown_counter == 0
+
+
+# keras/src/callbacks/csv_logger_test.py ---------------------------------------------------
+def test_csv_logger_separator_append_reuse_and_validation_freq(tmp_path):
+    """CSVLoggerTest.test_CSVLogger: a tab separator; appending skips the header; a reused
+    logger keeps appending; with validation_freq=3 every row has val_loss, "NA" where
+    the epoch was not validated."""
+    rng = np.random.default_rng(1337)
+    x, y = rng.random((10, 3)), rng.random((10, 1))
+    x_val, y_val = rng.random((10, 3)), rng.random((10, 1))
+    path = tmp_path / "log.tsv"
+
+    def make_model():
+        net = Sequential([Dense(2, "relu"), Dense(1)], input_dim=3, seed=0)
+        net.compile("sgd", "mse", metrics=["mse"])
+        return net
+
+    make_model().fit(x, y, batch_size=4, validation_data=(x_val, y_val), epochs=1, verbose=0,
+                     callbacks=[callbacks.CSVLogger(path, separator="\t")])
+    logger = callbacks.CSVLogger(path, separator="\t", append=True)
+    net = make_model()
+    net.fit(x, y, batch_size=4, validation_data=(x_val, y_val), epochs=1, verbose=0,
+            callbacks=[logger])
+    net.fit(x, y, batch_size=4, validation_data=(x_val, y_val), epochs=2, verbose=0,
+            callbacks=[logger])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5 and all(line.count("\t") == 4 for line in lines)
+    assert " ".join(lines).count("epoch") == 1
+    history = make_model().fit(x, y, batch_size=4, validation_data=(x_val, y_val),
+                               validation_freq=3, epochs=5, verbose=0,
+                               callbacks=[callbacks.CSVLogger(path, separator="\t")])
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    assert [row["val_loss"] for row in rows] == [
+        "NA", "NA", str(history.history["val_loss"][0]), "NA", "NA"]
+    assert len(history.history["val_loss"]) == 1 and len(history.history["loss"]) == 5

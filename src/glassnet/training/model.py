@@ -236,11 +236,13 @@ class Sequential(Structure):
 
     def fit(self, x, y=None, epochs=1, batch_size=None, validation_data=None,
             validation_split=0.0, shuffle=True, verbose=1, callbacks=None, gradient="analytic",
-            initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None):
+            initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None,
+            validation_freq=1):
         # (its docstring is Trainer.fit's, set below the class)
         return Trainer(self).fit(x, y, epochs, batch_size, validation_data, validation_split,
                                  shuffle, verbose, callbacks, gradient, initial_epoch,
-                                 validation_method, sample_weight, class_weight)
+                                 validation_method, sample_weight, class_weight,
+                                 validation_freq)
 
     def evaluate(self, x, y=None, batch_size=None, verbose=0, return_dict=False,
                  sample_weight=None):
