@@ -82,7 +82,7 @@ def encode_target(texts, lines, task, path, name, max_classes=MAX_CLASSES, decim
         raise DataError(f"{where}: the target has {len(names)} distinct labels, more than "
                         f"the {max_classes} classes allowed; is it an ID or a free-text "
                         "column? Choose another target column, or raise the cap with "
-                        "max_classes=... (--max-classes)")
+                        "max_classes=...")
     if len(names) < 2:
         raise DataError(f"{where}: the target has only one class ({names[0]!r}); "
                         "classification needs at least two")
