@@ -380,3 +380,15 @@ def test_plane_outputs_equal_the_forward_pass_over_the_plane(x, y):
     slow = frames.layer_outputs(model, frames.plane(view, 17, model.dtype))
     for index in (1, 2, 3):
         np.testing.assert_allclose(fast[index], slow[index], rtol=1e-10, atol=1e-12)
+
+
+def test_the_first_plane_shows_measurements_not_the_levels_of_a_text_column(session):
+    """A text column first (産地) becomes 0/1 inputs 産地=…; the page opens on the first
+    two measured columns instead of two of those indicators."""
+    rows = ["産地,タンパク質(g),アミロース(%),品種"] + [
+        f"{['秋田', '新潟', '宮城'][i % 3]},{6 + i % 5 / 10},{17 + i % 7 / 3},"
+        f"{['あきたこまち', 'コシヒカリ'][i % 2]}" for i in range(30)]
+    session.set_upload("米.csv", "\n".join(rows).encode("utf-8"))
+    info = session.setup({"data": {"source": "upload", "target": "品種"}, "spec": {}})
+    names = [info["features"][info["view"][axis]] for axis in ("x", "y")]
+    assert names == ["タンパク質(g)", "アミロース(%)"], info["features"]

@@ -106,7 +106,9 @@ def sheet_line(info) -> str:
     from ..base.i18n import _
 
     sheets = info.get("sheets") or [info["sheet"]]
-    number = sheets.index(info["sheet"]) + 1 if info["sheet"] in sheets else 1
+    if info["sheet"] not in sheets:
+        return terminal(_("sheet: {sheet} (a hidden sheet)").format(sheet=info["sheet"]))
+    number = sheets.index(info["sheet"]) + 1
     return terminal(_("sheet: {sheet} ({number} of {count}: {sheets})").format(
         sheet=info["sheet"], number=number, count=len(sheets), sheets=", ".join(sheets)))
 

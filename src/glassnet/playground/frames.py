@@ -56,6 +56,15 @@ def _plane(view, size):
     return rows
 
 
+def measured_pair(features) -> tuple[int, int]:
+    """The first two columns that are measurements, not 0/1 indicators of a text
+    column's levels (産地=秋田): the plane a newcomer wants to see first."""
+    n = features.shape[1]
+    binary = [bool(np.isin(features[:, k], (0.0, 1.0)).all()) for k in range(n)]
+    pair = ([k for k in range(n) if not binary[k]] + [k for k in range(n) if binary[k]])[:2]
+    return (pair[0], pair[1]) if n > 1 else (0, 0)
+
+
 def default_view(features, x=0, y=1):
     """Both axes padded by 10 %, other features held at their mean."""
     x = min(x, features.shape[1] - 1)

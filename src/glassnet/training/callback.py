@@ -49,8 +49,12 @@ class History(Callback):
 
     def with_extras(self) -> dict[str, list]:
         """The logs plus ``learning_rate`` and ``epoch_time`` per epoch (for reports)."""
-        extras = {"learning_rate": self.learning_rates, "epoch_time": self.epoch_times}
-        return {**{k: list(v) for k, v in extras.items() if v}, **self.history}
+        merged = dict(self.history)  # a logged learning_rate (a scheduler's) comes first
+        for key, values in (("learning_rate", self.learning_rates),
+                            ("epoch_time", self.epoch_times)):
+            if values:
+                merged.setdefault(key, list(values))
+        return merged
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
