@@ -22,6 +22,7 @@ COMMANDS = {
                "{tmp}/search"],
     "datasets": ["datasets"],
     "export": ["export", "{model}", "--out", "{tmp}/model.onnx"],
+    "explain": ["explain", "{model}", "{tmp}/labelled.csv", "--out", "{tmp}/why"],
     "demo": ["demo", "--epochs", "5", "--out", "{tmp}/demo"],
 }
 

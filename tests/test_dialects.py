@@ -178,3 +178,47 @@ def test_decimal_marks_and_numbers():
     assert csv_bytes(["x"], [["-13,64"], [np.float32(-1.5)]],
                      output_dialect({"delimiter": ";", "decimal": ","})) == \
         "\ufeffx\n-13,64\n-1,5\n".encode()
+
+
+@pytest.mark.parametrize("dialect", ["semicolon-comma", "cp932"])
+def test_class_probabilities_read_back_as_the_same_numbers(dialect, tmp_path, capsys):
+    source = write_sheet(tmp_path / "物件.csv", dialect)
+    code = run(["train", source, "--target", "区", "--hidden", "3", "--epochs", "20",
+                "--no-figures", "--out", str(tmp_path / "run")])
+    assert code == 0, capsys.readouterr().err
+    model = load_model(str(tmp_path / "run" / "model.glassnet"))
+    out = tmp_path / "p.csv"
+    result = predict_csv(model, source, out)
+    header, rows, detected = read_table(out)
+    assert header[-4:] == ["p_中央区", "p_北区", "p_港区", "predicted"]
+    comma = DIALECTS[dialect][3] == ","
+    read = np.array([[parse_number(c, comma) for c in row[-4:-1]] for _, row in rows],
+                    dtype=np.float32)
+    assert result.probabilities.dtype == np.float32
+    np.testing.assert_array_equal(read, result.probabilities)
+    assert max(len(row[-2]) for _, row in rows) <= 12  # 0,33288 not 0.3328799903392792
+    classes = [name[2:] for name in header[-4:-1]]
+    assert [row[-1] for _, row in rows] == [classes[i] for i in
+                                            result.probabilities.argmax(axis=1)]
+
+
+def test_the_playgrounds_downloads_follow_the_upload(tmp_path, capsys):
+    from glassnet.data import load_csv
+    from glassnet.playground.exports import coefficients_csv, predictions_csv
+
+    source = write_sheet(tmp_path / "wohnungen.csv", "semicolon-comma", sheet_rows(12))
+    model = train(source, tmp_path / "run", capsys)
+    data = load_csv(source, target="価格(万円)")
+    raw = predictions_csv(model, data, np.ones(len(data), dtype=bool))
+    path = tmp_path / "download.csv"
+    path.write_bytes(raw)
+    header, rows, detected = read_table(path)
+    assert raw.startswith(b"\xef\xbb\xbf") and header[-1] == "価格(万円) (true)"
+    assert (detected["delimiter"], detected["decimal"]) == (";", ",")
+    assert [parse_number(row[-1], True) for _, row in rows] == list(data.labels[:, 0])
+    # the coefficients: one table per layer, stacked, with the same conventions
+    lines = coefficients_csv(model, data).decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("layer;cell;bias;")
+    dense = [layer for layer in model.layers if hasattr(layer, "kernel")][0]
+    first = lines[2].split(";")
+    assert np.float32(parse_number(first[2], True)) == dense.bias[0]

@@ -8,9 +8,9 @@ import sys
 
 import numpy as np
 import pytest
+from glassnet.layers import BatchNormalization, Dense, Dropout, LeakyReLU, Normalization
 
 import glassnet
-from glassnet.layers import BatchNormalization, Dense, Dropout, LeakyReLU, Normalization
 
 pytestmark = pytest.mark.parity
 os.environ.setdefault("KERAS_BACKEND", "torch")

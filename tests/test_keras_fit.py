@@ -151,3 +151,115 @@ def test_early_stopping_on_per_class_f1_says_what_to_monitor(data):
     with pytest.raises(ConfigError, match="one per class.*average='macro'"):
         net.fit(x, np.eye(2)[y], epochs=2, verbose=0,
                 callbacks=[callbacks.EarlyStopping("f1_score", patience=1)])
+
+
+# keras/src/callbacks/learning_rate_scheduler_test.py, reduce_lr_on_plateau_test.py ----
+@pytest.fixture
+def keras_data():
+    """test_utils.get_test_data(train_samples=10, test_samples=10, input_shape=(3,),
+    num_classes=2) with one-hot labels, and Sequential([Dense(5), Dense(2)])."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(20, 3))
+    y = np.eye(2)[rng.integers(0, 2, 20)]
+    return x[:10], y[:10], x[10:], y[10:]
+
+
+def keras_model(optimizer="sgd"):
+    net = Sequential([Dense(5), Dense(2)], input_dim=3, seed=0)
+    net.compile(optimizer, "mse")
+    return net
+
+
+def test_scheduler_updates_learning_rate(keras_data):
+    """LearningRateSchedulerTest.test_updates_learning_rate (a one-argument schedule)."""
+    net = keras_model()
+    net.fit(*keras_data[:2], epochs=1, verbose=0, callbacks=[
+        callbacks.LearningRateScheduler(lambda step: 1.0 / (2.0 + step))])
+    assert net.optimizer.learning_rate == 0.5
+
+
+def test_scheduler_dependent_on_previous_learning_rate(keras_data):
+    net = keras_model(optimizers.Adam(0.03))
+    net.fit(*keras_data[:2], epochs=2, verbose=0, callbacks=[
+        callbacks.LearningRateScheduler(lambda step, lr: lr / 2)])
+    assert net.optimizer.learning_rate == pytest.approx(0.03 / 4.0)
+
+
+def test_scheduler_learning_rate_in_history(keras_data):
+    history = keras_model().fit(*keras_data[:2], epochs=1, verbose=0, callbacks=[
+        callbacks.LearningRateScheduler(lambda step, lr: 0.5)])
+    assert type(history.history["learning_rate"][0]) is float
+    assert history.history["learning_rate"][0] == 0.5
+
+
+@pytest.mark.parametrize("callback", [
+    lambda: callbacks.LearningRateScheduler(lambda step, lr: lr / 2),
+    lambda: callbacks.ReduceLROnPlateau(patience=1, factor=0.1, monitor="val_loss",
+                                        min_delta=100)])
+def test_throws_when_optimizer_has_schedule(keras_data, callback):
+    """Both tests' test_throws_when_optimizer_has_schedule."""
+    x, y, x_val, y_val = keras_data
+    net = keras_model(optimizers.Adam(optimizers.schedules.PolynomialDecay(
+        initial_learning_rate=0.1, decay_steps=10)))
+    with pytest.raises(TypeError, match="This optimizer was created with a "
+                                        "`LearningRateSchedule`"):
+        net.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0,
+                callbacks=[callback()])
+
+
+@pytest.mark.parametrize("settings, epochs, expected", [
+    ({"min_delta": 100}, 2, 0.01),                    # test_reduces_lr_with_model_fit
+    ({"min_delta": 10, "min_lr": 0.005}, 4, 0.005),   # test_honors_min_lr
+    ({"min_delta": 100, "cooldown": 2}, 4, 0.001),    # test_cooldown
+])
+def test_reduce_lr_on_plateau(keras_data, settings, epochs, expected):
+    x, y, x_val, y_val = keras_data
+    net = keras_model(optimizers.Adam(0.1))
+    net.fit(x, y, validation_data=(x_val, y_val), epochs=epochs, verbose=0, callbacks=[
+        callbacks.ReduceLROnPlateau(patience=1, factor=0.1, monitor="val_loss", **settings)])
+    assert net.optimizer.learning_rate == pytest.approx(expected)
+
+
+def test_reduce_lr_state_reset_across_fit_calls(keras_data):
+    reduce_lr = callbacks.ReduceLROnPlateau(patience=1, factor=0.1, monitor="loss",
+                                            min_delta=0, cooldown=2)
+    reduce_lr.set_model(keras_model())
+    reduce_lr.on_train_begin()
+    reduce_lr.best, reduce_lr.wait, reduce_lr.cooldown_counter = 0.5, 3, 2
+    reduce_lr.on_train_begin()
+    assert reduce_lr.best is None and reduce_lr.wait == 0 and reduce_lr.cooldown_counter == 0
+
+
+# keras/src/callbacks/csv_logger_test.py ---------------------------------------------------
+def test_csv_logger_separator_append_reuse_and_validation_freq(tmp_path):
+    """CSVLoggerTest.test_CSVLogger: a tab separator; appending skips the header; a reused
+    logger keeps appending; with validation_freq=3 every row has val_loss, "NA" where
+    the epoch was not validated."""
+    rng = np.random.default_rng(1337)
+    x, y = rng.random((10, 3)), rng.random((10, 1))
+    x_val, y_val = rng.random((10, 3)), rng.random((10, 1))
+    path = tmp_path / "log.tsv"
+
+    def make_model():
+        net = Sequential([Dense(2, "relu"), Dense(1)], input_dim=3, seed=0)
+        net.compile("sgd", "mse", metrics=["mse"])
+        return net
+
+    make_model().fit(x, y, batch_size=4, validation_data=(x_val, y_val), epochs=1, verbose=0,
+                     callbacks=[callbacks.CSVLogger(path, separator="\t")])
+    logger = callbacks.CSVLogger(path, separator="\t", append=True)
+    net = make_model()
+    net.fit(x, y, batch_size=4, validation_data=(x_val, y_val), epochs=1, verbose=0,
+            callbacks=[logger])
+    net.fit(x, y, batch_size=4, validation_data=(x_val, y_val), epochs=2, verbose=0,
+            callbacks=[logger])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5 and all(line.count("\t") == 4 for line in lines)
+    assert " ".join(lines).count("epoch") == 1
+    history = make_model().fit(x, y, batch_size=4, validation_data=(x_val, y_val),
+                               validation_freq=3, epochs=5, verbose=0,
+                               callbacks=[callbacks.CSVLogger(path, separator="\t")])
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    assert [row["val_loss"] for row in rows] == [
+        "NA", "NA", str(history.history["val_loss"][0]), "NA", "NA"]
+    assert len(history.history["val_loss"]) == 1 and len(history.history["loss"]) == 5

@@ -392,3 +392,14 @@ def test_string_metrics_are_the_losses_averaged(name, loss):
     per_sample = losses.get(loss).per_sample(y_true, y_pred)
     assert value == pytest.approx((per_sample * w).sum() / w.sum(), rel=1e-12)
     assert metrics.get(name).name == name and model.metrics[0][0] == name
+
+
+def test_weighted_top_k():
+    """confusion_metrics_test.PrecisionTest.test_weighted_top_k: the second batch ties
+    three outputs at 0.2 for the third place, and only the first of them counts."""
+    p = metrics.Precision(top_k=3)
+    p(np.array([[0, 1, 1, 0, 1]]), np.array([[0.2, 0.1, 0.4, 0, 0.2]]),
+      sample_weight=np.array([[1, 4, 2, 3, 5]]))
+    result = p(np.array([1, 0, 1, 1, 1]), np.array([0.2, 0.6, 0.4, 0.2, 0.2]),
+               sample_weight=np.array(3))
+    assert result == pytest.approx(((2 + 5) + (3 + 3)) / ((1 + 2 + 5) + (3 + 3 + 3)))

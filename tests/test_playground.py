@@ -359,3 +359,36 @@ def test_regression_contributions_are_in_the_targets_units(session):
     assert c["output"] == pytest.approx(expected, rel=1e-5) and not c["classes"]
     assert c["base"] + sum(c["values"]) == pytest.approx(c["output"], abs=1e-9)
     assert 300 < c["base"] < 1200  # the mean of 500s and 1000s, not standardised units
+
+
+@pytest.mark.parametrize("x,y", [(0, 3), (2, 2)])
+def test_plane_outputs_equal_the_forward_pass_over_the_plane(x, y):
+    """The first layer's weighted sums as a plane (two columns instead of every input:
+    MNIST's network redraws ten times a second) give what the full forward pass gives."""
+    from glassnet.layers import Dense, Dropout, Normalization
+
+    import glassnet
+
+    rng = np.random.default_rng(0)
+    data = rng.normal([5, 3000, -1, 40], [1, 900, 0.3, 9], size=(60, 4))
+    norm = Normalization()
+    norm.adapt(data)
+    model = glassnet.Sequential([norm, Dense(6, "tanh"), Dropout(0.3), Dense(3, "softmax")],
+                                input_dim=4, seed=1, dtype="float64")
+    view = frames.default_view(data, x, y)
+    fast = frames.plane_outputs(model, view, 17)
+    slow = frames.layer_outputs(model, frames.plane(view, 17, model.dtype))
+    for index in (1, 2, 3):
+        np.testing.assert_allclose(fast[index], slow[index], rtol=1e-10, atol=1e-12)
+
+
+def test_the_first_plane_shows_measurements_not_the_levels_of_a_text_column(session):
+    """A text column first (産地) becomes 0/1 inputs 産地=…; the page opens on the first
+    two measured columns instead of two of those indicators."""
+    rows = ["産地,タンパク質(g),アミロース(%),品種"] + [
+        f"{['秋田', '新潟', '宮城'][i % 3]},{6 + i % 5 / 10},{17 + i % 7 / 3},"
+        f"{['あきたこまち', 'コシヒカリ'][i % 2]}" for i in range(30)]
+    session.set_upload("米.csv", "\n".join(rows).encode("utf-8"))
+    info = session.setup({"data": {"source": "upload", "target": "品種"}, "spec": {}})
+    names = [info["features"][info["view"][axis]] for axis in ("x", "y")]
+    assert names == ["タンパク質(g)", "アミロース(%)"], info["features"]

@@ -339,3 +339,55 @@ def test_the_page_loads_without_csp_violations_or_missing_files(browser, base):
     page.wait_for_timeout(300)
     assert problems == []
     page.close()
+
+
+def test_network_labels_are_whole_and_inside_the_drawing(page, tmp_path):
+    """Issue 28: "ク質(" and "あきた" were all the page showed of タンパク質(g) and
+    あきたこまち. Every label the network drawing writes is recorded with its box."""
+    rng = np.random.default_rng(5)
+    lines = ["タンパク質(g),アミロース(%),品種"]
+    for name, (p, a) in {"あきたこまち": (6.2, 17.5), "コシヒカリ": (6.0, 16.5),
+                         "ひとめぼれ": (6.8, 19.0)}.items():
+        lines += [f"{rng.normal(p, .3):.2f},{rng.normal(a, .8):.1f},{name}" for _ in range(20)]
+    path = tmp_path / "米.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page.set_input_files("#file", str(path))
+    wait_for(page, "GN.info && GN.info.target === '品種'")
+    wait_frame(page, "f.step === 0")
+    page.evaluate("document.fonts.ready")
+    page.evaluate("""(() => {
+        var canvas = document.getElementById('net'), ctx = canvas.getContext('2d');
+        window.drawn = [];
+        var fill = ctx.fillText;
+        ctx.fillText = function (text, x, y) {
+          var width = ctx.measureText(text).width, align = ctx.textAlign;
+          var left = align === 'right' ? x - width : align === 'center' ? x - width / 2 : x;
+          window.drawn.push([String(text), left, left + width, canvas.clientWidth]);
+          return fill.apply(ctx, arguments);
+        };
+    })()""")
+    page.set_viewport_size({"width": 1399, "height": 1000})  # a resize redraws
+    page.wait_for_timeout(300)
+    steps(page, 1)
+    drawn = page.evaluate("window.drawn")
+    texts = {t for t, *_ in drawn}
+    assert {"タンパク質(g)", "アミロース(%)", "あきたこまち", "コシヒカリ", "ひとめぼれ"} <= texts
+    for text, left, right, width in drawn:
+        assert left >= 0 and right <= width + 0.5, f"{text!r} drawn from {left} to {right}"
+
+
+def test_a_price_sheet_ticks_the_inputs_the_command_line_takes(page, tmp_path):
+    """番号 (an ID) unticked, 区 (text) ticked, and the "4,719" price column a number target."""
+    from .test_price_sheet import price_sheet
+
+    path = tmp_path / "価格.csv"
+    price_sheet(path, n=120, blank=0.0)
+    page.set_input_files("#file", str(path))
+    wait_for(page, "GN.info && GN.info.target === '価格(万円)'")
+    ticked = page.evaluate("Array.from(document.querySelectorAll('#features input'))"
+                           ".filter(b => b.checked).map(b => b.value)")
+    assert ticked == ["面積(m2)", "築年数", "駅徒歩(分)", "区"]
+    wait_for(page, "GN.info.features.length === 7")  # 3 numbers and 4 wards
+    assert page.evaluate("GN.info.classes") in (None, [])
+    page.screenshot(path=os.path.join(os.environ.get("GLASSNET_SCREENSHOTS", str(tmp_path)),
+                                      "price-sheet.png"))

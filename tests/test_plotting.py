@@ -203,9 +203,10 @@ def _texts(fig):
 
 def test_network_diagram_counts_in_the_singular_and_names_a_logistic_output():
     """Issue 28: "1 outputs"; one sigmoid output of two classes is the second class's p."""
+    from glassnet.layers import Dense
+
     from glassnet import Sequential
     from glassnet.base.i18n import language
-    from glassnet.layers import Dense
 
     model = Sequential([Dense(3, "tanh"), Dense(1, "sigmoid")], input_dim=2, seed=0)
     model.info.update(feature_names=["体長", "体重"], class_names=["いいえ", "はい"])

@@ -66,7 +66,7 @@ def test_every_run_figure_of_image_data(digits):
     made = {name: (fig, caption) for name, fig, caption in
             selection.run_figures(model, train, test, history, recorder)}
     assert list(made) == ["data", "learning-curves", "coefficients", "first-layer-weights",
-                          "decision-regions", "probability-maps", "network"]
+                          "decision-regions", "probability-maps", "roc-pr", "network"]
     fig = made["data"][0]
     assert fig.axes[0].get_xlabel().startswith("principal component 1 (")
     assert len({tuple(c.get_facecolor()[0]) for c in fig.axes[0].collections}) == 10

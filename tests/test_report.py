@@ -89,11 +89,16 @@ def test_report_tells_the_data_story_in_japanese(fish_run):
 def test_report_puts_pictures_first_and_links_every_figure(fish_run):
     page = (fish_run / "report.html").read_text(encoding="utf-8")
     first_table = page.index("<table")
-    figures = re.findall(r'<figure><a href="([^"]+)">', page)
-    assert figures[:2] == ["learning-curves.png", "decision-regions.png"]
+    # in columns; a figure's order (and a phone's) is its style="order:N" in its block
+    placed = re.findall(r'<figure style="order:(\d+)"><a href="([^"]+)">', page)
+    blocks = page.split('<div class="figures')[1:]
+    first = sorted((int(o), name) for o, name in re.findall(
+        r'<figure style="order:(\d+)"><a href="([^"]+)">', blocks[0]))
+    assert [name for _, name in first][:2] == ["learning-curves.png", "decision-regions.png"]
     assert page.index("decision-regions.png") < first_table
+    figures = [name for _, name in placed]
     # roc-pr: each class against the rest; importance: which inputs mattered
-    assert len(figures) == page.count("<figure>") == 9
+    assert len(figures) == page.count("<figure") == 9
     assert all((fish_run / name).is_file() for name in figures)
 
 
@@ -142,6 +147,21 @@ def test_report_fits_phone_and_desktop_screens(fish_run, tmp_path):
                 heights = page.evaluate("[...document.querySelectorAll('td.text')]"
                                         ".map(e => e.getBoundingClientRect().height)")
                 assert max(heights) < 40
+                # the first figures fill their columns evenly: no tall blank beside a
+                # short figure (issue 28); on a phone they stand in order, one column
+                ends = page.evaluate("[...document.querySelector('.figures')"
+                                     ".querySelectorAll('.figcol')].map(c => [...c.children]"
+                                     ".at(-1).getBoundingClientRect().bottom)")
+                tops = page.evaluate("[...document.querySelector('.figures')"
+                                     ".querySelectorAll('figure')]"
+                                     ".map(f => [+f.style.order, f.getBoundingClientRect()"
+                                     ".top])")
+                if width == 1400:
+                    block = page.evaluate("document.querySelector('.figures')"
+                                          ".getBoundingClientRect().height")
+                    assert len(ends) == 2 and max(ends) - min(ends) < 0.25 * block
+                else:
+                    assert [t for _, t in sorted(tops)] == sorted(t for _, t in tops)
                 page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=True)
         finally:
             chromium.close()
@@ -170,3 +190,25 @@ def test_wide_data_folds_long_lists_and_cuts_big_tables(tmp_path, rng):
     rows = list(csv.reader(open(tmp_path / "coefficients-dense-original-units.csv",
                                 encoding="utf-8-sig")))
     assert len(rows) == 1 + 45 and len(rows[0]) == 2 + 60  # the file has every number
+
+
+def _png(width, height):
+    """Just a PNG header: signature, IHDR length and type, width, height."""
+    return (b"\x89PNG\r\n\x1a\n" + (13).to_bytes(4, "big") + b"IHDR"
+            + width.to_bytes(4, "big") + height.to_bytes(4, "big"))
+
+
+def test_figures_are_dealt_to_the_shortest_column_and_keep_their_order():
+    """Learning curves (wide and short), decision regions (tall), ROC (short): the ROC
+    goes under the learning curves, beside the tall regions, not alone on a new row."""
+    from glassnet.report import Report
+
+    report = Report("t")
+    report.figures([(_png(1000, 450), "curves", None), (_png(600, 630), "regions", None),
+                    (_png(1000, 500), "roc", None)])
+    block = report.parts[-1]
+    columns = block.split('<div class="figcol">')[1:]
+    assert [re.findall(r'order:(\d)".*?<figcaption>(\w+)', c) for c in columns] == \
+        [[("0", "curves"), ("2", "roc")], [("1", "regions")]]
+    report.figures([(_png(1000, 450), "only", None)])  # one figure: one column
+    assert report.parts[-1].count('<div class="figcol">') == 1

@@ -231,3 +231,149 @@ def test_mlp_vs_poisson_glm_equivalent():
     assert net.loss_ == pytest.approx(mean_poisson_deviance(y, net.predict(X)) / 2, rel=1e-6)
     with pytest.raises(ValueError, match="negative which is not allowed for Poisson"):
         NetRegressor(loss="poisson").fit(X, -y)
+
+
+# More of test_mlp.py, as written there (data: its digits and regression sets) ----------
+def _digits(n_class):
+    from sklearn.preprocessing import MinMaxScaler
+
+    X, y = load_digits(n_class=n_class, return_X_y=True)
+    return MinMaxScaler().fit_transform(X[:200]), y[:200]
+
+
+def test_partial_fit_regression_equals_fit():
+    from sklearn.datasets import make_regression
+    from sklearn.preprocessing import scale
+
+    X, y = make_regression(n_samples=200, n_features=10, bias=20.0, noise=100.0,
+                           random_state=7)
+    y = scale(y)
+    for momentum in [0, 0.9]:
+        params = dict(solver="sgd", activation="relu", random_state=1,
+                      learning_rate_init=0.01, batch_size=X.shape[0], momentum=momentum)
+        pred1 = NetRegressor(max_iter=100, **params).fit(X, y).predict(X)
+        net = NetRegressor(**params)
+        for _ in range(100):
+            net.partial_fit(X, y)
+        np.testing.assert_allclose(pred1, net.predict(X))
+        assert net.score(X, y) > 0.65
+
+
+def test_partial_fit_classification_equals_fit():
+    for X, y in (_digits(3), _digits(2)):
+        pred1 = NetClassifier(solver="sgd", max_iter=100, random_state=1, tol=0, alpha=1e-5,
+                              learning_rate_init=0.2).fit(X, y).predict(X)
+        net = NetClassifier(solver="sgd", random_state=1, alpha=1e-5, learning_rate_init=0.2)
+        for _ in range(100):
+            net.partial_fit(X, y, classes=np.unique(y))
+        np.testing.assert_array_equal(pred1, net.predict(X))
+        assert net.score(X, y) > 0.95
+
+
+def test_partial_fit_errors():
+    with pytest.raises(ValueError):
+        NetClassifier(solver="sgd").partial_fit([[3, 2], [1, 6]], [1, 0], classes=[2])
+    assert not hasattr(NetClassifier(solver="lbfgs"), "partial_fit")
+
+
+@pytest.mark.parametrize("case", ["binary", "multiclass", "multilabel"])
+def test_predict_proba(case):
+    from sklearn.metrics import roc_auc_score
+
+    if case == "multilabel":
+        X, y = make_multilabel_classification(n_samples=50, random_state=0,
+                                              return_indicator=True)
+        net = NetClassifier(solver="lbfgs", hidden_layer_sizes=30, random_state=0).fit(X, y)
+        shape = y.shape
+    else:
+        X, y = _digits(2 if case == "binary" else 3)
+        X, y = (X[:50], y[:50]) if case == "binary" else (X[:10], y[:10])
+        net = NetClassifier(hidden_layer_sizes=5, random_state=1,
+                            activation="logistic" if case == "binary" else "relu").fit(X, y)
+        shape = (len(y), len(np.unique(y)))
+    proba, log_proba = net.predict_proba(X), net.predict_log_proba(X)
+    assert proba.shape == shape
+    np.testing.assert_array_equal(proba.argmax(axis=1), log_proba.argmax(axis=1))
+    np.testing.assert_allclose(log_proba, np.log(proba))
+    if case == "binary":
+        assert roc_auc_score(y, proba[:, 1]) == 1.0
+    if case == "multilabel":  # logistic cells, not a softmax
+        np.testing.assert_array_equal(proba > 0.5, y)
+        assert (proba.sum(1) - 1).dot(proba.sum(1) - 1) > 1e-10
+
+
+@pytest.mark.parametrize("cls", [NetClassifier, NetRegressor])
+def test_warm_start_full_iteration(cls):
+    """scikit-learn #16812: a warm-started fit runs max_iter epochs again."""
+    net = cls(hidden_layer_sizes=2, solver="sgd", warm_start=True, max_iter=3)
+    net.fit(X_IRIS, Y_IRIS)
+    assert net.n_iter_ == 3
+    net.fit(X_IRIS, Y_IRIS)
+    assert net.n_iter_ == 3
+
+
+@pytest.mark.parametrize("cls", [NetClassifier, NetRegressor])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_mlp_warm_start_no_convergence(cls, solver):
+    """scikit-learn #24764: warm starts stop at max_iter."""
+    net = cls(solver=solver, warm_start=True, early_stopping=False, max_iter=10,
+              n_iter_no_change=np.inf, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        net.fit(X_IRIS, Y_IRIS)
+    assert net.n_iter_ == 10
+    net.set_params(max_iter=20)
+    with pytest.warns(ConvergenceWarning):
+        net.fit(X_IRIS, Y_IRIS)
+    assert net.n_iter_ == 20
+
+
+def test_n_iter_no_change():
+    X, y = _digits(2)
+    for n_iter_no_change in [2, 5, 10]:
+        net = NetClassifier(tol=0.01, max_iter=3000, solver="sgd",
+                            n_iter_no_change=n_iter_no_change).fit(X[:100], y[:100])
+        assert net._no_improvement_count == n_iter_no_change + 1
+        assert net.n_iter_ < 3000
+
+
+@pytest.mark.parametrize("cls", [NetClassifier, NetRegressor])
+def test_preserve_feature_names(cls):
+    """scikit-learn #24846 (one class of y: fitted, as MLPClassifier)."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(data=rng.randn(10, 2), columns=["colname_a", "colname_b"])
+    y = pd.Series(data=np.full(10, 1), name="colname_y")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        cls(early_stopping=True, validation_fraction=0.2).fit(X, y)
+
+
+def test_minimum_input_sample_size():
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(n_samples=2, n_features=5, random_state=0)
+    with pytest.raises(ValueError, match="The validation set is too small"):
+        NetRegressor(early_stopping=True, random_state=0).fit(X, y)
+
+
+def test_learning_rate_warmstart():
+    """A warm start keeps the 'invscaling' clock: η = η0 / (t + 1)^power_t, t = 8 rows seen."""
+    X, y = [[3, 2], [1, 6], [5, 6], [-2, -4]], [1, 1, 1, 0]
+    for learning_rate in ["invscaling", "constant"]:
+        net = NetClassifier(solver="sgd", hidden_layer_sizes=4, learning_rate=learning_rate,
+                            max_iter=1, power_t=0.25, warm_start=True)
+        net.fit(X, y)
+        before = net._optimizer.learning_rate
+        net.fit(X, y)
+        after = net._optimizer.learning_rate
+        if learning_rate == "constant":
+            assert before == after
+        else:
+            assert net.learning_rate_init / pow(8 + 1, net.power_t) == after
+
+
+def test_adaptive_learning_rate():
+    net = NetClassifier(tol=0.5, max_iter=3000, solver="sgd", learning_rate="adaptive")
+    net.fit([[3, 2], [1, 6]], [1, 0])
+    assert net.max_iter > net.n_iter_
+    assert 1e-6 > net._optimizer.learning_rate

@@ -80,6 +80,29 @@ def test_progress_counts_and_best_so_far():
     assert f"score {score(results[0]):.4g}" in line
 
 
+def test_eta_comes_from_measured_trial_times_shared_by_the_workers(monkeypatch):
+    """Issue 28: compare estimated 3:51 for a 21 s run (the elapsed time, worker start-up
+    included, over the finished trials only, as if one worker did everything). Here the
+    trials say they took 100 s each, start-up 'takes' 50 s, and two workers share them."""
+    from glassnet.experiments import runner
+
+    clock = iter(range(0, 10_000, 50))
+    monkeypatch.setattr(runner.time, "monotonic", lambda: float(next(clock)))
+
+    def fake(self, specs):
+        for i, spec in enumerate(specs):
+            yield i, {"name": spec["name"], "seconds": 100.0, "history": {"val_loss": [0.5]},
+                      "spec": spec}
+
+    monkeypatch.setattr(runner.Sweep, "_execute", fake)
+    seen = []
+    specs = [{**MOONS, "name": f"trial {i}"} for i in range(5)]  # all of the same cost
+    with runner.Sweep(jobs=2, progress=seen.append, total=5) as sweep:
+        sweep.run(specs)
+    # 100 s a trial; after the first, 4 trials left on 2 workers: 200 s; then 3 on 2...
+    assert [s["eta"] for s in seen] == [None, 200.0, 150.0, 100.0, 100.0, 0.0]
+
+
 # -- a killed sweep resumes -------------------------------------------------------------
 KILLED = """
 import sys

@@ -272,3 +272,71 @@ def test_uploaded_bytes_read_like_the_file(tmp_path):
     uploaded = read_table("upload.xlsx", raw=raw)
     assert from_disk[0] == uploaded[0] and from_disk[1] == uploaded[1]
     assert io.BytesIO(raw).read(4) == b"PK\x03\x04"
+
+
+def test_every_command_reads_the_sheet_it_is_given(tmp_path, capsys):
+    """A workbook whose table is on its second sheet, behind a cover sheet: each command
+    that reads data (train, trace, explain, evaluate, compare, search) takes --sheet, by
+    name or by number; without it the first sheet is read and the message says what it
+    holds."""
+    book = openpyxl.Workbook()
+    book.active.title = "表紙"
+    book.active.append(["2024年 中古マンション価格"])
+    sheet = book.create_sheet("物件")
+    sheet.append(HEADER)
+    for row in price_rows(30, blanks=False):
+        sheet.append(row)
+    path = str(tmp_path / "book.xlsx")
+    book.save(path)
+    target = ["--target", "価格(万円)"]
+    code = run(["train", path, *target, "--out", str(tmp_path / "x")])
+    assert code == 2 and "book.xlsx, sheet '表紙' has a header but no data rows" in \
+        capsys.readouterr().err
+    out = tmp_path / "run"
+    assert run(["train", path, "--sheet", "物件", *target, "--epochs", "5", "--no-figures",
+                "--out", str(out)]) == 0
+    model = str(out / "model.glassnet")
+    capsys.readouterr()
+    assert run(["trace", model, "--input", path, "--sheet", "2"]) == 0
+    assert "line 2, 番号 1:" in capsys.readouterr().out  # Excel's row 2, the first row
+    assert run(["explain", model, path, "--sheet", "物件", "--rows", "1-2", "--out",
+                str(tmp_path / "explained")]) == 0
+    assert "explained 2 of 30 rows" in capsys.readouterr().out
+    assert run(["evaluate", model, path, "--sheet", "物件"]) == 0
+    assert "sheet: 物件 (2 of 2: 表紙, 物件)" in capsys.readouterr().out
+    assert run(["compare", path, "--sheet", "物件", *target, "--hidden", "2", "--hidden", "3",
+                "--epochs", "3", "--out", str(tmp_path / "compare")]) == 0
+    assert "sheet: 物件 (2 of 2: 表紙, 物件)" in capsys.readouterr().out
+    assert run(["search", path, "--sheet", "2", *target, "--trials", "2", "--epochs", "3",
+                "--out", str(tmp_path / "search")]) == 0
+    io_ = capsys.readouterr()
+    assert "results in" in io_.out and "sheet: 物件 (2 of 2" in io_.out, io_.err
+
+
+def test_the_report_tells_the_sheet_and_the_title(tmp_path, capsys):
+    path = make_workbook(tmp_path / "物件.xlsx", price_rows(30, blanks=False))
+    out = tmp_path / "run"
+    assert run(["train", path, "--target", "価格(万円)", "--epochs", "3", "--no-figures",
+                "--out", str(out)]) == 0, capsys.readouterr().err
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "物件 (1 of 2: 物件, メモ)" in html
+    assert "row 3 of the sheet (the rows above it were taken for a title)" in html
+
+
+def test_hidden_sheets_are_read_only_when_named(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.title = "計算用"
+    book.active.sheet_state = "hidden"  # a helper sheet the user does not see
+    book.active.append(["a"])
+    book.active.append([1])
+    for name in ("物件", "メモ"):
+        sheet = book.create_sheet(name)
+        sheet.append(HEADER)
+        for row in price_rows(5, blanks=False):
+            sheet.append(row)
+    path = str(tmp_path / "hidden.xlsx")
+    book.save(path)
+    assert workbook.sheet_names(path) == ["物件", "メモ"]  # the tabs as Excel shows them
+    assert read_table(path)[2]["sheet"] == "物件"  # the first visible sheet
+    assert read_table(path, sheet=2)[2]["sheet"] == "メモ"  # counted among visible tabs
+    assert read_table(path, sheet="計算用")[0] == ["a"]

@@ -70,7 +70,7 @@ def run_demo(out_dir, epochs=1000, stream=None) -> str:
     report = Report("glassnet demo: a two-layer network separating 5 classes, trained three "
                     "ways")
     report.paragraph(
-        "A 2-layer network (2 sigmoid cells, 5 softmax cells, Keras's 'uniform' initial "
+        "A 2-layer network (2 sigmoid units, 5 softmax units, Keras's 'uniform' initial "
         f"weights) learns 5 classes of 2-D points. lr 0.5, {epochs} steps. 'analytic' and "
         "'numerical' are batch gradient descent with backprop and with central differences; "
         "'mini-batch SGD' is the same network as a Keras program would train it (batch 100). "

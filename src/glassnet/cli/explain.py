@@ -59,7 +59,7 @@ def cmd_explain(args):
     check_positive("--background-rows", args.background_rows)
     check_positive("--repeats", args.repeats)
     model = load_model(args.model)
-    sheet = read_sheet(model, args.data, args.encoding, args.skip_rows)
+    sheet = read_sheet(model, args.data, args.encoding, args.skip_rows, args.sheet)
     picks = (pick_rows(sheet, args.rows) if args.rows else
              np.arange(min(DEFAULT_ROWS, len(sheet))))
     background, note = None, None

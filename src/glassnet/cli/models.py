@@ -76,7 +76,7 @@ def cmd_predict(args):
     result = predict_csv(model, args.data, args.out, encoding=args.encoding,
                          skip_rows=args.skip_rows, overwrite=args.overwrite, sheet=args.sheet,
                          missing=args.missing, threshold=args.threshold)
-    if result.detected.get("sheet"):  # on stderr when stdout carries the table
+    if result.detected.get("sheet") and not args.quiet:  # stderr when stdout has the table
         print(sheet_line(result.detected), file=sys.stdout if args.out else sys.stderr)
     line = summary({"missing": result.missing}, cli=True)
     if line and not args.quiet:  # on stderr when stdout carries the table
@@ -240,7 +240,9 @@ def cmd_gradcheck(args):
 
     check_positive("--rows", args.rows)
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
-                     id=args.id, skip_rows=args.skip_rows, sheet=args.sheet)
+                     id=args.id, skip_rows=args.skip_rows, sheet=args.sheet,
+                     missing=args.missing, task=args.task,
+                     missing_indicator=args.missing_indicator)
     rows = data.subset(slice(0, args.rows))
     if args.model:
         saved = load_model(args.model)

@@ -37,6 +37,7 @@ import unicodedata
 import numpy as np
 
 from ..base.errors import DataError
+from ..base.i18n import _
 from .cells import Cells, _is_number, is_missing, not_a_number, parse_number, read_number, unit_of
 
 #: The level a text column's blank cells get with ``missing_indicator``.
@@ -121,14 +122,14 @@ def _resolve_one(spec, header, path, what):
 
 def summarize(names, limit=12) -> str:
     """'a, b, c' for short lists, 'px0, px1, ..., px783 (784 columns)' for long ones.
-
     >>> summarize([f"px{i}" for i in range(784)])
     'px0, px1, px2, px3, px4, px5, …, px782, px783 (784 columns)'
     """
     names = [str(n) for n in names]
     if len(names) <= limit:
         return ", ".join(names)
-    return ", ".join([*names[:limit // 2], "…", *names[-2:]]) + f" ({len(names)} columns)"
+    head = ", ".join([*names[:limit // 2], "…", *names[-2:]])
+    return head + _(" ({n} columns)").format(n=len(names))
 
 
 def _id_name(name: str) -> bool:
@@ -219,7 +220,7 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
         decided[j] = kind
     if chosen is None and all(kind in ("id", "unused") for kind in decided.values()):
         for j in decided:  # everything looked like an ID (x = 1, 2, 3, ...): use them
-            decided[j] = _kind_as_input(header[j], [row[j] for _, row in rows
+            decided[j] = _kind_as_input(header[j], [row[j] for _n, row in rows
                                                     if not is_missing(row[j])], decimal_comma)
     inputs = []
     for j, kind in decided.items():
@@ -227,7 +228,7 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
             continue
         name = header[j]
         if kind == "date":
-            example = next(row[j].strip() for _, row in rows if not is_missing(row[j]))
+            example = next(row[j].strip() for _n, row in rows if not is_missing(row[j]))
             raise DataError(
                 f"{path}, column {name!r}: holds dates (e.g. {example!r}), which a network "
                 f"cannot use as they are; leave the column out with --ignore {_quote(name)} "
@@ -241,17 +242,17 @@ def plan_columns(header, rows, target, path, features=None, ignore=None, id=None
                               if not is_missing(row[j]) and not _is_number(row[j], decimal_comma))
             read_number(cell, decimal_comma, f"{path}, line {line}, column {name!r}")
         if kind == "category":
-            levels = sorted({row[j].strip() for _, row in rows if not is_missing(row[j])})
+            levels = sorted({row[j].strip() for _n, row in rows if not is_missing(row[j])})
             if len(levels) > MAX_LEVELS:
                 raise DataError(
                     f"{path}, column {name!r}: {len(levels)} different texts, more than "
                     f"{MAX_LEVELS} categories; if it is an identifier or free text, leave it "
                     f"out with --ignore {_quote(name)} (ignore=[{name!r}] in Python)")
-            blank = missing_indicator and any(is_missing(row[j]) for _, row in rows)
+            blank = missing_indicator and any(is_missing(row[j]) for _n, row in rows)
             inputs.append({"name": name, "kind": "category",
                            "levels": levels + [MISSING_LEVEL] * blank})
         else:
-            blank = missing_indicator and any(is_missing(row[j]) for _, row in rows)
+            blank = missing_indicator and any(is_missing(row[j]) for _n, row in rows)
             inputs.append({"name": name, "kind": "number",
                            **({"indicator": True} if blank else {})})
     _check_one_hot(inputs, len(rows), path)
@@ -298,14 +299,14 @@ def describe(plan) -> str:
     ...          "kind": "category", "levels": ["A", "B"]}], "id": ["No."], "ignored": []})
     'inputs 体長, 漁港 (text, 2 levels); ID No. (not an input)'
     """
-    inputs = [c["name"] + (f" (text, {len(c['levels'])} levels)" if c["kind"] == "category"
-                           else "") for c in plan["inputs"]]
-    parts = [f"inputs {summarize(inputs)}"]
+    inputs = [c["name"] + (_(" (text, {n} levels)").format(n=len(c["levels"]))
+                           if c["kind"] == "category" else "") for c in plan["inputs"]]
+    parts = [_("inputs {names}").format(names=summarize(inputs))]
     if plan.get("id"):
-        parts.append(f"ID {', '.join(plan['id'])} (not an input)")
+        parts.append(_("ID {names} (not an input)").format(names=", ".join(plan["id"])))
     if plan.get("ignored"):
-        parts.append(f"ignored {summarize(plan['ignored'])}")
-    return "; ".join(parts)
+        parts.append(_("ignored {names}").format(names=summarize(plan["ignored"])))
+    return _("; ").join(parts)
 
 
 def feature_names(plan) -> list[str]:
@@ -396,4 +397,4 @@ def id_values(plan, header, rows) -> np.ndarray | None:
     if not plan.get("id"):
         return None
     index = [header.index(name) for name in plan["id"]]
-    return np.array([[row[j].strip() for j in index] for _, row in rows], dtype=object)
+    return np.array([[row[j].strip() for j in index] for _n, row in rows], dtype=object)

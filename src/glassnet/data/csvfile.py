@@ -166,7 +166,8 @@ def read_table(path, encoding=None, delimiter=None, raw=None, max_line=MAX_LINE_
         raise DataError(f"delimiter must be one character, got {delimiter!r}")
     if workbook.is_workbook(path, head):
         numbered, blank, detected = workbook.read_sheet(path, raw, sheet)
-        return _table(path, numbered, skip_rows, {**detected, "encoding": None,
+        where = f"{path}, sheet {detected['sheet']!r}"  # messages name the sheet
+        return _table(where, numbered, skip_rows, {**detected, "encoding": None,
                                                   "delimiter": None, "decimal": ".",
                                                   "blank_lines": blank})
     if sheet is not None:

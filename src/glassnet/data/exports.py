@@ -102,9 +102,12 @@ def class_probabilities(model, x) -> np.ndarray:
 
 
 def _predict(model, x):
-    """Class probabilities (both columns for one logistic output) or predicted values."""
-    return class_probabilities(model, x) if (model.info or {}).get("class_names") \
-        else model.predict(x)
+    """Class probabilities (both columns for one logistic output) or predicted values,
+    in the model's own number type (float32 by default), so a file shows its digits."""
+    p = np.asarray(model.predict(x))
+    if (model.info or {}).get("class_names") and p.shape[1] == 1:
+        p = np.hstack([1 - p, p])
+    return p
 
 
 def prediction_table(model, names, x, ids=None, id_names=(), truth=None, inputs=True):

@@ -7,8 +7,9 @@ Dask cluster, with a ``journal`` to resume from), ``search`` proposes trials and
 May import: base, io, engine, training, data, explain, plotting, report.
 """
 
+from .console import describe
 from .presets import PRESETS, capacity, overfit, preset
-from .runner import Sweep, describe, run_sweep
+from .runner import Sweep, run_sweep
 from .search import SAMPLERS, grid_specs, random_specs, run_search
 from .trial import run_trial, score
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..io.files import write_csv
 from ..report import Report, png_bytes
+from .console import SHORT
 from .reading import (
     best_validation_loss,
     fit_reading,
@@ -23,7 +24,6 @@ from .reading import (
     setup,
     shared_and_varied,
 )
-from .runner import SHORT
 from .trial import score
 
 # Click a column heading to sort by it; numbers sort as numbers.

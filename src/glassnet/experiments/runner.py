@@ -31,7 +31,6 @@ import time
 from ..base.errors import ConfigError
 from ..base.validation import check_number
 from .journal import JOURNAL, Journal, read_journal, trial_key
-from .reading import fit_reading
 from .trial import data_key, load_split, run_trial, score
 
 
@@ -87,8 +86,9 @@ class Sweep:
         self.count = 0            # trials of this sweep seen so far, journaled or run
         self.ran, self.started = 0, None
         # estimated costs (see _cost) of the trials run here, of those still to run, and
-        # the mean over every trial seen, for the ETA
-        self.cost_ran = self.cost_pending = self.cost_mean = 0.0
+        # the mean over every trial seen, and the measured seconds of the trials run here:
+        # the ETA is measured seconds per unit of cost times the cost left, over workers
+        self.cost_ran = self.cost_pending = self.cost_mean = self.seconds_ran = 0.0
 
     # -- engine ------------------------------------------------------------------------
     def __enter__(self):
@@ -173,6 +173,7 @@ class Sweep:
             self.finished[keys[i]] = result
             self.results.append(result)
             self.ran += 1
+            self.seconds_ran += float(result.get("seconds") or 0.0)
             self.cost_ran += costs[i]
             self.cost_pending -= costs[i]
             self._report(result)
@@ -185,11 +186,11 @@ class Sweep:
         left = total - done
         elapsed = time.monotonic() - self.started
         best = max(self.results, key=score, default=None)
-        # the time so far, scaled by the estimated work left over the work done here
         work_left = self.cost_pending + max(0, total - self.count) * self.cost_mean
         return {"total": total, "done": done, "running": min(self.capacity, self.count - done),
                 "left": left, "elapsed": elapsed,
-                "eta": elapsed * max(0.0, work_left) / self.cost_ran if self.ran else None,
+                "eta": (eta(self.seconds_ran, self.cost_ran, work_left, min(self.capacity, left))
+                        if self.ran else None),
                 "best": best and {"name": best["name"], "score": score(best)},
                 "result": result}
 
@@ -210,6 +211,21 @@ def _renamed(record) -> tuple[str, dict]:
     spec = {**spec, "search": {("l2" if k == "weight_decay" else k): v
                                for k, v in search.items()}}
     return trial_key(spec), {**result, "spec": spec}
+
+
+def eta(seconds_ran, cost_ran, cost_left, workers) -> float:
+    """Seconds left: the trials' own measured seconds per unit of estimated cost, times
+    the cost left, shared by the workers. Measured trial times leave out what the
+    elapsed time holds besides trials (starting the worker processes, loading the data),
+    and the workers run side by side: 4 trials of cost 4, 4, 1, 1 on 2 workers, the
+    first done in 8 s, leave 2 s × (4 + 1 + 1) / 2 workers = 6 s.
+
+    >>> eta(8.0, 4.0, 6.0, 2)
+    6.0
+    """
+    if cost_ran <= 0 or cost_left <= 0:
+        return 0.0
+    return seconds_ran / cost_ran * cost_left / max(1, workers)
 
 
 def _cost(spec) -> float:
@@ -344,35 +360,3 @@ def _dask_client(scheduler, jobs):
                           f"{WAIT_FOR_WORKERS} s; start workers with `dask worker "
                           f"{scheduler} --nthreads 1`") from None
     return client, None
-
-
-def describe(status) -> str:
-    """A console line: counts, the trial that finished, its settings and score, the best
-    so far and the ETA."""
-    counts = (f"[{status['done']}/{status['total']} done, {status['running']} running, "
-              f"{status['left']} left]")
-    r = status["result"]
-    parts = [counts]
-    if r is not None:
-        searched = ", ".join(f"{SHORT.get(k, k)} {v:.3g}" for k, v in
-                             r["spec"].get("search", {}).items())
-        label = fit_reading(r)["label"]  # the word the report will use
-        if label == "pruned":
-            label = f"stopped by the median rule at epoch {len(r['history']['loss'])}"
-        parts.append(f"{r['name']}: {searched + ', ' if searched else ''}"
-                     f"score {score(r):.4g}, {label}, {r['seconds']:.1f} s")
-    if status["best"]:
-        parts.append(f"best {status['best']['name']} ({status['best']['score']:.4g})")
-    eta = status["eta"]
-    parts.append("ETA " + ("--" if eta is None else _clock(eta)))
-    return " | ".join(parts)
-
-
-SHORT = {"learning_rate": "lr"}  # searched settings in a console line and table heading
-
-
-def _clock(seconds) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else \
-        f"{rest // 60}:{rest % 60:02d}"

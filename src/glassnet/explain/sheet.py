@@ -97,8 +97,9 @@ def parse_rows(text, n, option="--rows") -> np.ndarray:
     return np.array(sorted(set(picked)), dtype=np.intp)
 
 
-def read_sheet(model, path, encoding=None, skip_rows=None) -> Sheet:
-    """Read ``path`` with ``model``'s column plan (see the module docstring)."""
+def read_sheet(model, path, encoding=None, skip_rows=None, sheet=None) -> Sheet:
+    """Read ``path`` (a workbook's ``sheet``) with ``model``'s column plan (see the
+    module docstring)."""
     from ..data import columns
     from ..data.cells import is_missing, parse_number
     from ..data.csvfile import read_table
@@ -106,7 +107,7 @@ def read_sheet(model, path, encoding=None, skip_rows=None) -> Sheet:
     from ..data.pipeline import encode_rows
 
     path = os.fspath(path)
-    header, rows, detected = read_table(path, encoding, skip_rows=skip_rows)
+    header, rows, detected = read_table(path, encoding, skip_rows=skip_rows, sheet=sheet)
     if not rows:
         raise DataError(f"{path}: no rows under the header")
     plan = input_plan(model, header)

@@ -56,6 +56,15 @@ def _plane(view, size):
     return rows
 
 
+def measured_pair(features) -> tuple[int, int]:
+    """The first two columns that are measurements, not 0/1 indicators of a text
+    column's levels (産地=秋田): the plane a newcomer wants to see first."""
+    n = features.shape[1]
+    binary = [bool(np.isin(features[:, k], (0.0, 1.0)).all()) for k in range(n)]
+    pair = ([k for k in range(n) if not binary[k]] + [k for k in range(n) if binary[k]])[:2]
+    return (pair[0], pair[1]) if n > 1 else (0, 0)
+
+
 def default_view(features, x=0, y=1):
     """Both axes padded by 10 %, other features held at their mean."""
     x = min(x, features.shape[1] - 1)
@@ -112,11 +121,44 @@ def links(layer, grads) -> dict:
     return out
 
 
+def plane_outputs(model, view, size):
+    """``layer_outputs`` over the view's plane, the first Dense layer's weighted sums
+    computed as a plane: α is affine in the inputs (and so is any scaling before it),
+    and only two inputs change, so α(x) = α(x₀) + Δx ∂α/∂x_i + Δy ∂α/∂x_j, with the two
+    columns read off α at x₀ + e_i and x₀ + e_j. A 784-pixel input then costs two
+    columns instead of 784 per point (the page redraws MNIST's network ten times a
+    second). Any other layer before the first Dense: the plain forward pass."""
+    from ..engine.layers import Dense, Dropout, Normalization
+
+    first = next((i for i, layer in enumerate(model.layers) if isinstance(layer, Dense)), None)
+    if first is None or not all(isinstance(layer, (Normalization, Dropout))
+                                for layer in model.layers[:first]):
+        return layer_outputs(model, plane(view, size, model.dtype))
+    i, j = view["x"], view["y"]
+    probes = np.repeat(np.asarray(view["fixed"], dtype=np.float64)[None, :], 3, axis=0)
+    probes[1, i] += 1.0
+    probes[2, j] += 1.0
+    for layer in model.layers[:first]:
+        probes = layer.forward(probes, False, weights=layer.weights)
+    dense = model.layers[first]
+    alpha0, alpha_i, alpha_j = dense.weighted_sum(probes, dense.weights)
+    (x0, x1), (y0, y1) = view["xlim"], view["ylim"]
+    dx = (np.linspace(x0, x1, size) - view["fixed"][i])[None, :, None]
+    dy = (np.linspace(y1, y0, size) - view["fixed"][j])[:, None, None]  # top row first
+    alpha = alpha0 + dx * (alpha_i - alpha0) + (dy * (alpha_j - alpha0) if j != i else 0)
+    alpha = np.broadcast_to(alpha, (size, size, alpha0.shape[-1]))  # also when i == j
+    h = dense.activation.forward(alpha.reshape(size * size, -1).astype(model.dtype))
+    outputs = [None] * first + [h]
+    for layer in model.layers[first + 1:]:
+        h = layer.forward(h, False, weights=layer.weights)
+        outputs.append(h)
+    return outputs
+
+
 def network_frame(model, view) -> dict:
     """Links of every Dense layer and a thumbnail of every cell's response."""
     dense = dense_layers(model)
-    rows = plane(view, THUMB_SIZE, model.dtype)
-    outputs = layer_outputs(model, rows)
+    outputs = plane_outputs(model, view, THUMB_SIZE)
     layers = []
     for index, layer in dense:
         grads = layer.grads if all(g is not None for g in layer.grads[:2]) else None
@@ -129,7 +171,7 @@ def network_frame(model, view) -> dict:
 def region_frame(model, view, classification: bool, unscale=None) -> dict:
     """Class probabilities (or the predicted value) over the view's plane."""
     size = region_size(model)
-    p = np.asarray(model.predict(plane(view, size, model.dtype)), dtype=np.float64)
+    p = np.asarray(plane_outputs(model, view, size)[-1], dtype=np.float64)
     if not classification:
         return {"size": size, "value": grid_bytes(unscale(p)[:, 0] if unscale else p[:, 0])}
     if p.shape[1] == 1:  # one sigmoid cell: P(class 2) = p

@@ -282,8 +282,8 @@ def view_for(view, data, strict=True) -> dict:
     indices beyond the data's are brought into range and other values dropped."""
     n = data.features.shape[1]
     view = view if isinstance(view, dict) else {}
-    x = _field(view, "x", int, "view", 0)
-    y = _field(view, "y", int, "view", 1 if n > 1 else 0)
+    first, second = frames.measured_pair(data.features)  # not 0/1 indicators (産地=秋田)
+    x, y = _field(view, "x", int, "view", first), _field(view, "y", int, "view", second)
     if not strict:
         x, y = min(max(x, 0), n - 1), min(max(y, 0), n - 1)
         if x == y and n > 1:

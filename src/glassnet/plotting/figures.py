@@ -210,8 +210,7 @@ def compare_runs(histories: dict, key="loss", title=None):
     return fig
 
 
-def coefficient_trajectories(recorder, model, title="Coefficients during training",
-                             limit=MAX_TRACES):
+def coefficient_trajectories(recorder, model, title=None, limit=MAX_TRACES):
     """Every Dense coefficient over the recorded steps (seed 000 Fig 122); with more
     than ``limit`` of them, the ``limit`` that moved most (max - min over the steps),
     shared among the layers, and the panel titles say how many of how many."""
@@ -244,20 +243,22 @@ def coefficient_trajectories(recorder, model, title="Coefficients during trainin
                     ls=styles[s % len(styles)] if total <= share else "-",
                     lw=1.4 if total <= share else 0.9)
         for j in sorted({int(cell.ravel()[c]) for c in chosen}):
-            ax.plot([], [], color=colour(j), label=f"cell {j + 1}")
-        heading = f"{layer.name}: cells {layer.units} × (bias + {layer.input_dim} inputs)"
+            ax.plot([], [], color=colour(j), label=_("cell {k}").format(k=j + 1))
+        heading = _("{layer}: cells {units} × (bias + {inputs} inputs)").format(
+            layer=layer.name, units=layer.units, inputs=layer.input_dim)
         if total > share:
-            heading += f"\nthe {len(chosen)} of {total} coefficients that moved most"
+            heading += "\n" + _("the {n} of {total} coefficients that moved most").format(
+                n=len(chosen), total=total)
         ax.set_title(heading, fontsize=10 if total > share else None)
-        ax.set_xlabel("step")
-        ax.set_ylabel("coefficient")
+        ax.set_xlabel(_("step"))
+        ax.set_ylabel(_("coefficient"))
         ax.grid(alpha=0.25)
         if layer.units <= 10 and layer.input_dim <= 3:
-            ax.legend(fontsize=7, ncol=2, title="colour = cell; — bias, -- 1st, ·· 2nd input",
-                      title_fontsize=7)
+            ax.legend(fontsize=7, ncol=2, title=_("colour = cell; — bias, -- 1st, ·· 2nd "
+                                                  "input"), title_fontsize=7)
         elif layer.units <= 10:
-            ax.legend(fontsize=7, ncol=2, title="colour = cell", title_fontsize=7)
-    fig.suptitle(title)
+            ax.legend(fontsize=7, ncol=2, title=_("colour = cell"), title_fontsize=7)
+    fig.suptitle(title or _("Coefficients during training"))
     fig.tight_layout()
     return fig
 

@@ -101,7 +101,8 @@ def network_diagram(model, dataset=None, title=None):
         if hidden:
             ax.text(i, -0.55, _("⋮ {n} more").format(n=hidden), ha="center", va="center",
                     fontsize=8, color="0.3")
-    fig.suptitle(title + "  " + _("(line width ∝ |weight|; blue +, vermillion −)"),
+    fig.suptitle((title or _("The network")) + "  "
+                 + _("(line width ∝ |weight|; blue +, vermillion −)"),
                  fontsize=11)
     return fig
 

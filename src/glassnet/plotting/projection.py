@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..base.i18n import _, ngettext
+
 #: Rows used to fit a projection and drawn as points; more adds time, not information.
 MAX_POINTS = 3000
 
@@ -42,7 +44,7 @@ class Plane:
         """The first two principal components (through the mean of the rows)."""
         x = np.asarray(sample_rows(features, seed), dtype=np.float64)
         mean = x.mean(axis=0)
-        _, singular, vt = np.linalg.svd(x - mean, full_matrices=False)
+        _u, singular, vt = np.linalg.svd(x - mean, full_matrices=False)
         variance = singular ** 2
         share = variance / variance.sum() if variance.sum() > 0 else np.zeros_like(variance)
         basis = np.zeros((2, x.shape[1]))
@@ -51,10 +53,11 @@ class Plane:
             if row[np.argmax(np.abs(row))] < 0:
                 row *= -1
         shares = [float(share[i]) if i < len(share) else 0.0 for i in range(2)]
-        return cls(mean, basis, (f"principal component 1 ({shares[0]:.0%} of the variance)",
-                                 f"principal component 2 ({shares[1]:.0%} of the variance)"),
-                   f"projected on the first two principal components, which hold "
-                   f"{shares[0] + shares[1]:.0%} of the variance")
+        component = _("principal component {k} ({share} of the variance)")
+        return cls(mean, basis, (component.format(k=1, share=f"{shares[0]:.0%}"),
+                                 component.format(k=2, share=f"{shares[1]:.0%}")),
+                   _("projected on the first two principal components, which hold {share} "
+                     "of the variance").format(share=f"{shares[0] + shares[1]:.0%}"))
 
     @classmethod
     def features(cls, features, i, j, names) -> Plane:
@@ -66,8 +69,9 @@ class Plane:
         origin[[i, j]] = 0.0
         others = x.shape[1] - 2
         return cls(origin, basis, (str(names[i]), str(names[j])),
-                   f"over {names[i]} and {names[j]}, the other {others} input"
-                   f"{'s' if others != 1 else ''} held at their mean")
+                   ngettext("over {x} and {y}, the other {n} input held at its mean",
+                            "over {x} and {y}, the other {n} inputs held at their mean",
+                            others).format(x=names[i], y=names[j], n=others))
 
     def project(self, features) -> np.ndarray:
         """(n, 2) plane coordinates of full rows."""

@@ -28,7 +28,7 @@ def run_figures(model, train, test, history, recorder=None, diagnosis=None):
         shown=len(shown), total=total) if len(shown) < total else "")
     classification = train.is_classification
     plane = projection.plane_for(model, shown) if classification else None
-    where = f", {plane.note}" if plane is not None else ""
+    where = _(", {note}").format(note=plane.note) if plane is not None else ""
     title = (_("Data: {rows} rows, {classes} classes").format(rows=total,
                                                                classes=train.n_classes)
              if classification else None)

@@ -1,8 +1,9 @@
 """A self-contained HTML report: text, tables and figures (embedded PNGs) in one file.
 
-The page reads on a phone (390 px) as on a desktop (1600 px): figures sit in a grid that
-wraps to one column, tables scroll inside their own box instead of widening the page,
-label/value lists are cards that reflow, and every figure links to its full-size file.
+The page reads on a phone (390 px) as on a desktop (1600 px): figures sit in columns
+filled evenly (one on a phone), tables scroll inside their own box instead of widening
+the page, label/value lists are cards that reflow, and every figure links to its
+full-size file.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ h2{font-size:1.2rem;margin:1.8em 0 .5em;color:#0072B2}
 padding:.6em .9em;margin:.5em 0 1em}
 .verdict.over-fits,.verdict.under-fits{border-color:#E69F00;background:#fdf5e6}
 .verdict.diverged{border-color:#D55E00;background:#fcebe6}
-.figures{display:grid;gap:1rem;margin:.5em 0;
-grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr))}
-.figures.small{grid-template-columns:repeat(auto-fit,minmax(min(100%,20rem),1fr))}
+.figures{display:flex;flex-wrap:wrap;gap:1rem;margin:.5em 0;align-items:flex-start}
+.figcol{flex:1 1 26rem;min-width:0;max-width:44rem;display:flex;flex-direction:column;gap:1rem}
+.small>.figcol{flex-basis:20rem}
+@media (max-width:40rem){.figures{flex-direction:column;align-items:stretch}
+.figcol{display:contents}}
 figure{margin:0;min-width:0}figure img{display:block;width:100%;height:auto;
 border:1px solid #e4e4e4;background:#fff}
 figcaption{font-size:.88em;color:#555;margin-top:.3em}
@@ -49,6 +52,9 @@ pre{overflow-x:auto;background:#f7f7f7;padding:.6em;font-size:.85em}
 .note{color:#555;font-size:.9em}
 """
 
+#: characters from here up are served from the embedded font (Greek onwards): a reader
+#: without Japanese fonts may lack γ or ㎡ too
+FONT_FROM = 0x0370
 LIST_LIMIT = 12  # longer lists (784 pixel names) fold into a <details> with a count
 
 
@@ -131,19 +137,34 @@ class Report:
         self.figures([(png, caption, href)])
 
     def figures(self, items, small=False):
-        """Figures (png bytes, caption, link to the full-size file or None) in a grid."""
+        """Figures (png bytes, caption, link to the full-size file or None) in columns
+        (two, three when ``small``), each dealt to the shortest column so far, so that a
+        short figure never sits beside a blank; a phone shows one column, in order."""
+        items = list(items)
+        columns = [[] for column in range(min(len(items), 3 if small else 2))]
+        heights = [0.0] * len(columns)
+        for order, item in enumerate(items):
+            shortest = heights.index(min(heights))
+            columns[shortest].append((order, item))
+            heights[shortest] += _height(*item[:2])
+        css = "figures small" if small else "figures"
+        self.parts.append(f'<div class="{css}">' + "".join(
+            f'<div class="figcol">{self._figure_cells(column)}</div>' for column in columns)
+            + "</div>")
+
+    @staticmethod
+    def _figure_cells(column) -> str:
         cells = []
-        for png, caption, href in items:
+        for order, (png, caption, href) in column:
             data = base64.b64encode(png).decode("ascii")
             img = f'<img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
             link = ""
             if href:
                 img = f'<a href="{html.escape(href)}">{img}</a>'
                 link = f' <a href="{html.escape(href)}">{html.escape(_("full size"))}</a>'
-            cells.append(f"<figure>{img}<figcaption>{html.escape(caption)}{link}"
-                         "</figcaption></figure>")
-        css = "figures small" if small else "figures"
-        self.parts.append(f'<div class="{css}">{"".join(cells)}</div>')
+            cells.append(f'<figure style="order:{order}">{img}<figcaption>'
+                         f"{html.escape(caption)}{link}</figcaption></figure>")
+        return "".join(cells)
 
     def text_block(self, text):
         self.parts.append(f"<pre>{html.escape(text)}</pre>")
@@ -162,13 +183,15 @@ class Report:
 
 
 def _font_face(text: str) -> str:
-    """An embedded font with just the Japanese characters the report uses.
+    """An embedded font with just the Japanese characters (and Greek letters, arrows,
+    maths signs and squared units such as γ, ∝ and ㎡: everything from ``FONT_FROM`` up)
+    the report uses.
 
     The report must show 体長 or 鯛 on any machine, including one without Japanese
     fonts; the bundled IPAexGothic is cut down (fontTools ships with matplotlib) to
     the characters present, which keeps the file small.
     """
-    wide = sorted({ch for ch in text if ord(ch) >= 0x2E80})
+    wide = sorted({ch for ch in text if ord(ch) >= FONT_FROM})
     if not wide:
         return ""
     try:
@@ -192,7 +215,7 @@ def _font_face(text: str) -> str:
     # unicode-range: the embedded face serves only the wide characters; Latin text
     # keeps the reader's usual font.
     return ('@font-face{font-family:"glassnet-ja";font-display:block;'
-            "unicode-range:U+2E80-FFFF;"
+            "unicode-range:U+0370-FFFF;"
             f'src:url(data:font/ttf;base64,{data}) format("truetype")}}')
 
 
@@ -203,6 +226,14 @@ def png_bytes(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()
+
+
+def _height(png: bytes, caption: str) -> float:
+    """A figure's height in widths of its column: the PNG's aspect ratio (from its
+    header) and about 55 characters of caption a line (a kanji counts two)."""
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    chars = sum(2 if ord(ch) > 0x2E80 else 1 for ch in caption)
+    return height / max(width, 1) + 0.055 * (chars // 55 + 1) + 0.04
 
 
 def save_figure(fig, path_without_extension: str) -> bytes:

@@ -119,7 +119,7 @@ def classification_sentence(values, positive=None) -> tuple[str, bool]:
             accuracy=f"{accuracy:.3f}", rate=f"{rate:.3f}", majority=values["majority_class"],
             balanced=f"{values['balanced_accuracy']:.3f}")
     if positive is not None:
-        text += "; " + found(values, positive)
+        text += _("; ") + found(values, positive)
     return text, worse
 
 
@@ -184,8 +184,10 @@ def worst_rows(m: Measured, unit=None, limit=WORST_ROWS):
         elif not row:
             row.append(int(i) + 1)
         rows.append([*row, float(actual[i]), float(predicted[i]), float(error[i])])
-    caption = _("The {n} rows of the {part} predicted worst (largest error){unit}.").format(
-        n=len(rows), part=m.name, unit=f", {unit}" if unit else "")
+    caption = (_("The {n} rows of the {part} predicted worst (largest error first), in "
+                 "{unit}.") if unit else
+               _("The {n} rows of the {part} predicted worst (largest error first).")).format(
+        n=len(rows), part=m.name, unit=unit)
     return header, rows, caption
 
 

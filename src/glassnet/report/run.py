@@ -33,8 +33,10 @@ MAX_MATRIX = 30      # classes in a confusion matrix
 
 
 def history_rows(history):
-    keys = list(history.history)
-    return ["epoch", *keys], [[e + 1, *(history.history[k][i] for k in keys)]
+    """history.csv: every epoch's logs, its learning rate and its seconds."""
+    logged = history.with_extras() if hasattr(history, "with_extras") else history.history
+    keys = list(logged)
+    return ["epoch", *keys], [[e + 1, *(logged[k][i] for k in keys)]
                               for i, e in enumerate(history.epoch)]
 
 

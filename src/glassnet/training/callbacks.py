@@ -15,82 +15,8 @@ import numpy as np
 
 from ..base.errors import ConfigError
 from ..base.validation import check_choice, check_number
-
-
-class Callback:
-    """Base class; every hook does nothing."""
-
-    def set_model(self, model) -> None:
-        self.model = model
-
-    def on_train_begin(self, logs=None): ...
-    def on_train_end(self, logs=None): ...
-    def on_epoch_begin(self, epoch, logs=None): ...
-    def on_epoch_end(self, epoch, logs=None): ...
-    def on_batch_begin(self, batch, logs=None): ...
-    def on_batch_end(self, batch, logs=None): ...
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self.on_batch_begin(batch, logs=logs)  # Keras's older name, still called
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.on_batch_end(batch, logs=logs)
-
-
-class History(Callback):
-    """Per-epoch results: ``history`` is a plain dict of lists, as in Keras.
-
-    ``history`` holds exactly the epoch logs Keras would (the loss, the metrics, their
-    ``val_`` twins, and ``learning_rate`` when a LearningRateScheduler or
-    ReduceLROnPlateau logs it). What glassnet measures beside them stays out of it, as
-    in Keras: ``learning_rates`` (the rate each epoch trained with) and
-    ``epoch_times`` (seconds); ``with_extras()`` gives all of them in one dict.
-    ``stop_reason`` says why training ended early ("early_stopping", "non_finite_loss",
-    "interrupted", ...) or is None when every epoch ran.
-    """
-
-    def __init__(self):
-        self.history: dict[str, list] = {}
-        self.epoch: list[int] = []
-        self.params: dict = {}
-        self.stop_reason: str | None = None
-        self.learning_rates: list[float] = []
-        self.epoch_times: list[float] = []
-
-    def with_extras(self) -> dict[str, list]:
-        """The logs plus ``learning_rate`` and ``epoch_time`` per epoch (for reports)."""
-        extras = {"learning_rate": self.learning_rates, "epoch_time": self.epoch_times}
-        return {**{k: list(v) for k, v in extras.items() if v}, **self.history}
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.epoch.append(epoch)
-        for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(value)
-
-    def __repr__(self):
-        return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
-
-
-class CallbackList:
-    """Calls the same hook on every callback, in order."""
-
-    def __init__(self, callbacks, model):
-        self.callbacks = list(callbacks)
-        for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise ConfigError(f"callbacks must be Callback objects, got {cb!r}")
-            cb.set_model(model)
-
-    def call(self, hook: str, *args) -> None:
-        for cb in self.callbacks:
-            getattr(cb, hook)(*args)
-
-    def wants(self, hook: str) -> bool:
-        """True if some callback does something at ``hook`` (so fit can skip the rest)."""
-        hooks = [hook] + ([hook.replace("_train", "")] if "_train_batch" in hook else [])
-        return any(getattr(getattr(cb, name), "__func__", None) is not getattr(Callback, name)
-                   for cb in self.callbacks for name in hooks)
-
+from .callback import Callback, CallbackList, History
+from .recorder import Recorder
 
 #: logged quantities that improve upwards (mode="auto" maximises them)
 MAXIMISED = ("acc", "auc", "precision", "recall", "f1", "fbeta")
@@ -287,30 +213,46 @@ class LambdaCallback(Callback):
 
 
 class CSVLogger(Callback):
-    """Append one CSV row per epoch (epoch, then every logged value) to ``filename``."""
+    """Append one CSV row per epoch to ``filename``, with Keras's columns: ``epoch``, then
+    the logged names sorted, and their ``val_`` twins even before (or without) a
+    validation epoch; a value not logged this epoch is ``NA``. With ``append=True`` an
+    existing file keeps its header."""
 
     def __init__(self, filename, separator=",", append=False):
         self.filename, self.separator, self.append = os.fspath(filename), separator, append
+        self._file = None
 
     def on_train_begin(self, logs=None):
         exists = self.append and os.path.exists(self.filename) and os.path.getsize(self.filename)
+        if self._file is not None and not self._file.closed:
+            self._file.close()
         self._file = open(self.filename, "a" if self.append else "w", newline="",
                           encoding="utf-8")
-        self._writer = None
+        self._writer = self._keys = None
         self._header_written = bool(exists)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        if self._writer is None:
+        if self._keys is None:
             self._keys = sorted(logs)  # Keras's column order
+            if self._keys and not any(k.startswith("val_") for k in self._keys):
+                self._keys += [f"val_{k}" for k in self._keys]  # validation_freq > 1
+        if self._writer is None:
             self._writer = csv.writer(self._file, delimiter=self.separator)
             if not self._header_written:
                 self._writer.writerow(["epoch", *self._keys])
-        self._writer.writerow([epoch, *(logs.get(k, "") for k in self._keys)])
+        self._writer.writerow([epoch, *(_csv_value(logs.get(k, "NA")) for k in self._keys)])
         self._file.flush()
 
     def on_train_end(self, logs=None):
         self._file.close()
+
+
+def _csv_value(value):
+    """A logged value as Keras's CSVLogger writes it (a per-class list as "[a, b]")."""
+    if np.ndim(value) and not isinstance(value, str):
+        return f"[{', '.join(map(str, np.ravel(value)))}]"
+    return value
 
 
 class ModelCheckpoint(_Monitor):
@@ -349,52 +291,6 @@ class ModelCheckpoint(_Monitor):
             print(f"Epoch {epoch + 1}: saved model to {path}")
 
 
-class Recorder(Callback):
-    """Record every weight after every step or epoch, and per-layer gradient norms.
-
-    Seed 000's Fig 122 plots how each coefficient moves during training; seed 001 asks
-    to watch gradient norms for vanishing or exploding gradients. Recording copies the
-    weights, so it is opt-in.
-
-    After training, ``weights[name]`` is an array (records, *shape) for names like
-    ``"dense.kernel"``, ``steps`` the optimiser step of each record, and
-    ``gradient_norms[layer]`` the L2 norm of that layer's gradients at each record.
-    """
-
-    def __init__(self, every="epoch", weights=True, gradient_norms=True):
-        self.every = check_choice("every", every, ("epoch", "step"))
-        self.record_weights, self.record_gradients = weights, gradient_norms
-
-    def on_train_begin(self, logs=None):
-        self.steps: list[int] = []
-        self._weights: dict[str, list] = {}
-        self._norms: dict[str, list] = {}
-        self._record(initial=True)
-
-    def _record(self, initial=False):
-        model = self.model
-        self.steps.append(model.optimizer.iterations)
-        if self.record_weights:
-            for name, w in zip(model.weight_names(), model.weights):
-                self._weights.setdefault(name, []).append(w.copy())
-        for layer in model.layers:
-            if self.record_gradients and any(g is not None for g in layer.grads):
-                norm = math.nan if initial else float(np.sqrt(sum(
-                    float((g * g).sum()) for g in layer.grads if g is not None)))
-                self._norms.setdefault(layer.name, []).append(norm)
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.every == "step":
-            self._record()
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.every == "epoch":
-            self._record()
-
-    @property
-    def weights(self) -> dict[str, np.ndarray]:
-        return {name: np.stack(values) for name, values in self._weights.items()}
-
-    @property
-    def gradient_norms(self) -> dict[str, np.ndarray]:
-        return {name: np.array(values) for name, values in self._norms.items()}
+__all__ = ["CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
+           "LearningRateScheduler", "ModelCheckpoint", "Recorder", "ReduceLROnPlateau",
+           "TerminateOnNaN"]

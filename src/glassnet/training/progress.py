@@ -15,7 +15,15 @@ from .callbacks import Callback
 
 
 def format_logs(logs: dict) -> str:
-    return " - ".join(f"{k}: {v:.4g}" for k, v in logs.items()
+    """'loss: 0.25 - val_loss: 0.3' (Keras's keys), or the keys in words in another
+    language ('訓練データの損失: 0.25 - ...')."""
+    from ..base.i18n import get_language
+
+    if get_language() == "en":
+        name = str
+    else:
+        from .metrics import metric_label as name
+    return " - ".join(f"{name(k)}: {v:.4g}" for k, v in logs.items()
                       if k not in ("epoch_time", "learning_rate"))
 
 

@@ -67,9 +67,10 @@ class Structure(Weights):
         elif self._declared_shape is not None:
             self._build_rows(self._declared_shape)  # Keras builds once the input is known
 
-    def pop(self) -> Layer:
+    def pop(self, rebuild=True) -> Layer:
         """Remove the last layer and return it (Keras's ``pop``); the weights of the
-        others stay, and a compiled optimiser starts afresh on them."""
+        others stay, and a compiled optimiser starts afresh on them. ``rebuild`` is
+        accepted for Keras's signature: the model is always usable at once."""
         if not self.layers:
             raise IndexError("pop() on a model without layers")
         layer = self._layers.pop()
@@ -91,10 +92,19 @@ class Structure(Weights):
         ``input_shape`` is Keras's: the shape of a batch, whose first axis (``None`` or
         a number of rows) is not the input's, as in ``build((None, 4))`` or
         ``build((32, 4))``; a number (or ``(n,)``) is the number of input features.
-        Rows of more than one axis need ``Flatten`` first.
+        Rows of more than one axis need ``Flatten`` first. A model built already (from
+        ``Input``, ``input_dim`` or data) stays as it is for the same input shape and
+        refuses another, as Keras.
         """
         if isinstance(input_shape, (tuple, list)) and len(input_shape) > 1:
             input_shape = tuple(input_shape)[1:]  # the batch axis
+        if self.built:
+            wanted = (None, *input_shape_of(input_shape))
+            if wanted[1:] != self.row_shape:
+                raise ConfigError(f"Sequential model {self.name!r} has already been configured "
+                                  f"to use input shape {(None, *self.row_shape)}; it cannot "
+                                  f"be built for input shape {wanted}")
+            return  # built for this shape: the weights stay
         self._build_rows(input_shape)
 
     def _build_rows(self, row_shape) -> None:

@@ -138,7 +138,8 @@ class Trainer:
     # Whole runs -------------------------------------------------------------------------
     def fit(self, x, y=None, epochs=1, batch_size=None, validation_data=None,
             validation_split=0.0, shuffle=True, verbose=1, callbacks=None, gradient="analytic",
-            initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None):
+            initial_epoch=0, validation_method="last", sample_weight=None, class_weight=None,
+            validation_freq=1):
         """Train for ``epochs`` passes over ``(x, y)``; returns a ``History``.
 
         Parameters
@@ -166,6 +167,9 @@ class Trainer:
         sample_weight : array (n,), optional; class_weight : dict {class: weight}, optional
             Weigh each row's loss (and metrics) by sample_weight × class_weight[class],
             as Keras: E = Σ w_n l_n / N. Validation rows split off keep their weights.
+        validation_freq : int
+            Validate after every ``validation_freq``-th epoch (Keras's argument); the
+            ``val_`` lists of the history then hold only those epochs.
 
         Training stops early if the loss becomes NaN or infinite, and the model goes
         back to the last weights that gave a finite loss (models above 2**24 parameters
@@ -191,6 +195,8 @@ class Trainer:
          self.w_val) = validation_rows(model, x, y, w, validation_data, validation_split,
                                        validation_method)
         model._sync_trainable()
+        self.validation_freq = check_number("validation_freq", validation_freq, minimum=1,
+                                            integer=True)
         self._plan(epochs, batch_size, shuffle, initial_epoch, verbose, callbacks)
         self.logs = {}  # the last epoch's, for on_train_end
         self.callbacks.call("on_train_begin", {})
@@ -262,7 +268,7 @@ class Trainer:
         if self.seen == 0:
             return False
         self.logs = logs = self._logs(self.loss_total / self.seen)
-        if self.x_val is not None:
+        if self.x_val is not None and (epoch + 1) % self.validation_freq == 0:
             val = self.evaluate_arrays(self.x_val, self.y_val, self.eval_rows, self.w_val)
             logs.update({f"val_{k}": v for k, v in val.items()})
         # kept beside the logs, where Keras keeps them out of History.history

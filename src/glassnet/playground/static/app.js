@@ -254,7 +254,10 @@ function pickSheet(name) {
   api("/api/sheet", {sheet: name}).then(function (cols) {
     GN.state.data = {source: "upload", sheet: cols.sheet};
     showColumns(cols);
-  }).catch(function (e) { showError(e.message); });
+  }).catch(function (e) {
+    if (GN.columns) $("sheet").value = GN.columns.sheet;  // the menu shows the sheet in use
+    showError(e.message);
+  });
 }
 
 // The plane of the decision regions -----------------------------------------------------------

@@ -28,6 +28,14 @@ function inputThumb(i, view, size) {
   return thumbImage({low: lo, high: hi, data: btoa(String.fromCharCode.apply(null, bytes))}, size);
 }
 
+// The text whole when it fits in ``room`` pixels, else cut with an ellipsis to fit.
+function fitText(ctx, text, room) {
+  text = String(text);
+  if (ctx.measureText(text).width <= room) return text;
+  while (text.length > 1 && ctx.measureText(text + "…").width > room) text = text.slice(0, -1);
+  return text + "…";
+}
+
 function linksOf(layer) {
   var out = [];
   if (layer.kernel) {
@@ -41,7 +49,18 @@ GN.drawNetwork = function (canvas, info, frame, view) {
   var fitted = GN.fit(canvas), ctx = fitted[0], w = fitted[1], h = fitted[2];
   ctx.clearRect(0, 0, w, h);
   var sizes = [info.features.length].concat(info.layers.map(function (l) { return l.units; }));
-  var ncol = sizes.length, left = 44, right = 52, top = 22, bottom = 8;  // room for names
+  // room for the names, measured (Japanese names are wide), at most a fifth of the width
+  // each side; the outputs are the classes, or p(second class) for one logistic output
+  ctx.font = GN.FONT;
+  var last = sizes[sizes.length - 1], classes = info.classes || [];
+  var outNames = classes.length && classes.length === last ? classes :
+    classes.length === 2 && last === 1 ? ["p(" + classes[1] + ")"] : null;
+  var widest = function (list) {
+    return Math.max.apply(null, [0].concat((list || []).map(function (s) { return ctx.measureText(s).width; })));
+  };
+  var cap = w / 5, labelLeft = Math.min(cap, widest(info.features)), labelRight = Math.min(cap, widest(outNames));
+  var ncol = sizes.length, top = 22, bottom = 8;
+  var left = Math.max(44, labelLeft + 24), right = Math.max(30, labelRight + 24);
   var colX = sizes.map(function (_, c) { return left + c * (w - left - right) / Math.max(1, ncol - 1); });
   var nodes = [], links = [];
   sizes.forEach(function (n, c) {
@@ -87,12 +106,16 @@ GN.drawNetwork = function (canvas, info, frame, view) {
   colX.forEach(function (x, c) { ctx.fillText(names[c] + " (" + sizes[c] + ")", x, 12); });
   if (byCol[0].length && byCol[0][0].s >= 10) {
     ctx.textAlign = "right";
-    byCol[0].forEach(function (nd) { ctx.fillText(info.features[nd.idx].slice(0, 6), nd.x - 2, nd.y + nd.s / 2 + 4); });
+    byCol[0].forEach(function (nd) {
+      ctx.fillText(fitText(ctx, info.features[nd.idx], nd.x - 4), nd.x - 3, nd.y + nd.s / 2 + 4);
+    });
   }
   var out = byCol[ncol - 1];
-  if (info.classes && out.length === info.classes.length && out[0].s >= 8) {
+  if (outNames && out[0].s >= 8) {
     ctx.textAlign = "left";
-    out.forEach(function (nd) { ctx.fillText(info.classes[nd.idx].slice(0, 6), nd.x + nd.s + 3, nd.y + nd.s / 2 + 4); });
+    out.forEach(function (nd) {
+      ctx.fillText(fitText(ctx, outNames[nd.idx], w - nd.x - nd.s - 4), nd.x + nd.s + 3, nd.y + nd.s / 2 + 4);
+    });
   }
   GN.net = {nodes: nodes, links: links};
 };
