@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test chromium parity bench lint clean
+.PHONY: demo test chromium parity bench lint clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,18 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache runs
+
+# Mutation testing (README, "Develop"): mutmut 3 mutates the functions named here, of the
+# files [tool.mutmut] lists, and runs the tests that reach each mutant; `mutmut results`
+# lists the survivors, `mutmut show NAME` the change.
+MUTANTS := "glassnet.engine.regularizers.*" "glassnet.data.dataset.x_training_ratio*" \
+	"glassnet.data.dataset.x_train_test_split*" "glassnet.data.dataset.xǁDatasetǁsubset*" \
+	"glassnet.report.run.x__confusion_tables*" "glassnet.report.run.x_history_rows*"
+$(VENV)/.mutation: pyproject.toml $(VENV)/.dev
+	$(BIN)/python -m pip install -q -e '.[dev,playground,excel,mutation]'
+	touch $@
+
+mutation: $(VENV)/.mutation
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut results

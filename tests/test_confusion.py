@@ -55,7 +55,7 @@ def test_the_report_tables_put_true_classes_in_rows():
 
     class Recorder:
         def heading(self, text):
-            pass
+            self.headings = [*getattr(self, "headings", []), text]
 
         def side_by_side(self, tables):
             self.tables = tables
@@ -63,7 +63,20 @@ def test_the_report_tables_put_true_classes_in_rows():
     report = Recorder()
     data = dataset()
     _confusion_tables(report, always_class_0(), data, data)
-    header, rows, caption = report.tables[0]
-    assert header[1:] == ["a", "b", "c"]
+    assert report.headings == ["Confusion matrices"]
+    (header, rows, caption), (_, _, test_caption) = report.tables
+    assert header == ["true \\ predicted", "a", "b", "c"]
     assert rows == [["a", 1, 0, 0], ["b", 2, 0, 0], ["c", 3, 0, 0]]
-    assert "0.167" in caption  # accuracy 1/6
+    assert caption == "Confusion matrix, training data (accuracy 0.167)"  # 1 of 6 right
+    assert test_caption == "Confusion matrix, test data (accuracy 0.167)"
+
+
+def test_report_history_rows_number_epochs_from_one():
+    from glassnet.report.run import history_rows
+
+    class History:
+        history = {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}
+        epoch = [0, 1]
+
+    assert history_rows(History) == (["epoch", "loss", "val_loss"],
+                                     [[1, 0.9, 1.0], [2, 0.5, 0.7]])

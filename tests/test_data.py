@@ -33,6 +33,11 @@ def test_training_ratio_rounds_to_the_nearest_row():
     assert len(train) == 5 and len(test) == 2
     np.testing.assert_array_equal(test.features, d.features[5:])
     assert len(training_ratio(d, 0.2)[0]) == 1  # 1.4 rows -> 1, not 2
+    with pytest.raises(ConfigError, match=r"^training_ratio must be <= 1, got 1.5"):
+        training_ratio(d, 1.5)
+    with pytest.raises(ConfigError, match=r"^training_ratio=0.05 leaves no training rows out "
+                                          r"of 7$"):
+        training_ratio(d, 0.05)  # 0.35 rows -> 0
 
 
 def test_split_sizes_round_to_the_nearest_row():

@@ -200,3 +200,25 @@ def test_class_probabilities_read_back_as_the_same_numbers(dialect, tmp_path, ca
     classes = [name[2:] for name in header[-4:-1]]
     assert [row[-1] for _, row in rows] == [classes[i] for i in
                                             result.probabilities.argmax(axis=1)]
+
+
+def test_the_playgrounds_downloads_follow_the_upload(tmp_path, capsys):
+    from glassnet.data import load_csv
+    from glassnet.playground.exports import coefficients_csv, predictions_csv
+
+    source = write_sheet(tmp_path / "wohnungen.csv", "semicolon-comma", sheet_rows(12))
+    model = train(source, tmp_path / "run", capsys)
+    data = load_csv(source, target="価格(万円)")
+    raw = predictions_csv(model, data, np.ones(len(data), dtype=bool))
+    path = tmp_path / "download.csv"
+    path.write_bytes(raw)
+    header, rows, detected = read_table(path)
+    assert raw.startswith(b"\xef\xbb\xbf") and header[-1] == "価格(万円) (true)"
+    assert (detected["delimiter"], detected["decimal"]) == (";", ",")
+    assert [parse_number(row[-1], True) for _, row in rows] == list(data.labels[:, 0])
+    # the coefficients: one table per layer, stacked, with the same conventions
+    lines = coefficients_csv(model, data).decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("layer;cell;bias;")
+    dense = [layer for layer in model.layers if hasattr(layer, "kernel")][0]
+    first = lines[2].split(";")
+    assert np.float32(parse_number(first[2], True)) == dense.bias[0]

@@ -331,3 +331,23 @@ def test_build_conflict_and_no_layers():
     assert model(np.ones((3, 2))).shape == (3, 5) and len(model.weights) == 4
     model.pop()
     assert model.built and len(model.weights) == 2 and model(np.ones((3, 2))).shape == (3, 4)
+
+
+def test_pickled_model_has_the_same_config_and_trains_on_bit_for_bit():
+    """SequentialTest.test_pickleable, and training after the round trip: the optimiser
+    steps the unpickled model's own weights, as it would the original's."""
+    import pickle
+
+    from glassnet.layers import Input
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 2)), rng.integers(0, 3, 64)
+    model = Sequential([Input((2,)), Dense(8, "relu"), Dense(3, "softmax")], seed=0)
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=2, verbose=0)
+    again = pickle.loads(pickle.dumps(model))
+    assert again.get_config() == model.get_config()
+    for net in (model, again):
+        net.fit(x, y, epochs=2, verbose=0)
+    for a, b in zip(model.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)

@@ -374,3 +374,20 @@ def test_network_labels_are_whole_and_inside_the_drawing(page, tmp_path):
     assert {"タンパク質(g)", "アミロース(%)", "あきたこまち", "コシヒカリ", "ひとめぼれ"} <= texts
     for text, left, right, width in drawn:
         assert left >= 0 and right <= width + 0.5, f"{text!r} drawn from {left} to {right}"
+
+
+def test_a_price_sheet_ticks_the_inputs_the_command_line_takes(page, tmp_path):
+    """番号 (an ID) unticked, 区 (text) ticked, and the "4,719" price column a number target."""
+    from .test_price_sheet import price_sheet
+
+    path = tmp_path / "価格.csv"
+    price_sheet(path, n=120, blank=0.0)
+    page.set_input_files("#file", str(path))
+    wait_for(page, "GN.info && GN.info.target === '価格(万円)'")
+    ticked = page.evaluate("Array.from(document.querySelectorAll('#features input'))"
+                           ".filter(b => b.checked).map(b => b.value)")
+    assert ticked == ["面積(m2)", "築年数", "駅徒歩(分)", "区"]
+    wait_for(page, "GN.info.features.length === 7")  # 3 numbers and 4 wards
+    assert page.evaluate("GN.info.classes") in (None, [])
+    page.screenshot(path=os.path.join(os.environ.get("GLASSNET_SCREENSHOTS", str(tmp_path)),
+                                      "price-sheet.png"))

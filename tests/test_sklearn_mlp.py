@@ -354,3 +354,26 @@ def test_minimum_input_sample_size():
     X, y = make_regression(n_samples=2, n_features=5, random_state=0)
     with pytest.raises(ValueError, match="The validation set is too small"):
         NetRegressor(early_stopping=True, random_state=0).fit(X, y)
+
+
+def test_learning_rate_warmstart():
+    """A warm start keeps the 'invscaling' clock: η = η0 / (t + 1)^power_t, t = 8 rows seen."""
+    X, y = [[3, 2], [1, 6], [5, 6], [-2, -4]], [1, 1, 1, 0]
+    for learning_rate in ["invscaling", "constant"]:
+        net = NetClassifier(solver="sgd", hidden_layer_sizes=4, learning_rate=learning_rate,
+                            max_iter=1, power_t=0.25, warm_start=True)
+        net.fit(X, y)
+        before = net._optimizer.learning_rate
+        net.fit(X, y)
+        after = net._optimizer.learning_rate
+        if learning_rate == "constant":
+            assert before == after
+        else:
+            assert net.learning_rate_init / pow(8 + 1, net.power_t) == after
+
+
+def test_adaptive_learning_rate():
+    net = NetClassifier(tol=0.5, max_iter=3000, solver="sgd", learning_rate="adaptive")
+    net.fit([[3, 2], [1, 6]], [1, 0])
+    assert net.max_iter > net.n_iter_
+    assert 1e-6 > net._optimizer.learning_rate

@@ -311,3 +311,32 @@ def test_every_command_reads_the_sheet_it_is_given(tmp_path, capsys):
                 "--out", str(tmp_path / "search")]) == 0
     io_ = capsys.readouterr()
     assert "results in" in io_.out and "sheet: 物件 (2 of 2" in io_.out, io_.err
+
+
+def test_the_report_tells_the_sheet_and_the_title(tmp_path, capsys):
+    path = make_workbook(tmp_path / "物件.xlsx", price_rows(30, blanks=False))
+    out = tmp_path / "run"
+    assert run(["train", path, "--target", "価格(万円)", "--epochs", "3", "--no-figures",
+                "--out", str(out)]) == 0, capsys.readouterr().err
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "物件 (1 of 2: 物件, メモ)" in html
+    assert "row 3 of the sheet (the rows above it were taken for a title)" in html
+
+
+def test_hidden_sheets_are_read_only_when_named(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.title = "計算用"
+    book.active.sheet_state = "hidden"  # a helper sheet the user does not see
+    book.active.append(["a"])
+    book.active.append([1])
+    for name in ("物件", "メモ"):
+        sheet = book.create_sheet(name)
+        sheet.append(HEADER)
+        for row in price_rows(5, blanks=False):
+            sheet.append(row)
+    path = str(tmp_path / "hidden.xlsx")
+    book.save(path)
+    assert workbook.sheet_names(path) == ["物件", "メモ"]  # the tabs as Excel shows them
+    assert read_table(path)[2]["sheet"] == "物件"  # the first visible sheet
+    assert read_table(path, sheet=2)[2]["sheet"] == "メモ"  # counted among visible tabs
+    assert read_table(path, sheet="計算用")[0] == ["a"]

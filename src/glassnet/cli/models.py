@@ -240,7 +240,9 @@ def cmd_gradcheck(args):
 
     check_positive("--rows", args.rows)
     data = load_data(args.data, args.target, features=args.features, ignore=args.ignore,
-                     id=args.id, skip_rows=args.skip_rows, sheet=args.sheet)
+                     id=args.id, skip_rows=args.skip_rows, sheet=args.sheet,
+                     missing=args.missing, task=args.task,
+                     missing_indicator=args.missing_indicator)
     rows = data.subset(slice(0, args.rows))
     if args.model:
         saved = load_model(args.model)

@@ -169,33 +169,44 @@ def fit_missing(train, *others):
 
 
 def summary(info: dict, cli: bool = False) -> str | None:
-    """One line: the rule, the rows dropped and the cells filled per column (or None).
+    """One line: the rule, the rows dropped and the cells filled per column (or None),
+    in the user's language.
 
     >>> print(summary({"missing": {"rule": "drop", "dropped_rows": 2, "dropped": {"面積": 2}}}))
     missing cells (missing='drop'): dropped 2 rows with blank cells (2 in 面積)
     """
+    from ..base.i18n import _, ngettext
+
     missing = info.get("missing") or {}
     rule = missing.get("rule")
     if not rule or rule == "error":
         return None
+
+    def counts(by):
+        return _(", ").join(_("{n} in {column}").format(n=n, column=name)
+                            for name, n in by.items())
+
     parts = []
     dropped = missing.get("dropped_rows") or 0
     target = missing.get("no_target") or 0
     if dropped:
-        by = ", ".join(f"{n} in {name}" for name, n in (missing.get("dropped") or {}).items())
-        parts.append(f"dropped {dropped} row{'s' if dropped != 1 else ''}"
-                     + (f" with blank cells ({by})" if by else ""))
+        parts.append(ngettext("dropped {n} row with blank cells ({counts})",
+                              "dropped {n} rows with blank cells ({counts})", dropped).format(
+                                  n=dropped, counts=counts(missing.get("dropped") or {})))
     if target:
-        parts.append(f"dropped {target} row{'s' if target != 1 else ''} with a blank target")
+        parts.append(ngettext("dropped {n} row with a blank target",
+                              "dropped {n} rows with a blank target", target).format(n=target))
     filled = missing.get("filled") or {}
     if filled:
-        what = {"mean": "mean", "median": "median",
-                "most-frequent": "most frequent value"}[rule if rule in FILL_RULES else "mean"]
-        parts.append("filled " + ", ".join(f"{n} in {name}" for name, n in filled.items())
-                     + f" with the training rows' {what} (text: the most frequent level)")
+        what = {"median": _("the training rows' median"),
+                "most-frequent": _("the training rows' most frequent value")}.get(
+                    rule, _("the training rows' mean"))
+        parts.append(_("filled {counts} with {what} (text: the most frequent level)").format(
+            counts=counts(filled), what=what))
     if not parts:
-        parts.append("no blank cells")
-    return f"missing cells ({option(rule, cli)}): " + "; ".join(parts)
+        parts.append(_("no blank cells"))
+    return _("missing cells ({option}): {parts}").format(option=option(rule, cli),
+                                                         parts=_("; ").join(parts))
 
 
 def check_plan(plan, where: str, inputs=None) -> dict:

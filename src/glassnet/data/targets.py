@@ -82,7 +82,7 @@ def encode_target(texts, lines, task, path, name, max_classes=MAX_CLASSES, decim
         raise DataError(f"{where}: the target has {len(names)} distinct labels, more than "
                         f"the {max_classes} classes allowed; is it an ID or a free-text "
                         "column? Choose another target column, or raise the cap with "
-                        "max_classes=... (--max-classes)")
+                        "max_classes=...")
     if len(names) < 2:
         raise DataError(f"{where}: the target has only one class ({names[0]!r}); "
                         "classification needs at least two")
@@ -98,9 +98,13 @@ def task_note(name, class_names, task, cli=False) -> str | None:
         [float(c) for c in class_names]
     except ValueError:
         return None
-    return (f"target {name!r} holds {len(class_names)} whole-number levels "
-            f"({', '.join(class_names[:6])}{', ...' if len(class_names) > 6 else ''}): "
-            f"treated as classes; for a quantity pass {task_option('regression', cli)}")
+    from ..base.i18n import _
+
+    levels = ", ".join(class_names[:6]) + (", ..." if len(class_names) > 6 else "")
+    return _("target {name} holds {n} whole-number levels ({levels}): treated as classes; "
+             "for a quantity pass {option}").format(name=repr(name), n=len(class_names),
+                                                     levels=levels,
+                                                     option=task_option("regression", cli))
 
 
 def _number_or_none(text, decimal_comma=False):

@@ -122,22 +122,32 @@ def _check_zip(path, source):
 
 
 def sheet_names(path, raw=None) -> list[str]:
-    """The names of the workbook's worksheets, in tab order (for a menu)."""
+    """The names of the workbook's visible worksheets, in tab order (for a menu)."""
     book, _ = _open(os.fspath(path), raw)
-    return _worksheets(book)
+    try:
+        return _worksheets(book)[0]
+    finally:
+        book.close()
 
 
 def _worksheets(book):
-    names = []
+    """(visible worksheets, hidden ones), in tab order; chart sheets left out."""
+    visible, hidden = [], []
     for meta in book.sheets_metadata:
         if str(meta.typ).endswith("WorkSheet"):
-            names.append(meta.name)
-    return names or list(book.sheet_names)
+            shown = str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible)
+            (visible if shown else hidden).append(meta.name)
+    if not visible and not hidden:
+        visible = list(book.sheet_names)
+    return visible, hidden
 
 
-def choose_sheet(names, sheet, path) -> str:
-    """The sheet named ``sheet``, or the ``sheet``-th counted from 1 (a name wins over a
-    number); None is the first sheet."""
+def choose_sheet(names, sheet, path, hidden=()) -> str:
+    """The sheet named ``sheet``, or the ``sheet``-th counted from 1 among the visible
+    tabs (a name wins over a number); None is the first visible sheet. A hidden sheet
+    is read only when named."""
+    if isinstance(sheet, str) and sheet in hidden:
+        return sheet
     if sheet is None:
         if not names:
             raise DataError(f"{path}: the workbook has no worksheet")
@@ -163,8 +173,8 @@ def read_sheet(path, raw=None, sheet=None):
     info holds the format, the sheet's name and all sheet names."""
     path = os.fspath(path)
     book, kind = _open(path, raw)
-    names = _worksheets(book)
-    name = choose_sheet(names, sheet, path)
+    names, hidden = _worksheets(book)
+    name = choose_sheet(names, sheet, path, hidden)
     if kind == "xlsx":  # the reader allocates the sheet's whole span when it reads it
         _xlsx_check(path, raw, name, names)
     try:

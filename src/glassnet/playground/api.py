@@ -220,7 +220,7 @@ def _download(session, kind) -> bytes:
     if kind == "model":
         return exports.model_bytes(model)
     if kind == "coefficients":
-        return exports.coefficients_csv(model)
+        return exports.coefficients_csv(model, session.data)
     if kind == "predictions":
         return exports.predictions_csv(model, session.data, session.is_train)
     return exports.report_html(model, session.train, session.validation,

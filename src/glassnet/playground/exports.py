@@ -20,13 +20,15 @@ def model_bytes(model) -> bytes:
             return f.read()
 
 
-def _csv(header, rows) -> bytes:
-    from ..io.files import csv_bytes
+def _csv(header, rows, data=None) -> bytes:
+    """A CSV in the conventions of the uploaded file ``data`` came from (its delimiter
+    and decimal mark; UTF-8 with a BOM), as the command line writes its files."""
+    from ..io.files import csv_bytes, output_dialect
 
-    return csv_bytes(header, rows)
+    return csv_bytes(header, rows, output_dialect(getattr(data, "info", None)))
 
 
-def coefficients_csv(model) -> bytes:
+def coefficients_csv(model, data=None) -> bytes:
     """Seed 000's Table 66 for every Dense layer, stacked: layer, cell, bias, weights."""
     from ..data.exports import coefficient_tables
 
@@ -38,7 +40,7 @@ def coefficients_csv(model) -> bytes:
         for row in table["rows"]:
             rows.append([f"{table['layer']} ({table['activation']})", *row])
         rows.append([])
-    return _csv(["coefficients per cell, bias first"], rows)
+    return _csv(["coefficients per cell, bias first"], rows, data)
 
 
 def predictions_csv(model, data, is_train) -> bytes:
@@ -46,10 +48,10 @@ def predictions_csv(model, data, is_train) -> bytes:
     from ..data.exports import prediction_table
 
     header, rows, _ = prediction_table(model, data.feature_names, data.features)
-    truth = data.label_text()
+    truth = data.label_text() if data.is_classification else list(data.labels[:, 0])
     out = [["training" if t else "validation", i + 1, *row, truth[i]]
            for i, (row, t) in enumerate(zip(rows, is_train))]
-    return _csv(["part", "row", *header, f"{data.target_name} (true)"], out)
+    return _csv(["part", "row", *header, f"{data.target_name} (true)"], out, data)
 
 
 def report_html(model, train, validation, settings) -> bytes:

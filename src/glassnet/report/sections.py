@@ -31,12 +31,25 @@ def data_story(train, test, settings: dict) -> dict:
                          os.path.basename(source) if source else _("(in memory)"))}
     if info.get("description"):
         story[_("Description")] = info["description"]
+    if info.get("sheet"):
+        sheets = info.get("sheets") or [info["sheet"]]
+        story[_("Sheet")] = (_("{sheet} ({number} of {count}: {sheets})").format(
+            sheet=info["sheet"], number=sheets.index(info["sheet"]) + 1, count=len(sheets),
+            sheets=", ".join(sheets)) if info["sheet"] in sheets else info["sheet"])
     if info.get("encoding"):
         given = settings.get("encoding")
         story[_("Encoding")] = (_("{encoding} (given)") if given else
                                 _("{encoding} (detected)")).format(encoding=info["encoding"])
     if info.get("delimiter"):
         story[_("Delimiter")] = _(DELIMITERS.get(info["delimiter"], repr(info["delimiter"])))
+    if info.get("decimal") == ",":
+        story[_("Decimal mark")] = _("comma (10,5), also in the files written")
+    if (info.get("header_line") or 1) > 1:
+        story[_("Header")] = (
+            _("row {line} of the sheet (the rows above it were taken for a title)")
+            if info.get("sheet") else
+            _("line {line} (the lines above it were taken for a title)")).format(
+                line=info["header_line"])
     used = len(train) + len(test)
     skipped = _skipped(info)
     if "encoding" in info:  # a file was read

@@ -291,6 +291,13 @@ class BaseNet(BaseEstimator):
         return self._folded()[1]
 
     @property
+    def _optimizer(self):
+        """The optimiser training uses, under MLPClassifier's (private) name, which
+        scikit-learn's own tests read (``_optimizer.learning_rate``)."""
+        check_is_fitted(self)
+        return self.model_.optimizer
+
+    @property
     def out_activation_(self) -> str:
         name = self.model_.layers[-1].activation.name
         return {"linear": "identity", "sigmoid": "logistic"}.get(name, name)  # MLP's names

@@ -22,6 +22,7 @@ from ..base.validation import check_choice, check_number
 from ..engine import losses
 from ..engine.layers import Input, deserialize, serialize
 from . import fitdata
+from .record import ModelRecord
 from .structure import Structure
 from .trainer import Trainer, compile_settings
 
@@ -70,7 +71,7 @@ class Sequential(Structure):
         Structure.__init__(self)  # layers, built, the declared input shape, the optimiser slot
         #: JSON-able facts saved with the model: feature and class names, preprocessing,
         #: the model spec, training settings (filled by the data and front-end layers)
-        self.info: dict = {}
+        self.info = ModelRecord()
         self.loss, self.metrics, self.compiled = None, [], False  # set by compile()
         self._metric_weighted: list[bool] = []  # per metric: weighed by sample weights
         self.history, self.stop_training, self._stop_reason = None, False, None  # by fit()
@@ -83,6 +84,16 @@ class Sequential(Structure):
             elif self.input_dim != input_dim:
                 raise ConfigError(f"input_dim={input_dim} contradicts the input shape "
                                   f"{self.row_shape} given to the first layer")
+
+    @property
+    def info(self) -> ModelRecord:
+        """What the model knows about its data and training, saved with it: a typed
+        record (``training.record``) that reads like the dict it replaces."""
+        return self._info
+
+    @info.setter
+    def info(self, value):
+        self._info = value if isinstance(value, ModelRecord) else ModelRecord(value or {})
 
     @property
     def output_dim(self) -> int:
