@@ -4,6 +4,7 @@ stdout or stderr, file descriptors included, so worker processes count too), and
 error under ``-q`` still prints its one line."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -91,7 +92,15 @@ def test_playground_under_quiet_prints_only_its_address(monkeypatch, capfd):
     pytest.importorskip("uvicorn")
     import uvicorn
 
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self, *a, **k: print("serving"))
+    class Server:  # uvicorn's Config would also set up logging: nothing real here
+        def __init__(self, config):
+            pass
+
+        def run(self, sockets=None):
+            print("serving")
+
+    monkeypatch.setattr(uvicorn, "Config", lambda app, **options: SimpleNamespace(app=app))
+    monkeypatch.setattr(uvicorn, "Server", Server)
     assert run(["playground", "--no-browser", "-q"]) == 0
     said = capfd.readouterr()
     assert re.fullmatch(r"glassnet playground: http://127\.0\.0\.1:\d+/  \(Ctrl-C to stop\)\n",

@@ -141,3 +141,37 @@ def test_the_playground_serves_the_font_for_squared_units_and_greek():
         assert any(lo <= ord(ch) <= hi for lo, hi in ranges) and ord(ch) in cmap, ch
     # "Show the Python" and the hover formulas are monospace: the face is in their list too
     assert css.count('"DejaVu Sans Mono", "glassnet-ja", monospace') >= 2
+
+
+@pytest.mark.parametrize("args, said", [
+    (["train", "無い.csv"], "無い.csv: そのファイルはなく、組み込みデータセット"),
+    (["train", "sample2", "--epochs", "0"], "--epochs は 1 以上にしてください（指定された値：0）"),
+    (["train", "sample2", "--hidden", "a"], "--hidden は 2 や 64,64 のようなセル数で指定"),
+    (["train", "sample2", "--batch-size", "0"], "--batch-size は 1 以上の数か 'full' に"),
+    (["train", "sample2", "--training-ratio", "0.5", "--test-split", "0.2"],
+     "--training-ratio と --test-split はどちらか一方だけ"),
+])
+def test_errors_after_the_japanese_prefix_are_japanese(args, said, tmp_path, capsys,
+                                                       monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run(["--lang", "ja", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("glassnet: エラー: ") and said in err and err.count("\n") == 1
+    from glassnet.data.builtin import names  # dataset names are names, not English
+
+    assert english_words(err.removeprefix("glassnet"), ["無い", "full", "mnist", *names()]) == []
+
+
+def test_python_range_checks_speak_the_language():
+    from glassnet.base.errors import ConfigError
+    from glassnet.base.i18n import language
+    from glassnet.base.validation import check_choice, check_number
+
+    with pytest.raises(ConfigError, match=r"^rate must be >= 0, got -1$"):
+        check_number("rate", -1, minimum=0)
+    with pytest.raises(ConfigError, match=r"^rate must be < 1, got 1$"):
+        check_number("rate", 1, maximum=1, exclusive_maximum=True)
+    with language("ja"), pytest.raises(ConfigError, match="rate は 0 より大きくしてください"):
+        check_number("rate", 0, minimum=0, exclusive_minimum=True)
+    with language("ja"), pytest.raises(ConfigError, match="scale は 'a', 'b' のいずれか"):
+        check_choice("scale", "c", ("a", "b"))

@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 
 from .errors import ConfigError, DataError, ShapeError, describe
+from .i18n import _
 
 
 def check_number(name, value, *, minimum=None, maximum=None, integer=False,
@@ -22,27 +23,29 @@ def check_number(name, value, *, minimum=None, maximum=None, integer=False,
     """
     kind = numbers.Integral if integer else numbers.Real
     if isinstance(value, bool) or not isinstance(value, kind):
-        expected = "an integer" if integer else "a number"
-        raise ConfigError(f"{name} must be {expected}, got {describe(value)}")
+        expected = (_("{name} must be an integer, got {value}") if integer else
+                    _("{name} must be a number, got {value}"))
+        raise ConfigError(expected.format(name=name, value=describe(value)))
     if not integer and not np.isfinite(value):
-        raise ConfigError(f"{name} must be finite, got {value}")
-    if minimum is not None:
-        if exclusive_minimum and not value > minimum:
-            raise ConfigError(f"{name} must be > {minimum:g}, got {value}")
-        if not exclusive_minimum and not value >= minimum:
-            raise ConfigError(f"{name} must be >= {minimum:g}, got {value}")
-    if maximum is not None:
-        if exclusive_maximum and not value < maximum:
-            raise ConfigError(f"{name} must be < {maximum:g}, got {value}")
-        if not exclusive_maximum and not value <= maximum:
-            raise ConfigError(f"{name} must be <= {maximum:g}, got {value}")
+        raise ConfigError(_("{name} must be finite, got {value}").format(name=name, value=value))
+    for bound, exclusive, fails, message in (
+            (minimum, exclusive_minimum, lambda b: not value > b, _("{name} must be > {bound}")),
+            (minimum, not exclusive_minimum, lambda b: not value >= b,
+             _("{name} must be >= {bound}")),
+            (maximum, exclusive_maximum, lambda b: not value < b, _("{name} must be < {bound}")),
+            (maximum, not exclusive_maximum, lambda b: not value <= b,
+             _("{name} must be <= {bound}"))):
+        if bound is not None and exclusive and fails(bound):
+            raise ConfigError(_("{rule}, got {value}").format(
+                rule=message.format(name=name, bound=f"{bound:g}"), value=value))
     return int(value) if integer else value
 
 
 def check_choice(name, value, choices):
     if value not in choices:
         options = ", ".join(repr(c) for c in choices)
-        raise ConfigError(f"{name} must be one of {options}, got {value!r}")
+        raise ConfigError(_("{name} must be one of {options}, got {value}").format(
+            name=name, options=options, value=repr(value)))
     return value
 
 

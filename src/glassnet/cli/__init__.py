@@ -13,11 +13,12 @@ experiments, playground.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 
 from ..base.errors import GlassnetError
-from ..base.i18n import _, language
+from ..base.i18n import N_, _, language
 from .common import Parser, UsageError, quiet
 from .helptext import add_common_options, early_language, translate
 
@@ -96,9 +97,16 @@ def _run(argv) -> int:
         return 1
 
 
+#: the operating system's words for the usual file problems, in the user's language
+OS_ERRORS = {errno.ENOENT: N_("no such file or folder"), errno.EACCES: N_("permission denied"),
+             errno.EISDIR: N_("is a folder, not a file"), errno.ENOTDIR: N_("not a folder"),
+             errno.EEXIST: N_("already exists"), errno.ENOSPC: N_("no space left on the disk")}
+
+
 def _os_message(exc: OSError) -> str:
     where = f"{exc.filename}: " if exc.filename else ""
-    return f"{where}{exc.strerror or exc}"
+    said = OS_ERRORS.get(exc.errno)
+    return f"{where}{_(said) if said else exc.strerror or exc}"
 
 
 def main(argv=None):

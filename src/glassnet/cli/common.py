@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from ..base.errors import GlassnetError
+from ..base.i18n import _
 from ..base.sanitize import one_line, terminal
 
 
@@ -250,9 +251,11 @@ def parse_hidden(text, option="--hidden") -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",")]
     except ValueError:
-        raise UsageError(f"{option} must be cell counts like 2 or 64,64, got {text!r}") from None
+        raise UsageError(_("{option} must be cell counts like 2 or 64,64, got {text}").format(
+            option=option, text=repr(text))) from None
     if any(s < 1 for s in sizes):
-        raise UsageError(f"{option} cell counts must be >= 1, got {text!r}")
+        raise UsageError(_("{option} cell counts must be >= 1, got {text}").format(
+            option=option, text=repr(text)))
     return sizes
 
 
@@ -263,9 +266,11 @@ def parse_batch(text, option="--batch-size"):
     try:
         value = int(text)
     except ValueError:
-        raise UsageError(f"{option} must be a number or 'full', got {text!r}") from None
+        raise UsageError(_("{option} must be a number or 'full', got {text}").format(
+            option=option, text=repr(text))) from None
     if value < 1:
-        raise UsageError(f"{option} must be >= 1 or 'full', got {text!r}")
+        raise UsageError(_("{option} must be >= 1 or 'full', got {text}").format(
+            option=option, text=repr(text)))
     return value
 
 
@@ -294,7 +299,8 @@ def parse_rows(text, n_inputs, option="--input", sheet=None) -> np.ndarray:
 
 def check_positive(option, value):
     if value is not None and value < 1:
-        raise UsageError(f"{option} must be >= 1, got {value}")
+        raise UsageError(_("{rule}, got {value}").format(
+            rule=_("{name} must be >= {bound}").format(name=option, bound=1), value=value))
     return value
 
 

@@ -122,7 +122,7 @@ def model_spec(**options):
             config["learning_rate"] = learning_rate
         if momentum or nesterov:
             if config["name"] != "sgd":
-                raise UsageError("--momentum and --nesterov go with --optimizer sgd")
+                raise UsageError(_("--momentum and --nesterov go with --optimizer sgd"))
             config.update(momentum=momentum or 0.0, nesterov=bool(nesterov))
         given["optimizer"] = config
     if given.get("class_weight") is not None:
@@ -145,7 +145,7 @@ def split(data, training_ratio=1.0, test_split=0.0, stratify=False, seed=0):
         return data.subset(slice(0, n)), data.subset(slice(n, None))
     if test_split:
         if training_ratio != 1.0:
-            raise UsageError("use either --training-ratio or --test-split, not both")
+            raise UsageError(_("use either --training-ratio or --test-split, not both"))
         return train_test_split(data, test_split, stratify=stratify, seed=seed)
     return first_rows(data, training_ratio)
 
@@ -185,7 +185,9 @@ def cmd_train(args):
     from ..training.trainer import DivergedWarning
 
     if args.epochs is not None and args.epochs < 1:
-        raise UsageError(f"--epochs must be >= 1, got {args.epochs}")
+        raise UsageError(_("{rule}, got {value}").format(
+            rule=_("{name} must be >= {bound}").format(name="--epochs", bound=1),
+            value=args.epochs))
     batch = {} if args.batch_size is None else {"batch_size": parse_batch(args.batch_size)}
     spec = model_spec(
         hidden=None if args.hidden is None else parse_hidden(args.hidden),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..base.errors import ConfigError
+from ..base.i18n import _
 from .dataset import Dataset
 
 # Seed 000, Table 67: class 1 upper right, 2 upper left, 3 lower left, 4 lower right,
@@ -202,8 +203,8 @@ def load_any(source, target=None, encoding=None, missing=None, max_classes=None,
                               "options apply to CSV files only")
         return image_dataset(source)
     if not os.path.exists(source):
-        raise ConfigError(f"{source}: no such file, and not a built-in dataset "
-                          f"({', '.join(names())}, or mnist)")
+        raise ConfigError(_("{source}: no such file, and not a built-in dataset ({names}, or "
+                            "mnist)").format(source=source, names=", ".join(names())))
     if isinstance(target, str) and target.lstrip("-").isdigit():
         target = int(target)
     extra = {} if max_classes is None else {"max_classes": max_classes}

@@ -16,12 +16,8 @@ it); every record is checked field by field (``check_record``), and one that fai
 reported (a ``JournalWarning`` naming the line and the field) and skipped: its trial
 simply runs again.
 
->>> import tempfile, os
->>> path = os.path.join(tempfile.mkdtemp(), "journal.jsonl")
->>> journal = Journal(path)
->>> journal.append({"key": trial_key({"hidden": [4]}), "index": 0, "result": {"score": 0.5}})
->>> [r["result"]["score"] for r in read_journal(path)]
-[0.5]
+>>> check_record({"key": trial_key({"hidden": [4]}), "result": {"score": 0.5}})
+"result field 'name' is missing"
 """
 
 from __future__ import annotations
