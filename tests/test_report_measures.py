@@ -43,7 +43,7 @@ def test_regression_report_has_r2_unit_figures_and_worst_rows(apartments):
     assert "Diverged" not in text
     assert 'href="predictions.png"' in page and (apartments / "predictions.svg").is_file()
     # the first screen: learning curves, then predicted-against-actual
-    figures = re.findall(r'<figure><a href="([^"]+)">', page)
+    figures = re.findall(r'<figure[^>]*><a href="([^"]+)">', page)
     assert figures[:2] == ["learning-curves.png", "predictions.png"]
     # the rows predicted worst carry their ID and file line, largest error first
     table = page[page.index("Rows predicted worst"):]
