@@ -58,7 +58,8 @@ def test_the_scan_finds_messages():
     # guards the scan itself: if it found nothing, the next test would pass vacuously
     used = used_messages()
     assert "No epochs were run." in used  # diagnosis.py
-    assert "units (neurons) in each hidden layer: 2, or 64,64 for two layers (default 2; 0 for none)" in used  # --hidden
+    assert ("units (neurons) in each hidden layer: 2, or 64,64 for two layers (default 2; 0 "
+            "for none)") in used  # --hidden
     assert "data split" in used  # a group title
 
 
