@@ -33,7 +33,9 @@ def glassnet_run(x, labels, batch_size, gradient="analytic", dtype="float32"):
         model = seed000_model(seed=0, dtype=dtype)
         model.compile(glassnet.optimizers.SGD(LEARNING_RATE), "categorical_crossentropy",
                       ["accuracy"])
-        h = model.fit(x, t, epochs=EPOCHS, batch_size=batch_size, gradient=gradient, verbose=0)
+        # fit(batch_size=None) is Keras's 32: full batch is the number of rows
+        h = model.fit(x, t, epochs=EPOCHS, batch_size=batch_size or len(x), gradient=gradient,
+                      verbose=0)
         return h.history["accuracy"][-1]
     return run
 

@@ -12,7 +12,7 @@ compilation, numba's parallel range in a second compilation that splits the weig
 over numba's threads. Every element's update reads and writes only that element, so
 both give the same numbers bit for bit, on any number of threads. :func:`step` takes
 the parallel one for arrays of at least :data:`PARALLEL_MIN_SIZE` weights when numba
-has more than one thread (below it, starting the threads costs more than the pass);
+has more than one thread (opt-in for now: see :data:`PARALLEL_MIN_SIZE`);
 ``numba.set_num_threads`` (or ``NUMBA_NUM_THREADS``) sets how many.
 ``tests/test_kernels.py`` checks every kernel equals its rule bit for bit over 1000 steps.
 
@@ -38,6 +38,7 @@ Keras's formulas (keras/src/optimizers/*.py) are the ones written here.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import types
 
@@ -46,9 +47,14 @@ import numpy as np
 #: compiled kernels by (name, parallel), filled on first use
 _COMPILED: dict = {}
 _NUMBA = None  # the numba module, False when it cannot be imported
-#: weights from which a step runs on every thread numba has (about 0.1 ms of one-thread
-#: Adam; a parallel launch costs some microseconds)
-PARALLEL_MIN_SIZE = 1 << 17
+#: weights from which a step runs on every thread numba has; None (the default): never.
+#: Measured on 2 cores (2026-12-05): right after the matrix products, OpenBLAS's threads
+#: are still spinning, and a parallel Adam step over MNIST's 318 010 weights made the
+#: batch-32 epoch 6-17x slower than the one-thread kernel. Until that interference is
+#: avoided, the parallel kernels are opt-in: GLASSNET_PARALLEL_MIN_SIZE=131072 (or set
+#: this attribute) to try them on a machine with many cores.
+PARALLEL_MIN_SIZE = (int(os.environ["GLASSNET_PARALLEL_MIN_SIZE"])
+                     if os.environ.get("GLASSNET_PARALLEL_MIN_SIZE", "").isdigit() else None)
 #: numba's default threading layer (workqueue) may not be entered by two threads at once:
 #: a step that finds it busy (the playground trains pages in threads) runs on one thread
 _PARALLEL = threading.Lock()
@@ -251,7 +257,8 @@ def step(optimizer, param, grad, state, learning_rate, t, decay=0.0) -> bool:
     bind = BINDINGS.get(optimizer.name)
     if bind is None or not available():
         return False
-    if param.size >= PARALLEL_MIN_SIZE and numba().get_num_threads() > 1 and \
+    if PARALLEL_MIN_SIZE is not None and param.size >= PARALLEL_MIN_SIZE and \
+            numba().get_num_threads() > 1 and \
             _PARALLEL.acquire(blocking=False):
         try:
             bind(optimizer, param, grad, state, learning_rate, t, decay, param.dtype.type,
